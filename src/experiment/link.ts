@@ -1,0 +1,55 @@
+/**
+ * An experiment as a link: the query string holds a version and only the non-default values.
+ * Parsing accepts a bare query ("entities=300&hops=3"), one with "?" or a full URL, and treats it as untrusted.
+ */
+import { DEFAULT_CONFIG, LINK_VERSION, PARAMS, type Config } from './schema';
+import { checkValues, shown, type Checked } from './validate';
+
+/** Longest link we read; anything longer is cut before parsing (a hostile link cannot stall the page). */
+export const MAX_LINK_LENGTH = 4096;
+
+export function configToQuery(config: Config): string {
+  const q = new URLSearchParams();
+  q.set('v', String(LINK_VERSION));
+  for (const p of PARAMS) {
+    const v = config[p.key];
+    if (v !== p.default) q.set(p.key, String(v));
+  }
+  return q.toString();
+}
+
+export function queryToConfig(linkOrQuery: string): Checked {
+  const messages: string[] = [];
+  let text = linkOrQuery ?? '';
+  if (text.length > MAX_LINK_LENGTH) {
+    messages.push(`The link is ${text.length} characters long; only the first ${MAX_LINK_LENGTH} were read.`);
+    text = text.slice(0, MAX_LINK_LENGTH);
+  }
+  const qIndex = text.indexOf('?');
+  let query = qIndex >= 0 ? text.slice(qIndex + 1) : text;
+  const hash = query.indexOf('#');
+  if (hash >= 0) query = query.slice(0, hash);
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(query);
+  } catch {
+    params = new URLSearchParams();
+    messages.push('The link could not be read; using the default experiment.');
+  }
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) {
+    if (k === 'v') {
+      if (v !== String(LINK_VERSION)) messages.push(`Link version "${shown(v)}" is not ${LINK_VERSION}; values were read as version ${LINK_VERSION}.`);
+      continue;
+    }
+    if (k in raw) messages.push(`${shown(k)} appears more than once; the last value is used.`);
+    raw[k] = v;
+  }
+  const checked = checkValues(raw);
+  return { config: checked.config, messages: [...messages, ...checked.messages] };
+}
+
+/** True when the config equals the default experiment. */
+export function isDefault(config: Config): boolean {
+  return PARAMS.every((p) => config[p.key] === DEFAULT_CONFIG[p.key]);
+}

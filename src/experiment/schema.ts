@@ -1,0 +1,114 @@
+/**
+ * Every parameter of an experiment, in one declarative table (after TensorFlow Playground's state.ts).
+ * The table drives the controls in the UI, the link (URL query), validation and the CLI: an experiment *is*
+ * its link. Keys here are the keys used in links; keep them stable.
+ */
+export type ParamGroup = 'data' | 'model' | 'training' | 'run';
+
+interface Base<K extends string> {
+  key: K;
+  group: ParamGroup;
+  label: string;
+  hint: string;
+}
+export interface IntParam<K extends string = string> extends Base<K> {
+  type: 'int';
+  default: number;
+  min: number;
+  max: number;
+  step?: number;
+}
+export interface FloatParam<K extends string = string> extends Base<K> {
+  type: 'float';
+  default: number;
+  min: number;
+  max: number;
+  step: number;
+  log?: boolean;
+}
+export interface EnumParam<K extends string = string, V extends string = string> extends Base<K> {
+  type: 'enum';
+  default: V;
+  options: readonly V[];
+}
+export type Param = IntParam | FloatParam | EnumParam;
+
+export const NOISE_KINDS = ['t', 'b', 'both'] as const;
+export const ARMS_OPTIONS = ['both', 'cot', 'direct'] as const;
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type NoiseKind = (typeof NOISE_KINDS)[number];
+export type ArmsOption = (typeof ARMS_OPTIONS)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export const PARAMS = [
+  // ---- data: the knowledge graph and the two-hop distribution
+  { key: 'seed', group: 'data', type: 'int', default: 0, min: 0, max: 999_999, label: 'Seed',
+    hint: 'Seeds the graph, the splits, the noise, the initial weights and the batch order.' },
+  { key: 'entities', group: 'data', type: 'int', default: 200, min: 10, max: 2000, step: 10, label: 'Entities',
+    hint: 'Number of entities (nodes of the knowledge graph); each is one token.' },
+  { key: 'relations', group: 'data', type: 'int', default: 20, min: 2, max: 200, label: 'Relations',
+    hint: 'Number of relation types; each is one token.' },
+  { key: 'degree', group: 'data', type: 'int', default: 10, min: 1, max: 50, label: 'Degree',
+    hint: 'Facts per entity: each entity has this many distinct relations, each to a random tail. At most Relations.' },
+  { key: 'oodShare', group: 'data', type: 'float', default: 0.15, min: 0, max: 0.5, step: 0.01, label: 'OOD share',
+    hint: 'Share of atomic facts held out of every two-hop training query. Queries built only from them form the OOD test.' },
+  { key: 'lambda', group: 'data', type: 'float', default: 7.2, min: 0, max: 20, step: 0.1, label: 'λ (two-hop ratio)',
+    hint: 'Two-hop training facts per ID atomic fact (the paper\'s λ). Capped by the pool of ID paths.' },
+  { key: 'hops', group: 'data', type: 'enum', default: '2', options: ['2', '3'], label: 'Hops',
+    hint: 'Length of the reasoning chain: two hops (one bridge) or three (two bridges).' },
+  { key: 'noise', group: 'data', type: 'float', default: 0, min: 0, max: 0.9, step: 0.01, label: 'CoT noise ξ',
+    hint: 'Probability that a multi-hop training example is corrupted. Test data is always clean.' },
+  { key: 'noiseKind', group: 'data', type: 'enum', default: 't', options: NOISE_KINDS, label: 'Noise kind',
+    hint: 't: the final answer is replaced; b: the bridge is replaced; both: both are.' },
+  { key: 'idTestShare', group: 'data', type: 'float', default: 0.05, min: 0.005, max: 0.5, step: 0.005, label: 'ID test share',
+    hint: 'Share of the ID two-hop pool held out as the ID test set (at most 1,000 paths).' },
+  { key: 'evalSize', group: 'data', type: 'int', default: 500, min: 50, max: 2000, step: 50, label: 'Eval size',
+    hint: 'Queries evaluated per split (a fixed random sample when a split is larger).' },
+  // ---- model: a GPT-style decoder
+  { key: 'layers', group: 'model', type: 'int', default: 4, min: 1, max: 8, label: 'Layers',
+    hint: 'Transformer blocks (attention + MLP).' },
+  { key: 'heads', group: 'model', type: 'int', default: 4, min: 1, max: 8, label: 'Heads',
+    hint: 'Attention heads per layer; must divide the model width.' },
+  { key: 'dModel', group: 'model', type: 'int', default: 128, min: 16, max: 512, step: 16, label: 'Width d_model',
+    hint: 'Size of the residual stream.' },
+  { key: 'mlpRatio', group: 'model', type: 'int', default: 4, min: 1, max: 8, label: 'MLP ratio',
+    hint: 'Hidden width of each MLP as a multiple of d_model.' },
+  { key: 'dropout', group: 'model', type: 'float', default: 0, min: 0, max: 0.5, step: 0.05, label: 'Dropout',
+    hint: 'Dropout on attention weights and residual branches during training.' },
+  // ---- training
+  { key: 'lr', group: 'training', type: 'float', default: 1e-3, min: 1e-5, max: 1e-2, step: 1e-5, log: true, label: 'Learning rate',
+    hint: 'Peak AdamW learning rate (reached after warm-up, then constant).' },
+  { key: 'warmup', group: 'training', type: 'int', default: 100, min: 0, max: 10_000, step: 10, label: 'Warm-up steps',
+    hint: 'Steps of linear learning-rate warm-up.' },
+  { key: 'weightDecay', group: 'training', type: 'float', default: 0.1, min: 0, max: 1, step: 0.01, label: 'Weight decay',
+    hint: 'Decoupled AdamW weight decay, on matrices and embeddings only.' },
+  { key: 'batch', group: 'training', type: 'int', default: 256, min: 8, max: 1024, step: 8, label: 'Batch size',
+    hint: 'Training sequences per step.' },
+  { key: 'steps', group: 'training', type: 'int', default: 2000, min: 1, max: 100_000, step: 100, label: 'Steps',
+    hint: 'Training steps per arm.' },
+  { key: 'evalEvery', group: 'training', type: 'int', default: 100, min: 1, max: 10_000, step: 10, label: 'Evaluate every',
+    hint: 'Steps between evaluations on the five splits.' },
+  { key: 'clip', group: 'training', type: 'float', default: 1, min: 0, max: 10, step: 0.1, label: 'Gradient clip',
+    hint: 'Global gradient-norm clipping (0 turns it off).' },
+  // ---- run
+  { key: 'arms', group: 'run', type: 'enum', default: 'both', options: ARMS_OPTIONS, label: 'Arms',
+    hint: 'Train the CoT arm, the direct (answer-only) arm, or both side by side on the same data.' },
+  { key: 'backend', group: 'run', type: 'enum', default: 'auto', options: BACKENDS, label: 'Backend',
+    hint: 'Where tensors are computed. auto tries webgpu, webgl, wasm, cpu in turn.' },
+] as const satisfies readonly Param[];
+
+type ParamTable = typeof PARAMS;
+type ValueOf<P> = P extends { type: 'enum'; options: readonly (infer V)[] } ? V : number;
+/** The experiment: one value per parameter. */
+export type Config = { [P in ParamTable[number] as P['key']]: ValueOf<P> };
+export type ParamKey = keyof Config;
+
+export const PARAM_BY_KEY: Record<ParamKey, Param> = Object.fromEntries(PARAMS.map((p) => [p.key, p])) as Record<
+  ParamKey,
+  Param
+>;
+
+export const DEFAULT_CONFIG: Config = Object.fromEntries(PARAMS.map((p) => [p.key, p.default])) as Config;
+
+/** Version of the link format; bump when a key changes meaning. */
+export const LINK_VERSION = 1;
