@@ -1,0 +1,97 @@
+/**
+ * One arm of the experiment (CoT or direct): its model, optimiser and batch stream on the shared dataset.
+ * Both arms use the same seed, so they start from the same weights and see batches in the same order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
+import type { Config } from '../experiment/schema';
+import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, parameterCount, type ModelConfig, type Weights } from '../model/gpt';
+import { AdamW } from './adamw';
+import { BatchSampler, packSequences } from './batches';
+import { evaluate, type EvalResult } from './evaluate';
+
+export type Arm = 'cot' | 'direct';
+export const ARMS: readonly Arm[] = ['cot', 'direct'];
+
+export function armsOf(config: Config): Arm[] {
+  return config.arms === 'both' ? ['cot', 'direct'] : [config.arms];
+}
+
+export function modelConfigOf(config: Config, vocabSize: number): ModelConfig {
+  return {
+    vocabSize,
+    maxLength: maxSequenceLength(3),
+    layers: config.layers,
+    heads: config.heads,
+    dModel: config.dModel,
+    mlpRatio: config.mlpRatio,
+    dropout: config.dropout,
+    seed: config.seed,
+  };
+}
+
+export class ArmTrainer {
+  readonly model: ModelConfig;
+  readonly weights: Weights;
+  readonly trainExamples: number;
+  readonly parameters: number;
+  step = 0;
+  private readonly optimizer: AdamW;
+  private readonly sampler: BatchSampler;
+  private readonly width: number;
+
+  constructor(
+    readonly config: Config,
+    readonly data: Dataset,
+    readonly arm: Arm,
+  ) {
+    this.model = modelConfigOf(config, data.vocab.size);
+    this.weights = initWeights(this.model);
+    this.parameters = parameterCount(this.weights);
+    this.optimizer = new AdamW(allVariables(this.weights), {
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: config.weightDecay,
+      clip: config.clip,
+    });
+    const seqs = trainingSequences(data, arm === 'cot');
+    this.width = Math.max(...seqs.map((s) => s.tokens.length)) - 1;
+    this.trainExamples = seqs.length;
+    this.sampler = new BatchSampler(packSequences(seqs, data.vocab.pad, this.width), config.batch, config.seed);
+  }
+
+  learningRate(step: number): number {
+    return this.config.lr * Math.min(1, step / Math.max(1, this.config.warmup));
+  }
+
+  /** One optimisation step. Returns the batch loss as a scalar the caller must dispose (read it back batched). */
+  trainStep(): tf.Scalar {
+    this.step++;
+    const batch = this.sampler.next();
+    const step = this.step;
+    return tf.tidy(() => {
+      const x = tf.tensor2d(batch.inputs, [batch.rows, this.width], 'int32');
+      const y = tf.tensor2d(batch.labels, [batch.rows, this.width], 'int32');
+      const vars = allVariables(this.weights);
+      const { value, grads } = tf.variableGrads(() => {
+        const { logits } = forward(this.weights, this.model, x, { training: true, dropoutSeed: step });
+        return maskedCrossEntropy(logits, y, this.model.vocabSize);
+      }, vars);
+      this.optimizer.apply(
+        vars.map((v) => grads[v.name]),
+        this.learningRate(step),
+      );
+      return value;
+    });
+  }
+
+  evaluate(): Promise<EvalResult> {
+    return evaluate(this.weights, this.model, this.data, this.arm === 'cot');
+  }
+
+  dispose(): void {
+    disposeWeights(this.weights);
+    this.optimizer.dispose();
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Picks the tfjs backend. `auto` tries webgpu → webgl → wasm → cpu, in that order, skipping those that
+ * are not registered or fail to initialise; the result says which one is in use and why others were skipped.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../experiment/schema';
+
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendResult {
+  backend: BackendName;
+  /** Why the requested backend was not used, one line per skipped backend; empty when the first choice worked. */
+  fallbacks: string[];
+}
+
+export async function selectBackend(choice: BackendChoice): Promise<BackendResult> {
+  const order = choice === 'auto' ? BACKEND_ORDER : [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
+  const fallbacks: string[] = [];
+  for (const name of order) {
+    if (!tf.engine().registryFactory[name]) {
+      fallbacks.push(`${name}: not available here`);
+      continue;
+    }
+    try {
+      const ok = await tf.setBackend(name);
+      if (ok) {
+        await tf.ready();
+        return { backend: name, fallbacks };
+      }
+      fallbacks.push(`${name}: failed to initialise`);
+    } catch (e) {
+      fallbacks.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw new Error(`No tfjs backend could start (${fallbacks.join('; ')})`);
+}

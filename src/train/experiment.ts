@@ -1,0 +1,148 @@
+/**
+ * Runs an experiment: both arms on the same dataset, stepped in lockstep, evaluated every `evalEvery` steps.
+ * Emits events for any consumer (the worker forwards them to the UI, the CLI prints them) and can be
+ * paused, resumed, stepped and stopped. Losses are read back asynchronously, in batches, never per step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { generateDataset, type Dataset } from '../data/distribution';
+import { datasetHash } from '../data/hash';
+import type { Config } from '../experiment/schema';
+import { ArmTrainer, armsOf, type Arm } from './arm';
+import type { EvalResult } from './evaluate';
+
+export interface MetricRow extends EvalResult {
+  step: number;
+  /** Mean training loss since the previous row (null at step 0). */
+  loss: number | null;
+}
+
+export type ExperimentEvent =
+  | { type: 'ready'; hash: string; arms: { arm: Arm; parameters: number; trainExamples: number }[] }
+  | { type: 'loss'; arm: Arm; steps: number[]; losses: number[] }
+  | { type: 'eval'; arm: Arm; row: MetricRow; stepsPerSec: number }
+  | { type: 'state'; running: boolean; step: number; done: boolean };
+
+/** How many steps' losses are collected before one batched readback. */
+const LOSS_READBACK_EVERY = 10;
+
+export class Experiment {
+  readonly data: Dataset;
+  readonly hash: string;
+  readonly trainers: ArmTrainer[];
+  readonly history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
+  private pendingLoss: Record<Arm, { step: number; loss: tf.Scalar }[]> = { cot: [], direct: [] };
+  private lossSinceEval: Record<Arm, number[]> = { cot: [], direct: [] };
+  private trainSeconds: Record<Arm, number> = { cot: 0, direct: 0 };
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    readonly config: Config,
+    private readonly emit: (e: ExperimentEvent) => void = () => {},
+    data?: Dataset,
+  ) {
+    this.data = data ?? generateDataset(config);
+    this.hash = datasetHash(this.data);
+    this.trainers = armsOf(config).map((arm) => new ArmTrainer(config, this.data, arm));
+    this.emit({
+      type: 'ready',
+      hash: this.hash,
+      arms: this.trainers.map((t) => ({ arm: t.arm, parameters: t.parameters, trainExamples: t.trainExamples })),
+    });
+  }
+
+  get step(): number {
+    return this.trainers[0]?.step ?? 0;
+  }
+  get done(): boolean {
+    return this.stopped || this.step >= this.config.steps;
+  }
+  get isRunning(): boolean {
+    return this.running;
+  }
+  /** Training steps per second of an arm, excluding evaluation. */
+  stepsPerSec(arm: Arm): number {
+    const t = this.trainers.find((x) => x.arm === arm);
+    return t && this.trainSeconds[arm] > 0 ? t.step / this.trainSeconds[arm] : 0;
+  }
+
+  /** Evaluates every arm at the current step (the step-0 row before training starts). */
+  async evaluateAll(): Promise<void> {
+    await this.flushLosses();
+    for (const t of this.trainers) {
+      const r = await t.evaluate();
+      const losses = this.lossSinceEval[t.arm];
+      const loss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null;
+      this.lossSinceEval[t.arm] = [];
+      const row: MetricRow = { step: t.step, loss, ...r };
+      this.history[t.arm].push(row);
+      this.emit({ type: 'eval', arm: t.arm, row, stepsPerSec: this.stepsPerSec(t.arm) });
+    }
+  }
+
+  /** One training step of every arm; evaluates when the step is a multiple of evalEvery or the last one. */
+  async stepOnce(): Promise<void> {
+    if (this.done) return;
+    if (this.step === 0 && this.history[this.trainers[0].arm].length === 0) await this.evaluateAll();
+    for (const t of this.trainers) {
+      const t0 = performance.now();
+      const loss = t.trainStep();
+      this.trainSeconds[t.arm] += (performance.now() - t0) / 1000;
+      this.pendingLoss[t.arm].push({ step: t.step, loss });
+    }
+    const s = this.step;
+    if (s % LOSS_READBACK_EVERY === 0) await this.flushLosses();
+    if (s % this.config.evalEvery === 0 || s >= this.config.steps) await this.evaluateAll();
+  }
+
+  /** Reads all pending losses back in one batch per arm and emits them. */
+  private async flushLosses(): Promise<void> {
+    for (const t of this.trainers) {
+      const pending = this.pendingLoss[t.arm];
+      if (pending.length === 0) continue;
+      this.pendingLoss[t.arm] = [];
+      const t0 = performance.now();
+      const stacked = tf.stack(pending.map((p) => p.loss));
+      const values = Array.from(await stacked.data());
+      stacked.dispose();
+      for (const p of pending) p.loss.dispose();
+      // the readback waits for queued GPU work: count it as training time
+      this.trainSeconds[t.arm] += (performance.now() - t0) / 1000;
+      this.lossSinceEval[t.arm].push(...values);
+      this.emit({ type: 'loss', arm: t.arm, steps: pending.map((p) => p.step), losses: values });
+    }
+  }
+
+  /** Trains until `config.steps` (or until paused/stopped). `onStep` runs after each step (e.g. a progress bar). */
+  async run(onStep?: (step: number) => void): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.emit({ type: 'state', running: true, step: this.step, done: this.done });
+    try {
+      while (this.running && !this.done) {
+        await this.stepOnce();
+        onStep?.(this.step);
+        // let pause/stop messages in between steps
+        if (this.step % 5 === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+    } finally {
+      this.running = false;
+      await this.flushLosses();
+      this.emit({ type: 'state', running: false, step: this.step, done: this.done });
+    }
+  }
+
+  pause(): void {
+    this.running = false;
+  }
+  stop(): void {
+    this.running = false;
+    this.stopped = true;
+  }
+
+  dispose(): void {
+    this.stop();
+    for (const arm of Object.keys(this.pendingLoss) as Arm[]) for (const p of this.pendingLoss[arm]) p.loss.dispose();
+    for (const t of this.trainers) t.dispose();
+  }
+}
