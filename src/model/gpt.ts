@@ -41,13 +41,16 @@ export interface Weights {
 }
 
 // ---------------------------------------------------------------- initialisation (GPT-2: N(0, 0.02))
+/** tfjs variable names are global: each model gets its own id so that two models (two arms) can coexist. */
+let modelCount = 0;
 export function initWeights(c: ModelConfig): Weights {
   let n = 0;
+  const id = ++modelCount;
   const seed = () => c.seed * 7919 + ++n;
   const normal = (name: string, shape: number[], std = 0.02) =>
-    tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed()), true, `${name}_${n}`);
-  const zeros = (name: string, shape: number[]) => tf.variable(tf.zeros(shape), true, `${name}_${n++}`);
-  const ones = (name: string, shape: number[]) => tf.variable(tf.ones(shape), true, `${name}_${n++}`);
+    tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed()), true, `m${id}_${name}_${n}`);
+  const zeros = (name: string, shape: number[]) => tf.variable(tf.zeros(shape), true, `m${id}_${name}_${n++}`);
+  const ones = (name: string, shape: number[]) => tf.variable(tf.ones(shape), true, `m${id}_${name}_${n++}`);
   const d = c.dModel;
   const hidden = c.mlpRatio * d;
   const residualStd = 0.02 / Math.sqrt(2 * c.layers);
