@@ -36,13 +36,14 @@ export function queryToConfig(linkOrQuery: string): Checked {
     params = new URLSearchParams();
     messages.push('The link could not be read; using the default experiment.');
   }
-  const raw: Record<string, string> = {};
+  // no prototype: keys such as __proto__ or constructor are plain (unknown) keys here
+  const raw: Record<string, string> = Object.create(null);
   for (const [k, v] of params) {
     if (k === 'v') {
       if (v !== String(LINK_VERSION)) messages.push(`Link version "${shown(v)}" is not ${LINK_VERSION}; values were read as version ${LINK_VERSION}.`);
       continue;
     }
-    if (k in raw) messages.push(`${shown(k)} appears more than once; the last value is used.`);
+    if (Object.hasOwn(raw, k)) messages.push(`${shown(k)} appears more than once; the last value is used.`);
     raw[k] = v;
   }
   const checked = checkValues(raw);

@@ -76,7 +76,7 @@ export function checkValues(raw: Partial<Record<string, unknown>>, opts: { unkno
   const messages: string[] = [];
   const config = { ...DEFAULT_CONFIG } as Record<ParamKey, Config[ParamKey]>;
   for (const key of Object.keys(raw)) {
-    const p = PARAM_BY_KEY[key as ParamKey];
+    const p = Object.hasOwn(PARAM_BY_KEY, key) ? PARAM_BY_KEY[key as ParamKey] : undefined;
     if (!p) {
       messages.push(`Unknown parameter "${shown(key)}" ignored.`);
       continue;
