@@ -1,0 +1,58 @@
+/**
+ * Vitest globalSetup of the e2e project: builds the app once (vite build, into a fresh temporary folder so
+ * that parallel runs in one checkout never share a half-written dist), serves it with vite's preview server
+ * on a free port, and provides its address to the tests as inject('baseURL').
+ *
+ * E2E_DIST=<folder> serves an existing build instead of building (quick reruns while editing tests).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, preview } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseURL: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let outDir = process.env.E2E_DIST ? resolve(root, process.env.E2E_DIST) : '';
+  let temporary = false;
+  if (!outDir) {
+    outDir = await mkdtemp(join(tmpdir(), 'cot-e2e-dist-'));
+    temporary = true;
+    const t0 = Date.now();
+    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    console.log(`[e2e] built the app in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const port = await freePort();
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: false, open: false },
+  });
+  const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;
+  project.provide('baseURL', url);
+  return async () => {
+    await server.close();
+    if (temporary) await rm(outDir, { recursive: true, force: true });
+  };
+}
