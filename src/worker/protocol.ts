@@ -1,0 +1,97 @@
+/**
+ * Messages between the page and the training worker. Everything here is plain data (structured-clonable);
+ * the worker treats every incoming message as untrusted and checks configs with checkConfig.
+ */
+import type { Config } from '../experiment/schema';
+import type { SplitName } from '../data/distribution';
+import type { Arm } from '../train/arm';
+import type { BackendName } from '../train/backend';
+import type { ExperimentEvent } from '../train/experiment';
+
+/** A query to inspect: prompt tokens (entity, then 1–3 relations). */
+export interface InspectRequest {
+  prompt: number[];
+}
+
+export type ToWorker =
+  | { type: 'init'; config: Config }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'inspect'; example: InspectRequest; arm?: Arm };
+
+/** A query offered in the example picker. */
+export interface ExampleOption {
+  split: Extract<SplitName, 'idTwoHop' | 'oodTwoHop'>;
+  prompt: number[];
+  /** e.g. "e3 r1 r4" */
+  text: string;
+}
+
+export interface VocabInfo {
+  entities: number;
+  relations: number;
+  hops: 2 | 3;
+}
+
+/** What the inspected query is, from the dataset's point of view. */
+export interface QueryTruth {
+  /** True continuation of the CoT arm (bridges, answer, </a>); null when a hop does not exist in the graph. */
+  cotTarget: number[] | null;
+  directTarget: number[] | null;
+  bridges: number[];
+  answer: number | null;
+  /** 'train' | 'ID test' | 'OOD test' | 'ID atomic' | 'OOD atomic' | 'mixed (never trained or tested)' | 'not in the graph' */
+  kind: string;
+}
+
+export interface AttentionMessage {
+  type: 'attention';
+  arm: Arm;
+  step: number;
+  /** Input tokens the model read (ids) and their names. */
+  tokens: number[];
+  labels: string[];
+  /** True when the sequence is prompt + true target (teacher-forced); false when it is the model's own greedy output. */
+  teacherForced: boolean;
+  layers: number;
+  heads: number;
+  /** Weights [layers, heads, T, T], row = query position, column = key position. */
+  weights: Float32Array;
+  /** The model's greedy continuation of the prompt (names), and whether it equals the truth. */
+  generated: string[];
+  correct: boolean | null;
+  truth: QueryTruth;
+}
+
+export interface LensTracked {
+  token: number;
+  label: string;
+  role: 'bridge' | 'answer';
+}
+export interface LensMessage {
+  type: 'lens';
+  arm: Arm;
+  step: number;
+  labels: string[];
+  tracked: LensTracked[];
+  /** Rows: embedding + each block (layers + 1). */
+  rows: number;
+  /** Rank (0 = top) of each tracked token: [tracked, rows, T]. */
+  ranks: Int32Array;
+  /** Probability of each tracked token: [tracked, rows, T]. */
+  probs: Float32Array;
+  /** The lens' top-1 token name per cell: [rows, T]. */
+  top: string[];
+}
+
+export type FromWorker =
+  | { type: 'backend'; backend: BackendName; fallbacks: string[] }
+  | ExperimentEvent
+  | { type: 'progress'; step: number; running: boolean }
+  | { type: 'examples'; vocab: VocabInfo; examples: ExampleOption[]; config: Config; hash: string }
+  | { type: 'notice'; messages: string[] }
+  | AttentionMessage
+  | LensMessage
+  | { type: 'error'; message: string };
