@@ -46,15 +46,17 @@ export class ArmTrainer {
     readonly arm: Arm,
   ) {
     this.model = modelConfigOf(config, data.vocab.size);
-    this.weights = initWeights(this.model);
-    this.parameters = parameterCount(this.weights);
-    this.optimizer = new AdamW(allVariables(this.weights), {
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      weightDecay: config.weightDecay,
-      clip: config.clip,
+    // inside a tidy: the initial values the variables were made from are released (variables survive it)
+    let weights!: Weights;
+    let optimizer!: AdamW;
+    tf.tidy(() => {
+      weights = initWeights(this.model);
+      const opts = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay, clip: config.clip };
+      optimizer = new AdamW(allVariables(weights), opts);
     });
+    this.weights = weights;
+    this.optimizer = optimizer;
+    this.parameters = parameterCount(this.weights);
     const seqs = trainingSequences(data, arm === 'cot');
     this.width = Math.max(...seqs.map((s) => s.tokens.length)) - 1;
     this.trainExamples = seqs.length;
