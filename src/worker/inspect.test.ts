@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../data/distribution';
+import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { ArmTrainer } from '../train/arm';
+import { inspectArm } from './inspect';
+
+const tiny: Config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, oodShare: 0.3, layers: 2, heads: 2, dModel: 32, batch: 32, evalSize: 50, backend: 'cpu' };
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await tf.ready();
+});
+
+describe('inspectArm', () => {
+  const data = generateDataset(tiny);
+  const item = data.splits.oodTwoHop[0];
+
+  it('reads prompt + bridge + answer (CoT) and returns causal attention rows that sum to 1', async () => {
+    const t = new ArmTrainer(tiny, data, 'cot');
+    const before = tf.memory().numTensors;
+    const { attention, lens } = await inspectArm(t, data, item.prompt);
+    expect(tf.memory().numTensors).toBe(before);
+    const T = item.prompt.length + item.target.length - 1;
+    expect(attention.tokens).toEqual([...item.prompt, ...item.target.slice(0, -1)]);
+    expect(attention.teacherForced).toBe(true);
+    expect(attention.weights).toHaveLength(2 * 2 * T * T);
+    for (let r = 0; r < 2 * 2 * T; r++) {
+      const row = attention.weights.subarray(r * T, (r + 1) * T);
+      const q = r % T;
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+      for (let k = q + 1; k < T; k++) expect(row[k]).toBeLessThan(1e-6);
+    }
+    expect(attention.generated.length).toBeGreaterThan(0);
+    expect(lens.rows).toBe(3);
+    expect(lens.tracked.map((x) => x.role)).toEqual(['bridge', 'answer']);
+    expect(lens.ranks).toHaveLength(2 * 3 * T);
+    expect(lens.top).toHaveLength(3 * T);
+    for (const r of lens.ranks) expect(r).toBeGreaterThanOrEqual(0), expect(r).toBeLessThan(data.vocab.size);
+    t.dispose();
+  });
+
+  it('reads prompt + answer for the direct arm, and a rank of 0 matches the lens top token', async () => {
+    const t = new ArmTrainer(tiny, data, 'direct');
+    const { attention, lens } = await inspectArm(t, data, item.prompt);
+    expect(attention.tokens).toEqual([...item.prompt, item.answer]);
+    const T = attention.tokens.length;
+    const ansName = `e${item.answer}`;
+    for (let c = 0; c < lens.rows * T; c++) {
+      const rank = lens.ranks[1 * lens.rows * T + c];
+      expect(rank === 0).toBe(lens.top[c] === ansName);
+    }
+    t.dispose();
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * The training worker: all tfjs work happens here, off the page's main thread. It picks the backend, runs the
+ * Experiment (both arms on the same data), forwards its events, and after evaluations looks inside the
+ * models (attention maps, logit lens) on the chosen query. Commands are handled one at a time, in order;
+ * `pause` acts at once (between two training steps).
+ */
+/// <reference lib="webworker" />
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { checkConfig } from '../experiment/validate';
+import type { Config } from '../experiment/schema';
+import { selectBackend } from '../train/backend';
+import { Experiment, type ExperimentEvent } from '../train/experiment';
+import { pickExamples } from './examples';
+import { inspectArm } from './inspect';
+import type { FromWorker, InspectRequest, ToWorker } from './protocol';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+});
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+/** At most this often (ms) is a progress message or a look inside the models sent while training. */
+const PROGRESS_MS = 100;
+const INSPECT_MS = 1500;
+
+let exp: Experiment | null = null;
+let running: Promise<void> | null = null;
+let backendChoice: string | null = null;
+let example: InspectRequest | null = null;
+let inspecting: Promise<void> | null = null;
+let inspectDue = false;
+let lastInspect = 0;
+let lastProgress = 0;
+
+function send(m: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(m, transfer);
+}
+function fail(e: unknown): void {
+  send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+}
+
+function onEvent(e: ExperimentEvent): void {
+  send(e);
+  if (e.type === 'eval') inspectDue = true;
+}
+
+/** Looks inside every arm on the chosen query (one look at a time). */
+function inspectNow(): Promise<void> {
+  const current = exp;
+  if (!current || !example) return Promise.resolve();
+  if (inspecting) return inspecting;
+  const prompt = example.prompt;
+  const v = current.data.vocab;
+  if (prompt.some((x) => x < 0 || x >= v.entities + v.relations)) return Promise.resolve();
+  inspectDue = false;
+  lastInspect = performance.now();
+  inspecting = (async () => {
+    for (const t of current.trainers) {
+      const { attention, lens } = await inspectArm(t, current.data, prompt);
+      if (exp !== current) return; // reset meanwhile: drop
+      send(attention, [attention.weights.buffer]);
+      send(lens, [lens.ranks.buffer, lens.probs.buffer]);
+    }
+  })()
+    .catch(fail)
+    .finally(() => {
+      inspecting = null;
+    });
+  return inspecting;
+}
+
+function onStep(step: number): void {
+  const now = performance.now();
+  if (now - lastProgress >= PROGRESS_MS) {
+    lastProgress = now;
+    send({ type: 'progress', step, running: true });
+  }
+  if (inspectDue && now - lastInspect >= INSPECT_MS) void inspectNow();
+}
+
+/** Stops training and waits until the current step and look inside are over. */
+async function halt(): Promise<void> {
+  exp?.pause();
+  if (running) await running;
+  if (inspecting) await inspecting;
+}
+
+async function init(raw: Config): Promise<void> {
+  await halt();
+  exp?.dispose();
+  exp = null;
+  const { config, messages } = checkConfig(raw);
+  if (messages.length) send({ type: 'notice', messages });
+  if (backendChoice !== config.backend) {
+    const { backend, fallbacks } = await selectBackend(config.backend);
+    backendChoice = config.backend;
+    send({ type: 'backend', backend, fallbacks });
+  }
+  exp = new Experiment(config, onEvent);
+  const v = exp.data.vocab;
+  send({
+    type: 'examples',
+    vocab: { entities: v.entities, relations: v.relations, hops: exp.data.hops },
+    examples: pickExamples(exp.data),
+    config,
+    hash: exp.hash,
+  });
+  send({ type: 'state', running: false, step: 0, done: exp.done });
+}
+
+function play(): void {
+  const current = exp;
+  if (!current || running || current.done) return;
+  running = current
+    .run(onStep)
+    .catch(fail)
+    .finally(() => {
+      running = null;
+      if (exp === current) void inspectNow();
+    });
+}
+
+async function stepOnce(): Promise<void> {
+  await halt();
+  const current = exp;
+  if (!current || current.done) return;
+  await current.stepOnce();
+  send({ type: 'state', running: false, step: current.step, done: current.done });
+  await inspectNow();
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  switch (m.type) {
+    case 'init':
+      return init(m.config);
+    case 'reset':
+      return exp ? init(exp.config) : undefined;
+    case 'play':
+      return play();
+    case 'pause':
+      return halt();
+    case 'step':
+      return stepOnce();
+    case 'inspect': {
+      const p = m.example?.prompt;
+      if (!Array.isArray(p) || p.length < 2 || p.length > 4 || !p.every((x) => Number.isInteger(x))) return;
+      example = { prompt: p.slice() };
+      if (inspecting) await inspecting;
+      return inspectNow();
+    }
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
+  // pause must not wait behind other commands
+  if (m.type === 'pause') exp?.pause();
+  queue = queue.then(() => handle(m)).catch(fail);
+};
