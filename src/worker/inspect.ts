@@ -84,6 +84,7 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
       type: 'lens',
       arm: t.arm,
       step,
+      tokens,
       labels,
       tracked,
       rows,

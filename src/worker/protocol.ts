@@ -74,6 +74,7 @@ export interface LensMessage {
   type: 'lens';
   arm: Arm;
   step: number;
+  tokens: number[];
   labels: string[];
   tracked: LensTracked[];
   /** Rows: embedding + each block (layers + 1). */

@@ -1,0 +1,134 @@
+/**
+ * Accuracy over training steps: the five splits, both arms overlaid (CoT solid, direct dashed, one colour per
+ * split), the OOD test lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG export.
+ */
+import { useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { SPLITS, SPLIT_LABELS, type SplitName } from '../../data/distribution';
+import type { Arm } from '../../train/arm';
+import { useTrainingStore } from '../../store/trainingStore';
+import { accuracyRows, csvTable, seriesKey, smooth, thin } from './chartData';
+import { download, downloadCsv, svgToPngBlob } from './exportChart';
+import { useThemeColors } from './useThemeColors';
+
+const MAX_POINTS = 400;
+const ARM_LABEL: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
+
+function AccTooltip({ active, payload, label }: TooltipContentProps) {
+  if (!active || !payload?.length) return null;
+  const bySplit = new Map<SplitName, Partial<Record<Arm, number>>>();
+  for (const p of payload) {
+    const [arm, split] = String(p.dataKey).split('.') as [Arm, SplitName];
+    if (typeof p.value !== 'number') continue;
+    bySplit.set(split, { ...bySplit.get(split), [arm]: p.value });
+  }
+  return (
+    <div className="chart-tooltip">
+      <div className="chart-tooltip-title">step {String(label)}</div>
+      {SPLITS.filter((s) => bySplit.has(s)).map((s) => {
+        const v = bySplit.get(s)!;
+        return (
+          <div key={s} className={s === 'oodTwoHop' ? 'chart-tooltip-strong' : undefined}>
+            {SPLIT_LABELS[s]}: {(['cot', 'direct'] as const).filter((a) => v[a] !== undefined).map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`).join(' · ')}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export function AccuracyChart() {
+  const history = useTrainingStore((s) => s.history);
+  const arms = useTrainingStore((s) => s.arms);
+  const totalSteps = useTrainingStore((s) => s.totalSteps);
+  const hash = useTrainingStore((s) => s.hash);
+  const colors = useThemeColors();
+  const [shown, setShown] = useState<Record<SplitName, boolean>>({ idAtomic: true, oodAtomic: true, trainTwoHop: true, idTwoHop: true, oodTwoHop: true });
+  const [alpha, setAlpha] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+
+  const rows = useMemo(() => thin(smooth(accuracyRows(history), alpha), MAX_POINTS), [history, alpha]);
+  const shownArms = arms.length ? arms : (['cot', 'direct'] as Arm[]);
+  const hasData = rows.length > 0;
+
+  const exportCsv = () => {
+    const { fields, data } = csvTable(history);
+    downloadCsv(fields, data, `cot-playground-metrics-${hash ?? 'run'}.csv`);
+  };
+  const exportPng = async () => {
+    const svg = box.current?.querySelector<SVGSVGElement>('svg.recharts-surface');
+    if (!svg) return;
+    setBusy(true);
+    try {
+      const font = getComputedStyle(document.body).fontFamily || 'sans-serif';
+      const blob = await svgToPngBlob(svg, { background: colors.panel, fg: colors.fg, font, title: 'Exact-match accuracy (CoT solid, direct dashed)' });
+      download(blob, `cot-playground-accuracy-${hash ?? 'run'}.png`);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="chart-card">
+      <div className="chart-head">
+        <h3>Accuracy</h3>
+        <span className="chart-legend-arms" aria-hidden="true">
+          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" /></svg> CoT
+          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" /></svg> direct
+        </span>
+        <span className="chart-tools">
+          <button type="button" onClick={exportCsv} disabled={!hasData} title="One row per evaluated step; columns per arm × split">CSV</button>
+          <button type="button" onClick={() => void exportPng()} disabled={!hasData || busy}>PNG</button>
+        </span>
+      </div>
+      <div className="split-chips" role="group" aria-label="Splits shown">
+        {SPLITS.map((s) => (
+          <label key={s} className={`chip${shown[s] ? ' on' : ''}`}>
+            <input type="checkbox" checked={shown[s]} onChange={(e) => setShown({ ...shown, [s]: e.target.checked })} />
+            <span className="swatch" style={{ background: colors.split[s] }} />
+            {SPLIT_LABELS[s]}
+          </label>
+        ))}
+        <label className="smoothing" title="Exponential moving average of the plotted points (the CSV stays raw)">
+          Smoothing
+          <input type="range" min={0} max={0.95} step={0.05} value={alpha} onChange={(e) => setAlpha(Number(e.target.value))} />
+          <output>{alpha.toFixed(2)}</output>
+        </label>
+      </div>
+      <div className="chart-box" data-testid="acc-chart" ref={box}>
+        {!hasData && <div className="chart-empty">Accuracy appears after the first evaluation (step 0).</div>}
+        <ResponsiveContainer width="100%" height={300}>
+          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={[0, Math.max(totalSteps, 1)]}
+              tick={{ fill: colors.muted, fontSize: 12 }}
+              stroke={colors.border}
+              label={{ value: 'step', position: 'insideBottomRight', offset: -2, fill: colors.muted, fontSize: 12 }}
+            />
+            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fill: colors.muted, fontSize: 12 }} stroke={colors.border} width={40} />
+            <Tooltip content={(p) => <AccTooltip {...p} />} isAnimationActive={false} />
+            {shownArms.flatMap((arm) =>
+              SPLITS.filter((s) => shown[s]).map((s) => (
+                <Line
+                  key={seriesKey(arm, s)}
+                  dataKey={seriesKey(arm, s)}
+                  name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
+                  stroke={colors.split[s]}
+                  strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
+                  strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              )),
+            )}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * Chart data from the training history (pure): one row per evaluated step with a column per arm × split,
+ * optional EMA smoothing, thinning to a bounded number of points, and the CSV export table.
+ */
+import { SPLITS, type SplitName } from '../../data/distribution';
+import type { Arm } from '../../train/arm';
+import type { MetricRow } from '../../train/experiment';
+import type { LossPoint } from '../../worker/reduce';
+
+export type SeriesKey = `${Arm}.${SplitName}`;
+export type ChartRow = { step: number } & Partial<Record<SeriesKey | `${Arm}.loss`, number>>;
+
+export const seriesKey = (arm: Arm, split: SplitName): SeriesKey => `${arm}.${split}`;
+
+/** Merges both arms' evaluation rows by step (exact-match accuracy). */
+export function accuracyRows(history: Record<Arm, MetricRow[]>): ChartRow[] {
+  const byStep = new Map<number, ChartRow>();
+  for (const arm of ['cot', 'direct'] as const) {
+    for (const r of history[arm]) {
+      let row = byStep.get(r.step);
+      if (!row) byStep.set(r.step, (row = { step: r.step }));
+      for (const s of SPLITS) if (Number.isFinite(r.acc[s])) row[seriesKey(arm, s)] = r.acc[s];
+    }
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+/** Merges both arms' training losses by step. */
+export function lossRows(losses: Record<Arm, LossPoint[]>): ChartRow[] {
+  const byStep = new Map<number, ChartRow>();
+  for (const arm of ['cot', 'direct'] as const) {
+    for (const p of losses[arm]) {
+      let row = byStep.get(p.step);
+      if (!row) byStep.set(p.step, (row = { step: p.step }));
+      row[`${arm}.loss`] = p.loss;
+    }
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+/**
+ * Exponential moving average of every column except `step`, with a bias correction so the first points are
+ * not pulled towards 0 (as in TensorBoard). alpha = 0 leaves the data as is.
+ */
+export function smooth(rows: ChartRow[], alpha: number): ChartRow[] {
+  if (alpha <= 0 || rows.length === 0) return rows;
+  const state = new Map<string, { avg: number; n: number }>();
+  return rows.map((r) => {
+    const out: ChartRow = { step: r.step };
+    for (const [k, v] of Object.entries(r)) {
+      if (k === 'step' || typeof v !== 'number') continue;
+      const s = state.get(k) ?? { avg: 0, n: 0 };
+      s.avg = alpha * s.avg + (1 - alpha) * v;
+      s.n++;
+      state.set(k, s);
+      (out as Record<string, number>)[k] = s.avg / (1 - alpha ** s.n);
+    }
+    return out;
+  });
+}
+
+/** Keeps at most `max` rows, evenly spaced, always keeping the first and the last. */
+export function thin<T>(rows: T[], max: number): T[] {
+  if (rows.length <= max) return rows;
+  const out: T[] = [];
+  const stride = (rows.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) out.push(rows[Math.round(i * stride)]);
+  return out;
+}
+
+/** CSV table: one row per step, columns step, then per arm: loss, per split exact-match and answer accuracy. */
+export function csvTable(history: Record<Arm, MetricRow[]>): { fields: string[]; data: (number | string)[][] } {
+  const arms = (['cot', 'direct'] as const).filter((a) => history[a].length > 0);
+  const fields = ['step', ...arms.flatMap((a) => [`${a}_loss`, ...SPLITS.map((s) => `${a}_${s}_acc`), ...SPLITS.map((s) => `${a}_${s}_answer_acc`)])];
+  const steps = [...new Set(arms.flatMap((a) => history[a].map((r) => r.step)))].sort((x, y) => x - y);
+  const byArm = Object.fromEntries(arms.map((a) => [a, new Map(history[a].map((r) => [r.step, r]))]));
+  const cell = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : v);
+  const data = steps.map((step) => [
+    step,
+    ...arms.flatMap((a) => {
+      const r = byArm[a].get(step);
+      return [cell(r?.loss), ...SPLITS.map((s) => cell(r?.acc[s])), ...SPLITS.map((s) => cell(r?.answerAcc[s]))];
+    }),
+  ]);
+  return { fields, data };
+}
+
+/** The latest finite value of a series. */
+export function latest(history: MetricRow[], split: SplitName): number | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const v = history[i].acc[split];
+    if (Number.isFinite(v)) return v;
+  }
+  return null;
+}
