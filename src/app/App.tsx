@@ -1,9 +1,78 @@
+/**
+ * The page: header (title, explanation, copy link, theme), notices, the designer on the left and, on the right,
+ * the explanation, the data preview and the training panel. Each view sits in an error boundary, so a crash
+ * in one shows a message instead of a blank page.
+ */
+import { useEffect, useState } from 'react';
+import { Designer } from '../views/design/Designer';
+import { Preview } from '../views/design/Preview';
+import { TrainingPanel } from '../views/training/TrainingPanel';
+import { CopyLink } from './CopyLink';
+import { ErrorBoundary } from './ErrorBoundary';
+import { Explanation } from './Explanation';
+import { installShortcuts } from './keyboard';
+import { syncAddress } from './link';
+import { Notices } from './Notices';
+import { initialTheme, saveTheme, type Theme } from './theme';
+import { loadFlag, saveFlag } from './prefs';
+
+const EXPLAIN_ID = 'explanation';
+
 export function App() {
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [explain, setExplain] = useState(() => loadFlag('explain', true));
+
+  useEffect(() => syncAddress(), []);
+  useEffect(() => installShortcuts(), []);
+
+  const toggleTheme = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    saveTheme(next);
+    setTheme(next);
+  };
+  const toggleExplain = () => {
+    saveFlag('explain', !explain);
+    setExplain(!explain);
+  };
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>CoT Playground</h1>
+        <span className="tagline">Why chain-of-thought training lets a small transformer combine facts it never saw combined</span>
+        <div className="actions">
+          <button type="button" aria-expanded={explain} aria-controls={EXPLAIN_ID} onClick={toggleExplain}>
+            {explain ? 'Hide explanation' : 'What is this?'}
+          </button>
+          <CopyLink />
+          <button
+            type="button"
+            className="theme-toggle"
+            onClick={toggleTheme}
+            aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+            title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+          >
+            <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span> {theme === 'dark' ? 'Light' : 'Dark'}
+          </button>
+        </div>
       </header>
+      <Notices />
+      <div className="app-body">
+        <aside className="designer-column">
+          <ErrorBoundary title="The designer stopped.">
+            <Designer />
+          </ErrorBoundary>
+        </aside>
+        <main className="main-column">
+          {explain && <Explanation id={EXPLAIN_ID} />}
+          <ErrorBoundary title="The data preview stopped.">
+            <Preview />
+          </ErrorBoundary>
+          <ErrorBoundary title="The training view stopped.">
+            <TrainingPanel />
+          </ErrorBoundary>
+        </main>
+      </div>
     </div>
   );
 }

@@ -1,0 +1,51 @@
+/**
+ * The address bar mirrors the experiment: every config change replaces the query (non-default values only,
+ * versioned), and opening a link (or going back/forward) loads it through queryToConfig, which treats it as
+ * untrusted; its corrections become one "Link corrected: …" notice (plain text).
+ */
+import { configToQuery, isDefault, queryToConfig } from '../experiment/link';
+import type { Config } from '../experiment/schema';
+import { useExperimentStore } from '../store/experimentStore';
+
+export const ADDRESS_DEBOUNCE_MS = 120;
+
+/** The shareable address of a config on this page. */
+export function linkFor(config: Config, base: Location | URL = location): string {
+  const q = isDefault(config) ? '' : `?${configToQuery(config)}`;
+  return `${base.origin}${base.pathname}${q}`;
+}
+
+/** Loads the config from the current address; returns the corrections (also shown as a notice). */
+export function loadFromAddress(): string[] {
+  const { config, messages } = queryToConfig(location.search);
+  const store = useExperimentStore.getState();
+  store.setConfig(config);
+  if (messages.length > 0) store.notify(`Link corrected: ${messages.join(' ')}`, 'warning');
+  writeAddress(config); // show the corrected link, not the hostile one
+  return messages;
+}
+
+function writeAddress(config: Config): void {
+  const target = linkFor(config) + location.hash;
+  if (target !== location.href) history.replaceState(history.state, '', target);
+}
+
+/** Starts mirroring the store into the address and listening to back/forward; returns a stop function. */
+export function syncAddress(): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = useExperimentStore.subscribe((s, prev) => {
+    if (s.config === prev.config) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      writeAddress(useExperimentStore.getState().config);
+    }, ADDRESS_DEBOUNCE_MS);
+  });
+  const onPop = () => loadFromAddress();
+  window.addEventListener('popstate', onPop);
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', onPop);
+    if (timer) clearTimeout(timer);
+  };
+}

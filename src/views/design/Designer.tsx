@@ -1,0 +1,100 @@
+/**
+ * The distribution designer: every parameter of the schema table as a control, grouped by the table's group
+ * field. Data is the headline group; Model, Training and Run fold away (a folded group shows its values in one
+ * line and opens by itself when a link sets one of its parameters).
+ */
+import { useEffect, useState } from 'react';
+import { DEFAULT_CONFIG, PARAMS, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
+import { useExperimentStore } from '../../store/experimentStore';
+import { formatValue, ParamControl } from './ParamControl';
+import './design.css';
+
+const GROUPS: { group: ParamGroup; title: string; blurb: string }[] = [
+  { group: 'data', title: 'Data', blurb: 'The knowledge graph and the multi-hop questions asked about it.' },
+  { group: 'model', title: 'Model', blurb: 'A small GPT-style decoder, the same for both arms.' },
+  { group: 'training', title: 'Training', blurb: 'AdamW with warm-up; both arms see the same batches of facts.' },
+  { group: 'run', title: 'Run', blurb: 'Which arms to train and where the maths runs.' },
+];
+
+const paramsOf = (g: ParamGroup): Param[] => PARAMS.filter((p) => p.group === g);
+const changed = (c: Config, g: ParamGroup) => paramsOf(g).some((p) => c[p.key as ParamKey] !== DEFAULT_CONFIG[p.key as ParamKey]);
+
+function oneLine(c: Config, g: ParamGroup): string {
+  return paramsOf(g)
+    .slice(0, 4)
+    .map((p) => {
+      const v = c[p.key as ParamKey];
+      return `${p.label.split(' ')[0]} ${typeof v === 'number' && p.type !== 'enum' ? formatValue(p, v) : v}`;
+    })
+    .join(' · ');
+}
+
+export function Designer() {
+  const config = useExperimentStore((s) => s.config);
+  const setParam = useExperimentStore((s) => s.setParam);
+  const setConfig = useExperimentStore((s) => s.setConfig);
+  const [open, setOpen] = useState<Record<ParamGroup, boolean>>({ data: true, model: false, training: false, run: true });
+
+  // a link (or any outside change) that sets a folded group's parameter opens that group
+  useEffect(() => {
+    setOpen((o) => {
+      const next = { ...o };
+      for (const { group } of GROUPS) if (!o[group] && changed(config, group)) next[group] = true;
+      return GROUPS.some(({ group }) => next[group] !== o[group]) ? next : o;
+    });
+  }, [config]);
+
+  const controls = (g: ParamGroup) =>
+    paramsOf(g).map((p) => (
+      <ParamControl
+        key={p.key}
+        param={p}
+        value={config[p.key as ParamKey]}
+        max={p.key === 'degree' ? config.relations : undefined}
+        onChange={(v) => setParam(p.key as ParamKey, v)}
+      />
+    ));
+
+  return (
+    <div className="designer" aria-label="Experiment designer">
+      <div className="designer-head">
+        <h2>Design the experiment</h2>
+        <button
+          type="button"
+          className="ghost small"
+          onClick={() => setConfig(DEFAULT_CONFIG)}
+          disabled={PARAMS.every((p) => config[p.key as ParamKey] === DEFAULT_CONFIG[p.key as ParamKey])}
+          title="Set every parameter back to its default"
+        >
+          Defaults
+        </button>
+      </div>
+      {GROUPS.map(({ group, title, blurb }) =>
+        group === 'data' ? (
+          <section key={group} className="param-group param-group-data" aria-labelledby="group-data-title">
+            <h3 id="group-data-title">{title}</h3>
+            <p className="group-blurb">{blurb}</p>
+            {controls(group)}
+          </section>
+        ) : (
+          <details
+            key={group}
+            className="param-group"
+            open={open[group]}
+            onToggle={(e) => {
+              const isOpen = e.currentTarget.open;
+              setOpen((o) => (o[group] === isOpen ? o : { ...o, [group]: isOpen }));
+            }}
+          >
+            <summary>
+              <span className="group-title">{title}</span>
+              {!open[group] && <span className="group-line">{oneLine(config, group)}</span>}
+            </summary>
+            <p className="group-blurb">{blurb}</p>
+            {controls(group)}
+          </details>
+        ),
+      )}
+    </div>
+  );
+}

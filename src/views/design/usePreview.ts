@@ -1,0 +1,90 @@
+/**
+ * The preview of the current data distribution, recomputed 150 ms after the data parameters stop changing.
+ * Generation runs in a worker (a large graph takes a second or two); a request that arrives while one is in
+ * flight replaces the busy worker. Graphs over MAX_PATHS are refused at once, without generating.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { countPaths, MAX_PATHS } from '../../data/distribution';
+import type { Config } from '../../experiment/schema';
+import { dataConfig, previewFor, tooBigMessage, type PreviewResult } from './summary';
+import type { PreviewRequest, PreviewResponse } from './preview.worker';
+
+export const PREVIEW_DEBOUNCE_MS = 150;
+
+export interface PreviewState {
+  result: PreviewResult | null;
+  /** True while a newer preview is being computed (the shown one may be stale). */
+  pending: boolean;
+}
+
+function makeWorker(): Worker | null {
+  try {
+    return new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return null; // no module workers: compute on the main thread instead
+  }
+}
+
+export function usePreview(config: Config): PreviewState {
+  const data = useMemo(() => dataConfig(config), [config]);
+  const key = JSON.stringify(data);
+  const [state, setState] = useState<PreviewState>({ result: null, pending: true });
+  const worker = useRef<Worker | null>(null);
+  const busy = useRef(false);
+  const lastId = useRef(0);
+  const first = useRef(true);
+
+  useEffect(
+    () => () => {
+      worker.current?.terminate();
+      worker.current = null;
+    },
+    [],
+  );
+
+  useEffect(() => {
+    const c = JSON.parse(key) as typeof data;
+    const id = ++lastId.current;
+    setState((s) => ({ ...s, pending: true }));
+    const run = () => {
+      const paths = countPaths(c);
+      if (paths > MAX_PATHS) {
+        setState({ result: { kind: 'too-big', paths, message: tooBigMessage(paths) }, pending: false });
+        return;
+      }
+      if (busy.current && worker.current) {
+        worker.current.terminate(); // its answer would be stale anyway
+        worker.current = null;
+      }
+      if (!worker.current) {
+        worker.current = makeWorker();
+        if (worker.current) {
+          const w = worker.current;
+          w.onmessage = (e: MessageEvent<PreviewResponse>) => {
+            busy.current = false;
+            if (e.data.id === lastId.current) setState({ result: e.data.result, pending: false });
+          };
+          w.onerror = (e) => {
+            busy.current = false;
+            e.preventDefault();
+            setState({ result: { kind: 'error', message: e.message || 'The preview worker failed.' }, pending: false });
+          };
+        }
+      }
+      if (worker.current) {
+        busy.current = true;
+        const req: PreviewRequest = { id, config: c };
+        worker.current.postMessage(req);
+      } else {
+        const result = previewFor(c);
+        if (id === lastId.current) setState({ result, pending: false });
+      }
+    };
+    const delay = first.current ? 0 : PREVIEW_DEBOUNCE_MS;
+    first.current = false;
+    const t = setTimeout(run, delay);
+    return () => clearTimeout(t);
+  }, [key]);
+
+  return state;
+}
