@@ -23,6 +23,8 @@ interface ExperimentState {
 }
 
 let nextId = 1;
+/** The parameter a correction message names ("degree: 12 is more than …" → "degree"). */
+const paramOf = (text: string) => /^(\w+): /.exec(text)?.[1] ?? text;
 
 export const useExperimentStore = create<ExperimentState>((set, get) => ({
   config: DEFAULT_CONFIG,
@@ -30,7 +32,12 @@ export const useExperimentStore = create<ExperimentState>((set, get) => ({
   setParam: (key, value) => {
     const { config, messages } = checkValues({ ...get().config, [key]: value });
     set({ config });
-    if (messages.length) get().notify(messages, 'warning');
+    if (messages.length) {
+      // a slider drag repeats the same correction step after step: keep only the latest per parameter
+      const keys = new Set(messages.map(paramOf));
+      set((s) => ({ notices: s.notices.filter((n) => n.kind !== 'warning' || !keys.has(paramOf(n.text))) }));
+      get().notify(messages, 'warning');
+    }
   },
   setConfig: (config) => set({ config }),
   notify: (text, kind = 'info') => {
