@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from './args';
+
+const dir = mkdtempSync(join(tmpdir(), 'cot-args-'));
+const bad = (argv: string[]) => {
+  const r = parseCliArgs(argv);
+  if (r.ok) throw new Error(`accepted ${argv.join(' ')}`);
+  return r.message;
+};
+
+describe('parseCliArgs', () => {
+  it('reads a link and every option', () => {
+    const json = join(dir, 'r.json');
+    const dump = join(dir, 'd.json');
+    const r = parseCliArgs(['entities=30&seed=2', '--steps', '40', '--backend', 'cpu', '--json', json, '--dump-data', dump, '--quiet']);
+    expect(r).toEqual({
+      ok: true,
+      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, help: false },
+    });
+  });
+
+  it('defaults: no link, no steps override, no backend, not quiet', () => {
+    expect(parseCliArgs([])).toEqual({
+      ok: true,
+      options: { link: '', quiet: false, help: false, json: undefined, dumpData: undefined },
+    });
+    expect(parseCliArgs(['--steps=0'])).toMatchObject({ ok: true, options: { steps: 0 } });
+    expect(parseCliArgs(['-h'])).toMatchObject({ ok: true, options: { help: true } });
+  });
+
+  it('rejects bad arguments with one short line', () => {
+    const cases: [string[], RegExp][] = [
+      [['--bogus'], /^unknown option --bogus$/],
+      [['-x'], /^unknown option -x$/],
+      [['--steps', '-3'], /^--steps must be a whole number ≥ 0, got "-3"$/],
+      [['--steps=-3'], /--steps must be a whole number/],
+      [['--steps', 'abc'], /--steps must be a whole number/],
+      [['--steps', '2.5'], /--steps must be a whole number/],
+      [['--steps', '1e3'], /--steps must be a whole number/],
+      [['--steps', '999999'], /--steps must be at most 100000/],
+      [['--steps'], /^--steps needs a value$/],
+      [['--backend', 'webgl'], /^--backend must be one of wasm, cpu/],
+      [['--json', '/no/such/dir/r.json'], /^--json .*does not exist$/],
+      [['--dump-data', join(dir, 'missing', 'd.json')], /^--dump-data .*does not exist$/],
+      [['--json', dir], /is a directory$/],
+      [['--json', ''], /needs a file name/],
+      [['a=1', 'b=2'], /at most one link, got 2/],
+      [['--quiet=yes'], /quiet/],
+    ];
+    for (const [argv, re] of cases) {
+      const m = bad(argv);
+      expect(m, argv.join(' ')).toMatch(re);
+      expect(m.includes('\n'), argv.join(' ')).toBe(false);
+    }
+  });
+
+  it('never echoes a huge value whole', () => {
+    const m = bad(['--backend', 'x'.repeat(5000)]);
+    expect(m.length).toBeLessThan(120);
+  });
+});

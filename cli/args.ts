@@ -1,0 +1,119 @@
+/**
+ * Command-line arguments of `npm run experiment`, parsed with node's util.parseArgs. Pure: returns either
+ * the options or one plain-text line saying what is wrong (the caller prints it with the usage, exit 2).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const CLI_BACKENDS = ['wasm', 'cpu'] as const;
+export type CliBackend = (typeof CLI_BACKENDS)[number];
+
+export interface CliOptions {
+  /** The link or query string (empty: the default experiment). */
+  link: string;
+  /** Overrides config.steps; 0 = generate the data (and dump it) without training. */
+  steps?: number;
+  /** Set when --backend was given; otherwise the link's backend if wasm or cpu, else wasm. */
+  backend?: CliBackend;
+  json?: string;
+  dumpData?: string;
+  quiet: boolean;
+  help: boolean;
+}
+
+export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
+
+export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [options]
+
+  '<link>'            an experiment link or its query, e.g. 'entities=100&steps=500' (default: the default experiment)
+  --steps N           train N steps per arm instead of the link's steps; 0 = build the data only
+  --backend B         wasm (default) or cpu
+  --json FILE         write the results as JSON after every evaluation and at the end
+  --dump-data FILE    write the generated dataset (token ids) as JSON
+  --quiet             no progress bar and no per-evaluation lines
+  -h, --help          show this help`;
+
+const MAX_STEPS = 100_000;
+
+function checkOutputFile(flag: string, file: string): string | undefined {
+  if (file.trim() === '') return `${flag} needs a file name`;
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir)) return `${flag} ${file}: directory ${dir} does not exist`;
+  if (!statSync(dir).isDirectory()) return `${flag} ${file}: ${dir} is not a directory`;
+  if (existsSync(file) && statSync(file).isDirectory()) return `${flag} ${file}: is a directory`;
+  return undefined;
+}
+
+/** parseArgs' error as one short line. */
+function parseError(e: unknown): string {
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]}`;
+  const missing = /^Option '(--[\w-]+)[^']*' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
+  return message;
+}
+
+/** "--steps -3" → "--steps=-3", so that a negative number is reported as such, not as a missing value. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--steps' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`--steps=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+const PARSE_CONFIG = {
+  options: {
+    steps: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'string' },
+    'dump-data': { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  allowPositionals: true,
+  strict: true,
+} as const;
+
+export function parseCliArgs(argv: string[]): ParsedArgs {
+  let parsed: ReturnType<typeof parseArgs<typeof PARSE_CONFIG>>;
+  try {
+    parsed = parseArgs({ ...PARSE_CONFIG, args: joinNegativeValues(argv) });
+  } catch (e) {
+    return { ok: false, message: parseError(e) };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { ok: true, options: { link: '', quiet: false, help: true } };
+  if (positionals.length > 1) {
+    return { ok: false, message: `expected at most one link, got ${positionals.length} arguments (quote the link: '...&...')` };
+  }
+  const options: CliOptions = { link: positionals[0] ?? '', quiet: values.quiet ?? false, help: false };
+
+  if (values.steps !== undefined) {
+    const s = values.steps.trim();
+    if (!/^\d+$/.test(s)) return { ok: false, message: `--steps must be a whole number ≥ 0, got "${values.steps.slice(0, 24)}"` };
+    const n = Number(s);
+    if (n > MAX_STEPS) return { ok: false, message: `--steps must be at most ${MAX_STEPS}, got ${s.slice(0, 24)}` };
+    options.steps = n;
+  }
+  if (values.backend !== undefined) {
+    if (!(CLI_BACKENDS as readonly string[]).includes(values.backend)) {
+      return { ok: false, message: `--backend must be one of ${CLI_BACKENDS.join(', ')}, got "${values.backend.slice(0, 24)}"` };
+    }
+    options.backend = values.backend as CliBackend;
+  }
+  for (const [flag, file] of [
+    ['--json', values.json],
+    ['--dump-data', values['dump-data']],
+  ] as const) {
+    if (file === undefined) continue;
+    const problem = checkOutputFile(flag, file);
+    if (problem) return { ok: false, message: problem };
+  }
+  options.json = values.json;
+  options.dumpData = values['dump-data'];
+  return { ok: true, options };
+}

@@ -1,0 +1,38 @@
+/**
+ * Runs an experiment headless, from its link:
+ *   npm run experiment -- 'entities=100&steps=500' [--steps N] [--backend wasm|cpu] [--json FILE] [--dump-data FILE] [--quiet]
+ * The link goes through the same schema as the playground (corrections are printed on stderr); both arms
+ * train on the same data with the same runner as the browser. See cli/README.md.
+ * Exit codes: 0 done, 2 bad arguments or an experiment too large to build, 1 a failure while running,
+ * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
+ */
+import { USAGE, parseCliArgs } from './args';
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`error: ${parsed.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed.options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    // loaded only now: tfjs takes a while to load, and bad arguments should not wait for it
+    const { runExperiment } = await import('./run');
+    return await runExperiment(parsed.options);
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    if (e instanceof Error && e.name === 'UsageError') {
+      process.stderr.write(`error: ${message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,108 @@
+/**
+ * What the experiment CLI prints and writes: the JSON report (one documented shape, NaN → null), the
+ * dataset line, one line per evaluation and the final table. Pure functions, tested in report.test.ts.
+ */
+import { SPLITS, SPLIT_LABELS, type Dataset, type SplitName } from '../src/data/distribution';
+import type { Config } from '../src/experiment/schema';
+import type { Arm } from '../src/train/arm';
+import type { MetricRow } from '../src/train/experiment';
+
+export const REPORT_VERSION = 1;
+
+export interface ArmReport {
+  stepsPerSec: number;
+  history: MetricRow[];
+  final: MetricRow | null;
+}
+export interface Report {
+  version: number;
+  link: string;
+  config: Config;
+  backend: string;
+  dataset: { hash: string; counts: Record<SplitName, number> };
+  arms: Partial<Record<Arm, ArmReport>>;
+}
+
+export function datasetCounts(d: Dataset): Record<SplitName, number> {
+  return {
+    idAtomic: d.stats.idAtomic,
+    oodAtomic: d.stats.oodAtomic,
+    trainTwoHop: d.stats.trainTwoHop,
+    idTwoHop: d.stats.idTwoHop,
+    oodTwoHop: d.stats.oodTwoHop,
+  };
+}
+
+export function buildReport(opts: {
+  link: string;
+  config: Config;
+  backend: string;
+  data: Dataset;
+  hash: string;
+  arms: Arm[];
+  history: Record<Arm, MetricRow[]>;
+  stepsPerSec: Partial<Record<Arm, number>>;
+}): Report {
+  const arms: Partial<Record<Arm, ArmReport>> = {};
+  for (const arm of opts.arms) {
+    const history = opts.history[arm];
+    arms[arm] = { stepsPerSec: opts.stepsPerSec[arm] ?? 0, history, final: history.at(-1) ?? null };
+  }
+  return {
+    version: REPORT_VERSION,
+    link: opts.link,
+    config: opts.config,
+    backend: opts.backend,
+    dataset: { hash: opts.hash, counts: datasetCounts(opts.data) },
+    arms,
+  };
+}
+
+/** JSON with every non-finite number (NaN, ±Infinity) written as null. */
+export function reportJson(report: unknown): string {
+  return `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '  -  ' : x.toFixed(3));
+
+export function datasetLine(d: Dataset, hash: string): string {
+  const s = d.stats;
+  return (
+    `dataset ${hash}: ${s.atomic} atomic facts (${s.idAtomic} ID, ${s.oodAtomic} OOD), ` +
+    `${s.trainTwoHop} train multi-hop (λ ${s.lambdaEffective.toFixed(2)}${s.noisy ? `, ${s.noisy} noisy` : ''}), ` +
+    `${s.idTwoHop} ID test, ${s.oodTwoHop} OOD test; vocabulary ${d.vocab.size}`
+  );
+}
+
+const SHORT: Record<SplitName, string> = {
+  idAtomic: 'idAtom',
+  oodAtomic: 'oodAtom',
+  trainTwoHop: 'train',
+  idTwoHop: 'idTest',
+  oodTwoHop: 'oodTest',
+};
+
+/** One line per evaluation: exact-match accuracy per split (answer-only accuracy of the OOD test in brackets). */
+export function evalLine(arm: Arm, row: MetricRow, stepsPerSec: number): string {
+  const loss = row.loss === null ? '   -  ' : row.loss.toFixed(4);
+  const accs = SPLITS.map((s) => `${SHORT[s]} ${pct(row.acc[s])}`).join('  ');
+  const speed = stepsPerSec > 0 ? `  ${stepsPerSec.toFixed(1)} steps/s` : '';
+  return `step ${String(row.step).padStart(6)}  ${arm.padEnd(6)}  loss ${loss}  ${accs}  (oodTest answer ${pct(row.answerAcc.oodTwoHop)})${speed}`;
+}
+
+/** The final table: split × arm, exact match then answer-only accuracy. */
+export function finalTable(arms: Arm[], history: Record<Arm, MetricRow[]>): string {
+  const last = Object.fromEntries(arms.map((a) => [a, history[a].at(-1)])) as Record<Arm, MetricRow | undefined>;
+  const width = Math.max(...SPLITS.map((s) => SPLIT_LABELS[s].length), 5);
+  const cell = (s: string) => s.padStart(8);
+  const group = 9 * arms.length - 1;
+  const head1 = `${''.padEnd(width)}  ${'exact match'.padStart(group)}  ${'answer only'.padStart(group)}`;
+  const head2 = `${'split'.padEnd(width)}  ${arms.map(cell).join(' ')}  ${arms.map(cell).join(' ')}`;
+  const rows = SPLITS.map((s) => {
+    const exact = arms.map((a) => cell(pct(last[a]?.acc[s])));
+    const answer = arms.map((a) => cell(pct(last[a]?.answerAcc[s])));
+    return `${SPLIT_LABELS[s].padEnd(width)}  ${exact.join(' ')}  ${answer.join(' ')}`;
+  });
+  const steps = arms.map((a) => `${a} at step ${last[a]?.step ?? 0}`).join(', ');
+  return [`final accuracy (${steps})`, head1, head2, ...rows].join('\n');
+}

@@ -1,0 +1,122 @@
+/**
+ * The work of `npm run experiment` once its arguments are parsed (cli/experiment.ts parses them first, so that
+ * bad arguments are reported without loading tfjs): data, dump, backend, training with progress, JSON report.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { generateDataset, type Dataset } from '../src/data/distribution';
+import { buildDump } from '../src/data/dump';
+import { datasetHash } from '../src/data/hash';
+import { configToQuery, queryToConfig } from '../src/experiment/link';
+import type { Config } from '../src/experiment/schema';
+import { checkConfig } from '../src/experiment/validate';
+import { armsOf, type Arm } from '../src/train/arm';
+import { selectBackend } from '../src/train/backend';
+import { Experiment, type MetricRow } from '../src/train/experiment';
+import type { CliOptions, CliBackend } from './args';
+import { Progress } from './progress';
+import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
+
+/** A bad experiment (e.g. a graph too large to build): reported like a bad argument, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Writes through a temporary file, so that a reader never sees half a file. */
+function writeAtomically(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+/** Runs the experiment of parsed options; returns the exit code. Throws UsageError for a bad experiment. */
+export async function runExperiment(opts: CliOptions): Promise<number> {
+  // ---- the experiment, through the schema
+  const checked = queryToConfig(opts.link);
+  for (const m of checked.messages) process.stderr.write(`link: ${m}\n`);
+  let config: Config = checked.config;
+  const trainSteps = opts.steps ?? config.steps;
+  if (opts.steps !== undefined && opts.steps > 0) {
+    const withSteps = checkConfig({ ...config, steps: opts.steps });
+    for (const m of withSteps.messages) process.stderr.write(`--steps: ${m}\n`);
+    config = withSteps.config;
+  }
+  const link = configToQuery(config);
+  const backendChoice: CliBackend = opts.backend ?? (config.backend === 'cpu' || config.backend === 'wasm' ? config.backend : 'wasm');
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  // ---- the data
+  let data: Dataset;
+  try {
+    data = generateDataset(config);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const hash = datasetHash(data);
+  say(`experiment ?${link}`);
+  say(datasetLine(data, hash));
+  if (opts.dumpData) {
+    writeAtomically(opts.dumpData, `${JSON.stringify(buildDump(data))}\n`);
+    say(`dataset written to ${opts.dumpData}`);
+  }
+
+  // ---- the backend
+  tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
+  const { backend, fallbacks } = await selectBackend(backendChoice);
+  if (backend !== backendChoice) for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
+  say(`backend ${backend}`);
+
+  const arms: Arm[] = armsOf(config);
+  const stepsPerSec: Partial<Record<Arm, number>> = {};
+  const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
+  const writeJson = () => {
+    if (!opts.json) return;
+    writeAtomically(opts.json, reportJson(buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec })));
+  };
+  if (trainSteps === 0) {
+    writeJson();
+    say('--steps 0: data only, no training.');
+    return 0;
+  }
+
+  // ---- training
+  const progress = new Progress(config.steps, process.stderr, process.stdout, !opts.quiet);
+  const ex = new Experiment(
+    config,
+    (e) => {
+      if (e.type === 'eval') {
+        stepsPerSec[e.arm] = e.stepsPerSec;
+        if (!opts.quiet) progress.log(evalLine(e.arm, e.row, e.stepsPerSec));
+        writeJson();
+      } else if (e.type === 'ready') {
+        const sizes = e.arms.map((a) => `${a.arm}: ${a.parameters.toLocaleString('en-US')} parameters, ${a.trainExamples} sequences`);
+        say(`model ${config.layers} layers × d ${config.dModel}, ${config.heads} heads; ${sizes.join('; ')}`);
+      }
+    },
+    data,
+  );
+  for (const arm of arms) history[arm] = ex.history[arm];
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    ex.stop();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await ex.run((step) => progress.update(step));
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.done();
+    for (const arm of arms) stepsPerSec[arm] = ex.stepsPerSec(arm);
+    writeJson();
+    ex.dispose();
+  }
+  if (interrupted) process.stderr.write(`interrupted at step ${ex.step}\n`);
+  say('');
+  say(finalTable(arms, history));
+  if (opts.json) say(`results written to ${opts.json}`);
+  return interrupted ? 130 : 0;
+}
+
