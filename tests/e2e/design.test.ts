@@ -4,6 +4,8 @@ import { PARAMS } from '../../src/experiment/schema';
 import { queryOf, useBrowser } from './harness';
 
 const app = useBrowser();
+/** Polls wait this long: the preview worker and the training worker share a busy CPU. */
+const SLOW = { timeout: 10_000 };
 const splitText = (p: { page: import('playwright-core').Page }) => p.page.getByTestId('split-sizes').innerText();
 
 describe('designer and preview', () => {
@@ -21,7 +23,10 @@ describe('designer and preview', () => {
     const text = await splitText(p);
     expect(text).toMatch(/Atomic facts\s*2,000/);
     await expect(p.page.locator('.graph-picture svg .edge.on-path.ood').count()).resolves.toBe(2);
-    await expect(p.page.locator('.sample-cot .chip.bridge').count()).resolves.toBeGreaterThan(0);
+    // the same OOD test path in both formats: a bridge only in the CoT column
+    const oodRow = p.page.locator('.sample-table tbody tr.is-ood');
+    await expect(oodRow.locator('td').nth(0).locator('.chip.bridge').count()).resolves.toBe(0);
+    await expect(oodRow.locator('td').nth(1).locator('.chip.bridge').count()).resolves.toBe(1);
     await p.screenshot('design-1280x800');
     expect(p.errors()).toEqual([]);
     await p.close();
@@ -34,22 +39,22 @@ describe('designer and preview', () => {
     const slider = p.page.getByTestId('param-entities');
     await slider.focus();
     for (let i = 0; i < 5; i++) await p.page.keyboard.press('ArrowRight'); // 200 → 250 (step 10)
-    await expect.poll(() => slider.getAttribute('data-value')).toBe('250');
-    await expect.poll(() => splitText(p), { timeout: 5000 }).toMatch(/Atomic facts\s*2,500/);
+    await expect.poll(() => slider.getAttribute('data-value'), SLOW).toBe('250');
+    await expect.poll(() => splitText(p), SLOW).toMatch(/Atomic facts\s*2,500/);
     expect(await splitText(p)).not.toBe(before);
-    await expect.poll(() => queryOf(p.page).get('entities')).toBe('250');
+    await expect.poll(() => queryOf(p.page).get('entities'), SLOW).toBe('250');
     expect(queryOf(p.page).get('v')).toBe('1');
 
     // fill() sets the range directly; the number box follows
     await slider.fill('400');
-    await expect.poll(() => splitText(p), { timeout: 5000 }).toMatch(/Atomic facts\s*4,000/);
-    await expect.poll(() => queryOf(p.page).get('entities')).toBe('400');
+    await expect.poll(() => splitText(p), SLOW).toMatch(/Atomic facts\s*4,000/);
+    await expect.poll(() => queryOf(p.page).get('entities'), SLOW).toBe('400');
 
     // the exact-value box: out of range → clamped with a notice
     const box = p.page.getByRole('textbox', { name: 'Entities, exact value' });
     await box.fill('5');
     await box.press('Enter');
-    await expect.poll(() => slider.getAttribute('data-value')).toBe('10');
+    await expect.poll(() => slider.getAttribute('data-value'), SLOW).toBe('10');
     await expect(p.page.getByTestId('notice').filter({ hasText: 'entities' }).count()).resolves.toBeGreaterThan(0);
     expect(p.errors()).toEqual([]);
     await p.close();
@@ -58,25 +63,38 @@ describe('designer and preview', () => {
   test('hops = 3 shows three-hop samples with two bridges; a huge graph shows a message instead', async () => {
     const p = await app.open('/');
     await p.page.getByTestId('param-hops').selectOption('3');
-    await expect.poll(() => p.page.locator('.sample-cot h3').innerText()).toMatch(/Three-hop/);
-    const bridges = await p.page.locator('.sample-cot li').first().locator('.chip.bridge').count();
+    await expect.poll(() => p.page.locator('.sample-table th.sample-cot').innerText(), SLOW).toMatch(/Three-hop/);
+    const bridges = await p.page.locator('.sample-table tbody tr').first().locator('td').nth(1).locator('.chip.bridge').count();
     expect(bridges).toBe(2);
     await p.page.getByTestId('param-entities').fill('2000');
     await p.page.getByTestId('param-degree').fill('20');
-    await expect.poll(() => splitText(p), { timeout: 5000 }).toMatch(/more than the 3,000,000/);
+    await expect.poll(() => splitText(p), SLOW).toMatch(/more than the 3,000,000/);
     await p.screenshot('design-too-big');
     expect(p.errors()).toEqual([]);
     await p.close();
   });
 
-  test('keyboard shortcuts reach the training store but not while typing', async () => {
-    const p = await app.open('/');
-    const step = p.page.getByTestId('step-count');
-    await step.waitFor();
+  test('keyboard: space plays/pauses, s steps, but not while typing', async () => {
+    // a tiny model so that one step is quick even on the CPU
+    const p = await app.open('/?v=1&entities=20&relations=4&degree=2&layers=1&heads=1&dModel=16&batch=8&arms=cot');
+    const toggle = p.page.getByTestId('train-toggle');
+    await expect.poll(() => toggle.isEnabled(), { timeout: 30_000 }).toBe(true);
+    const title = () => toggle.getAttribute('title');
+    expect(await title()).toMatch(/^Train/);
+    await p.page.locator('h1').click(); // focus on the page, not on a control
+    await p.page.keyboard.press('Space');
+    await expect.poll(title, SLOW).toMatch(/^Pause/);
+    await p.page.keyboard.press('Space'); // the worker confirms the pause after its current step
+    await expect.poll(title, { timeout: 30_000 }).toMatch(/^Train/);
+    const steps = Number(await p.page.getByTestId('step-count').innerText());
+    await p.page.keyboard.press('s');
+    await expect.poll(async () => Number(await p.page.getByTestId('step-count').innerText()), { timeout: 30_000 }).toBeGreaterThan(steps);
+    // typing in a text box is just typing
     const box = p.page.getByRole('textbox', { name: 'Seed, exact value' });
     await box.focus();
-    await p.page.keyboard.type('s r');
-    await expect(box.inputValue()).resolves.toContain('s r');
+    await p.page.keyboard.type(' s');
+    await expect(box.inputValue()).resolves.toContain(' s');
+    expect(await title()).toMatch(/^Train/);
     await p.page.keyboard.press('Escape');
     expect(p.errors()).toEqual([]);
     await p.close();

@@ -31,6 +31,12 @@ export function formatValue(p: IntParam | FloatParam, v: number): string {
   return v.toFixed(decimalsOf(p.step));
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** Shorter, for the ends of a slider: 999,999 → 1M. */
+export function formatEnd(p: IntParam | FloatParam, v: number): string {
+  return p.type === 'int' && v >= 10_000 ? compact.format(v) : formatValue(p, v);
+}
+
 /** Log slider: position 0…LOG_STEPS ↔ value min…max. */
 export function logToValue(p: FloatParam, pos: number): number {
   const v = p.min * (p.max / p.min) ** (pos / LOG_STEPS);
@@ -135,7 +141,7 @@ function NumberControl(props: {
       </div>
       <div className="param-slider">
         <span className="param-min" aria-hidden="true">
-          {formatValue(p, p.min)}
+          {formatEnd(p, p.min)}
         </span>
         <input
           id={id}
@@ -154,7 +160,7 @@ function NumberControl(props: {
           }}
         />
         <span className="param-max" aria-hidden="true">
-          {formatValue(p, max)}
+          {formatEnd(p, max)}
         </span>
       </div>
     </>

@@ -160,14 +160,14 @@ export function summarize(d: Dataset, c: DataConfig): PreviewSummary {
     },
     {
       id: 'direct',
-      title: `${multi}, direct (answer only)`,
-      note: 'The direct arm must produce the final entity right after the relations.',
+      title: `${multi}, direct`,
+      note: 'the answer right after the relations',
       samples: examples.map(({ p, source, ood }) => ({ source, ood, chips: chips(d, pathSequence(d.vocab, p, false), 0) })),
     },
     {
       id: 'cot',
       title: `${multi}, chain of thought`,
-      note: `The CoT arm first writes the bridge entit${bridges > 1 ? 'ies' : 'y'}, then the answer.`,
+      note: `the bridge${bridges > 1 ? 's' : ''} first, then the answer`,
       samples: examples.map(({ p, source, ood }) => ({ source, ood, chips: chips(d, pathSequence(d.vocab, p, true), bridges) })),
     },
   ];
@@ -182,7 +182,7 @@ export function summarize(d: Dataset, c: DataConfig): PreviewSummary {
     groups.push({
       id: 'noisy',
       title: 'A noisy CoT training example',
-      note: `${stats.noisy.toLocaleString('en-US')} training examples are corrupted (struck-through token); test data stays clean.`,
+      note: `${stats.noisy.toLocaleString('en-US')} training examples carry noise (the struck-through token); test data stays clean.`,
       samples: [{ source: 'train (noisy)', ood: false, chips: chips(d, seq, bridges, wrong) }],
     });
   }
