@@ -8,20 +8,17 @@ export function Explanation({ id }: { id: string }) {
           <h3>A made-up world</h3>
           <p>
             A small transformer learns facts about a random <strong>knowledge graph</strong>: entities (<code>e0</code>,{' '}
-            <code>e1</code>, …) linked by relations (<code>r0</code>, <code>r1</code>, …). Each link is an <strong>atomic fact</strong>,
-            written <code>e12 r3 → e40</code>: “the r3 of e12 is e40”.
-          </p>
-          <p>
-            A <strong>two-hop question</strong> chains two facts: <code>e12 r3 r7 → ?</code> means “the r7 of the r3 of e12”. To answer, find the{' '}
-            <strong>bridge</strong> (e40), then follow r7 from it.
+            <code>e1</code>, …) linked by relations (<code>r0</code>, <code>r1</code>, …). Each link is an <strong>atomic fact</strong>:{' '}
+            <code>e12 r3 → e40</code>, “the r3 of e12 is e40”. A <strong>two-hop question</strong> chains two facts:{' '}
+            <code>e12 r3 r7 → ?</code> asks for the r7 of the r3 of e12, with the <strong>bridge</strong> e40 in between.
           </p>
         </div>
         <div>
           <h3>ID and OOD</h3>
           <p>
-            A share of the atomic facts is <span className="ood-text">OOD</span>. The model learns them as single facts, but they never appear
-            inside a two-hop training question. The <strong>OOD test</strong> asks two-hop questions made only of them: can the model combine
-            facts it has never seen combined? The <strong>ID test</strong> asks unseen questions made of ordinary (ID) facts.
+            Some atomic facts are <span className="ood-text">OOD</span>: trained as single facts, but never inside a two-hop training question.
+            The <strong>OOD test</strong> asks two-hop questions built only from them: can the model combine facts it has never seen combined?
+            The <strong>ID test</strong> asks new questions built from ordinary facts.
           </p>
           <h3>Two arms, same data</h3>
           <p>
