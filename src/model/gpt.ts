@@ -4,7 +4,7 @@
  * Input and output embeddings are tied. Pure tfjs: no layers API, every weight a named variable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { matmul, transposeLast2 } from './ops';
+import { causalAttention, crossEntropy, embed, gelu, layerNorm, linear, matmul } from './ops';
 
 export interface ModelConfig {
   vocabSize: number;
@@ -89,22 +89,8 @@ export function disposeWeights(w: Weights): void {
 }
 
 // ---------------------------------------------------------------- the pieces
-/** x [N, in] · W [in, out] + b */
-function linear(x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D {
-  const y = matmul(x, w);
-  return b ? tf.add(y, b) : y;
-}
-
-function layerNorm(x: tf.Tensor2D, p: LayerNormWeights, eps = 1e-5): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), p.gain), p.bias);
-}
-
-/** GELU, tanh approximation (as in GPT-2). */
-function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-}
+// linear, layerNorm, gelu, embed, causalAttention and crossEntropy come from ops.ts: plain tfjs ops, or our
+// fused WebAssembly kernels when the backend is wasm (same maths; see ops.ts and kernels/README.md).
 
 export interface ForwardOptions {
   /** Training mode: applies dropout. */
@@ -125,36 +111,22 @@ export interface ForwardResult {
   residuals: tf.Tensor3D[];
 }
 
-/** Causal self-attention with `heads` heads on x [B·T, d]; returns the output and the weights [B, h, T, T]. */
+/** Causal self-attention with `heads` heads on x [B·T, d]; returns the output (and the weights [B, h, T, T] if asked). */
 function attention(
   x: tf.Tensor2D,
   blk: BlockWeights,
-  B: number,
-  T: number,
-  heads: number,
-  mask: tf.Tensor2D,
+  shape: { batch: number; time: number; heads: number },
+  keepWeights: boolean,
+  dropout: { rate: number; seed: () => number },
   drop: (t: tf.Tensor) => tf.Tensor,
-): { out: tf.Tensor2D; weights: tf.Tensor4D } {
-  const d = x.shape[1];
-  const hd = d / heads;
-  const qkv = linear(x, blk.wQKV, blk.bQKV).reshape([B, T, 3, heads, hd]);
-  const [q, k, v] = tf.unstack(tf.transpose(qkv, [2, 0, 3, 1, 4])) as tf.Tensor4D[]; // each [B, h, T, hd]
-  const scores = tf.add(tf.mul(matmul(q, transposeLast2(k)), 1 / Math.sqrt(hd)), mask); // [B, h, T, T]
-  const weights = tf.softmax(scores) as tf.Tensor4D;
-  const mixed = matmul(drop(weights) as tf.Tensor4D, v); // [B, h, T, hd]
-  const merged = tf.transpose(mixed, [0, 2, 1, 3]).reshape([B * T, d]) as tf.Tensor2D;
-  return { out: drop(linear(merged, blk.wOut, blk.bOut)) as tf.Tensor2D, weights };
+): { out: tf.Tensor2D; weights?: tf.Tensor4D } {
+  const qkv = linear(x, blk.wQKV, blk.bQKV); // [B·T, 3d]: q | k | v, each `heads` heads of d/heads
+  const { out, weights } = causalAttention(qkv, { ...shape, keepWeights, dropout: dropout.rate, seed: dropout.seed() });
+  return { out: drop(linear(out, blk.wOut, blk.bOut)) as tf.Tensor2D, weights };
 }
 
 function mlp(x: tf.Tensor2D, blk: BlockWeights, drop: (t: tf.Tensor) => tf.Tensor): tf.Tensor2D {
   return drop(linear(gelu(linear(x, blk.wUp, blk.bUp)), blk.wDown, blk.bDown)) as tf.Tensor2D;
-}
-
-/** −∞ (well, −1e9) above the diagonal: position i attends to positions ≤ i. */
-function causalMask(T: number): tf.Tensor2D {
-  const m = new Float32Array(T * T);
-  for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9;
-  return tf.tensor2d(m, [T, T]);
 }
 
 // ---------------------------------------------------------------- the model
@@ -164,22 +136,20 @@ export function forward(w: Weights, c: ModelConfig, tokens: tf.Tensor2D, opts: F
   const d = c.dModel;
   let dropCalls = 0;
   const rate = opts.training ? c.dropout : 0;
-  const drop = (t: tf.Tensor) => (rate > 0 ? tf.dropout(t, rate, undefined, (opts.dropoutSeed ?? 0) * 131 + dropCalls++) : t);
+  const nextSeed = () => (opts.dropoutSeed ?? 0) * 131 + dropCalls++;
+  const drop = (t: tf.Tensor) => (rate > 0 ? tf.dropout(t, rate, undefined, nextSeed()) : t);
 
-  // token embedding as a one-hot product (the gather gradient is missing on wasm)
-  const oneHot = tf.oneHot(tokens.reshape([B * T]), c.vocabSize).toFloat() as tf.Tensor2D;
-  const positions = tf.tile(tf.slice(w.positionEmbedding, [0, 0], [T, d]), [B, 1]) as tf.Tensor2D;
-  let x = drop(tf.add(matmul(oneHot, w.tokenEmbedding as tf.Tensor2D), positions)) as tf.Tensor2D; // [B·T, d]
+  let x = drop(embed(tokens, w.tokenEmbedding as tf.Tensor2D, w.positionEmbedding as tf.Tensor2D)) as tf.Tensor2D; // [B·T, d]
 
-  const mask = causalMask(T);
   const attentionMaps: tf.Tensor4D[] = [];
   const residuals: tf.Tensor3D[] = [];
   if (opts.keepResiduals) residuals.push(x.reshape([B, T, d]));
+  const shape = { batch: B, time: T, heads: c.heads };
   for (const blk of w.blocks) {
-    const a = attention(layerNorm(x, blk.ln1), blk, B, T, c.heads, mask, drop);
-    if (opts.keepAttention) attentionMaps.push(a.weights);
+    const a = attention(ln(x, blk.ln1), blk, shape, !!opts.keepAttention, { rate, seed: nextSeed }, drop);
+    if (opts.keepAttention && a.weights) attentionMaps.push(a.weights);
     x = tf.add(x, a.out);
-    x = tf.add(x, mlp(layerNorm(x, blk.ln2), blk, drop));
+    x = tf.add(x, mlp(ln(x, blk.ln2), blk, drop));
     if (opts.keepResiduals) residuals.push(x.reshape([B, T, d]));
   }
   if (opts.lastOnly) {
@@ -189,9 +159,13 @@ export function forward(w: Weights, c: ModelConfig, tokens: tf.Tensor2D, opts: F
   return { logits: unembed(w, x).reshape([B, T, c.vocabSize]), attention: attentionMaps, residuals };
 }
 
+function ln(x: tf.Tensor2D, p: LayerNormWeights): tf.Tensor2D {
+  return layerNorm(x, p.gain, p.bias);
+}
+
 /** Final layer norm + tied unembedding: [N, d] → [N, V]. Also the logit lens on any residual stream. */
 export function unembed(w: Weights, x: tf.Tensor2D): tf.Tensor2D {
-  return matmul(layerNorm(x, w.lnFinal), transposeLast2(w.tokenEmbedding) as tf.Tensor2D);
+  return matmul(ln(x, w.lnFinal), w.tokenEmbedding, true);
 }
 
 /**
@@ -199,10 +173,7 @@ export function unembed(w: Weights, x: tf.Tensor2D): tf.Tensor2D {
  * logits [B, T, V], labels int32 [B, T] with −1 where no loss is taken.
  */
 export function maskedCrossEntropy(logits: tf.Tensor, labels: tf.Tensor2D, vocabSize: number): tf.Scalar {
-  const flat = logits.reshape([-1, vocabSize]) as tf.Tensor2D;
-  const target = tf.oneHot(labels.reshape([-1]), vocabSize).toFloat(); // rows of −1 are all zero
-  const count = tf.maximum(tf.sum(target), 1);
-  return tf.div(tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(flat)))), count) as tf.Scalar;
+  return crossEntropy(logits.reshape([-1, vocabSize]) as tf.Tensor2D, labels.reshape([-1]) as tf.Tensor1D);
 }
 
 export function parameterCount(w: Weights): number {

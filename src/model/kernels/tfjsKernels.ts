@@ -1,0 +1,181 @@
+/**
+ * Our WebAssembly kernels registered as tfjs kernels of the 'wasm' backend (names start with "Cot").
+ * Each reads its inputs and writes fresh outputs in the backend's heap; none mutates an input.
+ * Gradients are not registered here: fastOps.ts pairs forward and backward kernels with tf.customGrad.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bind, type BoundKernels } from './wasm';
+
+type Info = tf.TensorInfo;
+type Attrs = Record<string, number | boolean>;
+type KernelBody = (K: BoundKernels, inputs: Info[], attrs: Attrs) => Info | Info[];
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const f32 = 4;
+
+export const KERNELS: Record<string, { inputs: string[]; body: KernelBody }> = {
+  /** C = op(a)·op(b) (+ bias) */
+  CotGemm: {
+    inputs: ['a', 'b', 'bias'],
+    body: (K, [a, b, bias], at) => {
+      const [M, Ka] = at.transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+      const N = at.transB ? b.shape[0] : b.shape[1];
+      const c = K.out([M, N]);
+      const scratch = K.scratch(((Math.ceil(M / 4) * 4 + Math.ceil(N / 8) * 8) * Ka + 512) * f32);
+      K.k.sgemm(M, N, Ka, K.ptr(a), at.transA ? 1 : 0, K.ptr(b), at.transB ? 1 : 0, c.ptr, bias ? K.ptr(bias) : 0, 0, scratch);
+      return c.info;
+    },
+  },
+  /** Backward of y = x·w (+ b): dx = dy·wᵀ, dw = xᵀ·dy, db = Σ_rows dy. */
+  CotLinearGrad: {
+    inputs: ['dy', 'x', 'w'],
+    body: (K, [dy, x, w], at) => {
+      const [N, I] = x.shape;
+      const O = w.shape[1];
+      const dx = K.out([N, I]);
+      const dw = K.out([I, O]);
+      const scratch = K.scratch(((Math.ceil(Math.max(N, I) / 4) * 4 + Math.ceil(Math.max(I, O) / 8) * 8) * Math.max(N, O) + 512) * f32);
+      K.k.sgemm(N, I, O, K.ptr(dy), 0, K.ptr(w), 1, dx.ptr, 0, 0, scratch);
+      K.k.sgemm(I, O, N, K.ptr(x), 1, K.ptr(dy), 0, dw.ptr, 0, 0, scratch);
+      if (!at.bias) return [dx.info, dw.info];
+      const db = K.out([O]);
+      K.k.colSum(K.ptr(dy), N, O, db.ptr, 0);
+      return [dx.info, dw.info, db.info];
+    },
+  },
+  CotLayerNorm: {
+    inputs: ['x', 'gain', 'bias'],
+    body: (K, [x, gain, bias], at) => {
+      const [N, d] = x.shape;
+      const y = K.out([N, d]);
+      const mean = K.out([N]);
+      const rstd = K.out([N]);
+      K.k.layerNorm(K.ptr(x), K.ptr(gain), K.ptr(bias), N, d, at.eps as number, y.ptr, mean.ptr, rstd.ptr);
+      return [y.info, mean.info, rstd.info];
+    },
+  },
+  CotLayerNormGrad: {
+    inputs: ['dy', 'x', 'mean', 'rstd', 'gain'],
+    body: (K, [dy, x, mean, rstd, gain]) => {
+      const [N, d] = x.shape;
+      const dx = K.out([N, d]);
+      const dg = K.out([d]);
+      const db = K.out([d]);
+      K.k.layerNormGrad(K.ptr(dy), K.ptr(x), K.ptr(mean), K.ptr(rstd), K.ptr(gain), N, d, dx.ptr, dg.ptr, db.ptr, K.scratch(d * f32));
+      return [dx.info, dg.info, db.info];
+    },
+  },
+  CotGelu: {
+    inputs: ['x'],
+    body: (K, [x]) => {
+      const y = K.out(x.shape);
+      K.k.gelu(K.ptr(x), size(x.shape), y.ptr);
+      return y.info;
+    },
+  },
+  CotGeluGrad: {
+    inputs: ['dy', 'x'],
+    body: (K, [dy, x]) => {
+      const dx = K.out(x.shape);
+      K.k.geluGrad(K.ptr(dy), K.ptr(x), size(x.shape), dx.ptr);
+      return dx.info;
+    },
+  },
+  /** qkv [B·T, 3d] → out [B·T, d], probs [B, H, T, T]; optional dropout multipliers `mask` [B, H, T, T]. */
+  CotAttention: {
+    inputs: ['qkv', 'mask'],
+    body: (K, [qkv, mask], at) => {
+      const [B, T, H] = [at.batch as number, at.time as number, at.heads as number];
+      const d = qkv.shape[1] / 3;
+      const out = K.out([B * T, d]);
+      const probs = K.out([B, H, T, T]);
+      K.k.attention(K.ptr(qkv), B, T, H, d / H, 1 / Math.sqrt(d / H), mask ? K.ptr(mask) : 0, out.ptr, probs.ptr);
+      return [out.info, probs.info];
+    },
+  },
+  CotAttentionGrad: {
+    inputs: ['dout', 'qkv', 'probs', 'mask'],
+    body: (K, [dout, qkv, probs, mask], at) => {
+      const [B, T, H] = [at.batch as number, at.time as number, at.heads as number];
+      const d = qkv.shape[1] / 3;
+      const dqkv = K.out(qkv.shape);
+      K.k.attentionGrad(K.ptr(dout), K.ptr(qkv), K.ptr(probs), mask ? K.ptr(mask) : 0, B, T, H, d / H, 1 / Math.sqrt(d / H), dqkv.ptr, K.scratch(T * f32));
+      return dqkv.info;
+    },
+  },
+  /** tokens int32 [B, T] → x [B·T, d] = wte[token] + wpe[position] */
+  CotEmbed: {
+    inputs: ['tokens', 'wte', 'wpe'],
+    body: (K, [tokens, wte, wpe]) => {
+      const [B, T] = tokens.shape;
+      const [V, d] = wte.shape;
+      const x = K.out([B * T, d]);
+      K.k.embed(K.ptr(tokens), B * T, T, K.ptr(wte), V, K.ptr(wpe), d, x.ptr);
+      return x.info;
+    },
+  },
+  CotEmbedGrad: {
+    inputs: ['dx', 'tokens'],
+    body: (K, [dx, tokens], at) => {
+      const [B, T] = tokens.shape;
+      const [V, P, d] = [at.vocab as number, at.positions as number, dx.shape[1]];
+      const dwte = K.out([V, d]);
+      const dwpe = K.out([P, d]);
+      K.k.embedGrad(K.ptr(dx), K.ptr(tokens), B * T, T, V, P, d, dwte.ptr, dwpe.ptr);
+      return [dwte.info, dwpe.info];
+    },
+  },
+  /** logits [N, V], labels int32 [N] (−1: no loss) → mean loss (scalar) and its gradient [N, V]. */
+  CotCrossEntropy: {
+    inputs: ['logits', 'labels'],
+    body: (K, [logits, labels]) => {
+      const [N, V] = logits.shape;
+      const loss = K.out([]);
+      const grad = K.out([N, V]);
+      K.k.crossEntropy(K.ptr(logits), K.ptr(labels), N, V, loss.ptr, grad.ptr);
+      return [loss.info, grad.info];
+    },
+  },
+  /** √(Σ of squares of every input): the global gradient norm. Inputs: any number of float tensors. */
+  CotGlobalNorm: {
+    inputs: [],
+    body: (K, tensors) => {
+      let total = 0;
+      for (const t of tensors) total += K.k.sumSquares(K.ptr(t), size(t.shape));
+      const out = K.out([]);
+      K.heapF32()[out.ptr >>> 2] = Math.sqrt(total);
+      return out.info;
+    },
+  },
+  /** One AdamW step of one parameter: (p, g, m, v, norm) → (p', m', v'). */
+  CotAdamW: {
+    inputs: ['p', 'g', 'm', 'v', 'norm'],
+    body: (K, [p, g, m, v, norm], at) => {
+      const n = size(p.shape);
+      const [po, mo, vo] = [K.out(p.shape), K.out(p.shape), K.out(p.shape)];
+      const a = at as Record<string, number>;
+      K.k.adamw(K.ptr(p), K.ptr(g), K.ptr(m), K.ptr(v), n, K.ptr(norm), a.clip, a.lr, a.beta1, a.beta2, a.eps, a.bias1, a.bias2, a.decay, po.ptr, mo.ptr, vo.ptr);
+      return [po.info, mo.info, vo.info];
+    },
+  },
+};
+
+let registered = false;
+/** Registers every Cot* kernel for the 'wasm' backend (once). */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  registered = true;
+  for (const [name, def] of Object.entries(KERNELS)) {
+    if (tf.getKernel(name, 'wasm')) continue;
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const K = bind(backend);
+        if (!K) throw new Error(`${name}: our wasm kernels are not available on this backend`);
+        const list = def.inputs.length ? def.inputs.map((n) => (inputs as Record<string, Info>)[n]) : Object.values(inputs as Record<string, Info>);
+        return def.body(K, list, (attrs ?? {}) as Attrs);
+      },
+    });
+  }
+}
