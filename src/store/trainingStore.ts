@@ -65,11 +65,20 @@ export function flushMessages(): void {
   pending = [];
   if (msgs.length === 0) return;
   const now = performance.now();
+  const before = useTrainingStore.getState().diverged;
   useTrainingStore.setState((s) => {
     let next: TrainingData = s;
     for (const m of msgs) next = reduce(next, m, now);
     return next;
   });
+  const after = useTrainingStore.getState();
+  for (const arm of ['cot', 'direct'] as const) {
+    if (after.diverged[arm] !== undefined && before[arm] === undefined) {
+      useExperimentStore
+        .getState()
+        .notify(`The ${arm === 'cot' ? 'CoT' : 'direct'} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
+    }
+  }
   for (const m of msgs) afterMessage(m);
 }
 

@@ -38,6 +38,7 @@ describe('reduce', () => {
     expect(s.history.direct).toEqual([]);
     expect(s.losses.direct).toEqual([{ step: 1, loss: 3 }, { step: 2, loss: 2 }]);
     expect(s.armStepsPerSec.cot).toBe(5);
+    expect(s.diverged).toEqual({ direct: 3 });
     expect(s.step).toBe(10);
   });
 

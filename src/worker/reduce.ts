@@ -37,6 +37,8 @@ export interface TrainingData {
   hash: string | null;
   history: Record<Arm, MetricRow[]>;
   losses: Record<Arm, LossPoint[]>;
+  /** First step at which an arm's training loss was not a finite number (the run diverged). */
+  diverged: Partial<Record<Arm, number>>;
   vocab: VocabInfo | null;
   examples: ExampleOption[];
   attention: Partial<Record<Arm, AttentionMessage>>;
@@ -63,6 +65,7 @@ export function initialTrainingData(totalSteps = 0): TrainingData {
     hash: null,
     history: { cot: [], direct: [] },
     losses: { cot: [], direct: [] },
+    diverged: {},
     vocab: null,
     examples: [],
     attention: {},
@@ -121,7 +124,9 @@ export function reduce(s: TrainingData, m: FromWorker, now: number): TrainingDat
       const add = m.steps.map((step, i) => ({ step, loss: m.losses[i] })).filter((p) => Number.isFinite(p.loss));
       const losses = { ...s.losses, [m.arm]: thinLosses([...s.losses[m.arm], ...add]) };
       const step = Math.max(s.step, ...m.steps);
-      return { ...s, losses, step, ...withPace(s, step, now) };
+      const bad = m.steps.find((_, i) => !Number.isFinite(m.losses[i]));
+      const diverged = bad !== undefined && s.diverged[m.arm] === undefined ? { ...s.diverged, [m.arm]: bad } : s.diverged;
+      return { ...s, losses, diverged, step, ...withPace(s, step, now) };
     }
     case 'eval': {
       const rows = [...s.history[m.arm], m.row];

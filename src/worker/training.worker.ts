@@ -36,6 +36,8 @@ let backendChoice: string | null = null;
 let example: InspectRequest | null = null;
 let inspecting: Promise<void> | null = null;
 let inspectDue = false;
+/** A look was asked for while one was running: look again when it ends (so the last look is current). */
+let inspectAgain = false;
 let lastInspect = 0;
 let lastProgress = 0;
 
@@ -55,7 +57,10 @@ function onEvent(e: ExperimentEvent): void {
 function inspectNow(): Promise<void> {
   const current = exp;
   if (!current || !example) return Promise.resolve();
-  if (inspecting) return inspecting;
+  if (inspecting) {
+    inspectAgain = true;
+    return inspecting;
+  }
   const prompt = example.prompt;
   const v = current.data.vocab;
   if (prompt.some((x) => x < 0 || x >= v.entities + v.relations)) return Promise.resolve();
@@ -72,6 +77,10 @@ function inspectNow(): Promise<void> {
     .catch(fail)
     .finally(() => {
       inspecting = null;
+      if (inspectAgain) {
+        inspectAgain = false;
+        void inspectNow();
+      }
     });
   return inspecting;
 }
@@ -89,13 +98,17 @@ function onStep(step: number): void {
 async function halt(): Promise<void> {
   exp?.pause();
   if (running) await running;
-  if (inspecting) await inspecting;
+  while (inspecting) await inspecting;
 }
 
 async function init(raw: Config): Promise<void> {
-  await halt();
-  exp?.dispose();
+  // forget the old experiment first, so that nothing starts on it while it winds down
+  const old = exp;
   exp = null;
+  old?.pause();
+  if (running) await running;
+  while (inspecting) await inspecting;
+  old?.dispose();
   const { config, messages } = checkConfig(raw);
   if (messages.length) send({ type: 'notice', messages });
   if (backendChoice !== config.backend) {

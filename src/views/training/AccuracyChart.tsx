@@ -2,7 +2,7 @@
  * Accuracy over training steps: the five splits, both arms overlaid (CoT solid, direct dashed, one colour per
  * split), the OOD test lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG export.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { SPLITS, SPLIT_LABELS, type SplitName } from '../../data/distribution';
 import type { Arm } from '../../train/arm';
@@ -38,7 +38,8 @@ function AccTooltip({ active, payload, label }: TooltipContentProps) {
 }
 
 export function AccuracyChart() {
-  const history = useTrainingStore((s) => s.history);
+  // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
+  const history = useDeferredValue(useTrainingStore((s) => s.history));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const hash = useTrainingStore((s) => s.hash);
@@ -49,8 +50,44 @@ export function AccuracyChart() {
   const box = useRef<HTMLDivElement>(null);
 
   const rows = useMemo(() => thin(smooth(accuracyRows(history), alpha), MAX_POINTS), [history, alpha]);
-  const shownArms = arms.length ? arms : (['cot', 'direct'] as Arm[]);
+  const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
   const hasData = rows.length > 0;
+
+  const chart = useMemo(
+    () => (
+            <ResponsiveContainer width="100%" height={300}>
+              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+                <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
+                <XAxis
+                  dataKey="step"
+                  type="number"
+                  domain={[0, Math.max(totalSteps, 1)]}
+                  tick={{ fill: colors.muted, fontSize: 12 }}
+                  stroke={colors.border}
+                  label={{ value: 'step', position: 'insideBottomRight', offset: -2, fill: colors.muted, fontSize: 12 }}
+                />
+                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fill: colors.muted, fontSize: 12 }} stroke={colors.border} width={40} />
+                <Tooltip content={(p) => <AccTooltip {...p} />} isAnimationActive={false} />
+                {shownArms.flatMap((arm) =>
+                  SPLITS.filter((s) => shown[s]).map((s) => (
+                    <Line
+                      key={seriesKey(arm, s)}
+                      dataKey={seriesKey(arm, s)}
+                      name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
+                      stroke={colors.split[s]}
+                      strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
+                      strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+                      dot={false}
+                      isAnimationActive={false}
+                      connectNulls
+                    />
+                  )),
+                )}
+              </LineChart>
+            </ResponsiveContainer>
+    ),
+    [rows, colors, shown, shownArms, totalSteps],
+  );
 
   const exportCsv = () => {
     const { fields, data } = csvTable(history);
@@ -98,36 +135,7 @@ export function AccuracyChart() {
       </div>
       <div className="chart-box" data-testid="acc-chart" ref={box}>
         {!hasData && <div className="chart-empty">Accuracy appears after the first evaluation (step 0).</div>}
-        <ResponsiveContainer width="100%" height={300}>
-          <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-            <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-            <XAxis
-              dataKey="step"
-              type="number"
-              domain={[0, Math.max(totalSteps, 1)]}
-              tick={{ fill: colors.muted, fontSize: 12 }}
-              stroke={colors.border}
-              label={{ value: 'step', position: 'insideBottomRight', offset: -2, fill: colors.muted, fontSize: 12 }}
-            />
-            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fill: colors.muted, fontSize: 12 }} stroke={colors.border} width={40} />
-            <Tooltip content={(p) => <AccTooltip {...p} />} isAnimationActive={false} />
-            {shownArms.flatMap((arm) =>
-              SPLITS.filter((s) => shown[s]).map((s) => (
-                <Line
-                  key={seriesKey(arm, s)}
-                  dataKey={seriesKey(arm, s)}
-                  name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
-                  stroke={colors.split[s]}
-                  strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
-                  strokeDasharray={arm === 'direct' ? '6 4' : undefined}
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              )),
-            )}
-          </LineChart>
-        </ResponsiveContainer>
+        {chart}
       </div>
     </div>
   );

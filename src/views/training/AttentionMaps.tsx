@@ -2,6 +2,7 @@
  * Attention weights of one arm on the chosen query: one small heatmap per layer (rows) × head (columns);
  * a row of a map is the position reading (query), a column the position read (key). Hover a cell for its weight.
  */
+import { memo } from 'react';
 import { interpolateBlues, interpolateInferno } from 'd3-scale-chromatic';
 import type { AttentionMessage } from '../../worker/protocol';
 import type { ThemeColors } from './useThemeColors';
@@ -86,7 +87,7 @@ export function AttentionMap({ msg, colors }: { msg: AttentionMessage; colors: T
   );
 }
 
-export function AttentionPanel({ msg, colors }: { msg: AttentionMessage; colors: ThemeColors }) {
+export const AttentionPanel = memo(function AttentionPanel({ msg, colors }: { msg: AttentionMessage; colors: ThemeColors }) {
   const ok = msg.correct;
   return (
     <div className="attn-panel" data-testid="attention-map" data-arm={msg.arm}>
@@ -103,4 +104,4 @@ export function AttentionPanel({ msg, colors }: { msg: AttentionMessage; colors:
       </div>
     </div>
   );
-}
+});

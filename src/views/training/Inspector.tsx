@@ -2,7 +2,7 @@
  * Inside the models, live: pick a query (a few ID and OOD test queries, or type one), see both arms'
  * attention maps side by side and the logit lens. Refreshed by the worker after evaluations.
  */
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { parsePrompt, promptText } from '../../worker/examples';
 import { AttentionPanel } from './AttentionMaps';
@@ -110,8 +110,8 @@ function TruthLine() {
 }
 
 export function Inspector() {
-  const attention = useTrainingStore((s) => s.attention);
-  const lens = useTrainingStore((s) => s.lens);
+  const attention = useDeferredValue(useTrainingStore((s) => s.attention));
+  const lens = useDeferredValue(useTrainingStore((s) => s.lens));
   const arms = useTrainingStore((s) => s.arms);
   const vocab = useTrainingStore((s) => s.vocab);
   const colors = useThemeColors();

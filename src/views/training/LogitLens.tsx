@@ -3,6 +3,7 @@
  * after every block, at every position. Each grid shows the rank of one true token (the bridge, the answer)
  * — 1 means the lens' top guess. An outlined cell marks the position where the arm has to emit that token.
  */
+import { memo } from 'react';
 import { interpolateViridis, interpolateYlGnBu } from 'd3-scale-chromatic';
 import type { LensMessage } from '../../worker/protocol';
 import type { ThemeColors } from './useThemeColors';
@@ -70,7 +71,7 @@ function Grid({ msg, k, colors, vocab }: { msg: LensMessage; k: number; colors: 
   );
 }
 
-export function LogitLensPanel({ msg, colors, vocab }: { msg: LensMessage; colors: ThemeColors; vocab: number }) {
+export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab }: { msg: LensMessage; colors: ThemeColors; vocab: number }) {
   return (
     <div className="lens-panel" data-testid="logit-lens" data-arm={msg.arm}>
       <strong style={{ color: msg.arm === 'cot' ? colors.cot : colors.direct }}>{msg.arm === 'cot' ? 'CoT arm' : 'Direct arm'}</strong>
@@ -85,4 +86,4 @@ export function LogitLensPanel({ msg, colors, vocab }: { msg: LensMessage; color
       )}
     </div>
   );
-}
+});

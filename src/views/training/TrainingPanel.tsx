@@ -36,7 +36,7 @@ function Controls() {
           title={running ? 'Pause (space)' : 'Train (space)'}
           aria-keyshortcuts="Space"
         >
-          {running ? 'Pause' : s.step > 0 ? 'Resume' : 'Play'} <kbd>space</kbd>
+          {running ? 'Pause' : s.status === 'done' ? 'Done' : s.step > 0 ? 'Resume' : 'Play'} <kbd>space</kbd>
         </button>
         <button type="button" onClick={s.stepOnce} disabled={s.status === 'done' || s.status === 'error' || !s.connected} title="One training step of each arm (s)" aria-keyshortcuts="S">
           Step <kbd>s</kbd>
@@ -95,7 +95,8 @@ function StatusLine() {
   const arms = useTrainingStore((s) => s.arms);
   const history = useTrainingStore((s) => s.history);
   const error = useTrainingStore((s) => s.error);
-  const text = verdict({ status, step, totalSteps, arms, history, error });
+  const diverged = useTrainingStore((s) => s.diverged);
+  const text = verdict({ status, step, totalSteps, arms, history, error, diverged });
   return (
     <p className={`status-line ${status}`} data-testid="train-status" role="status">
       {text}

@@ -21,6 +21,8 @@ export interface VerdictInput {
   arms: Arm[];
   history: Record<Arm, MetricRow[]>;
   error: string | null;
+  /** First step with a non-finite loss, per arm. */
+  diverged?: Partial<Record<Arm, number>>;
 }
 
 export function verdict(v: VerdictInput): string {
@@ -52,6 +54,10 @@ export function verdict(v: VerdictInput): string {
     if (cot !== null && direct !== null) parts.push(`OOD accuracy so far: CoT ${f2(cot)}, direct ${f2(direct)}.`);
     else if (cot !== null) parts.push(`CoT OOD accuracy so far: ${f2(cot)}.`);
     else if (direct !== null) parts.push(`Direct OOD accuracy so far: ${f2(direct)}.`);
+  }
+  for (const arm of ['cot', 'direct'] as const) {
+    const at = v.diverged?.[arm];
+    if (at !== undefined) parts.push(`The ${arm === 'cot' ? 'CoT' : 'direct'} arm diverged (loss NaN from step ${at}); its numbers mean nothing.`);
   }
   return parts.join(' ');
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../train/experiment';
+import { accuracyRows, csvTable, latest, lossRows, smooth, thin } from './chartData';
+
+const scores = (x: number) => ({ idAtomic: x, oodAtomic: x / 2, trainTwoHop: x, idTwoHop: x, oodTwoHop: x / 4 });
+const row = (step: number, x: number): MetricRow => ({ step, loss: step ? 1 / step : null, acc: scores(x), answerAcc: scores(x) });
+
+describe('chart data', () => {
+  const history = { cot: [row(0, 0), row(10, 0.8)], direct: [row(0, 0), row(10, 0.4)] };
+
+  it('merges both arms by step, one column per arm × split', () => {
+    const rows = accuracyRows(history);
+    expect(rows.map((r) => r.step)).toEqual([0, 10]);
+    expect(rows[1]['cot.oodTwoHop']).toBeCloseTo(0.2);
+    expect(rows[1]['direct.idAtomic']).toBeCloseTo(0.4);
+    expect(lossRows({ cot: [{ step: 3, loss: 2 }], direct: [{ step: 3, loss: 1 }, { step: 1, loss: 5 }] })).toEqual([
+      { step: 1, 'direct.loss': 5 },
+      { step: 3, 'cot.loss': 2, 'direct.loss': 1 },
+    ]);
+  });
+
+  it('smooths with a bias-corrected EMA and leaves alpha = 0 alone', () => {
+    const rows = [{ step: 1, 'cot.loss': 4 }, { step: 2, 'cot.loss': 2 }];
+    expect(smooth(rows, 0)).toBe(rows);
+    const s = smooth(rows, 0.5);
+    expect(s[0]['cot.loss']).toBeCloseTo(4); // no pull towards 0
+    expect(s[1]['cot.loss']).toBeCloseTo((0.5 * 0.5 * 4 + 0.5 * 2) / 0.75);
+  });
+
+  it('thins evenly and keeps both ends', () => {
+    const xs = Array.from({ length: 1001 }, (_, i) => i);
+    const t = thin(xs, 11);
+    expect(t).toHaveLength(11);
+    expect(t[0]).toBe(0);
+    expect(t[10]).toBe(1000);
+    expect(thin(xs.slice(0, 5), 11)).toHaveLength(5);
+  });
+
+  it('builds the CSV table: one row per step, columns per arm × split', () => {
+    const { fields, data } = csvTable(history);
+    expect(fields[0]).toBe('step');
+    expect(fields).toContain('cot_oodTwoHop_acc');
+    expect(fields).toContain('direct_idAtomic_answer_acc');
+    expect(fields).toHaveLength(1 + 2 * 11);
+    expect(data).toHaveLength(2);
+    expect(data[0][1]).toBe(''); // no loss at step 0
+    expect(data[1][fields.indexOf('cot_oodTwoHop_acc')]).toBeCloseTo(0.2);
+    expect(latest(history.direct, 'oodTwoHop')).toBeCloseTo(0.1);
+    expect(latest([], 'oodTwoHop')).toBeNull();
+  });
+});

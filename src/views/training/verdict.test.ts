@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../train/experiment';
+import { verdict, type VerdictInput } from './verdict';
+
+const row = (step: number, ood: number): MetricRow => {
+  const s = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: 1, oodTwoHop: ood };
+  return { step, loss: 1, acc: s, answerAcc: s };
+};
+const base: VerdictInput = { status: 'done', step: 2000, totalSteps: 2000, arms: ['cot', 'direct'], history: { cot: [], direct: [] }, error: null };
+
+describe('verdict', () => {
+  it('says when CoT generalised OOD and direct stayed low', () => {
+    const t = verdict({ ...base, history: { cot: [row(2000, 0.95)], direct: [row(2000, 0.01)] } });
+    expect(t).toMatch(/CoT reached OOD accuracy 0\.95 \(≥ 0\.9\)/);
+    expect(t).toMatch(/Direct stayed low on OOD \(0\.01\)/);
+  });
+  it('says plainly when CoT fell short or direct did not stay low', () => {
+    const t = verdict({ ...base, history: { cot: [row(2000, 0.5)], direct: [row(2000, 0.3)] } });
+    expect(t).toMatch(/0\.50, below 0\.9/);
+    expect(t).toMatch(/not the paper's result/);
+  });
+  it('reports progress, errors and divergence', () => {
+    expect(verdict({ ...base, status: 'running', step: 10, history: { cot: [row(10, 0.2)], direct: [row(10, 0)] } })).toBe(
+      'Training: step 10 of 2000. OOD accuracy so far: CoT 0.20, direct 0.00.',
+    );
+    expect(verdict({ ...base, status: 'error', error: 'boom' })).toMatch(/error: boom/);
+    expect(verdict({ ...base, status: 'paused', step: 5, diverged: { cot: 3 } })).toMatch(/CoT arm diverged \(loss NaN from step 3\)/);
+    expect(verdict({ ...base, status: 'idle', step: 0 })).toMatch(/^Press Play/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Training in a real browser: a tiny experiment trains a few steps in the worker on webgpu (SwiftShader here)
+ * and on wasm; the step counter advances, the backend badge names the backend, the accuracy chart and both
+ * attention maps draw, the page stays responsive, and nothing logs an error. Screenshots for a human to look at.
+ */
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useBrowser } from './harness';
+
+const app = useBrowser();
+const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalEvery=2&evalSize=50';
+
+const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
+
+/** Records main-thread long tasks (> 50 ms) from now on; returns a reader of their durations. */
+async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __long: number[] };
+    w.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__long.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  return () => page.evaluate(() => (window as unknown as { __long: number[] }).__long);
+}
+
+async function trainAndCheck(page: Page, backend: string, steps: number): Promise<number[]> {
+  await expect.poll(() => page.getByTestId('backend').innerText(), { timeout: 30_000 }).toBe(backend);
+  const toggle = page.getByTestId('train-toggle');
+  await expect.poll(() => toggle.isEnabled(), { timeout: 30_000 }).toBe(true);
+  await toggle.scrollIntoViewIfNeeded();
+  const longTasks = await watchLongTasks(page);
+  await toggle.click();
+  await expect.poll(() => stepCount(page), { timeout: 40_000 }).toBeGreaterThanOrEqual(2);
+  // the run finishes and the status line says how it went
+  await expect.poll(() => page.getByTestId('train-status').innerText(), { timeout: 40_000 }).toMatch(new RegExp(`^Finished ${steps} steps`));
+  expect(await stepCount(page)).toBe(steps);
+  // chart: one line per arm × split, drawn
+  const lines = page.locator('[data-testid="acc-chart"] path.recharts-curve');
+  await expect.poll(() => lines.count()).toBe(10);
+  const d = await lines.first().getAttribute('d');
+  expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
+  // attention maps of both arms: 1 layer × 2 heads × the lower triangle of T×T
+  for (const [arm, T] of [['cot', 5], ['direct', 4]] as const) {
+    const cells = page.locator(`[data-testid="attention-map"][data-arm="${arm}"] rect.attn-cell`);
+    await expect.poll(() => cells.count(), { timeout: 30_000 }).toBe(2 * ((T * (T + 1)) / 2));
+    // refreshed once the run ends
+    await expect.poll(() => page.locator(`[data-testid="attention-map"][data-arm="${arm}"]`).innerText(), { timeout: 20_000 }).toMatch(new RegExp(`at step ${steps}\\b`));
+  }
+  await expect(page.locator('[data-testid="logit-lens"] .lens-cell').count()).resolves.toBeGreaterThan(0);
+  return longTasks();
+}
+
+describe('training in the browser', () => {
+  test('webgpu: trains 4 steps, charts and attention maps draw, no errors', async () => {
+    // SwiftShader's WebGPU (a CPU emulation) takes seconds per step here: 4 steps
+    const p = await app.open(`/?${TINY}&steps=4&backend=webgpu`, { width: 1280, height: 800 });
+    const long = await trainAndCheck(p.page, 'webgpu', 4);
+    console.log(`[webgpu] long tasks while training (ms): ${JSON.stringify(long.map(Math.round))}`);
+    expect(Math.max(0, ...long)).toBeLessThan(250);
+    await p.page.getByTestId('train-toggle').scrollIntoViewIfNeeded();
+    await p.screenshot('training-webgpu-1280x800');
+    await p.page.getByTestId('attention-map').first().scrollIntoViewIfNeeded();
+    await p.screenshot('training-inspector-1280x800');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
+  test('wasm (?backend=wasm): trains, pauses and resets; dark theme at 1920×1080', async () => {
+    const p = await app.open(`/?${TINY}&steps=20&backend=wasm`, { width: 1920, height: 1080, colorScheme: 'dark' });
+    const long = await trainAndCheck(p.page, 'wasm', 20);
+    console.log(`[wasm] long tasks while training (ms): ${JSON.stringify(long.map(Math.round))}`);
+    expect(Math.max(0, ...long)).toBeLessThan(250);
+    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/CoT\s*\d\.\d\d[\s\S]*direct\s*\d\.\d\d/);
+    await p.page.getByTestId('train-toggle').scrollIntoViewIfNeeded();
+    await p.screenshot('training-wasm-dark-1920x1080');
+    await p.page.getByTestId('attention-map').first().scrollIntoViewIfNeeded();
+    await p.screenshot('training-inspector-dark-1920x1080');
+    // reset: a fresh run at step 0
+    await p.page.getByRole('button', { name: /^Reset/ }).click();
+    await expect.poll(() => stepCount(p.page)).toBe(0);
+    await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled()).toBe(true);
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+});
