@@ -60,13 +60,13 @@ describe('ArmTrainer', () => {
   it('same config → identical loss sequence (cpu); another seed → a different one', () => {
     const a = new ArmTrainer(tiny, data, 'cot');
     const b = new ArmTrainer(tiny, data, 'cot');
-    const la = train(a, 12);
-    const lb = train(b, 12);
+    const la = train(a, 8);
+    const lb = train(b, 8);
     a.dispose();
     b.dispose();
     expect(lb).toEqual(la);
     const c = new ArmTrainer({ ...tiny, seed: 5 }, data, 'cot');
-    const lc = train(c, 12);
+    const lc = train(c, 8);
     c.dispose();
     expect(lc).not.toEqual(la);
   });

@@ -12,12 +12,13 @@ const tiny: Config = {
   layers: 1,
   heads: 2,
   dModel: 32,
+  mlpRatio: 2,
   batch: 32,
   lr: 3e-3,
   warmup: 5,
   evalSize: 50,
-  steps: 25,
-  evalEvery: 10,
+  steps: 12,
+  evalEvery: 5,
   backend: 'cpu',
 };
 
@@ -41,11 +42,11 @@ describe('Experiment', () => {
     expect(ready.arms.map((a) => a.arm)).toEqual(['cot', 'direct']);
     await ex.run();
     expect(events[1]).toEqual({ type: 'state', running: true, step: 0, done: false });
-    expect(events[events.length - 1]).toEqual({ type: 'state', running: false, step: 25, done: true });
+    expect(events[events.length - 1]).toEqual({ type: 'state', running: false, step: 12, done: true });
 
     for (const arm of ['cot', 'direct'] as const) {
       const evals = events.filter((e): e is Extract<ExperimentEvent, { type: 'eval' }> => e.type === 'eval' && e.arm === arm);
-      expect(evals.map((e) => e.row.step)).toEqual([0, 10, 20, 25]);
+      expect(evals.map((e) => e.row.step)).toEqual([0, 5, 10, 12]);
       expect(evals[0].row.loss).toBeNull();
       for (const e of evals.slice(1)) {
         expect(e.row.loss).toBeGreaterThan(0);
@@ -55,10 +56,10 @@ describe('Experiment', () => {
         expect(e.row.acc[s]).toBeGreaterThanOrEqual(0);
         expect(e.row.acc[s]).toBeLessThanOrEqual(e.row.answerAcc[s]); // an exact match has the right answer
       }
-      expect(ex.history[arm].map((r) => r.step)).toEqual([0, 10, 20, 25]);
+      expect(ex.history[arm].map((r) => r.step)).toEqual([0, 5, 10, 12]);
       // every step's loss is reported exactly once
       const steps = events.filter((e) => e.type === 'loss' && e.arm === arm).flatMap((e) => (e as { steps: number[] }).steps);
-      expect(steps).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+      expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     }
     expect(ex.history.cot[3].oodBridgeAcc).toBeTypeOf('number');
     expect(ex.history.direct[3].oodBridgeAcc).toBeUndefined();
@@ -68,23 +69,23 @@ describe('Experiment', () => {
   it('pause stops run(); run() resumes; stepOnce advances exactly one step', async () => {
     const { ex, events } = record(tiny);
     await ex.run((step) => {
-      if (step === 7) ex.pause();
+      if (step === 3) ex.pause();
     });
-    expect(ex.step).toBe(7);
+    expect(ex.step).toBe(3);
     expect(ex.done).toBe(false);
     expect(ex.isRunning).toBe(false);
-    expect(events[events.length - 1]).toEqual({ type: 'state', running: false, step: 7, done: false });
-    for (const n of [8, 9, 10]) {
+    expect(events[events.length - 1]).toEqual({ type: 'state', running: false, step: 3, done: false });
+    for (const n of [4, 5, 6]) {
       await ex.stepOnce();
       expect(ex.step).toBe(n);
       for (const t of ex.trainers) expect(t.step).toBe(n);
     }
-    expect(ex.history.cot.at(-1)!.step).toBe(10);
+    expect(ex.history.cot.at(-1)!.step).toBe(5);
     await ex.run();
-    expect(ex.step).toBe(25);
+    expect(ex.step).toBe(12);
     expect(ex.done).toBe(true);
     await ex.stepOnce(); // done: no more steps
-    expect(ex.step).toBe(25);
+    expect(ex.step).toBe(12);
     ex.dispose();
   });
 
@@ -102,14 +103,14 @@ describe('Experiment', () => {
 
   it('tensor count is flat across stepOnce calls, evaluations included, and back to the start after dispose', async () => {
     const start = tf.memory().numTensors;
-    const { ex } = record({ ...tiny, steps: 30, evalEvery: 5 });
+    const { ex } = record({ ...tiny, steps: 30, evalEvery: 10 });
     const counts: number[] = [];
     for (let i = 1; i <= 30; i++) {
       await ex.stepOnce();
       // losses are read back every 10 steps; in between, up to 10 loss scalars per arm are pending
       if (i % 10 === 0) counts.push(tf.memory().numTensors);
     }
-    expect(ex.history.cot).toHaveLength(7);
+    expect(ex.history.cot).toHaveLength(4);
     expect(new Set(counts).size).toBe(1);
     ex.dispose();
     expect(tf.memory().numTensors).toBe(start);
@@ -132,7 +133,7 @@ describe('Experiment', () => {
       for (const e of events) if (e.type === 'loss') (byArm[e.arm] ??= []).push(...e.losses);
       return { byArm, history: ex.history };
     };
-    const short = { ...tiny, steps: 12 };
+    const short = { ...tiny, steps: 8 };
     const a = await losses(short);
     const b = await losses(short);
     expect(b.byArm).toEqual(a.byArm);
