@@ -15,8 +15,6 @@ export const OPTION_LABELS: Record<string, Record<string, string>> = {
   backend: { auto: 'auto (best)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JS)' },
 };
 
-const LOG_STEPS = 1000;
-
 function decimalsOf(step: number): number {
   if (Number.isInteger(step)) return 0;
   const [mant, exp] = step.toExponential().split('e');
@@ -34,17 +32,34 @@ export function formatValue(p: IntParam | FloatParam, v: number): string {
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 /** Shorter, for the ends of a slider: 999,999 → 1M. */
 export function formatEnd(p: IntParam | FloatParam, v: number): string {
+  if (p.type === 'float' && p.log && v < 0.01) return v.toExponential(0).replace('e-', 'e−');
   return p.type === 'int' && v >= 10_000 ? compact.format(v) : formatValue(p, v);
 }
 
-/** Log slider: position 0…LOG_STEPS ↔ value min…max. */
-export function logToValue(p: FloatParam, pos: number): number {
-  const v = p.min * (p.max / p.min) ** (pos / LOG_STEPS);
-  const rounded = +v.toPrecision(2);
-  return Math.min(p.max, Math.max(p.min, Math.round(rounded / p.step) * p.step));
+/** Mantissas of the log slider's stops: about ten per decade, each a round number. */
+const NICE = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8];
+/** The stops of a log slider, from min to max. */
+export function logStops(p: FloatParam): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(p.min)); e <= Math.ceil(Math.log10(p.max)); e++) {
+    for (const m of NICE) {
+      const v = +(m * 10 ** e).toPrecision(2);
+      if (v >= p.min * (1 - 1e-9) && v <= p.max * (1 + 1e-9)) out.push(v);
+    }
+  }
+  return out;
 }
+/** Log slider: position → value. */
+export function logToValue(p: FloatParam, pos: number): number {
+  const stops = logStops(p);
+  return stops[Math.min(stops.length - 1, Math.max(0, Math.round(pos)))];
+}
+/** Log slider: value → nearest position (in log space). */
 export function valueToLog(p: FloatParam, v: number): number {
-  return Math.round((LOG_STEPS * Math.log(v / p.min)) / Math.log(p.max / p.min));
+  const stops = logStops(p);
+  let best = 0;
+  for (let i = 1; i < stops.length; i++) if (Math.abs(Math.log(stops[i] / v)) < Math.abs(Math.log(stops[best] / v))) best = i;
+  return best;
 }
 
 interface Props {
@@ -151,7 +166,7 @@ function NumberControl(props: {
           aria-describedby={hintId}
           aria-valuetext={formatValue(p, value)}
           min={log ? 0 : p.min}
-          max={log ? LOG_STEPS : max}
+          max={log ? logStops(p as FloatParam).length - 1 : max}
           step={log ? 1 : step}
           value={sliderValue}
           onChange={(e) => {
