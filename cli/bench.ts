@@ -1,0 +1,94 @@
+/**
+ * Training speed of our engine, headless:
+ *   npm run bench -- [--backend wasm|cpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
+ * For each backend: training steps/s, tokens/s, achieved GFLOP/s and the ratio to PyTorch (one thread, this
+ * machine) on the fixed shapes (vocab 252, d 64, 2 layers, 4 heads, sequence 8, batch 64) and on the default
+ * preset (from DEFAULT_CONFIG and its generated data); a per-kernel profile of one preset step; kernels per step;
+ * one evaluation's wall time. --naive adds the plain-tfjs path (our kernels off); --gap trains both arms of the
+ * default preset until CoT OOD two-hop ≥ 0.9 and reports the wall time and whether direct OOD ≤ 0.1.
+ * Exit codes: 0 done, 2 bad arguments, 1 a failure.
+ */
+export interface BenchOptions {
+  backends: ('wasm' | 'cpu')[];
+  naive: boolean;
+  gap: boolean;
+  json: string | null;
+  relaxed: boolean;
+  quick: boolean;
+  help: boolean;
+}
+
+export const BENCH_USAGE = `usage: npm run bench -- [options]
+  --backend wasm|cpu   only this backend (default: both)
+  --naive              also time the plain-tfjs path (our wasm kernels off)
+  --gap                also train the default preset's two arms until CoT OOD two-hop ≥ 0.9 (minutes)
+  --json FILE          write the results as JSON
+  --no-relaxed         use the plain-SIMD kernels even where relaxed SIMD (FMA) is available
+  --quick              fewer and shorter timing runs
+  --help               this text`;
+
+export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOptions } | { ok: false; message: string } {
+  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    try {
+      switch (flag) {
+        case '--backend': {
+          const v = value();
+          if (v !== 'wasm' && v !== 'cpu') return { ok: false, message: `--backend must be wasm or cpu (got '${v}')` };
+          o.backends = [v];
+          break;
+        }
+        case '--json':
+          o.json = value();
+          break;
+        case '--naive':
+        case '--gap':
+        case '--quick':
+        case '--help':
+          if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+          o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
+          break;
+        case '--no-relaxed':
+          o.relaxed = false;
+          break;
+        default:
+          return { ok: false, message: `unknown argument '${a}'` };
+      }
+    } catch (e) {
+      return { ok: false, message: (e as Error).message };
+    }
+  }
+  return { ok: true, options: o };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseBenchArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`error: ${parsed.message}\n\n${BENCH_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.options.help) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+  try {
+    const { runBench } = await import('./benchRun'); // tfjs loads only after the arguments are checked
+    return await runBench(parsed.options);
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && /bench\.ts$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

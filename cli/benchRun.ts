@@ -1,0 +1,169 @@
+/** `npm run bench` after its arguments are checked (cli/bench.ts): runs the measurements, prints, writes JSON. */
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { generateDataset } from '../src/data/distribution';
+import { DEFAULT_CONFIG } from '../src/experiment/schema';
+import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
+import { kernelVariant } from '../src/model/kernels/wasm';
+import { fastKernelsActive } from '../src/model/ops';
+import type { BenchOptions } from './bench';
+import {
+  PYTORCH_STEPS_PER_SEC,
+  evalSeconds,
+  fixedWorkload,
+  measure,
+  presetWorkload,
+  profileStep,
+  stepFlops,
+  timeToGap,
+  withReferencePath,
+  type GapResult,
+  type KernelTime,
+  type Rate,
+  type Shapes,
+  type Workload,
+} from './benchmarks';
+
+interface ShapeResult extends Rate {
+  path: string;
+  naive?: Rate;
+}
+interface BackendResult {
+  fixed: ShapeResult;
+  preset: ShapeResult;
+  evalSeconds?: number;
+}
+export interface BenchJson {
+  machine: string;
+  kernels: string | null;
+  backends: Partial<Record<'wasm' | 'cpu', BackendResult>>;
+  timeToGapSeconds: number | null;
+  gap?: GapResult;
+  profile: KernelTime[];
+  kernelsPerStep: number | null;
+  kernelsPerStepByPath: Record<string, number>;
+  flopsPerStep: Record<Shapes, number>;
+  pytorchStepsPerSec: typeof PYTORCH_STEPS_PER_SEC;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+export async function runBench(o: BenchOptions): Promise<number> {
+  if (o.relaxed) await enableRelaxedSimdInNode();
+  const os = await import('node:os');
+  const config = { ...DEFAULT_CONFIG };
+  const data = generateDataset(config);
+  const out: BenchJson = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+    kernels: null,
+    backends: {},
+    timeToGapSeconds: null,
+    profile: [],
+    kernelsPerStep: null,
+    kernelsPerStepByPath: {},
+    flopsPerStep: { fixed: 0, preset: 0 },
+    pytorchStepsPerSec: PYTORCH_STEPS_PER_SEC,
+  };
+  const short = o.quick ? 0.5 : 1;
+  for (const backend of o.backends) {
+    if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
+    await tf.ready();
+    const path = fastKernelsActive() ? `wasm kernels (${kernelVariant()})` : 'tfjs ops';
+    if (backend === 'wasm') out.kernels = fastKernelsActive() ? kernelVariant() : null;
+    log(`${backend}: ${path}`);
+    const timing = (shapes: Shapes) =>
+      backend === 'wasm'
+        ? shapes === 'fixed'
+          ? { warm: 5, reps: o.quick ? 1 : 3, minSeconds: 2 * short, maxSteps: 500 }
+          : { warm: 2, reps: o.quick ? 1 : 3, minSeconds: 3 * short, maxSteps: 100 }
+        : shapes === 'fixed'
+          ? { warm: 1, reps: 1, minSeconds: 3 * short, maxSteps: 40 }
+          : { warm: 1, reps: 1, minSeconds: 0, maxSteps: 2 }; // the cpu backend is slow on preset shapes
+    const run = async (make: () => Workload, shapes: Shapes): Promise<ShapeResult> => {
+      const w = make();
+      out.flopsPerStep[shapes] = stepFlops(w.model, w.batch, w.seq);
+      const fast = await measure(w, timing(shapes));
+      w.dispose();
+      log(`  ${shapes}: ${fast.stepsPerSec.toFixed(2)} steps/s`);
+      const result: ShapeResult = { path, ...fast };
+      if (o.naive && backend === 'wasm') {
+        result.naive = await withReferencePath(async () => {
+          const wr = make();
+          const t = timing(shapes);
+          const r = await measure(wr, { ...t, warm: Math.min(t.warm, 2), reps: 1, maxSteps: shapes === 'fixed' ? 100 : 8 });
+          wr.dispose();
+          return r;
+        });
+        log(`  ${shapes} (tfjs ops): ${result.naive.stepsPerSec.toFixed(2)} steps/s`);
+      }
+      return result;
+    };
+    const fixed = await run(fixedWorkload, 'fixed');
+    const preset = await run(() => presetWorkload(config, data), 'preset');
+    const res: BackendResult = { fixed, preset };
+    if (backend === 'wasm') {
+      const w = presetWorkload(config, data);
+      w.step().dispose();
+      const p = await profileStep(w);
+      out.profile = p.byKernel;
+      out.kernelsPerStep = p.kernels;
+      out.kernelsPerStepByPath[path] = p.kernels;
+      w.dispose();
+      out.kernelsPerStepByPath['tfjs ops (what webgpu/webgl run)'] = await withReferencePath(async () => {
+        const wr = presetWorkload(config, data);
+        wr.step().dispose();
+        const n = (await profileStep(wr)).kernels;
+        wr.dispose();
+        return n;
+      });
+      res.evalSeconds = await evalSeconds(config, data);
+      log(`  one evaluation: ${res.evalSeconds.toFixed(2)} s`);
+    }
+    out.backends[backend] = res;
+  }
+  if (o.gap) {
+    await tf.setBackend(o.backends[0]);
+    log(`time to the gap on ${o.backends[0]} (default preset, both arms; up to ${config.steps} steps):`);
+    out.gap = await timeToGap({ ...config, backend: o.backends[0] }, log);
+    out.timeToGapSeconds = out.gap.reached ? out.gap.seconds : null;
+  }
+  process.stdout.write(`${table(out, o)}\n`);
+  if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 1)}\n`);
+  return 0;
+}
+
+function table(r: BenchJson, o: BenchOptions): string {
+  const rows: string[][] = [['backend', 'shapes', 'path', 'steps/s', 'tokens/s', 'GFLOP/s', 'vs PyTorch']];
+  for (const [backend, res] of Object.entries(r.backends)) {
+    for (const shapes of ['fixed', 'preset'] as const) {
+      const s = res[shapes];
+      const row = (path: string, x: Rate) => [backend, shapes, path, x.stepsPerSec.toFixed(2), x.tokensPerSec.toFixed(0), x.gflops.toFixed(1), `${x.vsPytorch.toFixed(2)}×`];
+      rows.push(row(s.path, s));
+      if (s.naive) rows.push(row('tfjs ops', s.naive));
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const lines = rows.map((row) => row.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const extra = [
+    '',
+    `machine: ${r.machine}; PyTorch (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
+    `FLOPs per step: fixed ${(r.flopsPerStep.fixed / 1e9).toFixed(3)} G, preset ${(r.flopsPerStep.preset / 1e9).toFixed(3)} G`,
+    `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath).map(([k, v]) => `${v} (${k})`).join(', ')}`,
+  ];
+  if (r.backends.wasm?.evalSeconds !== undefined) extra.push(`one evaluation (5 splits, preset, wasm): ${r.backends.wasm.evalSeconds.toFixed(2)} s`);
+  if (r.profile.length) {
+    extra.push('profile of one preset step (wasm):');
+    for (const k of r.profile.slice(0, 8)) extra.push(`  ${k.kernel.padEnd(18)} ${k.ms.toFixed(1).padStart(7)} ms  ${(100 * k.share).toFixed(1).padStart(5)} %  ×${k.calls}`);
+  }
+  if (o.gap && r.gap) {
+    const g = r.gap;
+    extra.push(
+      g.reached
+        ? `time to the gap: ${g.seconds.toFixed(0)} s (step ${g.step}: CoT OOD ${g.cotOod.toFixed(3)}, direct OOD ${g.directOod.toFixed(3)}${g.directAtMost01 ? ' ≤ 0.1' : ' > 0.1!'})`
+        : `gap not reached within ${g.step} steps (${g.seconds.toFixed(0)} s): CoT OOD ${g.cotOod.toFixed(3)}, direct ${g.directOod.toFixed(3)}`,
+    );
+  }
+  return [...lines, ...extra].join('\n');
+}
