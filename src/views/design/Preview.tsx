@@ -4,6 +4,7 @@ import { GraphPicture } from './GraphPicture';
 import { Samples } from './Samples';
 import { SplitSizes } from './SplitSizes';
 import { usePreview } from './usePreview';
+import './preview.css';
 
 export function Preview() {
   const config = useExperimentStore((s) => s.config);
