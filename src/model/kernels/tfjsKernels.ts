@@ -160,11 +160,34 @@ export const KERNELS: Record<string, { inputs: string[]; body: KernelBody }> = {
   },
 };
 
+/**
+ * tfjs-backend-wasm's Identity copies the tensor's memory; tf.customGrad's `save` (and tf.clone) run it for
+ * every tensor a backward pass needs (~40 MB a training step on the default preset). tfjs tensors are
+ * immutable, and the cpu and webgl backends' Identity shares the data (refcount + 1), as wasm's own Reshape
+ * does; this makes wasm's do the same.
+ */
+function shareOnIdentity(): void {
+  const original = tf.getKernel('Identity', 'wasm');
+  if (!original || (original as { cotShared?: boolean }).cotShared) return;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as Info;
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      (args.backend as unknown as { incRef(d: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+    cotShared: true,
+  } as tf.KernelConfig);
+}
+
 let registered = false;
-/** Registers every Cot* kernel for the 'wasm' backend (once). */
+/** Registers every Cot* kernel for the 'wasm' backend (once), and the sharing Identity. */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  shareOnIdentity();
   for (const [name, def] of Object.entries(KERNELS)) {
     if (tf.getKernel(name, 'wasm')) continue;
     tf.registerKernel({
