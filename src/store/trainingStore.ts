@@ -29,7 +29,7 @@ export interface TrainingState extends TrainingData {
   inspect: (prompt: number[]) => void;
 }
 
-const FLUSH_MS = 150;
+const FLUSH_MS = 300;
 const RESET_DEBOUNCE_MS = 250;
 
 let worker: WorkerLike | null = null;

@@ -2,14 +2,14 @@
  * Accuracy over training steps: the five splits, both arms overlaid (CoT solid, direct dashed, one colour per
  * split), the OOD test lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG export.
  */
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { SPLITS, SPLIT_LABELS, type SplitName } from '../../data/distribution';
 import type { Arm } from '../../train/arm';
 import { useTrainingStore } from '../../store/trainingStore';
-import { accuracyRows, csvTable, seriesKey, smooth, thin } from './chartData';
+import { accuracyRows, csvTable, seriesKey, smooth, thin, type ChartRow } from './chartData';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
-import { useThemeColors } from './useThemeColors';
+import { useThemeColors, type ThemeColors } from './useThemeColors';
 
 const MAX_POINTS = 400;
 const ARM_LABEL: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
@@ -37,6 +37,47 @@ function AccTooltip({ active, payload, label }: TooltipContentProps) {
   );
 }
 
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
+const Y_DOMAIN: [number, number] = [0, 1];
+const Y_TICKS = [0, 0.25, 0.5, 0.75, 1];
+const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
+
+/**
+ * The plot itself, memoised with stable props: recharts 3 keeps its own store and recomputes every axis when
+ * any prop object changes, so nothing here is rebuilt unless the data or the theme changed.
+ */
+const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeColors; shown: Record<SplitName, boolean>; arms: Arm[]; totalSteps: number }) {
+  const { rows, colors, shown, arms, totalSteps } = props;
+  const tick = useMemo(() => ({ fill: colors.muted, fontSize: 12 }), [colors]);
+  const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, fill: colors.muted, fontSize: 12 }), [colors]);
+  const xDomain = useMemo(() => [0, Math.max(totalSteps, 1)], [totalSteps]);
+  return (
+    <ResponsiveContainer width="100%" height={300}>
+      <LineChart data={rows} margin={MARGIN}>
+        <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
+        <XAxis dataKey="step" type="number" domain={xDomain} tick={tick} stroke={colors.border} label={label} />
+        <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} tick={tick} stroke={colors.border} width={40} />
+        <Tooltip content={renderTooltip} isAnimationActive={false} />
+        {arms.flatMap((arm) =>
+          SPLITS.filter((s) => shown[s]).map((s) => (
+            <Line
+              key={seriesKey(arm, s)}
+              dataKey={seriesKey(arm, s)}
+              name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
+              stroke={colors.split[s]}
+              strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
+              strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
+          )),
+        )}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+});
+
 export function AccuracyChart() {
   // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
   const history = useDeferredValue(useTrainingStore((s) => s.history));
@@ -53,41 +94,7 @@ export function AccuracyChart() {
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
   const hasData = rows.length > 0;
 
-  const chart = useMemo(
-    () => (
-            <ResponsiveContainer width="100%" height={300}>
-              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-                <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-                <XAxis
-                  dataKey="step"
-                  type="number"
-                  domain={[0, Math.max(totalSteps, 1)]}
-                  tick={{ fill: colors.muted, fontSize: 12 }}
-                  stroke={colors.border}
-                  label={{ value: 'step', position: 'insideBottomRight', offset: -2, fill: colors.muted, fontSize: 12 }}
-                />
-                <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fill: colors.muted, fontSize: 12 }} stroke={colors.border} width={40} />
-                <Tooltip content={(p) => <AccTooltip {...p} />} isAnimationActive={false} />
-                {shownArms.flatMap((arm) =>
-                  SPLITS.filter((s) => shown[s]).map((s) => (
-                    <Line
-                      key={seriesKey(arm, s)}
-                      dataKey={seriesKey(arm, s)}
-                      name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
-                      stroke={colors.split[s]}
-                      strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
-                      strokeDasharray={arm === 'direct' ? '6 4' : undefined}
-                      dot={false}
-                      isAnimationActive={false}
-                      connectNulls
-                    />
-                  )),
-                )}
-              </LineChart>
-            </ResponsiveContainer>
-    ),
-    [rows, colors, shown, shownArms, totalSteps],
-  );
+  const chart = <AccPlot rows={rows} colors={colors} shown={shown} arms={shownArms} totalSteps={totalSteps} />;
 
   const exportCsv = () => {
     const { fields, data } = csvTable(history);
@@ -121,7 +128,7 @@ export function AccuracyChart() {
       </div>
       <div className="split-chips" role="group" aria-label="Splits shown">
         {SPLITS.map((s) => (
-          <label key={s} className={`chip${shown[s] ? ' on' : ''}`}>
+          <label key={s} className={`split-chip${shown[s] ? ' on' : ''}`}>
             <input type="checkbox" checked={shown[s]} onChange={(e) => setShown({ ...shown, [s]: e.target.checked })} />
             <span className="swatch" style={{ background: colors.split[s] }} />
             {SPLIT_LABELS[s]}

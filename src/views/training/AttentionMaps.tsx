@@ -17,9 +17,10 @@ export function attentionColor(w: number, dark: boolean): string {
 export function AttentionMap({ msg, colors }: { msg: AttentionMessage; colors: ThemeColors }) {
   const { layers, heads, labels, weights } = msg;
   const T = labels.length;
-  const cell = T <= 5 ? 20 : 16;
+  // both arms should fit side by side in the main column (~860 px at 1280 wide)
+  const cell = heads <= 2 ? (T <= 5 ? 20 : 16) : heads <= 4 ? (T <= 5 ? 15 : 12) : T <= 5 ? 11 : 9;
   const map = T * cell;
-  const gap = 12;
+  const gap = heads <= 4 ? 10 : 6;
   const layerW = 26;
   const tokW = 34;
   const headH = 16;

@@ -136,7 +136,7 @@ export function Inspector() {
       </div>
       <h4>Logit lens</h4>
       <p className="muted small">
-        Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the arm must say it).
+        Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the arm must say it; faded = the token’s own position, where the lens just echoes the input).
         Look for the CoT arm resolving the bridge at the last relation in middle layers, then finding the answer at the emitted bridge, fed back as input.
       </p>
       <div className="lens-row">

@@ -38,12 +38,12 @@ function Grid({ msg, k, colors, vocab }: { msg: LensMessage; k: number; colors: 
       const ink = colors.dark ? (s > 0.55 ? '#111' : '#eee') : s > 0.55 ? '#fff' : '#222';
       const x = left + p * cell;
       out.push(
-        <g key={`${r}-${p}`} className="lens-cell">
+        <g key={`${r}-${p}`} className={`lens-cell${msg.tokens[p] === tr.token ? ' self' : ''}`}>
           <rect x={x} y={y} width={cell - 1} height={cell - 1} fill={fill} stroke={emitAt.has(p) ? colors.fg : 'none'} strokeWidth={emitAt.has(p) ? 2 : 0} />
           <text x={x + cell / 2 - 0.5} y={y + cell / 2 + 3.5} textAnchor="middle" fontSize={rank + 1 >= 100 ? 8 : 10} fill={ink}>
             {rank + 1 > 999 ? '999+' : rank + 1}
           </text>
-          <title>{`${r === 0 ? 'embedding' : `after layer ${r}`}, at ${msg.labels[p]} (position ${p + 1}): ${tr.label} has rank ${rank + 1} (p = ${prob.toPrecision(2)}); the lens' top token here is ${msg.top[r * T + p]}`}</title>
+          <title>{`${r === 0 ? 'embedding' : `after layer ${r}`}, at ${msg.labels[p]} (position ${p + 1}): ${tr.label} has rank ${rank + 1} (p = ${prob.toPrecision(2)}); the lens' top token here is ${msg.top[r * T + p]}${msg.tokens[p] === tr.token ? ' (this position reads the token itself, so the lens mostly echoes its input here)' : ''}`}</title>
         </g>,
       );
     }

@@ -1,11 +1,50 @@
 /** Training loss of both arms (loss on the answer tokens only), linear or log scale. */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrainingStore } from '../../store/trainingStore';
-import { lossRows, smooth, thin } from './chartData';
-import { useThemeColors } from './useThemeColors';
+import type { Arm } from '../../train/arm';
+import { lossRows, smooth, thin, type ChartRow } from './chartData';
+import { useThemeColors, type ThemeColors } from './useThemeColors';
 
 const MAX_POINTS = 500;
+
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
+const LOG_DOMAIN = ['auto', 'auto'] as const;
+const LIN_DOMAIN = [0, 'auto'] as const;
+const formatTick = (v: number) => String(Number(v.toPrecision(3)));
+const formatValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
+const formatLabel = (l: unknown) => `step ${String(l)}`;
+
+/** The plot, memoised with stable props (see AccuracyChart). */
+const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: ThemeColors; log: boolean; arms: readonly Arm[]; totalSteps: number }) {
+  const { rows, colors, log, arms, totalSteps } = props;
+  const tick = useMemo(() => ({ fill: colors.muted, fontSize: 12 }), [colors]);
+  const contentStyle = useMemo(() => ({ background: colors.panel, border: `1px solid ${colors.border}`, color: colors.fg }), [colors]);
+  const xDomain = useMemo(() => [0, Math.max(totalSteps, 1)], [totalSteps]);
+  return (
+    <ResponsiveContainer width="100%" height={220}>
+      <LineChart data={rows} margin={MARGIN}>
+        <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
+        <XAxis dataKey="step" type="number" domain={xDomain} tick={tick} stroke={colors.border} />
+        <YAxis scale={log ? 'log' : 'linear'} domain={log ? LOG_DOMAIN : LIN_DOMAIN} tick={tick} tickFormatter={formatTick} stroke={colors.border} width={44} />
+        <Tooltip formatter={formatValue} labelFormatter={formatLabel} contentStyle={contentStyle} isAnimationActive={false} />
+        {arms.map((arm) => (
+          <Line
+            key={arm}
+            dataKey={`${arm}.loss`}
+            name={arm === 'cot' ? 'CoT' : 'direct'}
+            stroke={arm === 'cot' ? colors.cot : colors.direct}
+            strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+            strokeWidth={2}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+});
 
 export function LossChart() {
   const losses = useDeferredValue(useTrainingStore((s) => s.losses));
@@ -16,45 +55,7 @@ export function LossChart() {
   const [alpha, setAlpha] = useState(0.6);
   const rows = useMemo(() => thin(smooth(lossRows(losses), alpha), MAX_POINTS), [losses, alpha]);
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as const)), [arms]);
-  const chart = useMemo(
-    () => (
-            <ResponsiveContainer width="100%" height={220}>
-              <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-                <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-                <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, 1)]} tick={{ fill: colors.muted, fontSize: 12 }} stroke={colors.border} />
-                <YAxis
-                  scale={log ? 'log' : 'linear'}
-                  domain={log ? ['auto', 'auto'] : [0, 'auto']}
-                  allowDataOverflow={false}
-                  tick={{ fill: colors.muted, fontSize: 12 }}
-                  tickFormatter={(v: number) => String(Number(v.toPrecision(3)))}
-                  stroke={colors.border}
-                  width={44}
-                />
-                <Tooltip
-                  formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))}
-                  labelFormatter={(l) => `step ${String(l)}`}
-                  contentStyle={{ background: colors.panel, border: `1px solid ${colors.border}`, color: colors.fg }}
-                  isAnimationActive={false}
-                />
-                {shownArms.map((arm) => (
-                  <Line
-                    key={arm}
-                    dataKey={`${arm}.loss`}
-                    name={arm === 'cot' ? 'CoT' : 'direct'}
-                    stroke={arm === 'cot' ? colors.cot : colors.direct}
-                    strokeDasharray={arm === 'direct' ? '6 4' : undefined}
-                    strokeWidth={2}
-                    dot={false}
-                    isAnimationActive={false}
-                    connectNulls
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-    ),
-    [rows, colors, log, shownArms, totalSteps],
-  );
+  const chart = <LossPlot rows={rows} colors={colors} log={log} arms={shownArms} totalSteps={totalSteps} />;
 
   return (
     <div className="chart-card">

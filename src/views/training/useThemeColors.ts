@@ -54,7 +54,11 @@ function read(): ThemeColors {
 export function useThemeColors(): ThemeColors {
   const [colors, setColors] = useState(read);
   useEffect(() => {
-    const update = () => setColors(read());
+    // a new object only when a colour changed, so memoised charts do not redraw for nothing
+    const update = () => {
+      const next = read();
+      setColors((prev) => (JSON.stringify(prev) === JSON.stringify(next) ? prev : next));
+    };
     const obs = new MutationObserver(update);
     obs.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class', 'style'] });
     const mq = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
