@@ -178,25 +178,28 @@ describe(`wasm kernels (${variant})`, () => {
     expectClose((z) => crossEntropy(z as tf.Tensor2D, none), [rnd([2, 5], 2)]);
   });
 
-  it('fused AdamW step equals the formula; global norm equals √Σg²', () => {
+  it('fused AdamW step equals the formula (two parameters, one decayed), and returns the global norm', () => {
     tf.tidy(() => {
-      const [p, g, m] = [rnd([5, 7], 1), rnd([5, 7], 2), rnd([5, 7], 3)];
-      const v = tf.abs(rnd([5, 7], 4));
-      const g2 = rnd([3], 5);
-      const norm = fast.globalNorm([g, g2]);
-      const refNorm = tf.sqrt(tf.add(tf.sum(tf.square(g)), tf.sum(tf.square(g2))));
-      expect(relErr(norm, refNorm)).toBeLessThan(1e-6);
-      const a = { clip: 1, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, bias1: 0.1, bias2: 0.001, decay: 0.999 };
-      const [np, nm, nv] = fast.adamwStep(p, g, m, v, norm, a);
+      const ps = [rnd([5, 7], 1), rnd([3], 2)];
+      const gs = [rnd([5, 7], 3, 2), rnd([3], 4, 2)];
+      const m = rnd([38], 5);
+      const v = tf.abs(rnd([38], 6));
+      const a = { clip: 1, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, bias1: 0.1, bias2: 0.001, weightDecay: 0.1, decayed: [1, 0] };
+      const r = fast.adamw(ps, gs, m, v, a);
+      const refNorm = tf.sqrt(tf.add(tf.sum(tf.square(gs[0])), tf.sum(tf.square(gs[1]))));
+      expect(relErr(r.norm, refNorm)).toBeLessThan(1e-6);
       const scale = tf.minimum(1, tf.div(a.clip, tf.add(refNorm, 1e-6)));
-      const gs = tf.mul(g, scale);
-      const em = tf.add(tf.mul(m, a.beta1), tf.mul(gs, 1 - a.beta1));
-      const ev = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(gs), 1 - a.beta2));
+      const g = tf.mul(tf.concat(gs.map((x) => x.reshape([-1]))), scale);
+      const em = tf.add(tf.mul(m, a.beta1), tf.mul(g, 1 - a.beta1));
+      const ev = tf.add(tf.mul(v, a.beta2), tf.mul(tf.square(g), 1 - a.beta2));
       const upd = tf.div(tf.div(em, a.bias1), tf.add(tf.sqrt(tf.div(ev, a.bias2)), a.eps));
-      const ep = tf.sub(tf.mul(p, a.decay), tf.mul(upd, a.lr));
-      expect(relErr(nm, em)).toBeLessThan(1e-6);
-      expect(relErr(nv, ev)).toBeLessThan(1e-6);
-      expect(relErr(np, ep)).toBeLessThan(1e-6);
+      const [u0, u1] = tf.split(upd, [35, 3]);
+      const ep0 = tf.sub(tf.mul(ps[0], 1 - a.lr * a.weightDecay), tf.mul(u0.reshape([5, 7]), a.lr));
+      const ep1 = tf.sub(ps[1], tf.mul(u1, a.lr));
+      expect(relErr(r.m, em)).toBeLessThan(1e-6);
+      expect(relErr(r.v, ev)).toBeLessThan(1e-6);
+      expect(relErr(r.params[0], ep0)).toBeLessThan(1e-6);
+      expect(relErr(r.params[1], ep1)).toBeLessThan(1e-6);
     });
   });
 });

@@ -8,21 +8,25 @@
  *   Even here matrix products keep off tfjs's transposed-operand matMul: on wasm that runs 10–25× slower
  *   than without (1–2 GFLOP/s against 28), so the backward pass transposes explicitly and multiplies plainly.
  *
- * `setFastPath(false)` forces the reference path everywhere (benchmarks, and tests that both agree).
+ * `setFastPath(false)` forces the reference path everywhere (benchmarks, and tests that both agree);
+ * `setFastMatmulGrad(false)` also gives the reference path's matmul tfjs's own gradient (the naive baseline).
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fast from './kernels/fastOps';
 import { bind } from './kernels/wasm';
 
 let fastPath = true;
-/** Turns our kernels (and the explicit-transpose matmul gradient) on or off. */
+let fastMatmulGrad = true;
+/** Turns our wasm kernels on or off (off: plain tfjs ops everywhere, as on webgpu/webgl/cpu). */
 export function setFastPath(on: boolean): void {
   fastPath = on;
 }
 export const fastPathEnabled = (): boolean => fastPath;
-/** Old name of setFastPath. */
-export const setFastMatmulGrad = setFastPath;
-export const fastMatmulGradEnabled = fastPathEnabled;
+/** Turns the explicit-transpose gradient of the reference path's matmul on or off (off: tfjs's own gradient). */
+export function setFastMatmulGrad(on: boolean): void {
+  fastMatmulGrad = on;
+}
+export const fastMatmulGradEnabled = (): boolean => fastMatmulGrad;
 
 /** True when the fast kernels run on the active backend right now. */
 export function fastKernelsActive(): boolean {
@@ -55,7 +59,7 @@ const matmulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.
 export function matmul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false): T {
   if (a.rank === 2 && b.rank === 2 && fastKernelsActive()) return fast.gemm(a, b, false, transposeB) as unknown as T;
   const rhs = transposeB ? transposeLast2(b) : b;
-  return (fastPath ? matmulExplicitGrad(a, rhs) : tf.matMul(a, rhs)) as T;
+  return (fastMatmulGrad ? matmulExplicitGrad(a, rhs) : tf.matMul(a, rhs)) as T;
 }
 
 /** x [N, in] · w [in, out] + b */

@@ -3,11 +3,12 @@
  * (rank ≥ 2, as in the paper and GPT-2; biases and layer-norm gains are not decayed).
  * Global-norm gradient clipping happens before the update. Everything runs inside one tf.tidy.
  *
- * On the wasm backend with our kernels (model/ops.ts) the whole update is one fused kernel per parameter
- * plus one for the global norm (~50 kernels a step instead of ~800); elsewhere it is plain tfjs ops.
+ * The moments of all parameters live in two flat variables. On the wasm backend with our kernels
+ * (model/ops.ts) the whole step is one fused kernel; elsewhere it is ~20 tfjs ops on the flattened gradients
+ * plus one slice per parameter (instead of ~15 ops per parameter: fewer GPU dispatches on webgpu/webgl).
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamwStep, globalNorm } from '../model/kernels/fastOps';
+import * as fast from '../model/kernels/fastOps';
 import { fastKernelsActive } from '../model/ops';
 
 export interface AdamWOptions {
@@ -19,16 +20,31 @@ export interface AdamWOptions {
 }
 
 export class AdamW {
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
+  private readonly sizes: number[];
+  /** Per parameter: 1 if decayed (rank ≥ 2). */
+  private readonly decayed: number[];
+  /** Per element: 1 if decayed (used by the reference path). */
+  private readonly decayMask: tf.Tensor1D;
   private t = 0;
 
   constructor(
     private readonly params: tf.Variable[],
     private readonly opts: AdamWOptions,
   ) {
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.sizes = params.map((p) => p.size);
+    this.decayed = params.map((p) => (p.rank >= 2 ? 1 : 0));
+    const total = this.sizes.reduce((a, b) => a + b, 0);
+    this.m = tf.variable(tf.zeros([total]), false);
+    this.v = tf.variable(tf.zeros([total]), false);
+    const mask = new Float32Array(total);
+    let off = 0;
+    params.forEach((p, i) => {
+      mask.fill(this.decayed[i], off, off + p.size);
+      off += p.size;
+    });
+    this.decayMask = tf.keep(tf.tensor1d(mask)); // kept: the optimiser may be made inside a tidy
   }
 
   /** Applies one update with learning rate `lr`. Returns the gradient norm before clipping (a scalar to dispose). */
@@ -37,37 +53,37 @@ export class AdamW {
     const { beta1, beta2, eps, weightDecay, clip } = this.opts;
     const bias1 = 1 - beta1 ** this.t;
     const bias2 = 1 - beta2 ** this.t;
-    const decayOf = (p: tf.Variable) => (p.rank >= 2 && weightDecay > 0 ? 1 - lr * weightDecay : 1);
-    return tf.tidy(() => {
-      if (fastKernelsActive()) {
-        const norm = globalNorm(grads);
-        this.params.forEach((p, i) => {
-          const step = { clip, lr, beta1, beta2, eps, bias1, bias2, decay: decayOf(p) };
-          const [np, nm, nv] = adamwStep(p, grads[i], this.m[i], this.v[i], norm, step);
-          this.m[i].assign(nm);
-          this.v[i].assign(nv);
-          p.assign(np);
-        });
-        return norm;
-      }
-      // not tf.addN: one kernel with a storage buffer per input breaks WebGPU devices limited to 8 per stage
-      const norm = tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar;
-      const scale = clip > 0 ? tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6))) : tf.scalar(1);
-      this.params.forEach((p, i) => {
-        const g = tf.mul(grads[i], scale);
-        const m = tf.add(tf.mul(this.m[i], beta1), tf.mul(g, 1 - beta1));
-        const v = tf.add(tf.mul(this.v[i], beta2), tf.mul(tf.square(g), 1 - beta2));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
-        const update = tf.div(tf.div(m, bias1), tf.add(tf.sqrt(tf.div(v, bias2)), eps));
-        const decay = decayOf(p);
-        p.assign(tf.sub(decay !== 1 ? tf.mul(p, decay) : p, tf.mul(update, lr)));
+    if (fastKernelsActive()) {
+      return tf.tidy(() => {
+        const attrs = { clip, lr, beta1, beta2, eps, bias1, bias2, weightDecay, decayed: this.decayed };
+        const r = fast.adamw(this.params, grads, this.m, this.v, attrs);
+        this.params.forEach((p, i) => p.assign(r.params[i]));
+        this.m.assign(r.m);
+        this.v.assign(r.v);
+        return r.norm;
       });
+    }
+    const mask = this.decayMask;
+    return tf.tidy(() => {
+      const flat = (xs: tf.Tensor[]) => tf.concat(xs.map((x) => x.reshape([-1])));
+      const g0 = flat(grads);
+      const norm = tf.sqrt(tf.sum(tf.square(g0))) as tf.Scalar;
+      const g = clip > 0 ? tf.mul(g0, tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6)))) : g0;
+      const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1));
+      const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2));
+      this.m.assign(m as tf.Tensor1D);
+      this.v.assign(v as tf.Tensor1D);
+      const update = tf.div(tf.div(m, bias1), tf.add(tf.sqrt(tf.div(v, bias2)), eps));
+      const decay = weightDecay > 0 ? tf.sub(1, tf.mul(mask, lr * weightDecay)) : tf.onesLike(mask);
+      const next = tf.sub(tf.mul(flat(this.params), decay), tf.mul(update, lr));
+      tf.split(next, this.sizes).forEach((piece, i) => this.params[i].assign(piece.reshape(this.params[i].shape)));
       return norm;
     });
   }
 
   dispose(): void {
-    for (const x of [...this.m, ...this.v]) x.dispose();
+    this.m.dispose();
+    this.v.dispose();
+    this.decayMask.dispose();
   }
 }

@@ -6,12 +6,12 @@
  * backward pass starts; saving copies them, ~40 MB a step on the default preset, a few ms).
  */
 import * as tf from '@tensorflow/tfjs';
-import { registerWasmKernels } from './tfjsKernels';
+import { registerWasmKernels, type AdamWAttrs } from './tfjsKernels';
 
 type T = tf.Tensor;
 type Grad = (dy: T, saved: T[]) => T | T[];
 
-function run(name: string, inputs: Record<string, T | undefined>, attrs: Record<string, number | boolean> = {}): T | T[] {
+function run(name: string, inputs: Record<string, T | undefined>, attrs: Record<string, number | boolean | number[]> = {}): T | T[] {
   registerWasmKernels();
   const present = Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined)) as tf.NamedTensorMap;
   return tf.engine().runKernel(name, present, attrs as unknown as tf.NamedAttrMap) as T | T[];
@@ -126,22 +126,17 @@ export function crossEntropy(logits: T, labels: T): tf.Scalar {
   return f(logits) as tf.Scalar;
 }
 
-/** √(Σ g²) over all the tensors, as a scalar. */
-export function globalNorm(tensors: T[]): tf.Scalar {
-  return one(run('CotGlobalNorm', Object.fromEntries(tensors.map((t, i) => [`t${i}`, t])))) as tf.Scalar;
-}
-
-export interface AdamWStep {
-  clip: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  bias1: number;
-  bias2: number;
-  decay: number;
-}
-/** One fused AdamW update: returns [p', m', v']. */
-export function adamwStep(p: T, g: T, m: T, v: T, norm: T, a: AdamWStep): [T, T, T] {
-  return many(run('CotAdamW', { p, g, m, v, norm }, { ...a })) as [T, T, T];
+/**
+ * The whole AdamW step as one kernel: new parameters, new flat moments m and v, and the global gradient norm
+ * before clipping (see CotAdamW in tfjsKernels.ts).
+ */
+export function adamw(params: T[], grads: T[], m: T, v: T, attrs: AdamWAttrs): { params: T[]; m: T; v: T; norm: tf.Scalar } {
+  const inputs: Record<string, T> = { m, v };
+  params.forEach((p, i) => {
+    inputs[`p${i}`] = p;
+    inputs[`g${i}`] = grads[i];
+  });
+  const out = many(run('CotAdamW', inputs, attrs as unknown as Record<string, number[]>));
+  const n = params.length;
+  return { params: out.slice(0, n), m: out[n], v: out[n + 1], norm: out[n + 2] as tf.Scalar };
 }

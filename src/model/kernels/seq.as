@@ -165,17 +165,15 @@ export function crossEntropy(logits: usize, labels: usize, N: i32, V: i32, loss:
 
 // ---------------------------------------------------------------- AdamW
 /**
- * One AdamW step for one parameter tensor of n floats. The gradient is first scaled by the global-norm
- * clip factor min(1, clip / (norm + 1e-6)) (norm read from normPtr; clip ≤ 0: no clipping).
- * decay = 1 − lr·weightDecay for decayed tensors, 1 otherwise. bias1, bias2 = 1 − β^t.
+ * One AdamW step for one parameter tensor of n floats (its moments m, v: n floats each). The gradient is first
+ * multiplied by `scale` (the global-norm clip factor). decay = 1 − lr·weightDecay for decayed tensors, 1
+ * otherwise. bias1, bias2 = 1 − β^t.
  */
 export function adamw(
-  p: usize, g: usize, m: usize, v: usize, n: i32, normPtr: usize, clip: f32,
+  p: usize, g: usize, m: usize, v: usize, n: i32, scale: f32,
   lr: f32, beta1: f32, beta2: f32, eps: f32, bias1: f32, bias2: f32, decay: f32,
   pOut: usize, mOut: usize, vOut: usize,
 ): void {
-  const norm = load<f32>(normPtr);
-  const scale: f32 = clip > 0 ? min(<f32>1, clip / (norm + <f32>1e-6)) : 1;
   const sv = f32x4.splat(scale);
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);

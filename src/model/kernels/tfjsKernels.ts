@@ -7,8 +7,21 @@ import * as tf from '@tensorflow/tfjs';
 import { bind, type BoundKernels } from './wasm';
 
 type Info = tf.TensorInfo;
-type Attrs = Record<string, number | boolean>;
-type KernelBody = (K: BoundKernels, inputs: Info[], attrs: Attrs) => Info | Info[];
+type Attrs = Record<string, number | boolean | number[]>;
+type KernelBody = (K: BoundKernels, inputs: Info[], attrs: Attrs, named: Record<string, Info>) => Info | Info[];
+
+export interface AdamWAttrs {
+  clip: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  bias1: number;
+  bias2: number;
+  weightDecay: number;
+  /** Per parameter: 1 if weight decay applies (rank ≥ 2), else 0. */
+  decayed: number[];
+}
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const f32 = 4;
@@ -136,26 +149,38 @@ export const KERNELS: Record<string, { inputs: string[]; body: KernelBody }> = {
       return [loss.info, grad.info];
     },
   },
-  /** √(Σ of squares of every input): the global gradient norm. Inputs: any number of float tensors. */
-  CotGlobalNorm: {
-    inputs: [],
-    body: (K, tensors) => {
-      let total = 0;
-      for (const t of tensors) total += K.k.sumSquares(K.ptr(t), size(t.shape));
-      const out = K.out([]);
-      K.heapF32()[out.ptr >>> 2] = Math.sqrt(total);
-      return out.info;
-    },
-  },
-  /** One AdamW step of one parameter: (p, g, m, v, norm) → (p', m', v'). */
+  /**
+   * The whole AdamW step in one kernel. Inputs p0…p(n−1), g0…g(n−1) (parameters and gradients), m, v (the moments
+   * of all parameters, flat, in that order). Attrs: hyper-parameters, `decayed` (per parameter: 1 = weight decay).
+   * Outputs: p0′…p(n−1)′, m′, v′, and the global gradient norm before clipping.
+   */
   CotAdamW: {
-    inputs: ['p', 'g', 'm', 'v', 'norm'],
-    body: (K, [p, g, m, v, norm], at) => {
-      const n = size(p.shape);
-      const [po, mo, vo] = [K.out(p.shape), K.out(p.shape), K.out(p.shape)];
-      const a = at as Record<string, number>;
-      K.k.adamw(K.ptr(p), K.ptr(g), K.ptr(m), K.ptr(v), n, K.ptr(norm), a.clip, a.lr, a.beta1, a.beta2, a.eps, a.bias1, a.bias2, a.decay, po.ptr, mo.ptr, vo.ptr);
-      return [po.info, mo.info, vo.info];
+    inputs: [],
+    body: (K, _list, at, named) => {
+      const a = at as unknown as AdamWAttrs;
+      const n = a.decayed.length;
+      const ps = Array.from({ length: n }, (_, i) => named[`p${i}`]);
+      const gs = Array.from({ length: n }, (_, i) => named[`g${i}`]);
+      const [m, v] = [named.m, named.v];
+      let sq = 0;
+      for (const g of gs) sq += K.k.sumSquares(K.ptr(g), size(g.shape));
+      const norm = Math.sqrt(sq);
+      const scale = a.clip > 0 ? Math.min(1, a.clip / (norm + 1e-6)) : 1;
+      const [mo, vo] = [K.out(m.shape), K.out(v.shape)];
+      const outs: Info[] = [];
+      let off = 0;
+      ps.forEach((p, i) => {
+        const len = size(p.shape);
+        const po = K.out(p.shape);
+        const decay = a.decayed[i] ? 1 - a.lr * a.weightDecay : 1;
+        const [mp, vp, mop, vop] = [K.ptr(m), K.ptr(v), mo.ptr, vo.ptr].map((q) => q + off * f32);
+        K.k.adamw(K.ptr(p), K.ptr(gs[i]), mp, vp, len, scale, a.lr, a.beta1, a.beta2, a.eps, a.bias1, a.bias2, decay, po.ptr, mop, vop);
+        outs.push(po.info);
+        off += len;
+      });
+      const normOut = K.out([]);
+      K.heapF32()[normOut.ptr >>> 2] = norm;
+      return [...outs, mo.info, vo.info, normOut.info];
     },
   },
 };
@@ -196,8 +221,9 @@ export function registerWasmKernels(): void {
       kernelFunc: ({ inputs, backend, attrs }) => {
         const K = bind(backend);
         if (!K) throw new Error(`${name}: our wasm kernels are not available on this backend`);
-        const list = def.inputs.length ? def.inputs.map((n) => (inputs as Record<string, Info>)[n]) : Object.values(inputs as Record<string, Info>);
-        return def.body(K, list, (attrs ?? {}) as Attrs);
+        const named = inputs as Record<string, Info>;
+        const list = def.inputs.map((n) => named[n]);
+        return def.body(K, list, (attrs ?? {}) as Attrs, named);
       },
     });
   }

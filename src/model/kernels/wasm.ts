@@ -22,7 +22,7 @@ export interface KernelExports {
   embed(tokens: number, N: number, T: number, wte: number, V: number, wpe: number, d: number, x: number): void;
   embedGrad(dx: number, tokens: number, N: number, T: number, V: number, P: number, d: number, dwte: number, dwpe: number): void;
   crossEntropy(logits: number, labels: number, N: number, V: number, loss: number, dlogits: number): void;
-  adamw(p: number, g: number, m: number, v: number, n: number, normPtr: number, clip: number, lr: number, beta1: number, beta2: number, eps: number, bias1: number, bias2: number, decay: number, pOut: number, mOut: number, vOut: number): void;
+  adamw(p: number, g: number, m: number, v: number, n: number, scale: number, lr: number, beta1: number, beta2: number, eps: number, bias1: number, bias2: number, decay: number, pOut: number, mOut: number, vOut: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm that the kernels use. */
