@@ -43,6 +43,8 @@ export interface BenchJson {
   profile: KernelTime[];
   kernelsPerStep: number | null;
   kernelsPerStepByPath: Record<string, number>;
+  /** Kernels that do work (not Identity/Reshape, which only touch metadata): GPU dispatches on webgpu. */
+  dispatchesPerStepByPath: Record<string, number>;
   flopsPerStep: Record<Shapes, number>;
   pytorchStepsPerSec: typeof PYTORCH_STEPS_PER_SEC;
 }
@@ -62,6 +64,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
     profile: [],
     kernelsPerStep: null,
     kernelsPerStepByPath: {},
+    dispatchesPerStepByPath: {},
     flopsPerStep: { fixed: 0, preset: 0 },
     pytorchStepsPerSec: PYTORCH_STEPS_PER_SEC,
   };
@@ -94,8 +97,8 @@ export async function runBench(o: BenchOptions): Promise<number> {
           const r = await measure(wr, { ...t, warm: Math.min(t.warm, 2), reps: 1, maxSteps: shapes === 'fixed' ? 100 : 8 });
           wr.dispose();
           return r;
-        });
-        log(`  ${shapes} (tfjs ops): ${result.naive.stepsPerSec.toFixed(2)} steps/s`);
+        }, true);
+        log(`  ${shapes} (tfjs ops, tfjs matmul gradient): ${result.naive.stepsPerSec.toFixed(2)} steps/s`);
       }
       return result;
     };
@@ -109,14 +112,17 @@ export async function runBench(o: BenchOptions): Promise<number> {
       out.profile = p.byKernel;
       out.kernelsPerStep = p.kernels;
       out.kernelsPerStepByPath[path] = p.kernels;
+      out.dispatchesPerStepByPath[path] = p.dispatches;
       w.dispose();
-      out.kernelsPerStepByPath['tfjs ops (what webgpu/webgl run)'] = await withReferencePath(async () => {
+      const ref = await withReferencePath(async () => {
         const wr = presetWorkload(config, data);
         wr.step().dispose();
-        const n = (await profileStep(wr)).kernels;
+        const r = await profileStep(wr);
         wr.dispose();
-        return n;
+        return r;
       });
+      out.kernelsPerStepByPath['tfjs ops (webgpu/webgl/cpu)'] = ref.kernels;
+      out.dispatchesPerStepByPath['tfjs ops (webgpu/webgl/cpu)'] = ref.dispatches;
       res.evalSeconds = await evalSeconds(config, data);
       log(`  one evaluation: ${res.evalSeconds.toFixed(2)} s`);
     }
@@ -140,7 +146,7 @@ function table(r: BenchJson, o: BenchOptions): string {
       const s = res[shapes];
       const row = (path: string, x: Rate) => [backend, shapes, path, x.stepsPerSec.toFixed(2), x.tokensPerSec.toFixed(0), x.gflops.toFixed(1), `${x.vsPytorch.toFixed(2)}×`];
       rows.push(row(s.path, s));
-      if (s.naive) rows.push(row('tfjs ops', s.naive));
+      if (s.naive) rows.push(row('tfjs ops, naive matmul grad', s.naive));
     }
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -150,7 +156,7 @@ function table(r: BenchJson, o: BenchOptions): string {
     '',
     `machine: ${r.machine}; PyTorch (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
     `FLOPs per step: fixed ${(r.flopsPerStep.fixed / 1e9).toFixed(3)} G, preset ${(r.flopsPerStep.preset / 1e9).toFixed(3)} G`,
-    `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath).map(([k, v]) => `${v} (${k})`).join(', ')}`,
+    `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath).map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`).join(', ')}`,
   ];
   if (r.backends.wasm?.evalSeconds !== undefined) extra.push(`one evaluation (5 splits, preset, wasm): ${r.backends.wasm.evalSeconds.toFixed(2)} s`);
   if (r.profile.length) {

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { generateDataset, trainingSequences, type Dataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, type ModelConfig } from '../src/model/gpt';
-import { setFastPath } from '../src/model/ops';
+import { setFastMatmulGrad, setFastPath } from '../src/model/ops';
 import { AdamW } from '../src/train/adamw';
 import { ArmTrainer } from '../src/train/arm';
 import { Experiment } from '../src/train/experiment';
@@ -136,7 +136,7 @@ export interface KernelTime {
  * Profiles one step: kernels dispatched and time per kernel name. tf.customGrad shows up as a pseudo-kernel
  * "forward" whose time includes the kernels inside it; it is left out of both the count and the times.
  */
-export async function profileStep(w: Workload): Promise<{ kernels: number; byKernel: KernelTime[]; totalMs: number }> {
+export async function profileStep(w: Workload): Promise<{ kernels: number; dispatches: number; byKernel: KernelTime[]; totalMs: number }> {
   let loss: tf.Scalar | null = null;
   const info = await tf.profile(() => {
     loss = w.step();
@@ -158,7 +158,9 @@ export async function profileStep(w: Workload): Promise<{ kernels: number; byKer
   const byKernel = [...byName]
     .map(([kernel, e]) => ({ kernel, ms: +e.ms.toFixed(2), share: +(e.ms / totalMs).toFixed(4), calls: e.calls }))
     .sort((a, b) => b.ms - a.ms);
-  return { kernels: count, byKernel, totalMs };
+  // Identity and Reshape only touch metadata on webgpu/webgl (and, with our kernels, on wasm): no dispatch
+  const dispatches = count - ['Identity', 'Reshape'].reduce((n, k) => n + (byName.get(k)?.calls ?? 0), 0);
+  return { kernels: count, dispatches, byKernel, totalMs };
 }
 
 /** Wall time of one full evaluation (five splits, greedy generation) of a trained-for-a-few-steps preset arm. */
@@ -206,12 +208,17 @@ export async function timeToGap(config: Config = DEFAULT_CONFIG, log: (s: string
   return { seconds, step: cot?.step ?? 0, reached, cotOod: cot?.acc.oodTwoHop ?? NaN, directOod, directAtMost01: directOod <= 0.1 };
 }
 
-/** Runs `f` with our kernels switched off (the plain tfjs path), then switches them back on. */
-export async function withReferencePath<T>(f: () => Promise<T>): Promise<T> {
+/**
+ * Runs `f` on the reference path (our wasm kernels off: the plain tfjs ops that webgpu/webgl/cpu run), with
+ * `naive` also with tfjs's own matmul gradient (transposed-operand matMul: the original, slow baseline).
+ */
+export async function withReferencePath<T>(f: () => Promise<T>, naive = false): Promise<T> {
   setFastPath(false);
+  if (naive) setFastMatmulGrad(false);
   try {
     return await f();
   } finally {
     setFastPath(true);
+    setFastMatmulGrad(true);
   }
 }

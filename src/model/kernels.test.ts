@@ -123,6 +123,27 @@ describe(`wasm kernels (${variant})`, () => {
     expectClose((a) => gelu(a as tf.Tensor2D), [tf.linspace(-12, 12, 1001).reshape([7, 143])], 2e-5);
   });
 
+  it('the reference path\'s hand-written layer-norm and GELU gradients equal tfjs autodiff of the plain formulas', () => {
+    const lnPlain = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, -1, true);
+      return tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    const geluPlain = (a: tf.Tensor) => tf.mul(tf.mul(0.5, a), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(a, tf.mul(0.044715, tf.pow(a, 3)))))));
+    tf.tidy(() => {
+      setFastPath(false);
+      const inputs = [tf.add(tf.mul(rnd([9, 11], 1), 2), 1), rnd([11], 2), rnd([11], 3)];
+      const r = rnd([9, 11], 4);
+      const ga = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(a as tf.Tensor2D, g, b), r)))(inputs);
+      const gb = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(lnPlain(a, g, b), r)))(inputs);
+      ga.forEach((t, i) => expect(relErr(t, gb[i]), `layer norm grad ${i}`).toBeLessThan(1e-5));
+      const x = rnd([9, 11], 5, 3);
+      const g1 = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(gelu(a as tf.Tensor2D), r)))(x);
+      const g2 = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(geluPlain(a), r)))(x);
+      expect(relErr(g1, g2)).toBeLessThan(1e-5);
+      setFastPath(true);
+    });
+  });
+
   it('causal attention: outputs, weights and gradients (several batch, length, head counts)', () => {
     for (const [B, T, H, hd] of [
       [3, 5, 2, 4],

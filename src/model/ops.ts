@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fast from './kernels/fastOps';
+import { registerWasmKernels } from './kernels/tfjsKernels';
 import { bind } from './kernels/wasm';
 
 let fastPath = true;
@@ -30,7 +31,9 @@ export const fastMatmulGradEnabled = (): boolean => fastMatmulGrad;
 
 /** True when the fast kernels run on the active backend right now. */
 export function fastKernelsActive(): boolean {
-  return fastPath && tf.getBackend() === 'wasm' && bind(tf.backend()) !== null;
+  if (tf.getBackend() !== 'wasm') return false;
+  registerWasmKernels(); // also on the reference path: wasm's Identity then shares instead of copying
+  return fastPath && bind(tf.backend()) !== null;
 }
 
 /** Swaps the last two axes. */
@@ -39,6 +42,15 @@ export function transposeLast2(x: tf.Tensor): tf.Tensor {
   const n = perm.length;
   [perm[n - 2], perm[n - 1]] = [perm[n - 1], perm[n - 2]];
   return tf.transpose(x, perm);
+}
+
+type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+/** tf.customGrad without its typing friction: f receives the inputs and `save`. */
+function custom(f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad }): (...inputs: tf.Tensor[]) => tf.Tensor {
+  return tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    return f(args as tf.Tensor[], save);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor;
 }
 
 const matmulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -72,16 +84,43 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D
 /** Layer norm over the last axis of x [N, d]. */
 export function layerNorm(x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps = 1e-5): tf.Tensor2D {
   if (fastKernelsActive()) return fast.layerNorm(x, gain, bias, eps);
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gain), bias);
+  return custom(([a, g, b], save) => {
+    const centred = tf.sub(a, tf.mean(a, -1, true));
+    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), eps));
+    const xhat = tf.mul(centred, rstd);
+    save([xhat, rstd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      // written out: half the kernels of tfjs's autodiff through tf.moments (fewer GPU dispatches)
+      gradFunc: (dy, [xh, r, gg]) => {
+        const dxhat = tf.mul(dy, gg);
+        const proj = tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true));
+        const dx = tf.mul(r, tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), proj));
+        return [dx, tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
+      },
+    };
+  })(x, gain, bias) as tf.Tensor2D;
 }
 
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
 /** GELU, tanh approximation (as in GPT-2): 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
   if (fastKernelsActive()) return fast.gelu(x);
-  const cube = tf.mul(tf.mul(x, x), x); // not tf.pow: 10× slower on wasm, and so is its gradient
-  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, cube)));
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+  return custom(([a], save) => {
+    const cube = tf.mul(tf.mul(a, a), a); // not tf.pow: 10× slower on wasm, and so is its gradient
+    const t = tf.tanh(tf.mul(GELU_C, tf.add(a, tf.mul(GELU_A, cube))));
+    save([a, t]);
+    return {
+      value: tf.mul(tf.mul(0.5, a), tf.add(1, t)),
+      // d/dx = 0.5·(1 + t) + 0.5·x·(1 − t²)·c·(1 + 3a·x²)
+      gradFunc: (dy, [xs, ts]) => {
+        const du = tf.mul(GELU_C, tf.add(1, tf.mul(3 * GELU_A, tf.square(xs))));
+        const slope = tf.add(tf.mul(0.5, tf.add(1, ts)), tf.mul(tf.mul(tf.mul(0.5, xs), tf.sub(1, tf.square(ts))), du));
+        return [tf.mul(dy, slope)];
+      },
+    };
+  })(x) as tf.Tensor2D;
 }
 
 /** tokens int32 [B, T] → token embedding + position embedding, [B·T, d]. */
