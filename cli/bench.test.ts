@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from './bench';
+import { FIXED, stepFlops } from './benchmarks';
+
+describe('npm run bench: arguments', () => {
+  it('defaults: both headless backends, no extras', () => {
+    const r = parseBenchArgs([]);
+    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false } });
+  });
+
+  it('parses every option, with = or a separate value', () => {
+    const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
+    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false });
+  });
+
+  it('rejects unknown arguments, bad backends and missing values with a message', () => {
+    for (const [args, msg] of [
+      [['--backend', 'webgpu'], /wasm or cpu/],
+      [['--backend'], /needs a value/],
+      [['--json'], /needs a value/],
+      [['--steps', '3'], /unknown argument '--steps'/],
+      [['--gap=yes'], /takes no value/],
+    ] as const) {
+      const r = parseBenchArgs([...args]);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(msg);
+    }
+  });
+
+  it('exits with status 2 and the usage on bad arguments (before loading tfjs)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--backend', 'gpu'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/error: --backend must be wasm or cpu/);
+    expect(r.stderr).toMatch(/usage: npm run bench/);
+  });
+});
+
+describe('analytic FLOPs', () => {
+  it('fixed shapes: 6 × matmul parameters × tokens + attention', () => {
+    const m = { vocabSize: FIXED.vocab, maxLength: 8, layers: 2, heads: 4, dModel: 64, mlpRatio: 4, dropout: 0, seed: 0 };
+    const params = 2 * (64 * 192 + 64 * 64 + 2 * 64 * 256) + 252 * 64;
+    expect(stepFlops(m, 64, 8)).toBe(6 * params * 512 + 2 * 12 * 64 * 8 * 8 * 64);
+  });
+});
