@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import type { WorkerLike } from '../worker/client';
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { FromWorker, FromWorkerTagged, ToWorker } from '../worker/protocol';
 import { useExperimentStore } from './experimentStore';
 import { disconnectTraining, flushMessages, setWorkerFactory, useTrainingStore } from './trainingStore';
 
 function fakeWorker() {
   const posted: ToWorker[] = [];
   const w: WorkerLike = { postMessage: (m) => posted.push(m), terminate: () => {}, onmessage: null, onerror: null };
-  const send = (m: FromWorker) => {
-    w.onmessage?.({ data: m } as MessageEvent<FromWorker>);
+  /** Sends a message of the page's latest run (or of `run`). */
+  const send = (m: FromWorker, run?: number) => {
+    const last = [...posted].reverse().find((x) => x.type === 'init');
+    const tagged = { ...m, run: run ?? (last?.type === 'init' ? last.run : 0) } as FromWorkerTagged;
+    w.onmessage?.({ data: tagged } as MessageEvent<FromWorkerTagged>);
     flushMessages();
   };
   return { w, posted, send };
@@ -26,7 +29,7 @@ describe('trainingStore', () => {
     const f = fakeWorker();
     setWorkerFactory(() => f.w);
     useTrainingStore.getState().connect();
-    expect(f.posted[0]).toEqual({ type: 'init', config: DEFAULT_CONFIG });
+    expect(f.posted[0]).toMatchObject({ type: 'init', config: DEFAULT_CONFIG });
     useTrainingStore.getState().toggle();
     expect(f.posted.at(-1)).toEqual({ type: 'play' });
     f.send({ type: 'state', running: true, step: 0, done: false });
@@ -78,5 +81,12 @@ describe('trainingStore', () => {
     expect(inits).toHaveLength(2);
     expect(inits[1]).toMatchObject({ config: { entities: 310 } });
     expect(useTrainingStore.getState().step).toBe(0);
+    // the old run's last messages, still in flight, are dropped
+    const oldRun = (inits[0] as { run: number }).run;
+    f.send({ type: 'state', running: false, step: 9, done: false }, oldRun);
+    f.send({ type: 'loss', arm: 'cot', steps: [9], losses: [1] }, oldRun);
+    expect(useTrainingStore.getState()).toMatchObject({ step: 0, status: 'idle', losses: { cot: [] } });
+    f.send({ type: 'state', running: false, step: 0, done: false });
+    expect(useTrainingStore.getState().status).toBe('idle');
   });
 });

@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from '../worker/client';
-import type { FromWorker, InspectRequest, ToWorker } from '../worker/protocol';
+import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../worker/protocol';
 import { initialTrainingData, reduce, type TrainingData } from '../worker/reduce';
 
 export type { TrainingStatus, LossPoint } from '../worker/reduce';
@@ -38,6 +38,8 @@ let pending: FromWorker[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let resetTimer: ReturnType<typeof setTimeout> | null = null;
 let lastBackendNotice = '';
+/** Number of the current run; messages of older runs (still in flight after a reset) are dropped. */
+let runId = 0;
 
 /** Tests: replace the worker with a fake. */
 export function setWorkerFactory(f: () => WorkerLike): void {
@@ -100,7 +102,9 @@ function afterMessage(m: FromWorker): void {
   }
 }
 
-function receive(m: FromWorker): void {
+function receive(tagged: FromWorkerTagged | FromWorker): void {
+  if ('run' in tagged && tagged.run !== runId) return;
+  const m = tagged as FromWorker;
   pending.push(m);
   // errors and state changes show at once; the rest is batched
   if (m.type === 'error' || m.type === 'state' || m.type === 'backend') flushMessages();
@@ -111,7 +115,7 @@ function init(): void {
   pending = [];
   const config = useExperimentStore.getState().config;
   useTrainingStore.setState({ ...initialTrainingData(config.steps), connected: true });
-  post({ type: 'init', config });
+  post({ type: 'init', config, run: ++runId });
 }
 
 export const useTrainingStore = create<TrainingState>((set, get) => ({
@@ -128,7 +132,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
       useExperimentStore.getState().notify(message, 'warning');
       return;
     }
-    worker.onmessage = (e) => receive(e.data);
+    worker.onmessage = (e: MessageEvent<FromWorkerTagged>) => receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault?.();
       receive({ type: 'error', message: e.message || 'the training worker failed' });

@@ -1,13 +1,13 @@
 /**
  * Starts the training worker. Kept apart from the store so that tests can swap in a fake worker.
  */
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorkerTagged, ToWorker } from './protocol';
 
 /** The part of a Worker the store uses. */
 export interface WorkerLike {
   postMessage(m: ToWorker): void;
   terminate(): void;
-  onmessage: ((e: MessageEvent<FromWorker>) => void) | null;
+  onmessage: ((e: MessageEvent<FromWorkerTagged>) => void) | null;
   onerror: ((e: ErrorEvent) => void) | null;
 }
 

@@ -14,11 +14,13 @@ export interface InspectRequest {
 }
 
 export type ToWorker =
-  | { type: 'init'; config: Config }
+  /** `run` numbers the experiment: every message the worker sends carries the run it comes from. */
+  | { type: 'init'; config: Config; run: number }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
-  | { type: 'reset' }
+  /** A fresh run of the same config, numbered `run`. */
+  | { type: 'reset'; run: number }
   | { type: 'inspect'; example: InspectRequest; arm?: Arm };
 
 /** A query offered in the example picker. */
@@ -96,3 +98,6 @@ export type FromWorker =
   | AttentionMessage
   | LensMessage
   | { type: 'error'; message: string };
+
+/** What actually crosses the thread boundary: a message and the run it belongs to. */
+export type FromWorkerTagged = FromWorker & { run: number };

@@ -31,6 +31,8 @@ const PROGRESS_MS = 100;
 const INSPECT_MS = 1500;
 
 let exp: Experiment | null = null;
+/** The run id of the current experiment (from the page's init); stale messages are dropped by the page. */
+let run = 0;
 let running: Promise<void> | null = null;
 let backendChoice: string | null = null;
 let example: InspectRequest | null = null;
@@ -41,16 +43,16 @@ let inspectAgain = false;
 let lastInspect = 0;
 let lastProgress = 0;
 
-function send(m: FromWorker, transfer: Transferable[] = []): void {
-  scope.postMessage(m, transfer);
+function send(m: FromWorker, transfer: Transferable[] = [], from = run): void {
+  scope.postMessage({ ...m, run: from }, transfer);
 }
 function fail(e: unknown): void {
   send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
-function onEvent(e: ExperimentEvent): void {
-  send(e);
-  if (e.type === 'eval') inspectDue = true;
+function onEvent(e: ExperimentEvent, from: number): void {
+  send(e, [], from);
+  if (e.type === 'eval' && from === run) inspectDue = true;
 }
 
 /** Looks inside every arm on the chosen query (one look at a time). */
@@ -62,6 +64,7 @@ function inspectNow(): Promise<void> {
     return inspecting;
   }
   const prompt = example.prompt;
+  const from = run;
   const v = current.data.vocab;
   if (prompt.some((x) => x < 0 || x >= v.entities + v.relations)) return Promise.resolve();
   inspectDue = false;
@@ -70,8 +73,8 @@ function inspectNow(): Promise<void> {
     for (const t of current.trainers) {
       const { attention, lens } = await inspectArm(t, current.data, prompt);
       if (exp !== current) return; // reset meanwhile: drop
-      send(attention, [attention.weights.buffer]);
-      send(lens, [lens.ranks.buffer, lens.probs.buffer]);
+      send(attention, [attention.weights.buffer], from);
+      send(lens, [lens.ranks.buffer, lens.probs.buffer], from);
     }
   })()
     .catch(fail)
@@ -101,7 +104,7 @@ async function halt(): Promise<void> {
   while (inspecting) await inspecting;
 }
 
-async function init(raw: Config): Promise<void> {
+async function init(raw: Config, id: number): Promise<void> {
   // forget the old experiment first, so that nothing starts on it while it winds down
   const old = exp;
   exp = null;
@@ -109,6 +112,7 @@ async function init(raw: Config): Promise<void> {
   if (running) await running;
   while (inspecting) await inspecting;
   old?.dispose();
+  run = id;
   const { config, messages } = checkConfig(raw);
   if (messages.length) send({ type: 'notice', messages });
   if (backendChoice !== config.backend) {
@@ -116,7 +120,7 @@ async function init(raw: Config): Promise<void> {
     backendChoice = config.backend;
     send({ type: 'backend', backend, fallbacks });
   }
-  exp = new Experiment(config, onEvent);
+  exp = new Experiment(config, (e) => onEvent(e, id));
   const v = exp.data.vocab;
   send({
     type: 'examples',
@@ -152,9 +156,9 @@ async function stepOnce(): Promise<void> {
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
-      return init(m.config);
+      return init(m.config, Number.isSafeInteger(m.run) ? m.run : run + 1);
     case 'reset':
-      return exp ? init(exp.config) : undefined;
+      return exp ? init(exp.config, Number.isSafeInteger(m.run) ? m.run : run + 1) : undefined;
     case 'play':
       return play();
     case 'pause':

@@ -99,6 +99,16 @@ describe('training in the browser', () => {
     await p.screenshot('training-wasm-dark-1920x1080');
     await p.page.getByTestId('attention-map').first().scrollIntoViewIfNeeded();
     await p.screenshot('training-inspector-dark-1920x1080');
+    // a typed query: an ID test query from the picker, then a malformed one (a plain-text message)
+    const idQuery = await p.page.locator('.example-picker optgroup[label="ID test queries"] option').first().innerText();
+    const typed = p.page.getByRole('textbox', { name: 'or type one' });
+    await typed.fill(idQuery);
+    await typed.press('Enter');
+    await expect.poll(() => p.page.locator('.truth-line').innerText()).toMatch(/ID test$/);
+    await typed.fill('<b>e1</b> r0');
+    await typed.press('Enter');
+    await expect(p.page.getByRole('alert').innerText()).resolves.toMatch(/should be an entity like e3/);
+    await expect(p.page.locator('.example-picker b').count()).resolves.toBe(0);
     // reset: a fresh run at step 0
     await p.page.getByRole('button', { name: /^Reset/ }).click();
     await expect.poll(() => stepCount(p.page)).toBe(0);

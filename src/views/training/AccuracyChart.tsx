@@ -10,6 +10,7 @@ import { useTrainingStore } from '../../store/trainingStore';
 import { accuracyRows, csvTable, seriesKey, smooth, thin, type ChartRow } from './chartData';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
+import { useThrottled } from './useThrottled';
 
 const MAX_POINTS = 400;
 const ARM_LABEL: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
@@ -80,7 +81,7 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
 
 export function AccuracyChart() {
   // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
-  const history = useDeferredValue(useTrainingStore((s) => s.history));
+  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), 500));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const hash = useTrainingStore((s) => s.hash);

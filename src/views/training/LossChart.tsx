@@ -5,8 +5,9 @@ import { useTrainingStore } from '../../store/trainingStore';
 import type { Arm } from '../../train/arm';
 import { lossRows, smooth, thin, type ChartRow } from './chartData';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
+import { useThrottled } from './useThrottled';
 
-const MAX_POINTS = 500;
+const MAX_POINTS = 300;
 
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
 const LOG_DOMAIN = ['auto', 'auto'] as const;
@@ -47,7 +48,8 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
 });
 
 export function LossChart() {
-  const losses = useDeferredValue(useTrainingStore((s) => s.losses));
+  // the loss arrives every 10 steps: redraw at most once a second (recharts redraws are not cheap)
+  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), 1000));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const colors = useThemeColors();
