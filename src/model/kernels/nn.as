@@ -31,44 +31,30 @@ export function fill(y: usize, value: f32, n: i32): void {
   for (; i < n; i++) store<f32>(ptr(y, i), value);
 }
 
+/** a·b + c, fused where relaxed SIMD is available. */
+export function fma(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /** e^x, Cephes-style: 2^n · p(r) with a degree-6 polynomial; relative error ≈ 1e-7 on [−87, 88]. */
 export function exp4(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.7));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  // n = round(x / ln 2) by the float trick: adding 1.5·2^23 rounds to an integer in the low mantissa bits
+  const magic = f32x4.splat(12582912.0);
+  const nm = fma(x, f32x4.splat(1.44269504088896341), magic);
+  const n = f32x4.sub(nm, magic);
+  let r = fma(n, f32x4.splat(-0.693359375), x);
+  r = fma(n, f32x4.splat(2.12194440e-4), r);
   let y = f32x4.splat(1.9875691500e-4);
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.3981999507e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(8.3334519073e-3));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(4.1665795894e-2));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(1.6666665459e-1));
-  y = f32x4.add(f32x4.mul(y, r), f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), f32x4.splat(1));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  y = fma(y, r, f32x4.splat(1.3981999507e-3));
+  y = fma(y, r, f32x4.splat(8.3334519073e-3));
+  y = fma(y, r, f32x4.splat(4.1665795894e-2));
+  y = fma(y, r, f32x4.splat(1.6666665459e-1));
+  y = fma(y, r, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(fma(f32x4.mul(y, r), r, r), f32x4.splat(1));
+  const pow2n = i32x4.shl(i32x4.add(i32x4.sub(nm, magic), i32x4.splat(127)), 23); // integer bits of n, + bias
   return f32x4.mul(y, pow2n);
-}
-
-// tanh as a rational function (the float approximation used by Eigen), |error| < 1e-6 on all of f32
-function tanh4(x: v128): v128 {
-  const c = f32x4.splat(7.90531110763549805);
-  x = f32x4.min(f32x4.max(x, f32x4.neg(c)), c);
-  const x2 = f32x4.mul(x, x);
-  let p = f32x4.splat(-2.76076847742355e-16);
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
-  p = f32x4.mul(p, x);
-  let q = f32x4.splat(1.19825839466702e-6);
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
-  return f32x4.div(p, q);
-}
-function tanh1(x: f32): f32 {
-  return f32x4.extract_lane(tanh4(f32x4.splat(x)), 0);
 }
 
 // ---------------------------------------------------------------- layer norm
@@ -169,46 +155,47 @@ export function layerNormGrad(
 }
 
 // ---------------------------------------------------------------- GELU (tanh approximation, as GPT-2)
+// 0.5·x·(1 + tanh(u)) = x·σ(2u) with u = √(2/π)·(x + 0.044715·x³): one exp and one division per element.
 const GELU_C: f32 = 0.7978845608028654; // sqrt(2 / π)
 const GELU_A: f32 = 0.044715;
 
+/** σ(2u) for the GELU argument u(x). */
+function geluGate(v: v128): v128 {
+  const c2 = f32x4.splat(-2 * GELU_C);
+  const ca = f32x4.splat(-2 * GELU_C * GELU_A);
+  const e = exp4(f32x4.mul(v, fma(ca, f32x4.mul(v, v), c2))); // exp(−2u)
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+}
+
 export function gelu(x: usize, n: i32, y: usize): void {
-  const c = f32x4.splat(GELU_C);
-  const a = f32x4.splat(GELU_A);
-  const half = f32x4.splat(0.5);
-  const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(ptr(x, i));
-    const u = f32x4.mul(c, f32x4.add(v, f32x4.mul(a, f32x4.mul(v, f32x4.mul(v, v)))));
-    v128.store(ptr(y, i), f32x4.mul(f32x4.mul(half, v), f32x4.add(one, tanh4(u))));
+    v128.store(ptr(y, i), f32x4.mul(v, geluGate(v)));
   }
   for (; i < n; i++) {
     const v = load<f32>(ptr(x, i));
-    store<f32>(ptr(y, i), <f32>0.5 * v * (<f32>1 + tanh1(GELU_C * (v + GELU_A * v * v * v))));
+    store<f32>(ptr(y, i), v * f32x4.extract_lane(geluGate(f32x4.splat(v)), 0));
   }
 }
 
-/** dx = dy · d gelu/dx, with t = tanh(u): 0.5·(1 + t) + 0.5·x·(1 − t²)·c·(1 + 3a·x²). */
+/** dx = dy · (s + x·s·(1 − s)·2c·(1 + 3a·x²)), s = σ(2u). */
 export function geluGrad(dy: usize, x: usize, n: i32, dx: usize): void {
-  const c = f32x4.splat(GELU_C);
-  const a = f32x4.splat(GELU_A);
-  const a3 = f32x4.splat(3 * GELU_A);
-  const half = f32x4.splat(0.5);
+  const c2 = f32x4.splat(2 * GELU_C);
+  const c6a = f32x4.splat(6 * GELU_C * GELU_A);
   const one = f32x4.splat(1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(ptr(x, i));
-    const v2 = f32x4.mul(v, v);
-    const t = tanh4(f32x4.mul(c, f32x4.add(v, f32x4.mul(a, f32x4.mul(v, v2)))));
-    const du = f32x4.mul(c, f32x4.add(one, f32x4.mul(a3, v2)));
-    const g = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(half, v), f32x4.mul(f32x4.sub(one, f32x4.mul(t, t)), du)));
+    const s = geluGate(v);
+    const dv = fma(c6a, f32x4.mul(v, v), c2); // d(2u)/dx
+    const g = fma(f32x4.mul(f32x4.mul(v, s), f32x4.sub(one, s)), dv, s);
     v128.store(ptr(dx, i), f32x4.mul(v128.load(ptr(dy, i)), g));
   }
   for (; i < n; i++) {
     const v = load<f32>(ptr(x, i));
-    const t = tanh1(GELU_C * (v + GELU_A * v * v * v));
-    const g = <f32>0.5 * (<f32>1 + t) + <f32>0.5 * v * (<f32>1 - t * t) * GELU_C * (<f32>1 + <f32>3 * GELU_A * v * v);
+    const s = f32x4.extract_lane(geluGate(f32x4.splat(v)), 0);
+    const g = s + v * s * (<f32>1 - s) * (<f32>2 * GELU_C + <f32>6 * GELU_C * GELU_A * v * v);
     store<f32>(ptr(dx, i), load<f32>(ptr(dy, i)) * g);
   }
 }
