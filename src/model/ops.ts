@@ -5,8 +5,8 @@
  *   operands for free, fused layer norm, GELU, causal attention, embedding and cross-entropy, each with a
  *   hand-written backward kernel. Used when the active backend is 'wasm' and the kernels could be bound.
  * - reference: plain tfjs ops and autodiff, on every backend (webgpu, webgl, cpu, and wasm with the fast path off).
- *   Even here matrix products keep off tfjs's transposed-operand matMul: on wasm that runs 10–25× slower
- *   than without (1–2 GFLOP/s against 28), so the backward pass transposes explicitly and multiplies plainly.
+ *   On wasm even here matrix products keep off tfjs's transposed-operand matMul, which runs 10–25× slower
+ *   there than without (1–2 GFLOP/s against 28): the backward pass transposes explicitly and multiplies plainly.
  *
  * `setFastPath(false)` forces the reference path everywhere (benchmarks, and tests that both agree);
  * `setFastMatmulGrad(false)` also gives the reference path's matmul tfjs's own gradient (the naive baseline).
@@ -70,8 +70,9 @@ const matmulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.
  */
 export function matmul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false): T {
   if (a.rank === 2 && b.rank === 2 && fastKernelsActive()) return fast.gemm(a, b, false, transposeB) as unknown as T;
-  const rhs = transposeB ? transposeLast2(b) : b;
-  return (fastMatmulGrad ? matmulExplicitGrad(a, rhs) : tf.matMul(a, rhs)) as T;
+  // transposed operands are free on GPUs: there tfjs's own matMul and gradient save the transposes' dispatches
+  if (!(fastMatmulGrad && tf.getBackend() === 'wasm')) return tf.matMul(a, b, false, transposeB) as T;
+  return matmulExplicitGrad(a, transposeB ? transposeLast2(b) : b) as T;
 }
 
 /** x [N, in] · w [in, out] + b */
