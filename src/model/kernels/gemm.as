@@ -75,20 +75,33 @@ export function sgemm(
   b: usize, transB: i32,
   c: usize, bias: usize, accumulate: i32, scratch: usize,
 ): void {
+  sgemmStrided(M, N, K, a, transA ? M : K, transA, b, transB ? K : N, transB, c, N, bias, accumulate, scratch);
+}
+
+/**
+ * sgemm on sub-matrices: lda, ldb, ldc are the row lengths (in floats) of A, B and C as stored (A stored
+ * [M, lda] or, transposed, [K, lda]; likewise B; C [M, ldc]). Bias is indexed by the output column.
+ */
+export function sgemmStrided(
+  M: i32, N: i32, K: i32,
+  a: usize, lda: i32, transA: i32,
+  b: usize, ldb: i32, transB: i32,
+  c: usize, ldc: i32, bias: usize, accumulate: i32, scratch: usize,
+): void {
   const mPanels = (M + MR - 1) / MR;
   const nPanels = (N + NR - 1) / NR;
   const ap = scratch;
   const bp = ap + (<usize>(mPanels * MR * K) << 2);
   const tile = bp + (<usize>(nPanels * NR * K) << 2);
   // A: logical [M, K]; stored [M, K] (row stride K, k stride 1) or [K, M] (row stride 1, k stride M)
-  const ars = transA ? 1 : K;
-  const aks = transA ? M : 1;
+  const ars = transA ? 1 : lda;
+  const aks = transA ? lda : 1;
   for (let p = 0; p < mPanels; p++) {
     pack4(ap + (<usize>(p * MR * K) << 2), a, p * MR, min(MR, M - p * MR), K, ars, aks);
   }
   // B as the logical [N, K] matrix Bᵀ: stored [K, N] (row stride 1, k stride N) or [N, K]
-  const brs = transB ? K : 1;
-  const bks = transB ? 1 : N;
+  const brs = transB ? ldb : 1;
+  const bks = transB ? 1 : ldb;
   for (let p = 0; p < nPanels; p++) {
     const j0 = p * NR;
     const dst = bp + (<usize>(p * NR * K) << 2);
@@ -98,11 +111,11 @@ export function sgemm(
   // loop over the larger operand outside, so the smaller one stays in cache
   if (<i64>M >= <i64>N) {
     for (let pi = 0; pi < mPanels; pi++) for (let pj = 0; pj < nPanels; pj++) {
-      microTile(ap, bp, pi, pj, M, N, K, c, bias, accumulate, tile);
+      microTile(ap, bp, pi, pj, M, N, K, c, ldc, bias, accumulate, tile);
     }
   } else {
     for (let pj = 0; pj < nPanels; pj++) for (let pi = 0; pi < mPanels; pi++) {
-      microTile(ap, bp, pi, pj, M, N, K, c, bias, accumulate, tile);
+      microTile(ap, bp, pi, pj, M, N, K, c, ldc, bias, accumulate, tile);
     }
   }
 }
@@ -138,7 +151,7 @@ function packHalves(dst: usize, src: usize, j0: i32, width: i32, K: i32, rs: i32
 
 function microTile(
   ap: usize, bp: usize, pi: i32, pj: i32, M: i32, N: i32, K: i32,
-  c: usize, bias: usize, accumulate: i32, tile: usize,
+  c: usize, ldc: i32, bias: usize, accumulate: i32, tile: usize,
 ): void {
   const i0 = pi * MR;
   const j0 = pj * NR;
@@ -184,10 +197,10 @@ function microTile(
     c30 = f32x4.add(c30, bv0); c31 = f32x4.add(c31, bv1);
   }
   if (i0 + MR <= M && j0 + NR <= N) {
-    const r0 = c + (<usize>(i0 * N + j0) << 2);
-    const r1 = r0 + (<usize>N << 2);
-    const r2 = r1 + (<usize>N << 2);
-    const r3 = r2 + (<usize>N << 2);
+    const r0 = c + (<usize>(i0 * ldc + j0) << 2);
+    const r1 = r0 + (<usize>ldc << 2);
+    const r2 = r1 + (<usize>ldc << 2);
+    const r3 = r2 + (<usize>ldc << 2);
     if (accumulate) {
       c00 = f32x4.add(c00, v128.load(r0)); c01 = f32x4.add(c01, v128.load(r0, 16));
       c10 = f32x4.add(c10, v128.load(r1)); c11 = f32x4.add(c11, v128.load(r1, 16));
@@ -209,7 +222,7 @@ function microTile(
   const w = min(NR, N - j0);
   for (let ii = 0; ii < h; ii++) {
     for (let jj = 0; jj < w; jj++) {
-      const dst = c + (<usize>((i0 + ii) * N + j0 + jj) << 2);
+      const dst = c + (<usize>((i0 + ii) * ldc + j0 + jj) << 2);
       const v = load<f32>(tile + (<usize>(ii * NR + jj) << 2));
       store<f32>(dst, accumulate ? load<f32>(dst) + v : v);
     }
