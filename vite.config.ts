@@ -5,5 +5,6 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 3000 },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+  // tfjs-backend-wasm is pre-bundled like the rest: excluded, its CommonJS worker file breaks the training
+  // worker under `vite` (dev); the .wasm binaries are located through `?url` imports in the worker
 });
