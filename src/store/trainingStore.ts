@@ -135,7 +135,8 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
     worker.onmessage = (e: MessageEvent<FromWorkerTagged>) => receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault?.();
-      receive({ type: 'error', message: e.message || 'the training worker failed' });
+      // an error event without a message is a module that failed to load (before any message came)
+      receive({ type: 'error', message: e.message || (get().backend ? 'the training worker failed' : 'the training worker could not load its code') });
     };
     init();
   },

@@ -10,6 +10,8 @@ import { useBrowser } from './harness';
 const app = useBrowser();
 const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50';
 
+/** Scrolls an element to the top of its scroll container (for screenshots). */
+const scrollTo = (page: Page, selector: string) => page.locator(selector).evaluate((el) => el.scrollIntoView({ block: 'start' }));
 const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
 
 /** Records main-thread long tasks (> 50 ms) from now on; returns a reader of their durations. */
@@ -79,9 +81,9 @@ describe('training in the browser', () => {
     await expect(p.page.getByTestId('notice').filter({ hasText: 'diverged' }).count()).resolves.toBe(0);
     console.log(`[webgpu] long tasks while training (ms): ${JSON.stringify(long.map(Math.round))}`);
     expect(Math.max(0, ...long)).toBeLessThan(MAX_TASK_MS);
-    await p.page.getByTestId('train-toggle').scrollIntoViewIfNeeded();
+    await scrollTo(p.page, '.training-panel');
     await p.screenshot('training-webgpu-1280x800');
-    await p.page.getByTestId('attention-map').first().scrollIntoViewIfNeeded();
+    await scrollTo(p.page, '.inspector');
     await p.screenshot('training-inspector-1280x800');
     expect(p.errors()).toEqual([]);
     await p.close();
@@ -95,9 +97,9 @@ describe('training in the browser', () => {
     // no divergence, no error notices
     await expect(p.page.getByTestId('notice').count()).resolves.toBe(0);
     await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/CoT\s*\d\.\d\d[\s\S]*direct\s*\d\.\d\d/);
-    await p.page.getByTestId('train-toggle').scrollIntoViewIfNeeded();
+    await scrollTo(p.page, '.training-panel');
     await p.screenshot('training-wasm-dark-1920x1080');
-    await p.page.getByTestId('attention-map').first().scrollIntoViewIfNeeded();
+    await scrollTo(p.page, '.inspector');
     await p.screenshot('training-inspector-dark-1920x1080');
     // a typed query: an ID test query from the picker, then a malformed one (a plain-text message)
     const idQuery = await p.page.locator('.example-picker optgroup[label="ID test queries"] option').first().innerText();
