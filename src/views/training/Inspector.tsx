@@ -118,6 +118,7 @@ export function Inspector() {
   const any = arms.find((a) => attention[a]);
   const teacherForced = any ? attention[any]!.teacherForced : true;
   const vocabSize = vocab ? vocab.entities + vocab.relations + 2 : 100;
+  const three = vocab?.hops === 3;
   return (
     <section className="inspector" aria-label="Inside the models">
       <div className="inspector-head">
@@ -129,7 +130,7 @@ export function Inspector() {
       <p className="muted small">
         Each map: rows are the position reading, columns the position read; darker = more weight. The input is the prompt followed by{' '}
         {teacherForced ? 'the true continuation (teacher forcing, as in the paper’s analysis)' : 'the model’s own greedy output (this query has no true answer)'}; CoT
-        reads <code>h r1 r2 b t</code>, direct reads <code>h r1 r2 t</code>. Refreshed after evaluations.
+        reads <code>{three ? 'h r1 r2 r3 b1 b2 t' : 'h r1 r2 b t'}</code>, direct reads <code>{three ? 'h r1 r2 r3 t' : 'h r1 r2 t'}</code>. Refreshed after evaluations.
       </p>
       <div className="attn-row">
         {arms.map((a) => (attention[a] ? <AttentionPanel key={a} msg={attention[a]!} colors={colors} /> : <div key={a} className="attn-panel muted">Waiting for the {a} model…</div>))}

@@ -25,6 +25,7 @@ describe('verdict', () => {
     );
     expect(verdict({ ...base, status: 'error', error: 'boom' })).toMatch(/error: boom/);
     expect(verdict({ ...base, status: 'paused', step: 5, diverged: { cot: 3 } })).toMatch(/CoT arm diverged \(loss NaN from step 3\)/);
-    expect(verdict({ ...base, status: 'idle', step: 0 })).toMatch(/^Press Play/);
+    expect(verdict({ ...base, status: 'idle', step: 0 })).toMatch(/^Press Play to train both arms/);
+    expect(verdict({ ...base, status: 'idle', step: 0, arms: ['cot'] })).toMatch(/^Press Play to train the CoT arm alone/);
   });
 });

@@ -30,6 +30,7 @@ export function verdict(v: VerdictInput): string {
   const cot = v.arms.includes('cot') ? latest(v.history.cot, 'oodTwoHop') : null;
   const direct = v.arms.includes('direct') ? latest(v.history.direct, 'oodTwoHop') : null;
   if (v.status === 'idle' && v.step === 0) {
+    if (v.arms.length === 1) return `Press Play to train the ${v.arms[0] === 'cot' ? 'CoT' : 'direct'} arm alone (set Arms to both to compare).`;
     return 'Press Play to train both arms on the same data: CoT learns h r1 r2 → bridge, answer; direct learns h r1 r2 → answer.';
   }
   const parts: string[] = [];
