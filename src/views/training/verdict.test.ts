@@ -16,7 +16,9 @@ describe('verdict', () => {
   });
   it('says plainly when CoT fell short or direct did not stay low', () => {
     const t = verdict({ ...base, history: { cot: [row(2000, 0.5)], direct: [row(2000, 0.3)] } });
-    expect(t).toMatch(/0\.50, below 0\.9/);
+    expect(t).toMatch(/0\.50, below 0\.9: it knows the OOD atomic facts but does not compose them yet/);
+    const early = { ...row(500, 0.1), acc: { ...row(500, 0.1).acc, oodAtomic: 0.4 } };
+    expect(verdict({ ...base, history: { cot: [early], direct: [] } })).toMatch(/OOD atomic facts are not learned yet \(0\.40/);
     expect(t).toMatch(/not the paper's result/);
   });
   it('reports progress, errors and divergence', () => {

@@ -25,6 +25,15 @@ export interface VerdictInput {
   diverged?: Partial<Record<Arm, number>>;
 }
 
+/** Why CoT may be short of the goal, judged from its OOD atomic accuracy. */
+function cotAtomicHint(rows: MetricRow[]): string {
+  const atomic = latest(rows, 'oodAtomic');
+  if (atomic !== null && atomic < COT_OOD_GOAL) {
+    return `its OOD atomic facts are not learned yet (${f2(atomic)}; they are learned last), so train longer.`;
+  }
+  return 'it knows the OOD atomic facts but does not compose them yet: train longer, or try a larger λ, a larger graph or less noise.';
+}
+
 export function verdict(v: VerdictInput): string {
   if (v.status === 'error') return `Training stopped with an error: ${v.error ?? 'unknown'}. Press Reset to start again.`;
   const cot = v.arms.includes('cot') ? latest(v.history.cot, 'oodTwoHop') : null;
@@ -40,7 +49,7 @@ export function verdict(v: VerdictInput): string {
       parts.push(
         cot >= COT_OOD_GOAL
           ? `CoT reached OOD accuracy ${f2(cot)} (≥ ${COT_OOD_GOAL}): it composes facts it never saw composed.`
-          : `CoT reached OOD accuracy ${f2(cot)}, below ${COT_OOD_GOAL}: try more steps (OOD atomic facts are learned last), a larger λ or less noise.`,
+          : `CoT reached OOD accuracy ${f2(cot)}, below ${COT_OOD_GOAL}: ${cotAtomicHint(v.history.cot)}`,
       );
     }
     if (direct !== null) {
