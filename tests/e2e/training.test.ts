@@ -12,7 +12,10 @@ const app = useBrowser();
 const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50';
 
 /** Scrolls an element to the top of its scroll container (for screenshots). */
-const scrollTo = (page: Page, selector: string) => page.locator(selector).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+async function scrollTo(page: Page, selector: string): Promise<void> {
+  await page.mouse.move(1, 1); // no tooltip left open under the pointer
+  await page.locator(selector).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+}
 const stepCount = async (page: Page) => Number(await page.getByTestId('step-count').innerText());
 
 /** Records main-thread long tasks (> 50 ms) from now on; returns a reader of their durations. */
