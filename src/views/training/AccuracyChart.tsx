@@ -80,8 +80,9 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
 });
 
 export function AccuracyChart() {
+  const running = useTrainingStore((s) => s.status === 'running');
   // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
-  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), 500));
+  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const hash = useTrainingStore((s) => s.hash);

@@ -48,8 +48,10 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
 });
 
 export function LossChart() {
+  // throttled only while training (once stopped, the last points show at once)
+  const running = useTrainingStore((s) => s.status === 'running');
   // the loss arrives every 10 steps: redraw at most once a second (recharts redraws are not cheap)
-  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), 1000));
+  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), running ? 1000 : 0));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const colors = useThemeColors();
