@@ -6,12 +6,16 @@ import { FIXED, stepFlops } from './benchmarks';
 describe('npm run bench: arguments', () => {
   it('defaults: both headless backends, no extras', () => {
     const r = parseBenchArgs([]);
-    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false } });
+    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [] } });
   });
 
   it('parses every option, with = or a separate value', () => {
     const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
-    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false });
+    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [] });
+    const b = parseBenchArgs(['--browser']);
+    expect(b.ok && b.options.browser).toEqual(['wasm']);
+    const c = parseBenchArgs(['--browser=wasm,webgpu']);
+    expect(c.ok && c.options.browser).toEqual(['wasm', 'webgpu']);
   });
 
   it('rejects unknown arguments, bad backends and missing values with a message', () => {
@@ -21,6 +25,7 @@ describe('npm run bench: arguments', () => {
       [['--json'], /needs a value/],
       [['--steps', '3'], /unknown argument '--steps'/],
       [['--gap=yes'], /takes no value/],
+      [['--browser=metal'], /--browser takes wasm, webgpu/],
     ] as const) {
       const r = parseBenchArgs([...args]);
       expect(r.ok).toBe(false);

@@ -1,11 +1,13 @@
 /**
  * Training speed of our engine, headless:
  *   npm run bench -- [--backend wasm|cpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
+ *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
  * For each backend: training steps/s, tokens/s, achieved GFLOP/s and the ratio to PyTorch (one thread, this
  * machine) on the fixed shapes (vocab 252, d 64, 2 layers, 4 heads, sequence 8, batch 64) and on the default
  * preset (from DEFAULT_CONFIG and its generated data); a per-kernel profile of one preset step; kernels per step;
  * one evaluation's wall time. --naive adds the plain-tfjs path (our kernels off); --gap trains both arms of the
  * default preset until CoT OOD two-hop ≥ 0.9 and reports the wall time and whether direct OOD ≤ 0.1.
+ * --browser runs the measurements instead in a Worker of headless Chromium (cli/benchBrowser.ts).
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
 export interface BenchOptions {
@@ -16,6 +18,8 @@ export interface BenchOptions {
   relaxed: boolean;
   quick: boolean;
   help: boolean;
+  /** Backends to measure in headless Chromium instead of Node (empty: Node). */
+  browser: string[];
 }
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
@@ -25,10 +29,12 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --json FILE          write the results as JSON
   --no-relaxed         use the plain-SIMD kernels even where relaxed SIMD (FMA) is available
   --quick              fewer and shorter timing runs
+  --browser[=LIST]     measure in a Worker of headless Chromium instead (LIST: wasm,webgpu,webgl,cpu; default wasm;
+                       webgpu there is SwiftShader, a CPU emulation: its timings say nothing about a GPU)
   --help               this text`;
 
 export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOptions } | { ok: false; message: string } {
-  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false };
+  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -55,6 +61,13 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
           o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
           break;
+        case '--browser': {
+          const list = (inline ?? 'wasm').split(',').filter(Boolean);
+          const bad = list.find((b) => !['wasm', 'webgpu', 'webgl', 'cpu'].includes(b));
+          if (bad || list.length === 0) return { ok: false, message: `--browser takes wasm, webgpu, webgl or cpu (got '${bad ?? ''}')` };
+          o.browser = list;
+          break;
+        }
         case '--no-relaxed':
           o.relaxed = false;
           break;

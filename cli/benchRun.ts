@@ -52,6 +52,13 @@ export interface BenchJson {
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 export async function runBench(o: BenchOptions): Promise<number> {
+  if (o.browser.length) {
+    const { runBrowserBench } = await import('./benchBrowser');
+    const result = await runBrowserBench(o.browser, log);
+    process.stdout.write(`${JSON.stringify(result, null, 1)}\n`);
+    if (o.json) writeFileSync(o.json, `${JSON.stringify({ browser: result }, null, 1)}\n`);
+    return 0;
+  }
   if (o.relaxed) await enableRelaxedSimdInNode();
   const os = await import('node:os');
   const config = { ...DEFAULT_CONFIG };
