@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
 import { sourceHash } from './kernels/build';
 import { SOURCE_HASH } from './kernels/wasm.generated';
+import { forward } from './gpt';
 import { fastKernelsActive, setFastPath } from './ops';
 
 const small: Config = {
@@ -81,6 +82,47 @@ describe('fast path (wasm kernels) vs tfjs reference', () => {
       t.dispose();
       expect(tf.memory().numTensors).toBe(start);
     }
+  });
+});
+
+describe('inference on the fast path', () => {
+  it('forward with attention maps, residuals and lastOnly equals the reference path, and leaks nothing', () => {
+    const data = generateDataset(small);
+    const t = new ArmTrainer(small, data, 'cot');
+    for (let i = 0; i < 3; i++) t.trainStep().dispose();
+    const tokens = tf.tensor2d(data.splits.oodTwoHop.slice(0, 7).map((it) => it.prompt), undefined, 'int32');
+    const run = (on: boolean) => {
+      setFastPath(on);
+      const r = forward(t.weights, t.model, tokens, { keepAttention: true, keepResiduals: true });
+      const last = forward(t.weights, t.model, tokens, { lastOnly: true }).logits;
+      setFastPath(true);
+      return [r.logits, last, ...r.attention, ...r.residuals];
+    };
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const a = run(true);
+      const b = run(false);
+      expect(a.length).toBe(2 + 2 * small.layers + 1);
+      a.forEach((x, i) => {
+        expect(x.shape).toEqual(b[i].shape);
+        const d = tf.max(tf.abs(tf.sub(x, b[i]))).dataSync()[0];
+        expect(d, `output ${i}`).toBeLessThan(1e-4);
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    tokens.dispose();
+    t.dispose();
+  });
+
+  it('a full evaluation leaks no tensors', async () => {
+    const data = generateDataset(small);
+    const t = new ArmTrainer(small, data, 'cot');
+    await t.evaluate();
+    const before = tf.memory().numTensors;
+    const r = await t.evaluate();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Number.isFinite(r.acc.idAtomic)).toBe(true);
+    t.dispose();
   });
 });
 
