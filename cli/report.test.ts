@@ -18,7 +18,7 @@ describe('report', () => {
   it('buildReport has the documented shape; final is the last history row', () => {
     const history = { cot: [row(0, 0, null), row(10, 0.5)], direct: [row(0, 0, null), row(10, 0.25)] };
     const r = buildReport({ link: 'v=1', config, backend: 'cpu', data, hash: 'abc', arms: ['cot', 'direct'], history, stepsPerSec: { cot: 3 } });
-    expect(Object.keys(r)).toEqual(['version', 'link', 'config', 'backend', 'dataset', 'arms']);
+    expect(Object.keys(r)).toEqual(['version', 'link', 'config', 'backend', 'dataset', 'arms', 'wallSeconds']);
     expect(r.dataset).toEqual({ hash: 'abc', counts: datasetCounts(data) });
     expect(Object.keys(r.dataset.counts)).toEqual(['idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop']);
     expect(r.dataset.counts.trainTwoHop).toBe(data.train.length);

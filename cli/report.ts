@@ -21,6 +21,8 @@ export interface Report {
   backend: string;
   dataset: { hash: string; counts: Record<SplitName, number> };
   arms: Partial<Record<Arm, ArmReport>>;
+  /** Seconds from the start of training to this report, evaluations included (0 before training). */
+  wallSeconds: number;
 }
 
 export function datasetCounts(d: Dataset): Record<SplitName, number> {
@@ -42,6 +44,7 @@ export function buildReport(opts: {
   arms: Arm[];
   history: Record<Arm, MetricRow[]>;
   stepsPerSec: Partial<Record<Arm, number>>;
+  wallSeconds?: number;
 }): Report {
   const arms: Partial<Record<Arm, ArmReport>> = {};
   for (const arm of opts.arms) {
@@ -55,6 +58,7 @@ export function buildReport(opts: {
     backend: opts.backend,
     dataset: { hash: opts.hash, counts: datasetCounts(opts.data) },
     arms,
+    wallSeconds: Math.round((opts.wallSeconds ?? 0) * 10) / 10,
   };
 }
 

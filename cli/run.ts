@@ -71,9 +71,11 @@ export async function runExperiment(opts: CliOptions): Promise<number> {
   const arms: Arm[] = armsOf(config);
   const stepsPerSec: Partial<Record<Arm, number>> = {};
   const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
+  let trainingStart: number | null = null;
   const writeJson = () => {
     if (!opts.json) return;
-    writeAtomically(opts.json, reportJson(buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec })));
+    const wallSeconds = trainingStart === null ? 0 : (performance.now() - trainingStart) / 1000;
+    writeAtomically(opts.json, reportJson(buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec, wallSeconds })));
   };
   if (trainSteps === 0) {
     writeJson();
@@ -82,6 +84,7 @@ export async function runExperiment(opts: CliOptions): Promise<number> {
   }
 
   // ---- training
+  trainingStart = performance.now();
   const progress = new Progress(config.steps, process.stderr, process.stdout, !opts.quiet);
   const ex = new Experiment(
     config,
