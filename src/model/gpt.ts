@@ -4,7 +4,7 @@
  * Input and output embeddings are tied. Pure tfjs: no layers API, every weight a named variable.
  */
 import * as tf from '@tensorflow/tfjs';
-import { causalAttention, crossEntropy, embed, gelu, layerNorm, linear, matmul } from './ops';
+import { causalAttention, crossEntropy, embed, gelu, layerNorm, linear, matmul, type AttentionOptions } from './ops';
 
 export interface ModelConfig {
   vocabSize: number;
@@ -111,17 +111,15 @@ export interface ForwardResult {
   residuals: tf.Tensor3D[];
 }
 
-/** Causal self-attention with `heads` heads on x [B·T, d]; returns the output (and the weights [B, h, T, T] if asked). */
+/** Causal self-attention on x [B·T, d]: q, k, v from one projection, heads merged back by wOut (+ weights if asked). */
 function attention(
   x: tf.Tensor2D,
   blk: BlockWeights,
-  shape: { batch: number; time: number; heads: number },
-  keepWeights: boolean,
-  dropout: { rate: number; seed: () => number },
+  o: AttentionOptions,
   drop: (t: tf.Tensor) => tf.Tensor,
 ): { out: tf.Tensor2D; weights?: tf.Tensor4D } {
   const qkv = linear(x, blk.wQKV, blk.bQKV); // [B·T, 3d]: q | k | v, each `heads` heads of d/heads
-  const { out, weights } = causalAttention(qkv, { ...shape, keepWeights, dropout: dropout.rate, seed: dropout.seed() });
+  const { out, weights } = causalAttention(qkv, o);
   return { out: drop(linear(out, blk.wOut, blk.bOut)) as tf.Tensor2D, weights };
 }
 
@@ -144,9 +142,9 @@ export function forward(w: Weights, c: ModelConfig, tokens: tf.Tensor2D, opts: F
   const attentionMaps: tf.Tensor4D[] = [];
   const residuals: tf.Tensor3D[] = [];
   if (opts.keepResiduals) residuals.push(x.reshape([B, T, d]));
-  const shape = { batch: B, time: T, heads: c.heads };
   for (const blk of w.blocks) {
-    const a = attention(ln(x, blk.ln1), blk, shape, !!opts.keepAttention, { rate, seed: nextSeed }, drop);
+    const o = { batch: B, time: T, heads: c.heads, keepWeights: !!opts.keepAttention, dropout: rate, seed: nextSeed() };
+    const a = attention(ln(x, blk.ln1), blk, o, drop);
     if (opts.keepAttention && a.weights) attentionMaps.push(a.weights);
     x = tf.add(x, a.out);
     x = tf.add(x, mlp(ln(x, blk.ln2), blk, drop));

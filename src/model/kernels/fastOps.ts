@@ -29,16 +29,19 @@ function custom(f: (inputs: T[], save: tf.GradSaveFunc) => { value: T; gradFunc:
 
 /** op(a)·op(b) for 2-D a, b. */
 export function gemm(a: T, b: T, transA = false, transB = false): tf.Tensor2D {
-  const f = custom(([a0, b0], save) => ({
-    value: (save([a0, b0]), one(run('CotGemm', { a: a0, b: b0 }, { transA, transB }))),
-    gradFunc: (dy, [x, y]) => {
-      const g = (p: T, q: T, ta: boolean, tb: boolean) => one(run('CotGemm', { a: p, b: q }, { transA: ta, transB: tb }));
-      if (!transA && !transB) return [g(dy, y, false, true), g(x, dy, true, false)];
-      if (!transA && transB) return [g(dy, y, false, false), g(dy, x, true, false)];
-      if (transA && !transB) return [g(y, dy, false, true), g(x, dy, false, false)];
-      return [g(y, dy, true, true), g(dy, x, true, true)];
-    },
-  }));
+  const f = custom(([a0, b0], save) => {
+    save([a0, b0]);
+    return {
+      value: one(run('CotGemm', { a: a0, b: b0 }, { transA, transB })),
+      gradFunc: (dy, [x, y]) => {
+        const g = (p: T, q: T, ta: boolean, tb: boolean) => one(run('CotGemm', { a: p, b: q }, { transA: ta, transB: tb }));
+        if (!transA && !transB) return [g(dy, y, false, true), g(x, dy, true, false)];
+        if (!transA && transB) return [g(dy, y, false, false), g(dy, x, true, false)];
+        if (transA && !transB) return [g(y, dy, false, true), g(x, dy, false, false)];
+        return [g(y, dy, true, true), g(dy, x, true, true)];
+      },
+    };
+  });
   return f(a, b) as tf.Tensor2D;
 }
 
