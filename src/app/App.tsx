@@ -1,11 +1,13 @@
 /**
  * The page: header (title, explanation, copy link, theme), notices, the designer on the left and, on the right,
- * the explanation, the data preview and the training panel. Each view sits in an error boundary, so a crash
- * in one shows a message instead of a blank page.
+ * the training bar (sticky: Play and the OOD headline always in view), the explanation, the data preview and
+ * the training panel. Each view sits in an error boundary, so a crash in one shows a message instead of a
+ * blank page.
  */
 import { useEffect, useState } from 'react';
 import { Designer } from '../views/design/Designer';
 import { Preview } from '../views/design/Preview';
+import { TrainingBar } from '../views/training/TrainingBar';
 import { TrainingPanel } from '../views/training/TrainingPanel';
 import { CopyLink } from './CopyLink';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -64,6 +66,9 @@ export function App() {
           </ErrorBoundary>
         </aside>
         <main className="main-column">
+          <ErrorBoundary title="The training controls stopped.">
+            <TrainingBar />
+          </ErrorBoundary>
           {explain && <Explanation id={EXPLAIN_ID} />}
           <ErrorBoundary title="The data preview stopped.">
             <Preview />

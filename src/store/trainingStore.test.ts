@@ -1,13 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
+import type { Arm } from '../train/arm';
 import type { WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, ToWorker } from '../worker/protocol';
 import { useExperimentStore } from './experimentStore';
 import { disconnectTraining, flushMessages, setWorkerFactory, useTrainingStore } from './trainingStore';
 
-function fakeWorker() {
+function fakeWorker(arm: Arm) {
   const posted: ToWorker[] = [];
-  const w: WorkerLike = { postMessage: (m) => posted.push(m), terminate: () => {}, onmessage: null, onerror: null };
+  let terminated = false;
+  const w: WorkerLike = { postMessage: (m) => posted.push(m), terminate: () => (terminated = true), onmessage: null, onerror: null };
   /** Sends a message of the page's latest run (or of `run`). */
   const send = (m: FromWorker, run?: number) => {
     const last = [...posted].reverse().find((x) => x.type === 'init');
@@ -15,8 +17,34 @@ function fakeWorker() {
     w.onmessage?.({ data: tagged } as MessageEvent<FromWorkerTagged>);
     flushMessages();
   };
-  return { w, posted, send };
+  return { arm, w, posted, send, terminated: () => terminated };
 }
+
+/** Installs a factory of fake workers; returns the workers it made, by arm (latest first). */
+function fakes() {
+  const made: ReturnType<typeof fakeWorker>[] = [];
+  setWorkerFactory((arm) => {
+    const f = fakeWorker(arm);
+    made.unshift(f);
+    return f.w;
+  });
+  return (arm: Arm) => {
+    const f = made.find((x) => x.arm === arm);
+    if (!f) throw new Error(`no ${arm} worker`);
+    return f;
+  };
+}
+
+const examples = (hash = 'abc'): FromWorker => ({
+  type: 'examples',
+  vocab: { entities: 10, relations: 3, hops: 2 },
+  examples: [
+    { split: 'idTwoHop', prompt: [1, 10, 11], text: 'e1 r0 r1' },
+    { split: 'oodTwoHop', prompt: [2, 11, 12], text: 'e2 r1 r2' },
+  ],
+  config: DEFAULT_CONFIG,
+  hash,
+});
 
 afterEach(() => {
   disconnectTraining();
@@ -25,68 +53,111 @@ afterEach(() => {
 });
 
 describe('trainingStore', () => {
-  it('starts the worker with the current config and sends commands', () => {
-    const f = fakeWorker();
-    setWorkerFactory(() => f.w);
+  it('starts one worker per arm, each with its arm, and sends every command to both', () => {
+    const worker = fakes();
     useTrainingStore.getState().connect();
-    expect(f.posted[0]).toMatchObject({ type: 'init', config: DEFAULT_CONFIG });
+    const cot = worker('cot');
+    const direct = worker('direct');
+    expect(cot.posted[0]).toMatchObject({ type: 'init', config: DEFAULT_CONFIG, arm: 'cot' });
+    expect(direct.posted[0]).toMatchObject({ type: 'init', config: DEFAULT_CONFIG, arm: 'direct' });
+    expect((cot.posted[0] as { run: number }).run).toBe((direct.posted[0] as { run: number }).run);
     useTrainingStore.getState().toggle();
-    expect(f.posted.at(-1)).toEqual({ type: 'play' });
-    f.send({ type: 'state', running: true, step: 0, done: false });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'play' });
+    cot.send({ type: 'state', running: true, step: 0, done: false });
+    direct.send({ type: 'state', running: true, step: 0, done: false });
     expect(useTrainingStore.getState().status).toBe('running');
     useTrainingStore.getState().toggle();
-    expect(f.posted.at(-1)).toEqual({ type: 'pause' });
-    f.send({ type: 'state', running: false, step: 7, done: false });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'pause' });
+    // the first arm to stop does not stop the run; the step shown is the slower arm's
+    cot.send({ type: 'state', running: false, step: 9, done: false });
+    expect(useTrainingStore.getState().status).toBe('running');
+    direct.send({ type: 'state', running: false, step: 7, done: false });
     expect(useTrainingStore.getState()).toMatchObject({ status: 'paused', step: 7 });
     useTrainingStore.getState().stepOnce();
-    expect(f.posted.at(-1)).toEqual({ type: 'step' });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'step' });
+    useTrainingStore.getState().inspect([3, 10, 12]);
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [3, 10, 12] } });
   });
 
-  it('shows the first OOD example and reports backend fallbacks and errors as notices', () => {
-    const f = fakeWorker();
-    setWorkerFactory(() => f.w);
+  it('shows the first OOD example (each worker is asked once) and reports backend fallbacks and errors as notices', () => {
+    const worker = fakes();
     useTrainingStore.getState().connect();
-    f.send({
-      type: 'examples',
-      vocab: { entities: 10, relations: 3, hops: 2 },
-      examples: [
-        { split: 'idTwoHop', prompt: [1, 10, 11], text: 'e1 r0 r1' },
-        { split: 'oodTwoHop', prompt: [2, 11, 12], text: 'e2 r1 r2' },
-      ],
-      config: DEFAULT_CONFIG,
-      hash: 'abc',
-    });
-    expect(f.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [2, 11, 12] } });
-    f.send({ type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not available here', 'webgl: failed to initialise'] });
+    const cot = worker('cot');
+    const direct = worker('direct');
+    cot.send(examples());
+    expect(cot.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [2, 11, 12] } });
+    expect(direct.posted.filter((m) => m.type === 'inspect')).toHaveLength(0);
+    direct.send(examples());
+    expect(direct.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [2, 11, 12] } });
+    expect(cot.posted.filter((m) => m.type === 'inspect')).toHaveLength(1);
+    const fallback: FromWorker = { type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not available here', 'webgl: failed to initialise'] };
+    cot.send(fallback);
+    direct.send(fallback);
     expect(useTrainingStore.getState().backend).toBe('wasm');
     const notices = useExperimentStore.getState().notices.map((n) => n.text);
-    expect(notices).toContain('Training on wasm: webgpu: not available here; webgl: failed to initialise.');
-    f.send({ type: 'loss', arm: 'cot', steps: [9, 10], losses: [2, NaN] });
-    expect(useExperimentStore.getState().notices.at(-1)?.text).toMatch(/CoT arm diverged.*step 10/);
-    f.send({ type: 'error', message: 'out of memory' });
+    expect(notices.filter((t) => t === 'Training on wasm: webgpu: not available here; webgl: failed to initialise.')).toHaveLength(1);
+    cot.send({ type: 'loss', arm: 'cot', steps: [9, 10], losses: [2, NaN] });
+    expect(useExperimentStore.getState().notices.at(-1)?.text).toMatch(/CoT arm diverged.*step 10.*backend wasm/);
+    direct.send({ type: 'error', message: 'out of memory' });
     expect(useTrainingStore.getState().status).toBe('error');
     expect(useExperimentStore.getState().notices.at(-1)?.text).toBe('Training stopped: out of memory');
+    expect(cot.posted.at(-1)).toEqual({ type: 'pause' }); // the other arm stops too
+  });
+
+  it('warns when the workers generated different datasets or train on different backends', () => {
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    const texts = () => useExperimentStore.getState().notices.map((n) => n.text);
+    worker('cot').send(examples('aaa'));
+    worker('direct').send(examples('aaa'));
+    expect(texts().filter((t) => /different datasets/.test(t))).toEqual([]);
+    useTrainingStore.getState().reset();
+    worker('cot').send(examples('aaa'));
+    worker('direct').send(examples('bbb'));
+    expect(texts().filter((t) => /different datasets/.test(t))).toEqual([expect.stringMatching(/CoT aaa, direct bbb/)]);
+    worker('cot').send({ type: 'backend', backend: 'webgpu', fallbacks: [] });
+    worker('direct').send({ type: 'backend', backend: 'wasm', fallbacks: [] });
+    expect(useTrainingStore.getState().backend).toBe('webgpu / wasm');
+    expect(texts().at(-1)).toMatch(/different backends \(CoT on webgpu, direct on wasm\)/);
+  });
+
+  it('one arm: one worker; changing the arms starts or stops workers', () => {
+    vi.useFakeTimers();
+    useExperimentStore.setState({ config: { ...DEFAULT_CONFIG, arms: 'cot' } });
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    const cot = worker('cot');
+    expect(() => worker('direct')).toThrow();
+    expect(useTrainingStore.getState().arms).toEqual(['cot']);
+    cot.send({ type: 'state', running: false, step: 300, done: true });
+    expect(useTrainingStore.getState().status).toBe('done');
+    useExperimentStore.getState().setParam('arms', 'direct');
+    vi.advanceTimersByTime(300);
+    expect(cot.terminated()).toBe(true);
+    expect(worker('direct').posted[0]).toMatchObject({ type: 'init', arm: 'direct' });
+    expect(useTrainingStore.getState()).toMatchObject({ arms: ['direct'], status: 'idle', step: 0 });
   });
 
   it('resets with the new config when the experiment changes (debounced)', () => {
     vi.useFakeTimers();
-    const f = fakeWorker();
-    setWorkerFactory(() => f.w);
+    const worker = fakes();
     useTrainingStore.getState().connect();
-    f.send({ type: 'state', running: false, step: 5, done: false });
+    const cot = worker('cot');
+    cot.send({ type: 'state', running: false, step: 5, done: false });
     useExperimentStore.getState().setParam('entities', 300);
     useExperimentStore.getState().setParam('entities', 310);
     vi.advanceTimersByTime(300);
-    const inits = f.posted.filter((m) => m.type === 'init');
+    const inits = cot.posted.filter((m) => m.type === 'init');
     expect(inits).toHaveLength(2);
     expect(inits[1]).toMatchObject({ config: { entities: 310 } });
+    expect(worker('direct').posted.filter((m) => m.type === 'init')).toHaveLength(2);
     expect(useTrainingStore.getState().step).toBe(0);
     // the old run's last messages, still in flight, are dropped
     const oldRun = (inits[0] as { run: number }).run;
-    f.send({ type: 'state', running: false, step: 9, done: false }, oldRun);
-    f.send({ type: 'loss', arm: 'cot', steps: [9], losses: [1] }, oldRun);
+    cot.send({ type: 'state', running: false, step: 9, done: false }, oldRun);
+    cot.send({ type: 'loss', arm: 'cot', steps: [9], losses: [1] }, oldRun);
     expect(useTrainingStore.getState()).toMatchObject({ step: 0, status: 'idle', losses: { cot: [] } });
-    f.send({ type: 'state', running: false, step: 0, done: false });
+    cot.send({ type: 'state', running: false, step: 0, done: false });
     expect(useTrainingStore.getState().status).toBe('idle');
   });
 });

@@ -1,23 +1,26 @@
 /**
  * The training run as the page sees it: status, step, pace, backend, per-arm metrics and the latest attention
- * maps and logit lens, all fed by the training worker. The page never touches tfjs; it only sends commands.
- * Worker messages are buffered and applied together a few times a second, so charts re-render at a calm pace.
- * When the experiment's config changes, the run is reset with the new config.
+ * maps and logit lens, all fed by the training workers — one worker per arm, so that the two arms train on
+ * two cores. The page never touches tfjs; it only sends commands (to every arm's worker) and merges what the
+ * workers report (src/worker/reduce.ts). Worker messages are buffered and applied together a few times a
+ * second, so charts re-render at a calm pace. When the experiment's config changes, the run is reset with the
+ * new config (and workers are started or stopped when the arms change).
  */
 import { create } from 'zustand';
 import { useExperimentStore } from './experimentStore';
+import { ARMS, armsOf, type Arm } from '../train/arm';
 import { startTrainingWorker, type WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../worker/protocol';
-import { initialTrainingData, reduce, type TrainingData } from '../worker/reduce';
+import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
 
-export type { TrainingStatus, LossPoint } from '../worker/reduce';
+export type { TrainingStatus, LossPoint, ArmRun } from '../worker/reduce';
 export type { MetricRow } from '../train/experiment';
 
 export interface TrainingState extends TrainingData {
   /** The query shown in the attention maps and the logit lens. */
   example: InspectRequest | null;
   connected: boolean;
-  /** Starts the worker with the current config (idempotent). */
+  /** Starts the workers with the current config (idempotent). */
   connect: () => void;
   play: () => void;
   pause: () => void;
@@ -31,23 +34,36 @@ export interface TrainingState extends TrainingData {
 
 const FLUSH_MS = 300;
 const RESET_DEBOUNCE_MS = 250;
+const ARM_NAME: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
 
-let worker: WorkerLike | null = null;
-let workerFactory: () => WorkerLike = startTrainingWorker;
-let pending: FromWorker[] = [];
+/** The worker of each arm that trains. */
+let workers: Partial<Record<Arm, WorkerLike>> = {};
+let started = false;
+let workerFactory: (arm: Arm) => WorkerLike = startTrainingWorker;
+let pending: { m: FromWorker; from: Arm }[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let resetTimer: ReturnType<typeof setTimeout> | null = null;
+/** Notices already shown (backend fallbacks for the page's life; the rest for the current run). */
 let lastBackendNotice = '';
+let runNotices = new Set<string>();
 /** Number of the current run; messages of older runs (still in flight after a reset) are dropped. */
 let runId = 0;
 
-/** Tests: replace the worker with a fake. */
-export function setWorkerFactory(f: () => WorkerLike): void {
+/** Tests: replace the workers with fakes. */
+export function setWorkerFactory(f: (arm: Arm) => WorkerLike): void {
   workerFactory = f;
 }
 
-function post(m: ToWorker): void {
-  worker?.postMessage(m);
+/** Sends a command to the worker of every training arm (or of `arms`). */
+function post(m: ToWorker, arms: readonly Arm[] = ARMS): void {
+  for (const a of arms) workers[a]?.postMessage(m);
+}
+
+/** A warning shown once per run. */
+function noticeOnce(text: string, kind: 'info' | 'warning' = 'warning'): void {
+  if (runNotices.has(text)) return;
+  runNotices.add(text);
+  useExperimentStore.getState().notify(text, kind);
 }
 
 function backendNotice(m: Extract<FromWorker, { type: 'backend' }>): void {
@@ -70,52 +86,104 @@ export function flushMessages(): void {
   const before = useTrainingStore.getState().diverged;
   useTrainingStore.setState((s) => {
     let next: TrainingData = s;
-    for (const m of msgs) next = reduce(next, m, now);
+    for (const { m, from } of msgs) next = reduce(next, m, now, from);
     return next;
   });
   const after = useTrainingStore.getState();
-  for (const arm of ['cot', 'direct'] as const) {
+  for (const arm of ARMS) {
     if (after.diverged[arm] !== undefined && before[arm] === undefined) {
       useExperimentStore
         .getState()
-        .notify(`The ${arm === 'cot' ? 'CoT' : 'direct'} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
+        .notify(`The ${ARM_NAME[arm]} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.runs[arm]?.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
     }
   }
-  for (const m of msgs) afterMessage(m);
+  for (const { m, from } of msgs) afterMessage(m, from);
 }
 
 /** Side effects of a message, after the state holds it. */
-function afterMessage(m: FromWorker): void {
+function afterMessage(m: FromWorker, from: Arm): void {
   const store = useTrainingStore.getState();
-  if (m.type === 'backend') backendNotice(m);
-  else if (m.type === 'notice') useExperimentStore.getState().notify(m.messages, 'warning');
-  else if (m.type === 'error') useExperimentStore.getState().notify(`Training stopped: ${m.message}`, 'warning');
-  else if (m.type === 'examples') {
+  if (m.type === 'backend') {
+    backendNotice(m);
+    const used = store.arms.map((a) => store.runs[a]?.backend ?? null);
+    if (used.every((b) => b !== null) && new Set(used).size > 1) {
+      noticeOnce(`The arms train on different backends (${store.arms.map((a, i) => `${ARM_NAME[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`, 'info');
+    }
+  } else if (m.type === 'notice') {
+    // every worker checks the same config: show its corrections once
+    if (from === store.arms[0]) useExperimentStore.getState().notify(m.messages, 'warning');
+  } else if (m.type === 'error') {
+    noticeOnce(`Training stopped: ${m.message}`);
+    post({ type: 'pause' }); // the other arm stops too
+  } else if (m.type === 'examples') {
     // keep the chosen query when it still fits the new vocabulary; otherwise show the first OOD query
     const e = store.example;
     const fits = e && e.prompt.every((t) => t >= 0 && t < m.vocab.entities + m.vocab.relations);
     const chosen = fits ? e : (m.examples.find((x) => x.split === 'oodTwoHop') ?? m.examples[0] ?? null);
     if (chosen) {
-      useTrainingStore.setState({ example: { prompt: chosen.prompt } });
-      post({ type: 'inspect', example: { prompt: chosen.prompt } });
+      if (!fits) useTrainingStore.setState({ example: { prompt: chosen.prompt } });
+      post({ type: 'inspect', example: { prompt: chosen.prompt } }, [from]);
     }
+  }
+  if ((m.type === 'examples' || m.type === 'ready') && hashMismatch(store)) {
+    const hashes = store.arms.map((a) => `${ARM_NAME[a]} ${store.runs[a]?.hash}`).join(', ');
+    noticeOnce(`The two arms' workers generated different datasets (hashes ${hashes}); the comparison is not fair. Please report this.`);
   }
 }
 
-function receive(tagged: FromWorkerTagged | FromWorker): void {
+function receive(from: Arm, tagged: FromWorkerTagged | FromWorker): void {
   if ('run' in tagged && tagged.run !== runId) return;
   const m = tagged as FromWorker;
-  pending.push(m);
+  pending.push({ m, from });
   // errors and state changes show at once; the rest is batched
   if (m.type === 'error' || m.type === 'state' || m.type === 'backend') flushMessages();
   else if (!flushTimer) flushTimer = setTimeout(flushMessages, FLUSH_MS);
 }
 
+/** Starts the workers of `arms` that are missing and stops the others. Returns an error message or null. */
+function ensureWorkers(arms: Arm[]): string | null {
+  for (const a of ARMS) {
+    if (!arms.includes(a) && workers[a]) {
+      workers[a]!.terminate();
+      delete workers[a];
+    }
+  }
+  for (const a of arms) {
+    if (workers[a]) continue;
+    let w: WorkerLike;
+    try {
+      w = workerFactory(a);
+    } catch (e) {
+      return `The training worker could not start: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    w.onmessage = (e: MessageEvent<FromWorkerTagged>) => receive(a, e.data);
+    w.onerror = (e) => {
+      e.preventDefault?.();
+      // an error event without a message is a module that failed to load (before any message came)
+      const loaded = useTrainingStore.getState().runs[a]?.backend;
+      receive(a, { type: 'error', message: e.message || (loaded ? 'the training worker failed' : 'the training worker could not load its code') });
+    };
+    workers[a] = w;
+  }
+  return null;
+}
+
+/** A fresh run of the current config: every arm's worker gets the same config and run number. */
 function init(): void {
   pending = [];
+  runNotices = new Set();
   const config = useExperimentStore.getState().config;
-  useTrainingStore.setState({ ...initialTrainingData(config.steps), connected: true });
-  post({ type: 'init', config, run: ++runId });
+  const arms = armsOf(config);
+  const failed = ensureWorkers(arms);
+  started = true;
+  useTrainingStore.setState({ ...initialTrainingData(config.steps, arms), connected: failed === null });
+  if (failed) {
+    useTrainingStore.setState({ status: 'error', error: failed });
+    useExperimentStore.getState().notify(failed, 'warning');
+    return;
+  }
+  runId++;
+  for (const arm of arms) post({ type: 'init', config, run: runId, arm }, [arm]);
 }
 
 export const useTrainingStore = create<TrainingState>((set, get) => ({
@@ -123,28 +191,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
   example: null,
   connected: false,
   connect: () => {
-    if (worker) return;
-    try {
-      worker = workerFactory();
-    } catch (e) {
-      const message = `The training worker could not start: ${e instanceof Error ? e.message : String(e)}`;
-      set({ status: 'error', error: message });
-      useExperimentStore.getState().notify(message, 'warning');
-      return;
-    }
-    worker.onmessage = (e: MessageEvent<FromWorkerTagged>) => receive(e.data);
-    worker.onerror = (e) => {
-      e.preventDefault?.();
-      // an error event without a message is a module that failed to load (before any message came)
-      receive({ type: 'error', message: e.message || (get().backend ? 'the training worker failed' : 'the training worker could not load its code') });
-    };
-    init();
+    if (!started) init();
   },
   play: () => {
     const s = get();
-    if (!worker) s.connect();
+    if (!started) s.connect();
     if (s.status === 'running' || s.status === 'done' || s.status === 'error') return;
-    set({ status: 'running' });
+    set(markRunning(get()));
     post({ type: 'play' });
   },
   pause: () => {
@@ -154,14 +207,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
   toggle: () => (get().status === 'running' ? get().pause() : get().play()),
   stepOnce: () => {
     const s = get();
-    if (!worker) s.connect();
+    if (!started) s.connect();
     if (s.status === 'done' || s.status === 'error') return;
     post({ type: 'step' });
   },
   reset: () => {
     if (resetTimer) clearTimeout(resetTimer);
     resetTimer = null;
-    if (!worker) return get().connect();
     init();
   },
   inspect: (prompt) => {
@@ -172,19 +224,21 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
 
 // a new config means a new experiment: reset (debounced, so dragging a slider resets once)
 useExperimentStore.subscribe((s, prev) => {
-  if (s.config === prev.config || !worker) return;
+  if (s.config === prev.config || !started) return;
   if (resetTimer) clearTimeout(resetTimer);
   resetTimer = setTimeout(() => useTrainingStore.getState().reset(), RESET_DEBOUNCE_MS);
 });
 
-/** Tests: stop the worker and forget everything. */
+/** Tests: stop the workers and forget everything. */
 export function disconnectTraining(): void {
-  worker?.terminate();
-  worker = null;
+  for (const a of ARMS) workers[a]?.terminate();
+  workers = {};
+  started = false;
   pending = [];
   if (flushTimer) clearTimeout(flushTimer);
   if (resetTimer) clearTimeout(resetTimer);
   flushTimer = resetTimer = null;
   lastBackendNotice = '';
+  runNotices = new Set();
   useTrainingStore.setState({ ...initialTrainingData(useExperimentStore.getState().config.steps), example: null, connected: false });
 }

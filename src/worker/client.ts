@@ -1,6 +1,8 @@
 /**
- * Starts the training worker. Kept apart from the store so that tests can swap in a fake worker.
+ * Starts a training worker (the page starts one per arm). Kept apart from the store so that tests can swap in
+ * fake workers.
  */
+import type { Arm } from '../train/arm';
 import type { FromWorkerTagged, ToWorker } from './protocol';
 
 /** The part of a Worker the store uses. */
@@ -11,6 +13,7 @@ export interface WorkerLike {
   onerror: ((e: ErrorEvent) => void) | null;
 }
 
-export function startTrainingWorker(): WorkerLike {
-  return new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'training' }) as unknown as WorkerLike;
+/** A worker for one arm, named `training-<arm>` (so it is easy to tell apart in the browser's dev tools). */
+export function startTrainingWorker(arm: Arm): WorkerLike {
+  return new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: `training-${arm}` }) as unknown as WorkerLike;
 }

@@ -1,6 +1,7 @@
 /**
- * Messages between the page and the training worker. Everything here is plain data (structured-clonable);
- * the worker treats every incoming message as untrusted and checks configs with checkConfig.
+ * Messages between the page and a training worker (one worker per arm). Everything here is plain data
+ * (structured-clonable); the worker treats every incoming message as untrusted and checks configs with
+ * checkConfig.
  */
 import type { Config } from '../experiment/schema';
 import type { SplitName } from '../data/distribution';
@@ -14,14 +15,18 @@ export interface InspectRequest {
 }
 
 export type ToWorker =
-  /** `run` numbers the experiment: every message the worker sends carries the run it comes from. */
-  | { type: 'init'; config: Config; run: number }
+  /**
+   * `run` numbers the experiment: every message the worker sends carries the run it comes from. `arm`: the one
+   * arm this worker trains (the dataset is still generated from the whole config, so every worker's is the
+   * same); without it the worker trains the config's arms in lockstep.
+   */
+  | { type: 'init'; config: Config; run: number; arm?: Arm }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
   /** A fresh run of the same config, numbered `run`. */
   | { type: 'reset'; run: number }
-  | { type: 'inspect'; example: InspectRequest; arm?: Arm };
+  | { type: 'inspect'; example: InspectRequest };
 
 /** A query offered in the example picker. */
 export interface ExampleOption {
@@ -93,6 +98,7 @@ export type FromWorker =
   | { type: 'backend'; backend: BackendName; fallbacks: string[] }
   | ExperimentEvent
   | { type: 'progress'; step: number; running: boolean }
+  /** `config`: the checked config as asked for (its `arms` not narrowed to the worker's arm); `hash`: the dataset's. */
   | { type: 'examples'; vocab: VocabInfo; examples: ExampleOption[]; config: Config; hash: string }
   | { type: 'notice'; messages: string[] }
   | AttentionMessage

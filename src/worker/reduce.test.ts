@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import type { MetricRow } from '../train/experiment';
-import { initialTrainingData, reduce, thinLosses, MAX_LOSS_POINTS } from './reduce';
+import { combine, hashMismatch, initialTrainingData, markRunning, reduce, thinLosses, MAX_LOSS_POINTS, type TrainingData } from './reduce';
+import type { FromWorker } from './protocol';
 
 const row = (step: number): MetricRow => ({
   step,
@@ -9,41 +10,102 @@ const row = (step: number): MetricRow => ({
   acc: { idAtomic: 0, oodAtomic: 0, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: 0 },
   answerAcc: { idAtomic: 0, oodAtomic: 0, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: 0 },
 });
+const both = (steps = 100) => initialTrainingData(steps, ['cot', 'direct']);
+/** Applies messages of one arm's worker at time `now`. */
+const feed = (s: TrainingData, from: 'cot' | 'direct', now: number, ...ms: FromWorker[]) => ms.reduce((x, m) => reduce(x, m, now, from), s);
+const state = (running: boolean, step: number, done = false): FromWorker => ({ type: 'state', running, step, done });
 
 describe('reduce', () => {
-  it('tracks status from state events', () => {
-    let s = initialTrainingData(100);
-    s = reduce(s, { type: 'state', running: true, step: 0, done: false }, 0);
+  it('tracks status from state events (one arm)', () => {
+    let s = initialTrainingData(100, ['cot']);
+    s = feed(s, 'cot', 0, state(true, 0));
     expect(s.status).toBe('running');
-    s = reduce(s, { type: 'state', running: false, step: 5, done: false }, 10);
+    s = feed(s, 'cot', 10, state(false, 5));
     expect(s.status).toBe('paused');
-    s = reduce(s, { type: 'state', running: false, step: 100, done: true }, 20);
+    s = feed(s, 'cot', 20, state(false, 100, true));
     expect(s.status).toBe('done');
-    expect(reduce(initialTrainingData(), { type: 'error', message: 'boom' }, 0)).toMatchObject({ status: 'error', error: 'boom' });
+    expect(s.etaSec).toBe(0);
+    expect(feed(initialTrainingData(0, ['cot']), 'cot', 0, { type: 'error', message: 'boom' })).toMatchObject({ status: 'error', error: 'boom' });
   });
 
-  it('measures the wall-clock pace and the time left', () => {
-    let s = reduce({ ...initialTrainingData(), totalSteps: 1000 }, { type: 'state', running: true, step: 0, done: false }, 0);
-    s = reduce(s, { type: 'progress', step: 100, running: true }, 2000);
-    expect(s.stepsPerSec).toBeCloseTo(50);
-    expect(s.etaSec).toBeCloseTo(18);
-    expect(s.step).toBe(100);
+  it('combines two workers: running while either runs, done when both are, the step of the slower arm', () => {
+    let s = feed(both(), 'cot', 0, state(true, 0));
+    expect(s.status).toBe('running');
+    s = feed(s, 'direct', 0, state(true, 0));
+    s = feed(s, 'cot', 100, { type: 'progress', step: 40, running: true });
+    s = feed(s, 'direct', 100, { type: 'progress', step: 30, running: true });
+    expect(s.step).toBe(30);
+    expect(s.runs.cot?.step).toBe(40);
+    s = feed(s, 'cot', 200, state(false, 100, true));
+    expect(s.status).toBe('running'); // direct still trains
+    expect(s.step).toBe(30);
+    s = feed(s, 'direct', 300, state(false, 55));
+    expect(s.status).toBe('paused');
+    expect(s.step).toBe(55);
+    s = feed(s, 'direct', 400, state(false, 100, true));
+    expect(s).toMatchObject({ status: 'done', step: 100, etaSec: 0 });
+  });
+
+  it('measures each arm\'s wall-clock pace; the run goes at the slower arm\'s pace and ETA', () => {
+    let s = both(1000);
+    s = feed(s, 'cot', 0, state(true, 0));
+    s = feed(s, 'direct', 0, state(true, 0));
+    s = feed(s, 'cot', 2000, { type: 'progress', step: 100, running: true });
+    s = feed(s, 'direct', 2000, { type: 'progress', step: 50, running: true });
+    expect(s.runs.cot?.stepsPerSec).toBeCloseTo(50);
+    expect(s.runs.cot?.etaSec).toBeCloseTo(18);
+    expect(s.runs.direct?.stepsPerSec).toBeCloseTo(25);
+    expect(s.runs.direct?.etaSec).toBeCloseTo(38);
+    expect(s.stepsPerSec).toBeCloseTo(25);
+    expect(s.etaSec).toBeCloseTo(38);
+    expect(s.step).toBe(50);
   });
 
   it('keeps per-arm history and losses apart', () => {
-    let s = initialTrainingData();
-    s = reduce(s, { type: 'eval', arm: 'cot', row: row(10), stepsPerSec: 5 }, 0);
-    s = reduce(s, { type: 'loss', arm: 'direct', steps: [1, 2, 3], losses: [3, 2, NaN] }, 0);
+    let s = both();
+    s = feed(s, 'cot', 0, { type: 'eval', arm: 'cot', row: row(10), stepsPerSec: 5 });
+    s = feed(s, 'direct', 0, { type: 'loss', arm: 'direct', steps: [1, 2, 3], losses: [3, 2, NaN] });
     expect(s.history.cot.map((r) => r.step)).toEqual([10]);
     expect(s.history.direct).toEqual([]);
     expect(s.losses.direct).toEqual([{ step: 1, loss: 3 }, { step: 2, loss: 2 }]);
     expect(s.armStepsPerSec.cot).toBe(5);
     expect(s.diverged).toEqual({ direct: 3 });
-    expect(s.step).toBe(10);
+    expect(s.runs.cot?.step).toBe(10);
+    expect(s.runs.direct?.step).toBe(3);
+    expect(s.step).toBe(3);
+  });
+
+  it('shows one backend when the workers agree and both when they differ', () => {
+    let s = feed(both(), 'cot', 0, { type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not available'] });
+    expect(s.backend).toBe('wasm');
+    s = feed(s, 'direct', 0, { type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not available'] });
+    expect(s).toMatchObject({ backend: 'wasm', fallbacks: ['webgpu: not available'] });
+    s = feed(s, 'direct', 0, { type: 'backend', backend: 'webgpu', fallbacks: [] });
+    expect(s.backend).toBe('wasm / webgpu');
+  });
+
+  it('flags different dataset hashes once both workers have reported', () => {
+    const ex = (hash: string): FromWorker => ({ type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: DEFAULT_CONFIG, hash });
+    let s = feed(both(), 'cot', 0, ex('aaa'));
+    expect(hashMismatch(s)).toBe(false);
+    expect(s.hash).toBe('aaa');
+    expect(hashMismatch(feed(s, 'direct', 0, ex('aaa')))).toBe(false);
+    s = feed(s, 'direct', 0, ex('bbb'));
+    expect(hashMismatch(s)).toBe(true);
+  });
+
+  it('Play marks only the arms that can still train as running', () => {
+    let s = feed(both(), 'cot', 0, state(false, 100, true));
+    s = feed(s, 'direct', 0, state(false, 60));
+    s = markRunning(s);
+    expect(s.runs.cot?.status).toBe('done');
+    expect(s.runs.direct?.status).toBe('running');
+    expect(s.status).toBe('running');
+    expect(combine(initialTrainingData(0, []))).toMatchObject({ status: 'idle', step: 0 });
   });
 
   it('takes the run config from the examples message', () => {
-    const s = reduce(initialTrainingData(), { type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' }, 0);
+    const s = reduce(initialTrainingData(), { type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' }, 0, 'cot');
     expect(s.totalSteps).toBe(300);
     expect(s.runConfig?.steps).toBe(300);
   });

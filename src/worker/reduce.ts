@@ -1,10 +1,13 @@
 /**
- * How the page folds the worker's messages into its training state (pure: no React, no tfjs), so that the
- * store stays small and this logic is tested headless. Chart data stays bounded: losses are thinned by
+ * How the page folds the training workers' messages into its state (pure: no React, no tfjs), so that the
+ * store stays small and this logic is tested headless. Each arm trains in its own worker: every arm has its
+ * own progress (`runs`: status, step, backend, dataset hash, wall-clock pace), and the run as a whole is
+ * combined from them (`combine`): the step is the slower arm's, the status is running while any arm runs and
+ * done when all are, the pace and ETA are the slower arm's. Chart data stays bounded: losses are thinned by
  * merging neighbours once they pass MAX_LOSS_POINTS.
  */
 import type { Config } from '../experiment/schema';
-import type { Arm } from '../train/arm';
+import { ARMS, type Arm } from '../train/arm';
 import type { MetricRow } from '../train/experiment';
 import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
 
@@ -17,23 +20,45 @@ export interface LossPoint {
 export const MAX_LOSS_POINTS = 2000;
 export const MAX_HISTORY_ROWS = 20_000;
 
+/** One arm's worker, as the page sees it. */
+export interface ArmRun {
+  status: Exclude<TrainingStatus, 'error'>;
+  step: number;
+  /** The worker said the arm has finished (its last `state` had done = true). */
+  done: boolean;
+  backend: string | null;
+  fallbacks: string[];
+  /** Hash of the dataset the worker generated (both workers must agree). */
+  hash: string | null;
+  /** Wall-clock steps per second of this arm, evaluation included; null until measured. */
+  stepsPerSec: number | null;
+  /** Seconds this arm needs to finish at its pace; null when unknown or not running. */
+  etaSec: number | null;
+  pace: { t: number; step: number } | null;
+}
+
 export interface TrainingData {
   status: TrainingStatus;
+  /** The slower arm's step (both arms have reached it). */
   step: number;
   /** Steps of the run (config.steps of the running experiment). */
   totalSteps: number;
-  /** Wall-clock steps per second of both arms together, evaluation included; null until measured. */
+  /** Wall-clock steps per second of the slower running arm; null until measured. */
   stepsPerSec: number | null;
-  /** Seconds left at the current pace; null when unknown or not running. */
+  /** Seconds until the slower arm finishes; null when unknown or not running. */
   etaSec: number | null;
   /** Training-only steps per second of each arm, from the evaluation events. */
   armStepsPerSec: Partial<Record<Arm, number>>;
+  /** Progress of each arm's worker. */
+  runs: Partial<Record<Arm, ArmRun>>;
+  /** The backend in use: one name when all arms agree, else the names joined with ' / ' (cot first). */
   backend: string | null;
-  /** Why the requested backend was not used (one line per skipped backend). */
+  /** Why the requested backend was not used (one line per skipped backend, all workers). */
   fallbacks: string[];
   error: string | null;
   arms: Arm[];
   parameters: Partial<Record<Arm, number>>;
+  /** The dataset hash (the first arm's; `runs` holds each worker's). */
   hash: string | null;
   history: Record<Arm, MetricRow[]>;
   losses: Record<Arm, LossPoint[]>;
@@ -43,13 +68,16 @@ export interface TrainingData {
   examples: ExampleOption[];
   attention: Partial<Record<Arm, AttentionMessage>>;
   lens: Partial<Record<Arm, LensMessage>>;
-  /** The config the worker is running (after its checks). */
+  /** The config the workers are running (after their checks). */
   runConfig: Config | null;
-  /** Wall-clock pace tracking. */
-  pace: { t: number; step: number } | null;
 }
 
-export function initialTrainingData(totalSteps = 0): TrainingData {
+export function initialArmRun(): ArmRun {
+  return { status: 'idle', step: 0, done: false, backend: null, fallbacks: [], hash: null, stepsPerSec: null, etaSec: null, pace: null };
+}
+
+/** The state before any message; `arms` are the arms that will train (one worker each). */
+export function initialTrainingData(totalSteps = 0, arms: Arm[] = []): TrainingData {
   return {
     status: 'idle',
     step: 0,
@@ -57,10 +85,11 @@ export function initialTrainingData(totalSteps = 0): TrainingData {
     stepsPerSec: null,
     etaSec: null,
     armStepsPerSec: {},
+    runs: Object.fromEntries(arms.map((a) => [a, initialArmRun()])),
     backend: null,
     fallbacks: [],
     error: null,
-    arms: [],
+    arms,
     parameters: {},
     hash: null,
     history: { cot: [], direct: [] },
@@ -71,7 +100,6 @@ export function initialTrainingData(totalSteps = 0): TrainingData {
     attention: {},
     lens: {},
     runConfig: null,
-    pace: null,
   };
 }
 
@@ -87,67 +115,114 @@ export function thinLosses(points: LossPoint[], max = MAX_LOSS_POINTS): LossPoin
   return p;
 }
 
-/** Updates the wall-clock pace (an exponential average, so a slow evaluation does not swing it). */
-function withPace(s: TrainingData, step: number, now: number): Pick<TrainingData, 'pace' | 'stepsPerSec' | 'etaSec'> {
-  if (s.status !== 'running' || !s.pace || step < s.pace.step) {
-    return { pace: { t: now, step }, stepsPerSec: s.stepsPerSec, etaSec: s.etaSec };
-  }
-  const dt = (now - s.pace.t) / 1000;
-  if (dt < 0.5 || step === s.pace.step) return { pace: s.pace, stepsPerSec: s.stepsPerSec, etaSec: s.etaSec };
-  const rate = (step - s.pace.step) / dt;
-  const stepsPerSec = s.stepsPerSec === null ? rate : 0.7 * s.stepsPerSec + 0.3 * rate;
-  const left = Math.max(0, s.totalSteps - step);
-  return { pace: { t: now, step }, stepsPerSec, etaSec: stepsPerSec > 0 ? left / stepsPerSec : null };
+/** An arm's progress at `step` (an exponential average of the pace, so a slow evaluation does not swing it). */
+function advance(r: ArmRun, step: number, now: number, totalSteps: number): ArmRun {
+  const next = { ...r, step: Math.max(r.step, step) };
+  if (r.status !== 'running' || !r.pace || step < r.pace.step) return { ...next, pace: { t: now, step } };
+  const dt = (now - r.pace.t) / 1000;
+  if (dt < 0.5 || step === r.pace.step) return next;
+  const rate = (step - r.pace.step) / dt;
+  const stepsPerSec = r.stepsPerSec === null ? rate : 0.7 * r.stepsPerSec + 0.3 * rate;
+  const left = Math.max(0, totalSteps - step);
+  return { ...next, pace: { t: now, step }, stepsPerSec, etaSec: stepsPerSec > 0 ? left / stepsPerSec : null };
 }
 
-function statusOf(running: boolean, done: boolean, step: number): TrainingStatus {
+function armStatus(running: boolean, done: boolean, step: number): ArmRun['status'] {
   if (running) return 'running';
   if (done) return 'done';
   return step > 0 ? 'paused' : 'idle';
 }
 
-/** Applies one worker message. `now` is the wall clock in ms (performance.now()). */
-export function reduce(s: TrainingData, m: FromWorker, now: number): TrainingData {
+/** The run as a whole, from its arms' progress. */
+export function combine(s: TrainingData): TrainingData {
+  const runs = s.arms.map((a) => s.runs[a] ?? initialArmRun());
+  if (runs.length === 0) return s;
+  const step = Math.min(...runs.map((r) => r.step));
+  const running = runs.filter((r) => r.status === 'running');
+  let status: TrainingStatus;
+  if (s.error !== null) status = 'error';
+  else if (running.length) status = 'running';
+  else if (runs.every((r) => r.status === 'done')) status = 'done';
+  else status = runs.some((r) => r.step > 0) ? 'paused' : 'idle';
+  const rates = running.map((r) => r.stepsPerSec).filter((x): x is number => x !== null);
+  const etas = running.map((r) => r.etaSec).filter((x): x is number => x !== null);
+  const names = [...new Set(runs.map((r) => r.backend).filter((b): b is string => b !== null))];
+  return {
+    ...s,
+    status,
+    step,
+    stepsPerSec: rates.length ? Math.min(...rates) : status === 'running' ? s.stepsPerSec : null,
+    etaSec: status === 'done' ? 0 : etas.length && etas.length === running.length ? Math.max(...etas) : null,
+    backend: names.length ? names.join(' / ') : null,
+    fallbacks: [...new Set(runs.flatMap((r) => r.fallbacks))],
+    hash: runs.find((r) => r.hash !== null)?.hash ?? s.hash,
+  };
+}
+
+/** Marks the arms that can still train as running (the page's Play, before the workers confirm). */
+export function markRunning(s: TrainingData): TrainingData {
+  const runs = { ...s.runs };
+  for (const a of s.arms) {
+    const r = runs[a] ?? initialArmRun();
+    if (!r.done) runs[a] = { ...r, status: 'running' };
+  }
+  return combine({ ...s, runs });
+}
+
+/** True when every arm's worker has reported its dataset hash and they are not all equal. */
+export function hashMismatch(s: TrainingData): boolean {
+  const hashes = s.arms.map((a) => s.runs[a]?.hash ?? null);
+  return hashes.every((h) => h !== null) && new Set(hashes).size > 1;
+}
+
+function withRun(s: TrainingData, arm: Arm, f: (r: ArmRun) => ArmRun): TrainingData {
+  return { ...s, runs: { ...s.runs, [arm]: f(s.runs[arm] ?? initialArmRun()) } };
+}
+
+/** Applies one message of the worker training `from`. `now` is the wall clock in ms (performance.now()). */
+export function reduce(s: TrainingData, m: FromWorker, now: number, from: Arm): TrainingData {
+  return combine(apply(s, m, now, from));
+}
+
+function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): TrainingData {
   switch (m.type) {
     case 'backend':
-      return { ...s, backend: m.backend, fallbacks: m.fallbacks };
+      return withRun(s, from, (r) => ({ ...r, backend: m.backend, fallbacks: m.fallbacks }));
     case 'examples':
-      return { ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: m.config.steps, hash: m.hash };
-    case 'ready':
-      return {
-        ...s,
-        hash: m.hash,
-        arms: m.arms.map((a) => a.arm),
-        parameters: Object.fromEntries(m.arms.map((a) => [a.arm, a.parameters])),
-      };
+      return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: m.config.steps }, from, (r) => ({ ...r, hash: m.hash }));
+    case 'ready': {
+      const arms = ARMS.filter((a) => s.arms.includes(a) || m.arms.some((x) => x.arm === a));
+      const parameters = { ...s.parameters, ...Object.fromEntries(m.arms.map((a) => [a.arm, a.parameters])) };
+      return withRun({ ...s, arms, parameters }, from, (r) => ({ ...r, hash: m.hash }));
+    }
     case 'loss': {
       const add = m.steps.map((step, i) => ({ step, loss: m.losses[i] })).filter((p) => Number.isFinite(p.loss));
       const losses = { ...s.losses, [m.arm]: thinLosses([...s.losses[m.arm], ...add]) };
-      const step = Math.max(s.step, ...m.steps);
       const bad = m.steps.find((_, i) => !Number.isFinite(m.losses[i]));
       const diverged = bad !== undefined && s.diverged[m.arm] === undefined ? { ...s.diverged, [m.arm]: bad } : s.diverged;
-      return { ...s, losses, diverged, step, ...withPace(s, step, now) };
+      return withRun({ ...s, losses, diverged }, m.arm, (r) => advance(r, Math.max(...m.steps), now, s.totalSteps));
     }
     case 'eval': {
       const rows = [...s.history[m.arm], m.row];
       const history = { ...s.history, [m.arm]: rows.length > MAX_HISTORY_ROWS ? rows.filter((_, i) => i % 2 === 0 || i === rows.length - 1) : rows };
-      const step = Math.max(s.step, m.row.step);
-      return { ...s, history, step, armStepsPerSec: { ...s.armStepsPerSec, [m.arm]: m.stepsPerSec }, ...withPace(s, step, now) };
+      const armStepsPerSec = { ...s.armStepsPerSec, [m.arm]: m.stepsPerSec };
+      return withRun({ ...s, history, armStepsPerSec }, m.arm, (r) => advance(r, m.row.step, now, s.totalSteps));
     }
     case 'progress':
-      return { ...s, step: m.step, ...withPace(s, m.step, now) };
-    case 'state': {
-      const status = statusOf(m.running, m.done, m.step);
-      const next = { ...s, status, step: m.step };
-      if (status !== 'running') return { ...next, pace: null, etaSec: status === 'done' ? 0 : null };
-      return { ...next, pace: s.status === 'running' ? s.pace : { t: now, step: m.step } };
-    }
+      return withRun(s, from, (r) => advance(r, m.step, now, s.totalSteps));
+    case 'state':
+      return withRun(s, from, (r) => {
+        const status = armStatus(m.running, m.done, m.step);
+        const next = { ...r, status, step: m.step, done: m.done };
+        if (status !== 'running') return { ...next, pace: null, etaSec: status === 'done' ? 0 : null };
+        return { ...next, pace: r.status === 'running' && r.pace ? r.pace : { t: now, step: m.step } };
+      });
     case 'attention':
       return { ...s, attention: { ...s.attention, [m.arm]: m } };
     case 'lens':
       return { ...s, lens: { ...s.lens, [m.arm]: m } };
     case 'error':
-      return { ...s, status: 'error', error: m.message };
+      return { ...s, error: m.message };
     case 'notice':
       return s;
   }

@@ -1,8 +1,9 @@
 /**
- * The training worker: all tfjs work happens here, off the page's main thread. It picks the backend, runs the
- * Experiment (both arms on the same data), forwards its events, and after evaluations looks inside the
- * models (attention maps, logit lens) on the chosen query. Commands are handled one at a time, in order;
- * `pause` acts at once (between two training steps).
+ * A training worker: all tfjs work happens here, off the page's main thread. The page starts one per arm, so
+ * that the two arms train on two cores. It picks the backend, runs the Experiment for its arm (the dataset is
+ * generated from the whole config, identical in every worker), forwards its events, and after evaluations
+ * looks inside the model (attention maps, logit lens) on the chosen query. Commands are handled one at a time,
+ * in order; `pause` acts at once (between two training steps).
  */
 /// <reference lib="webworker" />
 import '@tensorflow/tfjs';
@@ -13,6 +14,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { checkConfig } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
+import type { Arm } from '../train/arm';
 import { selectBackend } from '../train/backend';
 import { Experiment, type ExperimentEvent } from '../train/experiment';
 import { pickExamples } from './examples';
@@ -31,6 +33,8 @@ const PROGRESS_MS = 100;
 const INSPECT_MS = 1500;
 
 let exp: Experiment | null = null;
+/** The checked config of the current run, as asked for (arms not narrowed). */
+let config: Config | null = null;
 /** The run id of the current experiment (from the page's init); stale messages are dropped by the page. */
 let run = 0;
 let running: Promise<void> | null = null;
@@ -104,6 +108,9 @@ async function halt(): Promise<void> {
   while (inspecting) await inspecting;
 }
 
+/** The arm this worker trains (from the page's init); null: the config's arms, in lockstep. */
+let onlyArm: Arm | null = null;
+
 async function init(raw: Config, id: number): Promise<void> {
   // forget the old experiment first, so that nothing starts on it while it winds down
   const old = exp;
@@ -113,20 +120,21 @@ async function init(raw: Config, id: number): Promise<void> {
   while (inspecting) await inspecting;
   old?.dispose();
   run = id;
-  const { config, messages } = checkConfig(raw);
+  const { config: checked, messages } = checkConfig(raw);
+  config = checked;
   if (messages.length) send({ type: 'notice', messages });
-  if (backendChoice !== config.backend) {
-    const { backend, fallbacks } = await selectBackend(config.backend);
-    backendChoice = config.backend;
+  if (backendChoice !== checked.backend) {
+    const { backend, fallbacks } = await selectBackend(checked.backend);
+    backendChoice = checked.backend;
     send({ type: 'backend', backend, fallbacks });
   }
-  exp = new Experiment(config, (e) => onEvent(e, id));
+  exp = new Experiment(onlyArm ? { ...checked, arms: onlyArm } : checked, (e) => onEvent(e, id));
   const v = exp.data.vocab;
   send({
     type: 'examples',
     vocab: { entities: v.entities, relations: v.relations, hops: exp.data.hops },
     examples: pickExamples(exp.data),
-    config,
+    config: checked,
     hash: exp.hash,
   });
   send({ type: 'state', running: false, step: 0, done: exp.done });
@@ -156,9 +164,10 @@ async function stepOnce(): Promise<void> {
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
+      onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
       return init(m.config, Number.isSafeInteger(m.run) ? m.run : run + 1);
     case 'reset':
-      return exp ? init(exp.config, Number.isSafeInteger(m.run) ? m.run : run + 1) : undefined;
+      return config ? init(config, Number.isSafeInteger(m.run) ? m.run : run + 1) : undefined;
     case 'play':
       return play();
     case 'pause':

@@ -1,0 +1,113 @@
+/**
+ * The training bar: a compact strip that stays at the top of the main column (sticky), so that Play and the
+ * CoT-vs-direct OOD gap are on the first screen and stay in view while scrolling: Play/Pause, Step, Reset,
+ * the step counter, each arm's pace, the ETA, the backend badge and the headline OOD accuracies.
+ */
+import { useTrainingStore } from '../../store/trainingStore';
+import type { Arm } from '../../train/arm';
+import { latest } from './chartData';
+import './trainingBar.css';
+
+const ARM_NAME: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
+
+export function formatDuration(sec: number | null): string {
+  if (sec === null || !Number.isFinite(sec)) return '—';
+  const s = Math.round(sec);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+function Buttons() {
+  const status = useTrainingStore((s) => s.status);
+  const connected = useTrainingStore((s) => s.connected);
+  const started = useTrainingStore((s) => s.step > 0);
+  const toggle = useTrainingStore((s) => s.toggle);
+  const stepOnce = useTrainingStore((s) => s.stepOnce);
+  const reset = useTrainingStore((s) => s.reset);
+  const running = status === 'running';
+  const stopped = status === 'done' || status === 'error' || !connected;
+  return (
+    <div className="train-buttons">
+      <button type="button" className="primary" data-testid="train-toggle" onClick={toggle} disabled={stopped} title={running ? 'Pause (space)' : 'Train (space)'} aria-keyshortcuts="Space">
+        {running ? 'Pause' : status === 'done' ? 'Done' : started ? 'Resume' : 'Play'} <kbd>space</kbd>
+      </button>
+      <button type="button" onClick={stepOnce} disabled={stopped} title="One training step of each arm (s)" aria-keyshortcuts="S">
+        Step <kbd>s</kbd>
+      </button>
+      <button type="button" onClick={reset} title="New weights, same experiment (r)" aria-keyshortcuts="R">
+        Reset <kbd>r</kbd>
+      </button>
+    </div>
+  );
+}
+
+function Stats() {
+  const s = useTrainingStore();
+  const running = s.status === 'running';
+  const arms = s.arms;
+  const steps = arms.map((a) => s.runs[a]?.step ?? 0);
+  const apart = arms.length > 1 && steps.some((x) => x !== steps[0]);
+  const stepTitle = arms.length > 1 ? `The slower arm's step. ${arms.map((a, i) => `${ARM_NAME[a]}: step ${steps[i]}`).join(', ')} (each arm trains in its own worker).` : undefined;
+  const trainingOnly = Object.entries(s.armStepsPerSec)
+    .map(([a, r]) => `${ARM_NAME[a as Arm]} ${r.toFixed(1)}`)
+    .join(', ');
+  const rateTitle = `Wall-clock steps per second of each arm (evaluations included)${trainingOnly ? `; training only: ${trainingOnly}` : ''}`;
+  const rates = arms.map((a) => s.runs[a]?.stepsPerSec ?? null);
+  const rateText =
+    !running || rates.every((r) => r === null)
+      ? '— steps/s'
+      : arms.length > 1
+        ? `${arms.map((a, i) => `${ARM_NAME[a]} ${rates[i]?.toFixed(1) ?? '—'}`).join(' · ')} steps/s`
+        : `${rates[0]!.toFixed(1)} steps/s`;
+  const fallbackWhy = s.fallbacks.length ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}` : s.backend ? `Training runs on ${s.backend} (one worker per arm)` : 'Starting…';
+  return (
+    <div className="train-stats" aria-live="off">
+      <span className="stat" title={stepTitle}>
+        step <strong data-testid="step-count">{s.step}</strong> of {s.totalSteps}
+        {apart && !running && <span className="muted small"> ({arms.map((a, i) => `${ARM_NAME[a]} ${steps[i]}`).join(', ')})</span>}
+      </span>
+      <span className="stat" title={rateTitle}>
+        {rateText}
+      </span>
+      <span className="stat" title={arms.length > 1 ? 'Time until the slower arm finishes' : undefined}>
+        ETA {running ? formatDuration(s.etaSec) : s.status === 'done' ? 'done' : '—'}
+      </span>
+      <span className={`backend-badge${s.fallbacks.length ? ' fallback' : ''}`} title={fallbackWhy}>
+        <span className="muted">backend</span> <span data-testid="backend">{s.backend ?? ''}</span>
+        {s.fallbacks.length > 0 && <span aria-label="fell back"> ⚠</span>}
+      </span>
+    </div>
+  );
+}
+
+function Headline() {
+  const history = useTrainingStore((s) => s.history);
+  const arms = useTrainingStore((s) => s.arms);
+  const hops = useTrainingStore((s) => s.vocab?.hops ?? 2);
+  const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+  return (
+    <div className="headline" data-testid="ood-headline" title="Exact-match accuracy on OOD test queries: queries composed only of facts that were never trained inside any multi-hop example">
+      <span className="headline-label">OOD {hops === 3 ? 'three' : 'two'}-hop:</span>
+      {arms.map((a, i) => (
+        <span key={a} className="headline-pair">
+          {i > 0 && <span className="headline-vs">vs</span>}
+          <span className={`headline-num ${a}`}>
+            <span className="arm">{ARM_NAME[a]}</span> {fmt(latest(history[a], 'oodTwoHop'))}
+          </span>
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function TrainingBar() {
+  return (
+    <div className="training-bar" role="region" aria-label="Training controls">
+      <Buttons />
+      <Stats />
+      <Headline />
+    </div>
+  );
+}
