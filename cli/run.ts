@@ -13,6 +13,7 @@ import type { Config } from '../src/experiment/schema';
 import { checkConfig } from '../src/experiment/validate';
 import { armsOf, type Arm } from '../src/train/arm';
 import { selectBackend } from '../src/train/backend';
+import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { Experiment, type MetricRow } from '../src/train/experiment';
 import type { CliOptions, CliBackend } from './args';
 import { Progress } from './progress';
@@ -64,6 +65,7 @@ export async function runExperiment(opts: CliOptions): Promise<number> {
 
   // ---- the backend
   tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
+  await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
   const { backend, fallbacks } = await selectBackend(backendChoice);
   if (backend !== backendChoice) for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
   say(`backend ${backend}`);

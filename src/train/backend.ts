@@ -14,6 +14,21 @@ export interface BackendResult {
   fallbacks: string[];
 }
 
+/**
+ * Why WebGPU should be skipped in `auto` mode, or null to try it: no adapter, or only a software one
+ * (Chromium's SwiftShader reports `isFallbackAdapter`; it runs our model ~400× slower than the wasm path).
+ */
+async function webgpuSkipReason(): Promise<string | null> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return 'no WebGPU in this browser';
+  const adapter = (await gpu.requestAdapter().catch(() => null)) as
+    | { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } }
+    | null;
+  if (!adapter) return 'no WebGPU adapter (GPU blocked or missing)';
+  if (adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter) return 'only a software WebGPU adapter, slower than wasm';
+  return null;
+}
+
 export async function selectBackend(choice: BackendChoice): Promise<BackendResult> {
   const order = choice === 'auto' ? BACKEND_ORDER : [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
   const fallbacks: string[] = [];
@@ -21,6 +36,13 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendResul
     if (!tf.engine().registryFactory[name]) {
       fallbacks.push(`${name}: not available here`);
       continue;
+    }
+    if (name === 'webgpu' && choice === 'auto') {
+      const skip = await webgpuSkipReason();
+      if (skip) {
+        fallbacks.push(`webgpu: ${skip}`);
+        continue;
+      }
     }
     try {
       const ok = await tf.setBackend(name);
