@@ -36,6 +36,7 @@ export type Param = IntParam | FloatParam | EnumParam;
 export const NOISE_KINDS = ['t', 'b', 'both'] as const;
 export const ARMS_OPTIONS = ['both', 'cot', 'direct'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
 export type NoiseKind = (typeof NOISE_KINDS)[number];
 export type ArmsOption = (typeof ARMS_OPTIONS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -80,6 +81,8 @@ export const PARAMS = [
     hint: 'Peak AdamW learning rate (reached after warm-up, then constant).' },
   { key: 'warmup', group: 'training', type: 'int', default: 100, min: 0, max: 10_000, step: 10, label: 'Warm-up steps',
     hint: 'Steps of linear learning-rate warm-up.' },
+  { key: 'lrSchedule', group: 'training', type: 'enum', default: 'cosine', options: LR_SCHEDULES, label: 'LR schedule',
+    hint: 'After warm-up: constant (as in the paper) or cosine decay to 10% of the peak by the last step (steadier late curves).' },
   { key: 'weightDecay', group: 'training', type: 'float', default: 0.1, min: 0, max: 1, step: 0.01, label: 'Weight decay',
     hint: 'Decoupled AdamW weight decay, on matrices and embeddings only.' },
   { key: 'batch', group: 'training', type: 'int', default: 256, min: 8, max: 1024, step: 8, label: 'Batch size',

@@ -82,14 +82,14 @@ describe('ArmTrainer', () => {
     direct.dispose();
   });
 
-  it('learning rate: linear warm-up, then constant', () => {
-    const t = new ArmTrainer({ ...tiny, warmup: 10, lr: 1e-3 }, data, 'cot');
+  it('learning rate: linear warm-up, then constant (lrSchedule=constant)', () => {
+    const t = new ArmTrainer({ ...tiny, warmup: 10, lr: 1e-3, lrSchedule: 'constant' }, data, 'cot');
     expect(t.learningRate(0)).toBe(0);
     expect(t.learningRate(5)).toBeCloseTo(5e-4, 12);
     expect(t.learningRate(10)).toBe(1e-3);
     expect(t.learningRate(1000)).toBe(1e-3);
     t.dispose();
-    const noWarmup = new ArmTrainer({ ...tiny, warmup: 0 }, data, 'cot');
+    const noWarmup = new ArmTrainer({ ...tiny, warmup: 0, lrSchedule: 'constant' }, data, 'cot');
     expect(noWarmup.learningRate(1)).toBe(tiny.lr);
     noWarmup.dispose();
   });
@@ -100,5 +100,27 @@ describe('ArmTrainer', () => {
     const m = modelConfigOf(tiny, 40);
     expect(m).toMatchObject({ vocabSize: 40, layers: 1, heads: 2, dModel: 32, seed: tiny.seed });
     expect(m.maxLength).toBeGreaterThanOrEqual(8); // room for three-hop CoT sequences
+  });
+});
+
+describe('learning-rate schedule', () => {
+  it('warms up linearly, then stays constant or decays by a cosine to 10% at the last step', () => {
+    const base = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, layers: 1, dModel: 32, heads: 2, warmup: 10, steps: 110, lr: 0.01 };
+    const data = generateDataset(base);
+    const constant = new ArmTrainer({ ...base, lrSchedule: 'constant' }, data, 'cot');
+    const cosine = new ArmTrainer({ ...base, lrSchedule: 'cosine' }, data, 'cot');
+    try {
+      expect(constant.learningRate(5)).toBeCloseTo(0.005, 9);
+      expect(cosine.learningRate(5)).toBeCloseTo(0.005, 9);
+      expect(constant.learningRate(10)).toBeCloseTo(0.01, 9);
+      expect(cosine.learningRate(10)).toBeCloseTo(0.01, 9);
+      expect(constant.learningRate(110)).toBeCloseTo(0.01, 9);
+      expect(cosine.learningRate(60)).toBeCloseTo(0.01 * 0.55, 9); // half way: 0.1 + 0.9 × 0.5
+      expect(cosine.learningRate(110)).toBeCloseTo(0.001, 9);
+      expect(cosine.learningRate(500)).toBeCloseTo(0.001, 9); // stepped past the end: stays at the floor
+    } finally {
+      constant.dispose();
+      cosine.dispose();
+    }
   });
 });

@@ -63,8 +63,13 @@ export class ArmTrainer {
     this.sampler = new BatchSampler(packSequences(seqs, data.vocab.pad, this.width), config.batch, config.seed);
   }
 
+  /** Linear warm-up to lr, then constant or cosine decay to 10% of lr at the last step. */
   learningRate(step: number): number {
-    return this.config.lr * Math.min(1, step / Math.max(1, this.config.warmup));
+    const { lr, warmup, steps, lrSchedule } = this.config;
+    if (step < warmup) return (lr * step) / Math.max(1, warmup);
+    if (lrSchedule === 'constant') return lr;
+    const progress = Math.min(1, (step - warmup) / Math.max(1, steps - warmup));
+    return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
   }
 
   /** One optimisation step. Returns the batch loss as a scalar the caller must dispose (read it back batched). */
