@@ -8,10 +8,11 @@
  */
 import { create } from 'zustand';
 import { useExperimentStore } from './experimentStore';
-import { ARMS, armsOf, type Arm } from '../train/arm';
+import type { Arm } from '../train/arm';
 import { startTrainingWorker, type WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../worker/protocol';
-import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
+// values from src/train/* would pull tfjs onto the main thread: only types from there
+import { ARMS, armsOf, hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
 
 export type { TrainingStatus, LossPoint, ArmRun } from '../worker/reduce';
 export type { MetricRow } from '../train/experiment';

@@ -121,3 +121,12 @@ describe('thinLosses', () => {
     expect(thinLosses(pts.slice(0, 10))).toHaveLength(10);
   });
 });
+
+describe('arms', () => {
+  it('match src/train/arm.ts (kept apart so that the page never imports tfjs)', async () => {
+    const train = await import('../train/arm');
+    const { ARMS, armsOf } = await import('./reduce');
+    expect(ARMS).toEqual(train.ARMS);
+    for (const arms of ['both', 'cot', 'direct'] as const) expect(armsOf({ arms })).toEqual(train.armsOf({ ...DEFAULT_CONFIG, arms }));
+  });
+});

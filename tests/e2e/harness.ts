@@ -48,6 +48,8 @@ export interface OpenOptions {
   clipboard?: boolean;
   /** Console error texts matching any of these are not counted by errors(). */
   ignoreErrors?: RegExp[];
+  /** Runs in the page before its own scripts (page.addInitScript), e.g. to wrap window.Worker. */
+  init?: () => void;
 }
 
 export interface AppPage {
@@ -74,6 +76,7 @@ export async function openPage(browser: Browser, path = '/', opts: OpenOptions =
   });
   if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
+  if (opts.init) await page.addInitScript(opts.init);
   const consoleErrors: string[] = [];
   const pageErrors: string[] = [];
   const dialogs: string[] = [];

@@ -5,12 +5,43 @@
  *
  * Serves the build, opens the page with a mid-size config on the wasm backend, presses Play and records, from
  * the page's side, every message of every training worker (wrapped Worker constructor) and every main-thread
- * long task (PerformanceObserver 'longtask'). Prints per arm the wall-clock steps/s from the first loss report
- * to the last step (evaluations included) and the worst long tasks while training and while the charts settle.
+ * long task (PerformanceObserver 'longtask'), with a Chrome trace running. Prints per arm the wall-clock steps/s
+ * from the first loss report to the last step (evaluations included); from Play until 2 s after the end the
+ * worst long tasks (wall ms @ s after Play) and the main-thread tasks with the most CPU time (trace.ts: CPU ms /
+ * wall ms, with what was inside the longest); and (Linux) the CPU seconds each thread of the renderer used
+ * (from /proc: the page's main thread is named `chromium`, the training workers `DedicatedWorker`), which shows
+ * how much of the machine the run got. MEASURE_EVENTS=1 also prints when the first worker messages came.
  */
 import { chromium } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { preview } from 'vite';
+import { describeTasks, mainThreadTasks, TRACE_CATEGORIES, type Trace } from './trace';
+
+/** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
+function rendererThreads(): Map<string, number> {
+  const out = new Map<string, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        out.set(`${pid}/${tid} ${name}`, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in ticks of 10 ms
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
 
 const DEFAULT_QUERY = 'entities=100&relations=10&degree=5&layers=2&dModel=64&batch=128&steps=300&evalEvery=100&backend=wasm';
 const dist = resolve(process.argv[2] ?? 'dist');
@@ -57,11 +88,18 @@ try {
     await page.goto(`${base}?${query}`);
     const toggle = page.getByTestId('train-toggle');
     await page.waitForFunction(() => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled, null, { timeout: 60_000 });
-    const t0 = await page.evaluate(() => performance.now());
+    const cpu0 = rendererThreads();
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    const t0 = await page.evaluate(() => {
+      performance.mark('play');
+      return performance.now();
+    });
     await toggle.click();
     await page.waitForFunction((n) => document.querySelector('[data-testid="step-count"]')?.textContent === String(n) && /Finished/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), steps, { timeout: 600_000, polling: 250 });
     const tEnd = await page.evaluate(() => performance.now());
+    const cpu1 = rendererThreads();
     await page.waitForTimeout(2000); // the last chart and inspector redraws
+    const tasks = mainThreadTasks(JSON.parse((await browser.stopTracing()).toString('utf8')) as Trace, 'play');
     const { seen, long } = await page.evaluate(() => {
       const w = window as unknown as { __seen: Seen[]; __long: { t: number; d: number }[] };
       return { seen: w.__seen, long: w.__long };
@@ -75,10 +113,17 @@ try {
       const first = losses[0];
       perArm[arm] = `${(((last.step ?? 0) - (first.step ?? 0)) / ((last.t - first.t) / 1000)).toFixed(2)} steps/s (done after ${((last.t - t0) / 1000).toFixed(1)} s)`;
     }
-    const during = long.filter((l) => l.t >= t0).map((l) => Math.round(l.d));
-    const top = [...during].sort((a, b) => b - a).slice(0, 8);
+    const during = long.filter((l) => l.t >= t0);
+    const top = [...during].sort((a, b) => b.d - a.d).slice(0, 8).map((l) => `${Math.round(l.d)}@${((l.t - t0) / 1000).toFixed(1)}s`);
     console.log(`run ${r + 1}: backend ${backends.join('/')}; ${JSON.stringify(perArm)}; wall ${((tEnd - t0) / 1000).toFixed(1)} s`);
-    console.log(`  long tasks after Play: ${during.length}, worst ${JSON.stringify(top)}`);
+    console.log(`  long tasks after Play: ${during.length}, worst (ms@s after Play) ${top.join(' ')}`);
+    console.log(`  main-thread tasks (trace) over 50 ms wall: ${tasks.filter((x) => x.wall > 50).length}; CPU of all tasks ${(tasks.reduce((a, x) => a + x.cpu, 0) / 1000).toFixed(2)} s; most CPU (cpu/wall ms@s): ${describeTasks(tasks)}`);
+    if (process.env.MEASURE_EVENTS) {
+      const first = (type: string) => seen.filter((x) => x.type === type && x.t >= t0).map((x) => `${x.arm ?? ''}@${((x.t - t0) / 1000).toFixed(1)}`).slice(0, 4).join(' ');
+      console.log(`  first eval: ${first('eval')}; attention: ${first('attention')}; lens: ${first('lens')}; loss: ${first('loss')}`);
+    }
+    const busy = [...cpu1].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.2);
+    console.log(`  renderer CPU s while training: ${busy.map(([k, v]) => `${k.split(' ')[1]} ${v.toFixed(1)}`).join(', ')}`);
     await context.close();
   }
 } finally {

@@ -7,7 +7,8 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import { SPLITS, SPLIT_LABELS, type SplitName } from '../../data/distribution';
 import type { Arm } from '../../train/arm';
 import { useTrainingStore } from '../../store/trainingStore';
-import { accuracyRows, csvTable, seriesKey, smooth, thin, type ChartRow } from './chartData';
+import { accuracyRows, csvTable, seriesKey, smooth, stepTicks, thin, type ChartRow } from './chartData';
+import { plainLabel, plainTick } from './chartParts';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
@@ -49,15 +50,17 @@ const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
  */
 const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeColors; shown: Record<SplitName, boolean>; arms: Arm[]; totalSteps: number }) {
   const { rows, colors, shown, arms, totalSteps } = props;
-  const tick = useMemo(() => ({ fill: colors.muted, fontSize: 12 }), [colors]);
-  const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, fill: colors.muted, fontSize: 12 }), [colors]);
+  const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
+  const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
+  const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
   const xDomain = useMemo(() => [0, Math.max(totalSteps, 1)], [totalSteps]);
+  const xTicks = useMemo(() => stepTicks(Math.max(totalSteps, 1)), [totalSteps]);
   return (
     <ResponsiveContainer width="100%" height={300}>
       <LineChart data={rows} margin={MARGIN}>
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-        <XAxis dataKey="step" type="number" domain={xDomain} tick={tick} stroke={colors.border} label={label} />
-        <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} tick={tick} stroke={colors.border} width={40} />
+        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} interval={0} tick={xTick} stroke={colors.border} label={label} />
+        <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} interval={0} tick={yTick} stroke={colors.border} width={40} />
         <Tooltip content={renderTooltip} isAnimationActive={false} />
         {arms.flatMap((arm) =>
           SPLITS.filter((s) => shown[s]).map((s) => (
@@ -82,7 +85,7 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
 export function AccuracyChart() {
   const running = useTrainingStore((s) => s.status === 'running');
   // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
-  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0));
+  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0, 30));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const hash = useTrainingStore((s) => s.hash);

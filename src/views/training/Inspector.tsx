@@ -8,6 +8,7 @@ import { parsePrompt, promptText } from '../../worker/examples';
 import { AttentionPanel } from './AttentionMaps';
 import { LogitLensPanel } from './LogitLens';
 import { useThemeColors } from './useThemeColors';
+import { useThrottled } from './useThrottled';
 
 function ExamplePicker() {
   const examples = useTrainingStore((s) => s.examples);
@@ -110,8 +111,9 @@ function TruthLine() {
 }
 
 export function Inspector() {
-  const attention = useDeferredValue(useTrainingStore((s) => s.attention));
-  const lens = useDeferredValue(useTrainingStore((s) => s.lens));
+  // redrawn after the charts (useThrottled's lag), each in its own task
+  const attention = useDeferredValue(useThrottled(useTrainingStore((s) => s.attention), 0, 400));
+  const lens = useDeferredValue(useThrottled(useTrainingStore((s) => s.lens), 0, 600));
   const arms = useTrainingStore((s) => s.arms);
   const vocab = useTrainingStore((s) => s.vocab);
   const colors = useThemeColors();

@@ -3,15 +3,21 @@ import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrainingStore } from '../../store/trainingStore';
 import type { Arm } from '../../train/arm';
-import { lossRows, smooth, thin, type ChartRow } from './chartData';
+import { lossAxis, lossRows, smooth, stepTicks, thin, type ChartRow } from './chartData';
+import { plainTick } from './chartParts';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
 
+/** Points drawn per line: a 300-step run is drawn in full (a loss every step), longer ones thinned. */
 const MAX_POINTS = 300;
 
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
 const LOG_DOMAIN = ['auto', 'auto'] as const;
 const LIN_DOMAIN = [0, 'auto'] as const;
+/** Ticks and domain of the loss axis, computed here (recharts' own nice-tick search is costly per redraw). */
+function useLossAxis(rows: ChartRow[], arms: readonly Arm[], log: boolean) {
+  return useMemo(() => lossAxis(rows.flatMap((r) => arms.map((a) => r[`${a}.loss`] ?? NaN)), log), [rows, arms, log]);
+}
 const formatTick = (v: number) => String(Number(v.toPrecision(3)));
 const formatValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 const formatLabel = (l: unknown) => `step ${String(l)}`;
@@ -19,15 +25,18 @@ const formatLabel = (l: unknown) => `step ${String(l)}`;
 /** The plot, memoised with stable props (see AccuracyChart). */
 const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: ThemeColors; log: boolean; arms: readonly Arm[]; totalSteps: number }) {
   const { rows, colors, log, arms, totalSteps } = props;
-  const tick = useMemo(() => ({ fill: colors.muted, fontSize: 12 }), [colors]);
+  const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
+  const yTick = useMemo(() => plainTick(colors.muted, formatTick), [colors]);
   const contentStyle = useMemo(() => ({ background: colors.panel, border: `1px solid ${colors.border}`, color: colors.fg }), [colors]);
   const xDomain = useMemo(() => [0, Math.max(totalSteps, 1)], [totalSteps]);
+  const xTicks = useMemo(() => stepTicks(Math.max(totalSteps, 1)), [totalSteps]);
+  const axis = useLossAxis(rows, arms, log);
   return (
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={rows} margin={MARGIN}>
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-        <XAxis dataKey="step" type="number" domain={xDomain} tick={tick} stroke={colors.border} />
-        <YAxis scale={log ? 'log' : 'linear'} domain={log ? LOG_DOMAIN : LIN_DOMAIN} tick={tick} tickFormatter={formatTick} stroke={colors.border} width={44} />
+        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} interval={0} tick={xTick} stroke={colors.border} />
+        <YAxis scale={log ? 'log' : 'linear'} domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)} ticks={axis?.ticks} interval={0} tick={yTick} stroke={colors.border} width={44} />
         <Tooltip formatter={formatValue} labelFormatter={formatLabel} contentStyle={contentStyle} isAnimationActive={false} />
         {arms.map((arm) => (
           <Line
@@ -50,8 +59,9 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
 export function LossChart() {
   // throttled only while training (once stopped, the last points show at once)
   const running = useTrainingStore((s) => s.status === 'running');
-  // the loss arrives every 10 steps: redraw at most once a second (recharts redraws are not cheap)
-  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), running ? 1000 : 0));
+  // the loss arrives every 10 steps: redraw at most every 1.5 s (a recharts redraw is not cheap), and 200 ms
+  // after the accuracy chart, so that both never redraw in one task
+  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), running ? 1500 : 0, 200));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const colors = useThemeColors();

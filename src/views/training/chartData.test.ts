@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../train/experiment';
-import { accuracyRows, csvTable, latest, lossRows, smooth, thin } from './chartData';
+import { accuracyRows, csvTable, latest, lossAxis, lossRows, smooth, stepTicks, thin } from './chartData';
 
 const scores = (x: number) => ({ idAtomic: x, oodAtomic: x / 2, trainTwoHop: x, idTwoHop: x, oodTwoHop: x / 4 });
 const row = (step: number, x: number): MetricRow => ({ step, loss: step ? 1 / step : null, acc: scores(x), answerAcc: scores(x) });
@@ -47,5 +47,38 @@ describe('chart data', () => {
     expect(data[1][fields.indexOf('cot_oodTwoHop_acc')]).toBeCloseTo(0.2);
     expect(latest(history.direct, 'oodTwoHop')).toBeCloseTo(0.1);
     expect(latest([], 'oodTwoHop')).toBeNull();
+  });
+});
+
+describe('lossAxis', () => {
+  it('log: 1-2-5 style ticks that enclose the data, at most max of them', () => {
+    const a = lossAxis([3.7, 2.2, 1.6], true)!;
+    expect(a.domain[0]).toBeLessThanOrEqual(1.6);
+    expect(a.domain[1]).toBeGreaterThanOrEqual(3.7);
+    expect(a.ticks[0]).toBe(a.domain[0]);
+    expect(a.ticks.at(-1)).toBe(a.domain[1]);
+    expect(a.ticks.length).toBeLessThanOrEqual(7);
+    expect(a.ticks).toEqual([1.5, 2, 2.5, 3, 4]);
+    const wide = lossAxis([4, 0.002], true)!;
+    expect(wide.ticks.length).toBeLessThanOrEqual(7);
+    expect(wide.domain[0]).toBeLessThanOrEqual(0.002);
+    expect(wide.domain[1]).toBeGreaterThanOrEqual(4);
+  });
+
+  it('linear: from 0 in round steps; nothing for no positive finite values', () => {
+    expect(lossAxis([3.7, 0.5], false)).toEqual({ domain: [0, 4], ticks: [0, 1, 2, 3, 4] });
+    expect(lossAxis([0.013], false)?.ticks.at(-1)).toBeCloseTo(0.015);
+    expect(lossAxis([NaN, 0, -1], true)).toBeNull();
+    expect(lossAxis([], false)).toBeNull();
+  });
+});
+
+describe('stepTicks', () => {
+  it('about five round ticks from 0 that stay inside [0, total]', () => {
+    expect(stepTicks(300)).toEqual([0, 100, 200, 300]);
+    expect(stepTicks(2000)).toEqual([0, 500, 1000, 1500, 2000]);
+    expect(stepTicks(10_000)).toEqual([0, 2500, 5000, 7500, 10_000]);
+    expect(stepTicks(7)).toEqual([0, 2, 4, 6]);
+    expect(stepTicks(0)).toEqual([0]);
   });
 });

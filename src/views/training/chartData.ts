@@ -93,3 +93,54 @@ export function latest(history: MetricRow[], split: SplitName): number | null {
   }
   return null;
 }
+
+/** Tick steps within a decade, by how many ticks fit: fine to coarse. */
+const LOG_STEPS = [
+  [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8],
+  [1, 2, 3, 5],
+  [1, 2, 5],
+  [1],
+];
+
+/**
+ * A y axis for positive values (the loss): domain and ticks computed here, so that the chart library does
+ * not run its arbitrary-precision tick search on every redraw. Log: ticks at 1-2-5-style values; linear: from
+ * 0 in steps of 1, 2 or 5 × 10^k. At most `max` ticks; null when there is nothing to show.
+ */
+export function lossAxis(values: number[], log: boolean, max = 7): { domain: [number, number]; ticks: number[] } | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (!(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!(lo <= hi)) return null;
+  const round = (x: number) => Number(x.toPrecision(12));
+  if (!log) {
+    const raw = hi / (max - 1);
+    const p = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+    const n = Math.ceil(hi / step - 1e-9);
+    return { domain: [0, round(n * step)], ticks: Array.from({ length: n + 1 }, (_, i) => round(i * step)) };
+  }
+  for (const steps of LOG_STEPS) {
+    const all: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)) - 1; k <= Math.ceil(Math.log10(hi)); k++) for (const m of steps) all.push(round(m * 10 ** k));
+    const below = all.filter((t) => t <= lo).at(-1) ?? all[0];
+    const above = all.find((t) => t >= hi) ?? all[all.length - 1];
+    const ticks = all.filter((t) => t >= below && t <= above);
+    if (ticks.length <= max || steps.length === 1) return { domain: [below, above], ticks: steps.length === 1 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / max) === 0) : ticks };
+  }
+  return null;
+}
+
+/** Ticks of the step axis [0, total]: from 0 in steps of 1, 2, 2.5 or 5 × 10^k, about five of them. */
+export function stepTicks(total: number): number[] {
+  if (!(total > 0)) return [0];
+  const raw = total / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((s) => s >= raw - 1e-9) ?? 10 * p;
+  const n = Math.floor(total / step + 1e-9);
+  return Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+}
