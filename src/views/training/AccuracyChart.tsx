@@ -59,8 +59,8 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
     <ResponsiveContainer width="100%" height={300}>
       <LineChart data={rows} margin={MARGIN}>
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} interval={0} tick={xTick} stroke={colors.border} label={label} />
-        <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} interval={0} tick={yTick} stroke={colors.border} width={40} />
+        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} label={label} />
+        <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={40} />
         <Tooltip content={renderTooltip} isAnimationActive={false} />
         {arms.flatMap((arm) =>
           SPLITS.filter((s) => shown[s]).map((s) => (

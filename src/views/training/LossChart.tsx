@@ -35,8 +35,8 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={rows} margin={MARGIN}>
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} interval={0} tick={xTick} stroke={colors.border} />
-        <YAxis scale={log ? 'log' : 'linear'} domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)} ticks={axis?.ticks} interval={0} tick={yTick} stroke={colors.border} width={44} />
+        <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} />
+        <YAxis scale={log ? 'log' : 'linear'} domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)} ticks={axis?.ticks} niceTicks={axis ? 'none' : 'auto'} interval={0} tick={yTick} stroke={colors.border} width={44} />
         <Tooltip formatter={formatValue} labelFormatter={formatLabel} contentStyle={contentStyle} isAnimationActive={false} />
         {arms.map((arm) => (
           <Line

@@ -1,8 +1,8 @@
 /**
  * Axis parts for the recharts plots that draw plain SVG text. Recharts' own tick and label text measures every
  * new string in the DOM (a forced layout of the whole page, in the middle of a redraw) to wrap it and to
- * thin out overlapping ticks; our ticks are few, short and given explicitly (`interval={0}`), so none of
- * that is needed.
+ * thin out overlapping ticks; our ticks are few, short and given explicitly (`interval={0}`, and
+ * `niceTicks="none"` skips its arbitrary-precision nice-tick search), so none of that is needed.
  */
 import type { ReactElement } from 'react';
 
