@@ -29,6 +29,21 @@ async function webgpuSkipReason(): Promise<string | null> {
   return null;
 }
 
+/** Why WebGL should be skipped in `auto` mode: a software renderer (SwiftShader, llvmpipe) is slower than wasm. */
+function webglSkipReason(): string | null {
+  if (typeof OffscreenCanvas === 'undefined') return null; // let tfjs decide (it may still find a context)
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
+    if (!gl) return 'no WebGL2 context';
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(renderer) ? 'only a software WebGL renderer, slower than wasm' : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function selectBackend(choice: BackendChoice): Promise<BackendResult> {
   const order = choice === 'auto' ? BACKEND_ORDER : [choice, ...BACKEND_ORDER.filter((b) => b !== choice)];
   const fallbacks: string[] = [];
@@ -37,10 +52,10 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendResul
       fallbacks.push(`${name}: not available here`);
       continue;
     }
-    if (name === 'webgpu' && choice === 'auto') {
-      const skip = await webgpuSkipReason();
+    if ((name === 'webgpu' || name === 'webgl') && choice === 'auto') {
+      const skip = name === 'webgpu' ? await webgpuSkipReason() : webglSkipReason();
       if (skip) {
-        fallbacks.push(`webgpu: ${skip}`);
+        fallbacks.push(`${name}: ${skip}`);
         continue;
       }
     }

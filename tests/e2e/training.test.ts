@@ -193,6 +193,16 @@ describe('the training bar', () => {
 });
 
 describe('training in the browser', () => {
+  test('auto backend: software WebGPU/WebGL (SwiftShader here) are skipped for the wasm fast path, and the notice says why', async () => {
+    const p = await app.open(`/?${TINY}&steps=2&evalEvery=2`);
+    await expect.poll(() => p.page.getByTestId('backend').innerText(), { timeout: 30_000 }).toBe('wasm');
+    const notices = (await p.page.getByTestId('notice').allInnerTexts()).join('\n');
+    expect(notices).toMatch(/webgpu: only a software WebGPU adapter/);
+    expect(notices).toMatch(/webgl: only a software WebGL renderer/);
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
   test('webgpu: trains 4 steps, charts and attention maps draw, no errors', async () => {
     // SwiftShader's WebGPU (a CPU emulation) takes seconds per step here: 4 steps
     const p = await app.open(`/?${TINY}&steps=4&evalEvery=2&backend=webgpu`, { width: 1280, height: 800, init: recordTrainingWorkers });
