@@ -105,7 +105,7 @@ describe('ArmTrainer', () => {
 
 describe('learning-rate schedule', () => {
   it('warms up linearly, then stays constant or decays by a cosine to 10% at the last step', () => {
-    const base = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, layers: 1, dModel: 32, heads: 2, warmup: 10, steps: 110, lr: 0.01 };
+    const base = { ...tiny, warmup: 10, steps: 110, lr: 0.01 };
     const data = generateDataset(base);
     const constant = new ArmTrainer({ ...base, lrSchedule: 'constant' }, data, 'cot');
     const cosine = new ArmTrainer({ ...base, lrSchedule: 'cosine' }, data, 'cot');
