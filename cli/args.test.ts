@@ -18,17 +18,19 @@ describe('parseCliArgs', () => {
     const r = parseCliArgs(['entities=30&seed=2', '--steps', '40', '--backend', 'cpu', '--json', json, '--dump-data', dump, '--quiet']);
     expect(r).toEqual({
       ok: true,
-      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, help: false },
+      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, lenient: false, help: false, params: false },
     });
   });
 
   it('defaults: no link, no steps override, no backend, not quiet', () => {
     expect(parseCliArgs([])).toEqual({
       ok: true,
-      options: { link: '', quiet: false, help: false, json: undefined, dumpData: undefined },
+      options: { link: '', quiet: false, lenient: false, help: false, params: false, json: undefined, dumpData: undefined },
     });
     expect(parseCliArgs(['--steps=0'])).toMatchObject({ ok: true, options: { steps: 0 } });
     expect(parseCliArgs(['-h'])).toMatchObject({ ok: true, options: { help: true } });
+    expect(parseCliArgs(['x=1', '--lenient'])).toMatchObject({ ok: true, options: { link: 'x=1', lenient: true } });
+    expect(parseCliArgs(['--params'])).toMatchObject({ ok: true, options: { params: true, help: false } });
   });
 
   it('rejects bad arguments with one short line', () => {

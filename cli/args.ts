@@ -19,7 +19,11 @@ export interface CliOptions {
   json?: string;
   dumpData?: string;
   quiet: boolean;
+  /** Correct a bad link like the browser does (warn and go on) instead of refusing it. */
+  lenient: boolean;
   help: boolean;
+  /** Print the parameter table and exit. */
+  params: boolean;
 }
 
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
@@ -32,7 +36,12 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
   --json FILE         write the results as JSON after every evaluation and at the end
   --dump-data FILE    write the generated dataset (token ids) as JSON
   --quiet             no progress bar and no per-evaluation lines
-  -h, --help          show this help`;
+  --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
+  --params            list every link parameter with its allowed values and default
+  -h, --help          show this help
+
+A link with an unknown key, a value that is not a number or out of range, or a broken rule between
+parameters is refused (exit 2, one line per problem) unless --lenient is given.`;
 
 const MAX_STEPS = 100_000;
 
@@ -72,6 +81,8 @@ const PARSE_CONFIG = {
     json: { type: 'string' },
     'dump-data': { type: 'string' },
     quiet: { type: 'boolean' },
+    lenient: { type: 'boolean' },
+    params: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: true,
@@ -86,11 +97,13 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     return { ok: false, message: parseError(e) };
   }
   const { values, positionals } = parsed;
-  if (values.help) return { ok: true, options: { link: '', quiet: false, help: true } };
+  if (values.help || values.params) {
+    return { ok: true, options: { link: '', quiet: false, lenient: false, help: values.help ?? false, params: !values.help && (values.params ?? false) } };
+  }
   if (positionals.length > 1) {
     return { ok: false, message: `expected at most one link, got ${positionals.length} arguments (quote the link: '...&...')` };
   }
-  const options: CliOptions = { link: positionals[0] ?? '', quiet: values.quiet ?? false, help: false };
+  const options: CliOptions = { link: positionals[0] ?? '', quiet: values.quiet ?? false, lenient: values.lenient ?? false, help: false, params: false };
 
   if (values.steps !== undefined) {
     const s = values.steps.trim();

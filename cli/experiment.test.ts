@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPLITS } from '../src/data/distribution';
+import { SPLITS } from '../src/experiment/domain';
 
 const root = resolve(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -42,10 +42,33 @@ describe('cli/experiment.ts', () => {
     });
   });
 
-  it('--steps 0 --dump-data writes the dataset and trains nothing; link corrections go to stderr', async () => {
+  it('a bad link is refused: exit 2, one line per problem naming the parameter, its value and what is allowed, nothing trained', async () => {
+    const json = join(dir, 'refused.json');
+    const r = await cli(['entities=abc&lambda=1e400&colour=red&degree=30', '--steps', '0', '--json', json]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      'error: entities "abc": is not a finite number (allowed: a whole number in 10–2000)',
+      'error: lambda "1e400": is not a finite number (allowed: a number in 0–20)',
+      'error: colour: is not a parameter (allowed: a key listed by --params)',
+      'error: degree "30": is more than relations (20) (allowed: at most relations)',
+      'the link was refused; nothing was trained (--lenient corrects it instead, as the browser does)',
+    ]);
+    expect(r.stdout).toBe('');
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('--params lists every parameter with its range and default', async () => {
+    const r = await cli(['--params']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^entities\s+a whole number in 10–2000\s+200\s/m);
+    expect(r.stdout).toMatch(/^noiseKind\s+one of t, b, both\s+t\s/m);
+  });
+
+  it('--lenient --steps 0 --dump-data writes the dataset and trains nothing; link corrections go to stderr', async () => {
     const dump = join(dir, 'data.json');
     const json = join(dir, 'zero.json');
-    const r = await cli([`?${TINY}&degree=9&colour=red`, '--steps', '0', '--dump-data', dump, '--json', json]);
+    const r = await cli([`?${TINY}&degree=9&colour=red`, '--lenient', '--steps', '0', '--dump-data', dump, '--json', json]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('link: degree: 9 is more than relations (6); using 6.');
     expect(r.stderr).toContain('link: Unknown parameter "colour" ignored.');

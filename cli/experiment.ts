@@ -7,6 +7,7 @@
  * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
  */
 import { USAGE, parseCliArgs } from './args';
+import { paramsTable, readLink } from './link';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);
@@ -18,10 +19,21 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (parsed.options.params) {
+    process.stdout.write(`${paramsTable()}\n`);
+    return 0;
+  }
+  const reading = readLink(parsed.options.link, parsed.options.lenient);
+  if (!reading.ok) {
+    for (const p of reading.problems) process.stderr.write(`error: ${p}\n`);
+    process.stderr.write('the link was refused; nothing was trained (--lenient corrects it instead, as the browser does)\n');
+    return 2;
+  }
+  for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
   try {
     // loaded only now: tfjs takes a while to load, and bad arguments should not wait for it
     const { runExperiment } = await import('./run');
-    return await runExperiment(parsed.options);
+    return await runExperiment(parsed.options, reading.config);
   } catch (e) {
     const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
     if (e instanceof Error && e.name === 'UsageError') {

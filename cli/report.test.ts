@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateDataset, SPLITS } from '../src/data/distribution';
+import { generateDataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
-import type { MetricRow } from '../src/train/experiment';
 import { buildReport, datasetCounts, datasetLine, evalLine, finalTable, reportJson } from './report';
+import { type MetricRow, SPLITS } from '../src/experiment/domain';
 
 const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50 };
 const data = generateDataset(config);

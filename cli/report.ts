@@ -2,10 +2,9 @@
  * What the experiment CLI prints and writes: the JSON report (one documented shape, NaN → null), the
  * dataset line, one line per evaluation and the final table. Pure functions, tested in report.test.ts.
  */
-import { SPLITS, SPLIT_LABELS, type Dataset, type SplitName } from '../src/data/distribution';
+import { type Dataset } from '../src/data/distribution';
 import type { Config } from '../src/experiment/schema';
-import type { Arm } from '../src/train/arm';
-import type { MetricRow } from '../src/train/experiment';
+import { type Arm, type MetricRow, SPLITS, SPLIT_LABELS, type SplitName } from '../src/experiment/domain';
 
 export const REPORT_VERSION = 1;
 

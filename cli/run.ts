@@ -8,16 +8,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { generateDataset, type Dataset } from '../src/data/distribution';
 import { buildDump } from '../src/data/dump';
 import { datasetHash } from '../src/data/hash';
-import { configToQuery, queryToConfig } from '../src/experiment/link';
+import { configToQuery } from '../src/experiment/link';
 import type { Config } from '../src/experiment/schema';
 import { checkConfig } from '../src/experiment/validate';
-import { armsOf, type Arm } from '../src/train/arm';
 import { selectBackend } from '../src/train/backend';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
-import { Experiment, type MetricRow } from '../src/train/experiment';
+import { Experiment } from '../src/train/experiment';
 import type { CliOptions, CliBackend } from './args';
 import { Progress } from './progress';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
+import { type Arm, type MetricRow, armsOf } from '../src/experiment/domain';
 
 /** A bad experiment (e.g. a graph too large to build): reported like a bad argument, exit 2. */
 export class UsageError extends Error {
@@ -32,15 +32,13 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /** Runs the experiment of parsed options; returns the exit code. Throws UsageError for a bad experiment. */
-export async function runExperiment(opts: CliOptions): Promise<number> {
-  // ---- the experiment, through the schema
-  const checked = queryToConfig(opts.link);
-  for (const m of checked.messages) process.stderr.write(`link: ${m}\n`);
-  let config: Config = checked.config;
+export async function runExperiment(opts: CliOptions, linkConfig: Config): Promise<number> {
+  // ---- the experiment: the link's (checked by the caller), with --steps (checked by the argument parser)
+  let config: Config = linkConfig;
   const trainSteps = opts.steps ?? config.steps;
   if (opts.steps !== undefined && opts.steps > 0) {
     const withSteps = checkConfig({ ...config, steps: opts.steps });
-    for (const m of withSteps.messages) process.stderr.write(`--steps: ${m}\n`);
+    for (const c of withSteps.corrections) process.stderr.write(`--steps: ${c.text}\n`);
     config = withSteps.config;
   }
   const link = configToQuery(config);

@@ -3,7 +3,7 @@ import { buildReport } from './report';
 import { summaryRow } from './summarize';
 import { generateDataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
-import type { MetricRow } from '../src/train/experiment';
+import { type MetricRow } from '../src/experiment/domain';
 
 const row = (step: number, ood: number, idTest = 0): MetricRow => {
   const acc = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: idTest, oodTwoHop: ood };

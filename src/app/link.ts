@@ -5,6 +5,7 @@
  */
 import { configToQuery, isDefault, queryToConfig } from '../experiment/link';
 import type { Config } from '../experiment/schema';
+import { correctionTexts } from '../experiment/validate';
 import { useExperimentStore } from '../store/experimentStore';
 
 export const ADDRESS_DEBOUNCE_MS = 120;
@@ -17,7 +18,8 @@ export function linkFor(config: Config, base: Location | URL = location): string
 
 /** Loads the config from the current address; returns the corrections (also shown as a notice). */
 export function loadFromAddress(): string[] {
-  const { config, messages } = queryToConfig(location.search);
+  const { config, corrections } = queryToConfig(location.search);
+  const messages = correctionTexts(corrections);
   const store = useExperimentStore.getState();
   store.setConfig(config);
   if (messages.length > 0) store.notify(`Link corrected: ${messages.join(' ')}`, 'warning');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import {
-  SPLITS,
   atomicSequence,
   countPaths,
   generateDataset,
@@ -12,8 +11,9 @@ import {
   type Dataset,
   type Path,
 } from './distribution';
+import { SPLITS } from '../experiment/domain';
 import { datasetHash } from './hash';
-import { relationToken, tokenName } from './vocab';
+import { relationToken, tokenName } from '../experiment/vocab';
 
 const small: DataConfig = { ...DEFAULT_CONFIG, entities: 60, relations: 8, degree: 4, evalSize: 50 };
 

@@ -9,7 +9,8 @@
  */
 import seedrandom from 'seedrandom';
 import type { Config } from '../experiment/schema';
-import { makeVocab, relationToken, type Vocab } from './vocab';
+import type { SplitName } from '../experiment/domain';
+import { makeVocab, relationToken, type Vocab } from '../experiment/vocab';
 
 export interface AtomicFact {
   h: number;
@@ -24,15 +25,6 @@ export interface Path {
   bridges: number[];
   t: number;
 }
-export type SplitName = 'idAtomic' | 'oodAtomic' | 'trainTwoHop' | 'idTwoHop' | 'oodTwoHop';
-export const SPLITS: readonly SplitName[] = ['idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop'];
-export const SPLIT_LABELS: Record<SplitName, string> = {
-  idAtomic: 'ID atomic',
-  oodAtomic: 'OOD atomic',
-  trainTwoHop: 'Train multi-hop',
-  idTwoHop: 'ID test multi-hop',
-  oodTwoHop: 'OOD test multi-hop',
-};
 
 export interface EvalItem {
   prompt: number[];

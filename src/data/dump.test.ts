@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import { SPLITS, generateDataset } from './distribution';
+import { generateDataset } from './distribution';
+import { SPLITS } from '../experiment/domain';
 import { buildDump } from './dump';
-import { tokenName } from './vocab';
+import { tokenName } from '../experiment/vocab';
 
 describe('buildDump', () => {
   const d = generateDataset({ ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50, noise: 0.3 });

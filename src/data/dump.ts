@@ -9,8 +9,9 @@
  * - splits: the evaluation samples; target = continuation up to and including </a>, the CoT target
  *   (bridges, answer, </a>) for the multi-hop splits.
  */
-import { SPLITS, trainingSequences, type Dataset, type SplitName } from './distribution';
-import { relationToken, vocabNames } from './vocab';
+import { trainingSequences, type Dataset } from './distribution';
+import { SPLITS, type SplitName } from '../experiment/domain';
+import { relationToken, vocabNames } from '../experiment/vocab';
 
 export interface DataDump {
   vocab: string[];

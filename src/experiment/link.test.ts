@@ -2,7 +2,9 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINK_LENGTH, configToQuery, isDefault, queryToConfig } from './link';
 import { DEFAULT_CONFIG, LINK_VERSION, PARAMS, type Config } from './schema';
-import { configSchema } from './validate';
+import { configSchema, type Checked } from './validate';
+
+const texts = (c: Checked) => c.corrections.map((x) => x.text);
 
 /** A random valid config: every parameter drawn from its range, the cross-parameter rules respected. */
 function randomConfig(rng: () => number): Config {
@@ -33,7 +35,7 @@ describe('link round trip', () => {
     expect(q).toBe(`v=${LINK_VERSION}`);
     const back = queryToConfig(q);
     expect(back.config).toEqual(DEFAULT_CONFIG);
-    expect(back.messages).toEqual([]);
+    expect(texts(back)).toEqual([]);
     expect(isDefault(back.config)).toBe(true);
   });
 
@@ -42,7 +44,7 @@ describe('link round trip', () => {
     for (let i = 0; i < 300; i++) {
       const c = randomConfig(rng);
       const back = queryToConfig(configToQuery(c));
-      expect(back.messages).toEqual([]);
+      expect(texts(back)).toEqual([]);
       expect(back.config).toEqual(c);
     }
   });
@@ -55,7 +57,7 @@ describe('link round trip', () => {
         if (p.key === 'degree') c.relations = 200; // degree may not exceed relations
         if (c.degree > c.relations) c.degree = c.relations;
         const back = queryToConfig(configToQuery(c));
-        expect(back.messages, p.key).toEqual([]);
+        expect(texts(back), p.key).toEqual([]);
         expect(back.config[p.key], p.key).toBe(v);
       }
     }
@@ -85,13 +87,13 @@ describe('link round trip', () => {
     ]) {
       const r = queryToConfig(link);
       expect(r.config, link).toEqual({ ...DEFAULT_CONFIG, entities: 30, seed: 3 });
-      expect(r.messages, link).toEqual([]);
+      expect(texts(r), link).toEqual([]);
     }
   });
 
   it('the empty string is the default experiment', () => {
-    expect(queryToConfig('')).toEqual({ config: DEFAULT_CONFIG, messages: [] });
-    expect(queryToConfig('?')).toEqual({ config: DEFAULT_CONFIG, messages: [] });
+    expect(queryToConfig('')).toEqual({ config: DEFAULT_CONFIG, corrections: [] });
+    expect(queryToConfig('?')).toEqual({ config: DEFAULT_CONFIG, corrections: [] });
   });
 });
 
@@ -99,15 +101,15 @@ describe('untrusted links', () => {
   it('unknown keys are ignored and named', () => {
     const r = queryToConfig('v=1&entities=30&colour=blue');
     expect(r.config).toEqual({ ...DEFAULT_CONFIG, entities: 30 });
-    expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toContain('colour');
+    expect(texts(r)).toHaveLength(1);
+    expect(texts(r)[0]).toContain('colour');
   });
 
   it('keys that are names of Object.prototype are unknown keys, not parameters', () => {
     for (const k of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
       const r = queryToConfig(`${k}=abc&entities=30`);
       expect(r.config, k).toEqual({ ...DEFAULT_CONFIG, entities: 30 });
-      expect(r.messages, k).toEqual([`Unknown parameter "${k}" ignored.`]);
+      expect(texts(r), k).toEqual([`Unknown parameter "${k}" ignored.`]);
       expectValid(r.config);
     }
   });
@@ -116,8 +118,8 @@ describe('untrusted links', () => {
     for (const v of ['abc', 'NaN', 'Infinity', '-Infinity', '1e400', '', ' ', '12abc', '[1]']) {
       const r = queryToConfig(`layers=${encodeURIComponent(v)}`);
       expect(r.config.layers, v).toBe(DEFAULT_CONFIG.layers);
-      expect(r.messages, v).toHaveLength(1);
-      expect(r.messages[0], v).toMatch(/^layers: /);
+      expect(texts(r), v).toHaveLength(1);
+      expect(texts(r)[0], v).toMatch(/^layers: /);
     }
   });
 
@@ -128,7 +130,7 @@ describe('untrusted links', () => {
     expect(r.config.lr).toBe(1e-5);
     expect(r.config.dropout).toBe(0.5);
     for (const key of ['entities', 'relations', 'lr', 'dropout']) {
-      expect(r.messages.some((m) => m.startsWith(`${key}: `) && m.includes('outside')), key).toBe(true);
+      expect(texts(r).some((m) => m.startsWith(`${key}: `) && m.includes('outside')), key).toBe(true);
     }
     expectValid(r.config);
   });
@@ -137,7 +139,7 @@ describe('untrusted links', () => {
     const r = queryToConfig('layers=2.6&seed=7.2');
     expect(r.config.layers).toBe(3);
     expect(r.config.seed).toBe(7);
-    expect(r.messages.filter((m) => m.includes('whole number'))).toHaveLength(2);
+    expect(texts(r).filter((m) => m.includes('whole number'))).toHaveLength(2);
     // floats are kept as they are
     expect(queryToConfig('lambda=3.65').config.lambda).toBe(3.65);
   });
@@ -147,35 +149,35 @@ describe('untrusted links', () => {
     expect(r.config.hops).toBe('2');
     expect(r.config.arms).toBe('both');
     expect(r.config.noiseKind).toBe('t');
-    expect(r.messages.map((m) => m.split(':')[0]).sort()).toEqual(['arms', 'hops', 'noiseKind']);
+    expect(texts(r).map((m) => m.split(':')[0]).sort()).toEqual(['arms', 'hops', 'noiseKind']);
   });
 
   it('degree above relations is lowered to relations', () => {
     const r = queryToConfig('relations=5&degree=12');
     expect(r.config.degree).toBe(5);
-    expect(r.messages).toEqual(['degree: 12 is more than relations (5); using 5.']);
+    expect(texts(r)).toEqual(['degree: 12 is more than relations (5); using 5.']);
   });
 
   it('heads that do not divide dModel become the largest divisor below', () => {
     const r = queryToConfig('dModel=48&heads=5');
     expect(r.config.heads).toBe(4);
-    expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toMatch(/^heads: /);
+    expect(texts(r)).toHaveLength(1);
+    expect(texts(r)[0]).toMatch(/^heads: /);
     expect(queryToConfig('dModel=112&heads=6').config.heads).toBe(4);
   });
 
   it('duplicated keys: the last value wins, with a message', () => {
     const r = queryToConfig('seed=1&seed=2');
     expect(r.config.seed).toBe(2);
-    expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toContain('seed');
+    expect(texts(r)).toHaveLength(1);
+    expect(texts(r)[0]).toContain('seed');
   });
 
   it('a wrong link version is reported but the values are still read', () => {
     const r = queryToConfig('v=9&seed=4');
     expect(r.config.seed).toBe(4);
-    expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toContain('version');
+    expect(texts(r)).toHaveLength(1);
+    expect(texts(r)[0]).toContain('version');
   });
 
   it('script text as a value or a key is never echoed whole', () => {
@@ -184,8 +186,8 @@ describe('untrusted links', () => {
     for (const link of [`noiseKind=${enc}`, `seed=${enc}`, `${enc}=1`, `${script}=${script}`]) {
       const r = queryToConfig(link);
       expect(r.config, link).toEqual(DEFAULT_CONFIG);
-      expect(r.messages.length, link).toBeGreaterThan(0);
-      for (const m of r.messages) expect(m, link).not.toContain(script);
+      expect(texts(r).length, link).toBeGreaterThan(0);
+      for (const m of texts(r)) expect(m, link).not.toContain(script);
     }
   });
 
@@ -194,11 +196,11 @@ describe('untrusted links', () => {
     for (const link of [`seed=${long}`, `${long}=1`, `seed=5&${long}`, long, `entities=30&seed=${'9'.repeat(5000)}`]) {
       const r = queryToConfig(link);
       expectValid(r.config);
-      for (const m of r.messages) expect(m.length, link.slice(0, 20)).toBeLessThan(200);
+      for (const m of texts(r)) expect(m.length, link.slice(0, 20)).toBeLessThan(200);
     }
     const cut = queryToConfig(`seed=5&pad=${long}`);
     expect(cut.config.seed).toBe(5);
-    expect(cut.messages[0]).toContain(String(MAX_LINK_LENGTH));
+    expect(texts(cut)[0]).toContain(String(MAX_LINK_LENGTH));
     // a long number string is not a number
     expect(queryToConfig(`seed=${'1'.repeat(100)}`).config.seed).toBe(DEFAULT_CONFIG.seed);
   });
@@ -218,7 +220,7 @@ describe('untrusted links', () => {
       let r: ReturnType<typeof queryToConfig> | undefined;
       expect(() => (r = queryToConfig(s)), JSON.stringify(s)).not.toThrow();
       expectValid(r!.config);
-      for (const m of r!.messages) expect(typeof m).toBe('string');
+      for (const m of texts(r!)) expect(typeof m).toBe('string');
     }
   });
 

@@ -3,7 +3,7 @@
  * Parsing accepts a bare query ("entities=300&hops=3"), one with "?" or a full URL, and treats it as untrusted.
  */
 import { DEFAULT_CONFIG, LINK_VERSION, PARAMS, type Config } from './schema';
-import { checkValues, shown, type Checked } from './validate';
+import { checkValues, shown, type Checked, type Correction } from './validate';
 
 /** Longest link we read; anything longer is cut before parsing (a hostile link cannot stall the page). */
 export const MAX_LINK_LENGTH = 4096;
@@ -19,10 +19,16 @@ export function configToQuery(config: Config): string {
 }
 
 export function queryToConfig(linkOrQuery: string): Checked {
-  const messages: string[] = [];
-  let text = linkOrQuery ?? '';
+  const messages: Correction[] = [];
+  let text = typeof linkOrQuery === 'string' ? linkOrQuery : '';
   if (text.length > MAX_LINK_LENGTH) {
-    messages.push(`The link is ${text.length} characters long; only the first ${MAX_LINK_LENGTH} were read.`);
+    messages.push({
+      key: 'link',
+      value: '',
+      problem: `is ${text.length} characters long`,
+      allowed: `at most ${MAX_LINK_LENGTH} characters`,
+      text: `The link is ${text.length} characters long; only the first ${MAX_LINK_LENGTH} were read.`,
+    });
     text = text.slice(0, MAX_LINK_LENGTH);
   }
   const qIndex = text.indexOf('?');
@@ -34,20 +40,30 @@ export function queryToConfig(linkOrQuery: string): Checked {
     params = new URLSearchParams(query);
   } catch {
     params = new URLSearchParams();
-    messages.push('The link could not be read; using the default experiment.');
+    messages.push({ key: 'link', value: '', problem: 'could not be read', allowed: 'a URL query string', text: 'The link could not be read; using the default experiment.' });
   }
   // no prototype: keys such as __proto__ or constructor are plain (unknown) keys here
   const raw: Record<string, string> = Object.create(null);
   for (const [k, v] of params) {
     if (k === 'v') {
-      if (v !== String(LINK_VERSION)) messages.push(`Link version "${shown(v)}" is not ${LINK_VERSION}; values were read as version ${LINK_VERSION}.`);
+      if (v !== String(LINK_VERSION)) {
+        messages.push({
+          key: 'v',
+          value: shown(v),
+          problem: 'is not a known link version',
+          allowed: String(LINK_VERSION),
+          text: `Link version "${shown(v)}" is not ${LINK_VERSION}; values were read as version ${LINK_VERSION}.`,
+        });
+      }
       continue;
     }
-    if (Object.hasOwn(raw, k)) messages.push(`${shown(k)} appears more than once; the last value is used.`);
+    if (Object.hasOwn(raw, k)) {
+      messages.push({ key: shown(k), value: shown(v), problem: 'appears more than once', allowed: 'each key once', text: `${shown(k)} appears more than once; the last value is used.` });
+    }
     raw[k] = v;
   }
   const checked = checkValues(raw);
-  return { config: checked.config, messages: [...messages, ...checked.messages] };
+  return { config: checked.config, corrections: [...messages, ...checked.corrections] };
 }
 
 /** True when the config equals the default experiment. */

@@ -10,6 +10,8 @@ export interface Notice {
   id: number;
   kind: 'info' | 'warning';
   text: string;
+  /** The parameter a correction is about (a newer correction of it replaces the older). */
+  key?: string;
 }
 
 interface ExperimentState {
@@ -23,20 +25,22 @@ interface ExperimentState {
 }
 
 let nextId = 1;
-/** The parameter a correction message names ("degree: 12 is more than …" → "degree"). */
-const paramOf = (text: string) => /^(\w+): /.exec(text)?.[1] ?? text;
 
 export const useExperimentStore = create<ExperimentState>((set, get) => ({
   config: DEFAULT_CONFIG,
   notices: [],
   setParam: (key, value) => {
-    const { config, messages } = checkValues({ ...get().config, [key]: value });
+    const { config, corrections } = checkValues({ ...get().config, [key]: value });
     set({ config });
-    if (messages.length) {
+    if (corrections.length) {
       // a slider drag repeats the same correction step after step: keep only the latest per parameter
-      const keys = new Set(messages.map(paramOf));
-      set((s) => ({ notices: s.notices.filter((n) => n.kind !== 'warning' || !keys.has(paramOf(n.text))) }));
-      get().notify(messages, 'warning');
+      const keys = new Set(corrections.map((c) => c.key));
+      set((s) => ({
+        notices: [
+          ...s.notices.filter((n) => n.key === undefined || !keys.has(n.key)),
+          ...corrections.map((c) => ({ id: nextId++, kind: 'warning' as const, text: c.text, key: c.key })),
+        ].slice(-8),
+      }));
     }
   },
   setConfig: (config) => set({ config }),

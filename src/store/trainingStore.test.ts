@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import type { Arm } from '../train/arm';
 import type { WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, ToWorker } from '../worker/protocol';
 import { useExperimentStore } from './experimentStore';
 import { disconnectTraining, flushMessages, setWorkerFactory, useTrainingStore } from './trainingStore';
+import { type Arm } from '../experiment/domain';
 
 function fakeWorker(arm: Arm) {
   const posted: ToWorker[] = [];

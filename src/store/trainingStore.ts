@@ -8,14 +8,13 @@
  */
 import { create } from 'zustand';
 import { useExperimentStore } from './experimentStore';
-import type { Arm } from '../train/arm';
 import { startTrainingWorker, type WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../worker/protocol';
 // values from src/train/* would pull tfjs onto the main thread: only types from there
-import { ARMS, armsOf, hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
+import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
+import { ARM_LABEL, ARMS, type Arm, armsOf } from '../experiment/domain';
 
 export type { TrainingStatus, LossPoint, ArmRun } from '../worker/reduce';
-export type { MetricRow } from '../train/experiment';
 
 export interface TrainingState extends TrainingData {
   /** The query shown in the attention maps and the logit lens. */
@@ -35,7 +34,6 @@ export interface TrainingState extends TrainingData {
 
 const FLUSH_MS = 300;
 const RESET_DEBOUNCE_MS = 250;
-const ARM_NAME: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
 
 /** The worker of each arm that trains. */
 let workers: Partial<Record<Arm, WorkerLike>> = {};
@@ -95,7 +93,7 @@ export function flushMessages(): void {
     if (after.diverged[arm] !== undefined && before[arm] === undefined) {
       useExperimentStore
         .getState()
-        .notify(`The ${ARM_NAME[arm]} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.runs[arm]?.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
+        .notify(`The ${ARM_LABEL[arm]} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.runs[arm]?.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
     }
   }
   for (const { m, from } of msgs) afterMessage(m, from);
@@ -108,7 +106,7 @@ function afterMessage(m: FromWorker, from: Arm): void {
     backendNotice(m);
     const used = store.arms.map((a) => store.runs[a]?.backend ?? null);
     if (used.every((b) => b !== null) && new Set(used).size > 1) {
-      noticeOnce(`The arms train on different backends (${store.arms.map((a, i) => `${ARM_NAME[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`, 'info');
+      noticeOnce(`The arms train on different backends (${store.arms.map((a, i) => `${ARM_LABEL[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`, 'info');
     }
   } else if (m.type === 'notice') {
     // every worker checks the same config: show its corrections once
@@ -127,7 +125,7 @@ function afterMessage(m: FromWorker, from: Arm): void {
     }
   }
   if ((m.type === 'examples' || m.type === 'ready') && hashMismatch(store)) {
-    const hashes = store.arms.map((a) => `${ARM_NAME[a]} ${store.runs[a]?.hash}`).join(', ');
+    const hashes = store.arms.map((a) => `${ARM_LABEL[a]} ${store.runs[a]?.hash}`).join(', ');
     noticeOnce(`The two arms' workers generated different datasets (hashes ${hashes}); the comparison is not fair. Please report this.`);
   }
 }

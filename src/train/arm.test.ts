@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../data/distribution';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
-import { ArmTrainer, armsOf, modelConfigOf } from './arm';
+import { ArmTrainer, modelConfigOf } from './arm';
+import { armsOf } from '../experiment/domain';
 
 const tiny: Config = {
   ...DEFAULT_CONFIG,

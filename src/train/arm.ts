@@ -4,18 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
+import type { Arm } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
 import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, parameterCount, type ModelConfig, type Weights } from '../model/gpt';
 import { AdamW } from './adamw';
 import { BatchSampler, packSequences } from './batches';
-import { evaluate, type EvalResult } from './evaluate';
-
-export type Arm = 'cot' | 'direct';
-export const ARMS: readonly Arm[] = ['cot', 'direct'];
-
-export function armsOf(config: Config): Arm[] {
-  return config.arms === 'both' ? ['cot', 'direct'] : [config.arms];
-}
+import { evaluate } from './evaluate';
+import type { EvalResult } from '../experiment/domain';
 
 export function modelConfigOf(config: Config, vocabSize: number): ModelConfig {
   return {

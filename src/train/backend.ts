@@ -3,9 +3,10 @@
  * are not registered or fail to initialise; the result says which one is in use and why others were skipped.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../experiment/domain';
 import type { BackendChoice } from '../experiment/schema';
 
-export type BackendName = Exclude<BackendChoice, 'auto'>;
+export type { BackendName } from '../experiment/domain';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export interface BackendResult {

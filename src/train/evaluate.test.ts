@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, SPLITS, type EvalItem } from '../data/distribution';
+import { generateDataset, type EvalItem } from '../data/distribution';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { initWeights, disposeWeights } from '../model/gpt';
 import { modelConfigOf } from './arm';
 import { evaluate, generate, score } from './evaluate';
+import { SPLITS } from '../experiment/domain';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

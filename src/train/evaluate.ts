@@ -5,16 +5,10 @@
  * (or the expected answer slot when no </a> is produced) equals the answer.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SPLITS, type Dataset, type EvalItem, type SplitName } from '../data/distribution';
+import { type Dataset, type EvalItem } from '../data/distribution';
 import { forward, type ModelConfig, type Weights } from '../model/gpt';
+import { SPLITS, type EvalResult, type SplitScores } from '../experiment/domain';
 
-export type SplitScores = Record<SplitName, number>;
-export interface EvalResult {
-  acc: SplitScores;
-  answerAcc: SplitScores;
-  /** CoT arm only: share of OOD multi-hop queries whose first bridge is right. */
-  oodBridgeAcc?: number;
-}
 
 const EVAL_BATCH = 512;
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
-import { SPLITS } from '../data/distribution';
 import { Experiment, type ExperimentEvent } from './experiment';
+import { SPLITS } from '../experiment/domain';
 
 const tiny: Config = {
   ...DEFAULT_CONFIG,

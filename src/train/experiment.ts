@@ -7,20 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { generateDataset, type Dataset } from '../data/distribution';
 import { datasetHash } from '../data/hash';
 import type { Config } from '../experiment/schema';
-import { ArmTrainer, armsOf, type Arm } from './arm';
-import type { EvalResult } from './evaluate';
+import { armsOf, type Arm, type ExperimentEvent, type MetricRow } from '../experiment/domain';
+import { ArmTrainer } from './arm';
 
-export interface MetricRow extends EvalResult {
-  step: number;
-  /** Mean training loss since the previous row (null at step 0). */
-  loss: number | null;
-}
-
-export type ExperimentEvent =
-  | { type: 'ready'; hash: string; arms: { arm: Arm; parameters: number; trainExamples: number }[] }
-  | { type: 'loss'; arm: Arm; steps: number[]; losses: number[] }
-  | { type: 'eval'; arm: Arm; row: MetricRow; stepsPerSec: number }
-  | { type: 'state'; running: boolean; step: number; done: boolean };
+export type { ExperimentEvent } from '../experiment/domain';
 
 /** How many steps' losses are collected before one batched readback. */
 const LOSS_READBACK_EVERY = 10;

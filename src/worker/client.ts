@@ -2,8 +2,8 @@
  * Starts a training worker (the page starts one per arm). Kept apart from the store so that tests can swap in
  * fake workers.
  */
-import type { Arm } from '../train/arm';
 import type { FromWorkerTagged, ToWorker } from './protocol';
+import { type Arm } from '../experiment/domain';
 
 /** The part of a Worker the store uses. */
 export interface WorkerLike {

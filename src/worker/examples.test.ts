@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../data/distribution';
-import { relationToken } from '../data/vocab';
+import { relationToken } from '../experiment/vocab';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { parsePrompt, pickExamples, promptText, truthFor } from './examples';
 

@@ -3,7 +3,7 @@
  * the dataset says about a query (its true bridges and answer, and which split it belongs to). Pure.
  */
 import type { Dataset } from '../data/distribution';
-import { relationToken, tokenName, type Vocab } from '../data/vocab';
+import { relationToken, tokenName, type Vocab } from '../experiment/vocab';
 import type { ExampleOption, QueryTruth, VocabInfo } from './protocol';
 
 export const MAX_QUERY_RELATIONS = 3;

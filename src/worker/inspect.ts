@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/distribution';
-import { tokenName } from '../data/vocab';
+import { tokenName } from '../experiment/vocab';
 import { forward, unembed } from '../model/gpt';
 import type { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';

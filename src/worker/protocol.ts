@@ -4,10 +4,8 @@
  * checkConfig.
  */
 import type { Config } from '../experiment/schema';
-import type { SplitName } from '../data/distribution';
-import type { Arm } from '../train/arm';
-import type { BackendName } from '../train/backend';
-import type { ExperimentEvent } from '../train/experiment';
+import type { BackendName, ExperimentEvent } from '../experiment/domain';
+import { type Arm, type SplitName } from '../experiment/domain';
 
 /** A query to inspect: prompt tokens (entity, then 1–3 relations). */
 export interface InspectRequest {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import type { MetricRow } from '../train/experiment';
 import { combine, hashMismatch, initialTrainingData, markRunning, reduce, thinLosses, MAX_LOSS_POINTS, type TrainingData } from './reduce';
 import type { FromWorker } from './protocol';
+import { type MetricRow } from '../experiment/domain';
 
 const row = (step: number): MetricRow => ({
   step,
@@ -119,14 +119,5 @@ describe('thinLosses', () => {
     expect(thin[thin.length - 1].step).toBe(pts.length);
     expect(thin.every((p) => p.loss === 2)).toBe(true);
     expect(thinLosses(pts.slice(0, 10))).toHaveLength(10);
-  });
-});
-
-describe('arms', () => {
-  it('match src/train/arm.ts (kept apart so that the page never imports tfjs)', async () => {
-    const train = await import('../train/arm');
-    const { ARMS, armsOf } = await import('./reduce');
-    expect(ARMS).toEqual(train.ARMS);
-    for (const arms of ['both', 'cot', 'direct'] as const) expect(armsOf({ arms })).toEqual(train.armsOf({ ...DEFAULT_CONFIG, arms }));
   });
 });

@@ -7,18 +7,9 @@
  * merging neighbours once they pass MAX_LOSS_POINTS.
  */
 import type { Config } from '../experiment/schema';
-import type { Arm } from '../train/arm';
-import type { MetricRow } from '../train/experiment';
 import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
+import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
 
-/**
- * The arms in display order, and the arms a config trains. The same as ARMS and armsOf in src/train/arm.ts,
- * repeated here because that module imports tfjs, which must never load on the page's main thread.
- */
-export const ARMS: readonly Arm[] = ['cot', 'direct'];
-export function armsOf(config: Pick<Config, 'arms'>): Arm[] {
-  return config.arms === 'both' ? ['cot', 'direct'] : [config.arms];
-}
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
 export interface LossPoint {

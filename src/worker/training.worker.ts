@@ -12,14 +12,14 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { checkConfig } from '../experiment/validate';
+import { checkConfig, correctionTexts } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
-import type { Arm } from '../train/arm';
 import { selectBackend } from '../train/backend';
 import { Experiment, type ExperimentEvent } from '../train/experiment';
 import { pickExamples } from './examples';
 import { inspectArm } from './inspect';
 import type { FromWorker, InspectRequest, ToWorker } from './protocol';
+import { type Arm } from '../experiment/domain';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -120,9 +120,9 @@ async function init(raw: Config, id: number): Promise<void> {
   while (inspecting) await inspecting;
   old?.dispose();
   run = id;
-  const { config: checked, messages } = checkConfig(raw);
+  const { config: checked, corrections } = checkConfig(raw);
   config = checked;
-  if (messages.length) send({ type: 'notice', messages });
+  if (corrections.length) send({ type: 'notice', messages: correctionTexts(corrections) });
   if (backendChoice !== checked.backend) {
     const { backend, fallbacks } = await selectBackend(checked.backend);
     backendChoice = checked.backend;

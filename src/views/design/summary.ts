@@ -3,20 +3,8 @@
  * from a worker: split sizes, a few sample sequences of each kind as token chips, and a neighbourhood of the
  * knowledge graph around one OOD test path.
  */
-import {
-  atomicSequence,
-  countPaths,
-  generateDataset,
-  MAX_PATHS,
-  pathSequence,
-  type AtomicFact,
-  type DataConfig,
-  type DataStats,
-  type Dataset,
-  type Path,
-  type Sequence,
-} from '../../data/distribution';
-import { relationToken, tokenKind, tokenName, type TokenKind } from '../../data/vocab';
+import { atomicSequence, countPaths, generateDataset, MAX_PATHS, pathSequence, type AtomicFact, type DataConfig, type DataStats, type Dataset, type Path, type Sequence } from '../../data/distribution';
+import { relationToken, tokenKind, tokenName, type TokenKind } from '../../experiment/vocab';
 import type { Config } from '../../experiment/schema';
 
 export interface Chip {

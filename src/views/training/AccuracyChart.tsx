@@ -4,17 +4,15 @@
  */
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
-import { SPLITS, SPLIT_LABELS, type SplitName } from '../../data/distribution';
-import type { Arm } from '../../train/arm';
 import { useTrainingStore } from '../../store/trainingStore';
 import { accuracyRows, csvTable, seriesKey, smooth, stepTicks, thin, type ChartRow } from './chartData';
 import { plainLabel, plainTick } from './chartParts';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
+import { ARM_LABEL, type Arm, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
 
 const MAX_POINTS = 400;
-const ARM_LABEL: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
 
 function AccTooltip({ active, payload, label }: TooltipContentProps) {
   if (!active || !payload?.length) return null;

@@ -2,11 +2,11 @@
 import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrainingStore } from '../../store/trainingStore';
-import type { Arm } from '../../train/arm';
 import { lossAxis, lossRows, smooth, stepTicks, thin, type ChartRow } from './chartData';
 import { plainTick } from './chartParts';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
+import { ARM_LABEL, type Arm } from '../../experiment/domain';
 
 /** Points drawn per line: a 300-step run is drawn in full (a loss every step), longer ones thinned. */
 const MAX_POINTS = 300;
@@ -42,7 +42,7 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
           <Line
             key={arm}
             dataKey={`${arm}.loss`}
-            name={arm === 'cot' ? 'CoT' : 'direct'}
+            name={ARM_LABEL[arm]}
             stroke={arm === 'cot' ? colors.cot : colors.direct}
             strokeDasharray={arm === 'direct' ? '6 4' : undefined}
             strokeWidth={2}

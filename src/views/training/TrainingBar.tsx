@@ -4,11 +4,10 @@
  * the step counter, each arm's pace, the ETA, the backend badge and the headline OOD accuracies.
  */
 import { useTrainingStore } from '../../store/trainingStore';
-import type { Arm } from '../../train/arm';
 import { latest } from './chartData';
 import './trainingBar.css';
+import { ARM_LABEL, type Arm } from '../../experiment/domain';
 
-const ARM_NAME: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
 
 export function formatDuration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '—';
@@ -49,9 +48,9 @@ function Stats() {
   const arms = s.arms;
   const steps = arms.map((a) => s.runs[a]?.step ?? 0);
   const apart = arms.length > 1 && steps.some((x) => x !== steps[0]);
-  const stepTitle = arms.length > 1 ? `The slower arm's step. ${arms.map((a, i) => `${ARM_NAME[a]}: step ${steps[i]}`).join(', ')} (each arm trains in its own worker).` : undefined;
+  const stepTitle = arms.length > 1 ? `The slower arm's step. ${arms.map((a, i) => `${ARM_LABEL[a]}: step ${steps[i]}`).join(', ')} (each arm trains in its own worker).` : undefined;
   const trainingOnly = Object.entries(s.armStepsPerSec)
-    .map(([a, r]) => `${ARM_NAME[a as Arm]} ${r.toFixed(1)}`)
+    .map(([a, r]) => `${ARM_LABEL[a as Arm]} ${r.toFixed(1)}`)
     .join(', ');
   const rateTitle = `Wall-clock steps per second of each arm (evaluations included)${trainingOnly ? `; training only: ${trainingOnly}` : ''}`;
   const rates = arms.map((a) => s.runs[a]?.stepsPerSec ?? null);
@@ -59,14 +58,14 @@ function Stats() {
     !running || rates.every((r) => r === null)
       ? '— steps/s'
       : arms.length > 1
-        ? `${arms.map((a, i) => `${ARM_NAME[a]} ${rates[i]?.toFixed(1) ?? '—'}`).join(' · ')} steps/s`
+        ? `${arms.map((a, i) => `${ARM_LABEL[a]} ${rates[i]?.toFixed(1) ?? '—'}`).join(' · ')} steps/s`
         : `${rates[0]!.toFixed(1)} steps/s`;
   const fallbackWhy = s.fallbacks.length ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}` : s.backend ? `Training runs on ${s.backend} (one worker per arm)` : 'Starting…';
   return (
     <div className="train-stats" aria-live="off">
       <span className="stat" title={stepTitle}>
         step <strong data-testid="step-count">{s.step}</strong> of {s.totalSteps}
-        {apart && !running && <span className="muted small"> ({arms.map((a, i) => `${ARM_NAME[a]} ${steps[i]}`).join(', ')})</span>}
+        {apart && !running && <span className="muted small"> ({arms.map((a, i) => `${ARM_LABEL[a]} ${steps[i]}`).join(', ')})</span>}
       </span>
       <span className="stat" title={rateTitle}>
         {rateText}
@@ -94,7 +93,7 @@ function Headline() {
         <span key={a} className="headline-pair">
           {i > 0 && <span className="headline-vs">vs</span>}
           <span className={`headline-num ${a}`}>
-            <span className="arm">{ARM_NAME[a]}</span> {fmt(latest(history[a], 'oodTwoHop'))}
+            <span className="arm">{ARM_LABEL[a]}</span> {fmt(latest(history[a], 'oodTwoHop'))}
           </span>
         </span>
       ))}

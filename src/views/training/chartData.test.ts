@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../train/experiment';
 import { accuracyRows, csvTable, latest, lossAxis, lossRows, smooth, stepTicks, thin } from './chartData';
+import { type MetricRow } from '../../experiment/domain';
 
 const scores = (x: number) => ({ idAtomic: x, oodAtomic: x / 2, trainTwoHop: x, idTwoHop: x, oodTwoHop: x / 4 });
 const row = (step: number, x: number): MetricRow => ({ step, loss: step ? 1 / step : null, acc: scores(x), answerAcc: scores(x) });

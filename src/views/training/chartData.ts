@@ -2,10 +2,8 @@
  * Chart data from the training history (pure): one row per evaluated step with a column per arm × split,
  * optional EMA smoothing, thinning to a bounded number of points, and the CSV export table.
  */
-import { SPLITS, type SplitName } from '../../data/distribution';
-import type { Arm } from '../../train/arm';
-import type { MetricRow } from '../../train/experiment';
 import type { LossPoint } from '../../worker/reduce';
+import { type Arm, type MetricRow, SPLITS, type SplitName } from '../../experiment/domain';
 
 export type SeriesKey = `${Arm}.${SplitName}`;
 export type ChartRow = { step: number } & Partial<Record<SeriesKey | `${Arm}.loss`, number>>;

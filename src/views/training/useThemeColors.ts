@@ -3,7 +3,7 @@
  * theme changes. Charts need concrete colours: an exported SVG/PNG carries no stylesheet.
  */
 import { useEffect, useState } from 'react';
-import type { SplitName } from '../../data/distribution';
+import { type SplitName } from '../../experiment/domain';
 
 export interface ThemeColors {
   dark: boolean;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../train/experiment';
 import { verdict, type VerdictInput } from './verdict';
+import { type MetricRow } from '../../experiment/domain';
 
 const row = (step: number, ood: number): MetricRow => {
   const s = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: 1, oodTwoHop: ood };

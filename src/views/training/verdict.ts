@@ -2,10 +2,9 @@
  * The honest status line (pure): what the run shows so far, in plain words, without claiming more than the
  * numbers do. Thresholds: CoT "generalises OOD" at ≥ 0.9 OOD accuracy; direct "stays low" below 0.1.
  */
-import type { Arm } from '../../train/arm';
-import type { MetricRow } from '../../train/experiment';
 import type { TrainingStatus } from '../../worker/reduce';
 import { latest } from './chartData';
+import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
 
 export const COT_OOD_GOAL = 0.9;
 export const DIRECT_OOD_LOW = 0.1;
@@ -39,7 +38,7 @@ export function verdict(v: VerdictInput): string {
   const cot = v.arms.includes('cot') ? latest(v.history.cot, 'oodTwoHop') : null;
   const direct = v.arms.includes('direct') ? latest(v.history.direct, 'oodTwoHop') : null;
   if (v.status === 'idle' && v.step === 0) {
-    if (v.arms.length === 1) return `Press Play to train the ${v.arms[0] === 'cot' ? 'CoT' : 'direct'} arm alone (set Arms to both to compare).`;
+    if (v.arms.length === 1) return `Press Play to train the ${ARM_LABEL[v.arms[0]]} arm alone (set Arms to both to compare).`;
     return 'Press Play to train both arms on the same data: CoT learns h r1 r2 → bridge, answer; direct learns h r1 r2 → answer.';
   }
   const parts: string[] = [];
@@ -67,7 +66,7 @@ export function verdict(v: VerdictInput): string {
   }
   for (const arm of ['cot', 'direct'] as const) {
     const at = v.diverged?.[arm];
-    if (at !== undefined) parts.push(`The ${arm === 'cot' ? 'CoT' : 'direct'} arm diverged (loss NaN from step ${at}); its numbers mean nothing.`);
+    if (at !== undefined) parts.push(`The ${ARM_LABEL[arm]} arm diverged (loss NaN from step ${at}); its numbers mean nothing.`);
   }
   return parts.join(' ');
 }

@@ -1,0 +1,55 @@
+/**
+ * The words every layer shares — arms, splits, their labels and the rows of metrics — in one tfjs-free module,
+ * so that views, stores, workers and the CLI read the same names without pulling tfjs onto the main thread.
+ */
+import type { BackendChoice, Config } from './schema';
+
+/** The two ways of training on the same data: with the bridge written out (CoT), or the answer alone. */
+export type Arm = 'cot' | 'direct';
+/** The arms in display order. */
+export const ARMS: readonly Arm[] = ['cot', 'direct'];
+export const ARM_LABEL: Record<Arm, string> = { cot: 'CoT', direct: 'direct' };
+
+/** The arms a config trains. */
+export function armsOf(config: Pick<Config, 'arms'>): Arm[] {
+  return config.arms === 'both' ? ['cot', 'direct'] : [config.arms];
+}
+
+/** The five evaluation splits. */
+export type SplitName = 'idAtomic' | 'oodAtomic' | 'trainTwoHop' | 'idTwoHop' | 'oodTwoHop';
+export const SPLITS: readonly SplitName[] = ['idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop'];
+export const SPLIT_LABELS: Record<SplitName, string> = {
+  idAtomic: 'ID atomic',
+  oodAtomic: 'OOD atomic',
+  trainTwoHop: 'Train multi-hop',
+  idTwoHop: 'ID test multi-hop',
+  oodTwoHop: 'OOD test multi-hop',
+};
+
+export type SplitScores = Record<SplitName, number>;
+/** One evaluation of one arm. */
+export interface EvalResult {
+  /** Exact match of the whole continuation up to </a>. */
+  acc: SplitScores;
+  /** The token before </a> is the answer. */
+  answerAcc: SplitScores;
+  /** CoT arm only: share of OOD multi-hop queries whose first bridge is right. */
+  oodBridgeAcc?: number;
+}
+
+/** One row of an arm's history: an evaluation at a step, with the mean training loss since the previous row. */
+export interface MetricRow extends EvalResult {
+  step: number;
+  /** Mean training loss since the previous row (null at step 0). */
+  loss: number | null;
+}
+
+/** What a running experiment reports (the worker forwards these to the page; the CLI prints them). */
+export type ExperimentEvent =
+  | { type: 'ready'; hash: string; arms: { arm: Arm; parameters: number; trainExamples: number }[] }
+  | { type: 'loss'; arm: Arm; steps: number[]; losses: number[] }
+  | { type: 'eval'; arm: Arm; row: MetricRow; stepsPerSec: number }
+  | { type: 'state'; running: boolean; step: number; done: boolean };
+
+/** The tfjs backends (the schema's choices without auto). */
+export type BackendName = Exclude<BackendChoice, 'auto'>;

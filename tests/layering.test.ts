@@ -1,0 +1,60 @@
+/**
+ * The one-way data flow, checked on the sources: what runs on the page's main thread (src/main.tsx and
+ * everything it imports, value or type) never reaches tfjs, src/train or src/model; src/experiment, the shared
+ * domain module, imports nothing but itself and zod. Workers are entered through `new Worker(new URL(…))`,
+ * which is not an import, so they stay out of the page's graph.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+
+function resolveLocal(from: string, spec: string): string | null {
+  const base = resolve(dirname(from), spec.replace(/\?.*$/, ''));
+  for (const c of [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')]) if (existsSync(c) && /\.tsx?$/.test(c)) return c;
+  return null;
+}
+
+/** Every module reachable from `entry`, with the bare (package) imports of each. */
+function graph(entry: string): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  const todo = [resolve(root, entry)];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    const bare: string[] = [];
+    seen.set(file, bare);
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith('.')) {
+        const next = resolveLocal(file, spec);
+        if (next) todo.push(next);
+      } else bare.push(spec);
+    }
+  }
+  return seen;
+}
+const rel = (f: string) => relative(root, f);
+
+describe('layering', () => {
+  it('the page (src/main.tsx and all it imports) never imports tfjs, src/train or src/model', () => {
+    const g = graph('src/main.tsx');
+    expect(g.size).toBeGreaterThan(20);
+    const bad = [...g].flatMap(([f, bare]) => [
+      ...(/^src\/(train|model)\//.test(rel(f)) ? [rel(f)] : []),
+      ...bare.filter((b) => b.startsWith('@tensorflow/')).map((b) => `${rel(f)} → ${b}`),
+    ]);
+    expect(bad).toEqual([]);
+  });
+
+  it('src/experiment (shared by views, store, workers and CLI) depends only on itself and zod', () => {
+    for (const entry of ['src/experiment/domain.ts', 'src/experiment/link.ts', 'src/experiment/vocab.ts']) {
+      for (const [f, bare] of graph(entry)) {
+        expect(rel(f), entry).toMatch(/^src\/experiment\//);
+        expect(bare.filter((b) => b !== 'zod'), rel(f)).toEqual([]);
+      }
+    }
+  });
+});
