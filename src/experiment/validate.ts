@@ -93,7 +93,7 @@ function checkOne(p: Param, raw: unknown, out: Correction[]): Config[ParamKey] {
     out.push(correction(p.key, value, `is outside ${p.min}–${p.max}`, allowed, `${p.key}: ${shown(v)} is outside ${p.min}–${p.max}; using ${c}.`));
     v = c;
   }
-  return v;
+  return v === 0 ? 0 : v; // -0 (e.g. from rounding -5e-324) would not survive config → link → config
 }
 
 /** Rules that tie parameters together; each correction is reported. */
