@@ -1,9 +1,14 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { thirdPartyLicenses } from './build/licenses.js';
+import { scienceDoc } from './build/science.js';
+
+// THIRD_PARTY_LICENSES.txt: the packages bundled into the page and into its workers (separate builds)
+const licenses = thirdPartyLicenses();
 
 export default defineConfig({
-  plugins: [react()],
-  worker: { format: 'es' },
+  plugins: [react(), scienceDoc(), licenses.page],
+  worker: { format: 'es', plugins: () => [licenses.worker] },
   build: { target: 'es2022', chunkSizeWarningLimit: 3000 },
   // tfjs-backend-wasm is pre-bundled like the rest: excluded, its CommonJS worker file breaks the training
   // worker under `vite` (dev); the .wasm binaries are located through `?url` imports in the worker

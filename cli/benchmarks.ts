@@ -11,10 +11,10 @@ import { AdamW } from '../src/train/adamw';
 import { ArmTrainer } from '../src/train/arm';
 import { Experiment } from '../src/train/experiment';
 
-/** Reference figures: PyTorch, one CPU thread, this machine (shared/reference/README.md). */
+/** Reference figures: PyTorch, one CPU thread, this machine (a PyTorch reference implementation used during development, not in this repository). */
 export const PYTORCH_STEPS_PER_SEC = { fixed: 93, preset: 10 } as const;
 
-/** The fixed benchmark shapes (same as torch_ref.py --bench): loss on every position of random tokens. */
+/** The fixed benchmark shapes (the same as the PyTorch reference's benchmark): loss on every position of random tokens. */
 export const FIXED = { vocab: 252, dModel: 64, layers: 2, heads: 4, seq: 8, batch: 64 } as const;
 
 export type Shapes = 'fixed' | 'preset';

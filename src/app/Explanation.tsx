@@ -52,6 +52,16 @@ export function Explanation({ id }: { id: string }) {
             </a>
             ), shrunk to browser size. Keys: <kbd>space</kbd> play/pause, <kbd>s</kbd> one step, <kbd>r</kbd> reset.
           </p>
+          <p className="muted small">
+            {/* files shipped beside index.html (build/science.ts, build/licenses.ts); a new tab keeps a run going */}
+            <a href={`${import.meta.env.BASE_URL}science.md`} target="_blank" rel="noopener">
+              The science behind it
+            </a>
+            {' · '}
+            <a href={`${import.meta.env.BASE_URL}THIRD_PARTY_LICENSES.txt`} target="_blank" rel="noopener">
+              Licenses
+            </a>
+          </p>
         </div>
       </div>
     </section>
