@@ -7,6 +7,8 @@ import { scienceDoc } from './build/science.js';
 const licenses = thirdPartyLicenses();
 
 export default defineConfig({
+  // relative: the built page works from any sub-path (GitHub Pages, a school's server), not only a domain's root
+  base: './',
   plugins: [react(), scienceDoc(), licenses.page],
   worker: { format: 'es', plugins: () => [licenses.worker] },
   build: { target: 'es2022', chunkSizeWarningLimit: 3000 },

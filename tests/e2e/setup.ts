@@ -15,10 +15,13 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string;
+    /** The same build served from a sub-path (as a static host would), e.g. http://127.0.0.1:41235/school/cot-playground/ */
+    subpathURL: string;
   }
 }
 
 const root = resolve(import.meta.dirname, '../..');
+const SUBPATH = '/school/cot-playground/';
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -51,7 +54,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`;
   project.provide('baseURL', url);
+  // the build has a relative base: the very same files must work from any sub-path
+  const subPort = await freePort();
+  const sub = await preview({
+    root,
+    base: SUBPATH,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: subPort, strictPort: false, open: false },
+  });
+  project.provide('subpathURL', sub.resolvedUrls?.local[0] ?? `http://127.0.0.1:${subPort}${SUBPATH}`);
   return async () => {
+    await sub.close();
     await server.close();
     if (temporary) await rm(outDir, { recursive: true, force: true });
   };
