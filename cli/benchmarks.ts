@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { generateDataset, trainingSequences, type Dataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
-import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, type ModelConfig } from '../src/model/gpt';
+import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, modelOf, type ModelConfig } from '../src/model/gpt';
 import { setFastMatmulGrad, setFastPath } from '../src/model/ops';
 import { AdamW } from '../src/train/adamw';
 import { ArmTrainer } from '../src/train/arm';
@@ -40,6 +40,7 @@ export function fixedWorkload(): Workload {
     seed: 0,
   };
   const weights = initWeights(model);
+  const net = modelOf(model, weights); // the op path of this moment (withReferencePath: the plain ops)
   const vars = allVariables(weights);
   const opt = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, clip: 1 });
   const rows = 4096;
@@ -57,7 +58,7 @@ export function fixedWorkload(): Workload {
     return tf.tidy(() => {
       const x = tf.tensor2d(inputs, [FIXED.batch, FIXED.seq], 'int32');
       const y = tf.tensor2d(labels, [FIXED.batch, FIXED.seq], 'int32');
-      const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(forward(weights, model, x, { training: true }).logits, y, model.vocabSize), vars);
+      const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(net, forward(net, x, { training: true }).logits, y), vars);
       opt.apply(
         vars.map((v) => grads[v.name]),
         1e-3,

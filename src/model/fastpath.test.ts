@@ -10,8 +10,8 @@ import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
 import { sourceHash } from './kernels/build';
 import { SOURCE_HASH } from './kernels/wasm.generated';
-import { forward } from './gpt';
-import { fastKernelsActive, setFastPath } from './ops';
+import { BLOCK_HOOKS, blockHook, forward, modelOf } from './gpt';
+import { fastKernelsActive, pickOps, setFastPath } from './ops';
 
 const small: Config = {
   ...DEFAULT_CONFIG,
@@ -86,24 +86,27 @@ describe('fast path (wasm kernels) vs tfjs reference', () => {
 });
 
 describe('inference on the fast path', () => {
-  it('forward with attention maps, residuals and lastOnly equals the reference path, and leaks nothing', () => {
+  it('forward with every named intermediate and lastOnly equals the reference path, and leaks nothing', () => {
     const data = generateDataset(small);
     const t = new ArmTrainer(small, data, 'cot');
+    expect(t.gpt.ops.path).toBe('fast'); // picked once, when the model was made
     for (let i = 0; i < 3; i++) t.trainStep().dispose();
     const tokens = tf.tensor2d(data.splits.oodTwoHop.slice(0, 7).map((it) => it.prompt), undefined, 'int32');
-    const run = (on: boolean) => {
-      setFastPath(on);
-      const r = forward(t.weights, t.model, tokens, { keepAttention: true, keepResiduals: true });
-      const last = forward(t.weights, t.model, tokens, { lastOnly: true }).logits;
-      setFastPath(true);
-      return [r.logits, last, ...r.attention, ...r.residuals];
+    const names = [...Array.from({ length: small.layers }, (_, l) => BLOCK_HOOKS.map((h) => blockHook(l, h))).flat(), 'ln_final.hook_normalized' as const];
+    const run = (path: 'fast' | 'reference') => {
+      const m = modelOf(t.model, t.weights, pickOps(path));
+      expect(m.ops.path).toBe(path);
+      const r = forward(m, tokens, { keep: names });
+      const last = forward(m, tokens, { lastOnly: true }).logits;
+      return [r.logits, last, ...names.map((n) => r.cache[n]!)];
     };
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      const a = run(true);
-      const b = run(false);
-      expect(a.length).toBe(2 + 2 * small.layers + 1);
+      const a = run('fast');
+      const b = run('reference');
+      expect(a.length).toBe(2 + names.length);
       a.forEach((x, i) => {
+        expect(x, `output ${i}`).toBeDefined();
         expect(x.shape).toEqual(b[i].shape);
         const d = tf.max(tf.abs(tf.sub(x, b[i]))).dataSync()[0];
         expect(d, `output ${i}`).toBeLessThan(1e-4);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
 import type { Arm } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
-import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, parameterCount, type ModelConfig, type Weights } from '../model/gpt';
+import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, modelOf, parameterCount, type Model, type ModelConfig, type Weights } from '../model/gpt';
 import { AdamW } from './adamw';
 import { BatchSampler, packSequences } from './batches';
 import { evaluate } from './evaluate';
@@ -28,6 +28,8 @@ export function modelConfigOf(config: Config, vocabSize: number): ModelConfig {
 export class ArmTrainer {
   readonly model: ModelConfig;
   readonly weights: Weights;
+  /** Config, weights and the op path, picked once here (our wasm kernels where the backend runs them). */
+  readonly gpt: Model;
   readonly trainExamples: number;
   readonly parameters: number;
   step = 0;
@@ -50,6 +52,7 @@ export class ArmTrainer {
       optimizer = new AdamW(allVariables(weights), opts);
     });
     this.weights = weights;
+    this.gpt = modelOf(this.model, weights);
     this.optimizer = optimizer;
     this.parameters = parameterCount(this.weights);
     const seqs = trainingSequences(data, arm === 'cot');
@@ -77,8 +80,8 @@ export class ArmTrainer {
       const y = tf.tensor2d(batch.labels, [batch.rows, this.width], 'int32');
       const vars = allVariables(this.weights);
       const { value, grads } = tf.variableGrads(() => {
-        const { logits } = forward(this.weights, this.model, x, { training: true, dropoutSeed: step });
-        return maskedCrossEntropy(logits, y, this.model.vocabSize);
+        const { logits } = forward(this.gpt, x, { training: true, dropoutSeed: step });
+        return maskedCrossEntropy(this.gpt, logits, y);
       }, vars);
       this.optimizer.apply(
         vars.map((v) => grads[v.name]),
@@ -89,7 +92,7 @@ export class ArmTrainer {
   }
 
   evaluate(): Promise<EvalResult> {
-    return evaluate(this.weights, this.model, this.data, this.arm === 'cot');
+    return evaluate(this.gpt, this.data, this.arm === 'cot');
   }
 
   dispose(): void {

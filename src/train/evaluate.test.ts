@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, type EvalItem } from '../data/distribution';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import { initWeights, disposeWeights } from '../model/gpt';
+import { initWeights, disposeWeights, modelOf } from '../model/gpt';
 import { modelConfigOf } from './arm';
 import { evaluate, generate, score } from './evaluate';
 import { SPLITS } from '../experiment/domain';
@@ -61,20 +61,21 @@ describe('generate and evaluate', () => {
     const w = tf.tidy(() => initWeights(m) as unknown as tf.TensorContainer) as unknown as ReturnType<typeof initWeights>;
     const before = tf.memory().numTensors;
     const prompts = data.splits.idTwoHop.map((it) => it.prompt);
-    const out = await generate(w, m, prompts, 3);
+    const model = modelOf(m, w);
+    const out = await generate(model, prompts, 3);
     expect(out).toHaveLength(prompts.length * 3);
     for (const t of out) expect(t >= 0 && t < data.vocab.size).toBe(true);
-    const again = await generate(w, m, prompts, 3);
+    const again = await generate(model, prompts, 3);
     expect(Array.from(again)).toEqual(Array.from(out));
     expect(tf.memory().numTensors).toBe(before);
-    const r = await evaluate(w, m, data, true);
+    const r = await evaluate(model, data, true);
     expect(tf.memory().numTensors).toBe(before);
     for (const s of SPLITS) {
       expect(r.acc[s]).toBeGreaterThanOrEqual(0);
       expect(r.acc[s]).toBeLessThanOrEqual(1);
     }
     expect(r.oodBridgeAcc).toBeTypeOf('number');
-    const direct = await evaluate(w, m, data, false);
+    const direct = await evaluate(model, data, false);
     expect(direct.oodBridgeAcc).toBeUndefined();
     disposeWeights(w);
   });

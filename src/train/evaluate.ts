@@ -6,14 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type Dataset, type EvalItem } from '../data/distribution';
-import { forward, type ModelConfig, type Weights } from '../model/gpt';
+import { forward, type Model } from '../model/gpt';
 import { SPLITS, type EvalResult, type SplitScores } from '../experiment/domain';
 
 
 const EVAL_BATCH = 512;
 
 /** Greedily extends each prompt (all of equal length) by `steps` tokens; returns the new tokens [N, steps]. */
-export async function generate(w: Weights, c: ModelConfig, prompts: number[][], steps: number): Promise<Int32Array> {
+export async function generate(m: Model, prompts: number[][], steps: number): Promise<Int32Array> {
   const n = prompts.length;
   const p = prompts[0]?.length ?? 0;
   const out = new Int32Array(n * steps);
@@ -23,7 +23,7 @@ export async function generate(w: Weights, c: ModelConfig, prompts: number[][], 
       let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
       const news: tf.Tensor[] = [];
       for (let s = 0; s < steps; s++) {
-        const next = tf.argMax(forward(w, c, x, { lastOnly: true }).logits, -1).toInt().reshape([rows.length, 1]);
+        const next = tf.argMax(forward(m, x, { lastOnly: true }).logits, -1).toInt().reshape([rows.length, 1]);
         news.push(next);
         x = tf.concat([x, next as tf.Tensor2D], 1);
       }
@@ -60,7 +60,7 @@ export function score(items: EvalItem[], generatedTokens: Int32Array, targets: n
   return { exact: exact / n, answer: answer / n, ...(L > 2 ? { bridge: bridge / n } : {}) };
 }
 
-export async function evaluate(w: Weights, c: ModelConfig, d: Dataset, cot: boolean): Promise<EvalResult> {
+export async function evaluate(m: Model, d: Dataset, cot: boolean): Promise<EvalResult> {
   const acc = {} as SplitScores;
   const answerAcc = {} as SplitScores;
   let oodBridgeAcc: number | undefined;
@@ -71,7 +71,7 @@ export async function evaluate(w: Weights, c: ModelConfig, d: Dataset, cot: bool
       continue;
     }
     const targets = items.map((it) => (cot ? it.target : it.directTarget));
-    const generated = await generate(w, c, items.map((it) => it.prompt), targets[0].length);
+    const generated = await generate(m, items.map((it) => it.prompt), targets[0].length);
     const s = score(items, generated, targets, d.vocab.eos);
     acc[split] = s.exact;
     answerAcc[split] = s.answer;

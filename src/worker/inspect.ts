@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/distribution';
 import { tokenName } from '../experiment/vocab';
-import { forward, unembed } from '../model/gpt';
+import { blockHook, forward, residName, unembed, type HookName } from '../model/gpt';
 import type { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';
 import { truthFor } from './examples';
@@ -23,7 +23,7 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
   const truth = truthFor(d, prompt);
   const relations = prompt.length - 1;
   const genLength = (cot ? relations - 1 : 0) + 2;
-  const generated = Array.from(await generate(t.weights, t.model, [prompt], genLength));
+  const generated = Array.from(await generate(t.gpt, [prompt], genLength));
   const eosAt = generated.indexOf(v.eos);
   const ownOutput = eosAt >= 0 ? generated.slice(0, eosAt + 1) : generated;
   const target = cot ? truth.cotTarget : truth.directTarget;
@@ -46,10 +46,12 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
 
   const [attn, ranks, probs, top] = tf.tidy(() => {
     const x = tf.tensor2d(tokens, [1, T], 'int32');
-    const out = forward(t.weights, t.model, x, { keepAttention: true, keepResiduals: true });
-    const attention = tf.concat(out.attention, 0); // [L, heads, T, T]
-    const hidden = tf.concat(out.residuals, 0).reshape([rows * T, t.model.dModel]) as tf.Tensor2D;
-    const logits = unembed(t.weights, hidden); // [rows·T, V]
+    const patterns = Array.from({ length: L }, (_, l) => blockHook(l, 'attn.hook_pattern'));
+    const resids = Array.from({ length: rows }, (_, l) => residName(l));
+    const { cache } = forward(t.gpt, x, { keep: [...patterns, ...resids] as HookName[] });
+    const attention = tf.concat(patterns.map((n) => cache[n]!), 0); // [L, heads, T, T]
+    const hidden = tf.concat(resids.map((n) => cache[n]!), 0).reshape([rows * T, t.model.dModel]) as tf.Tensor2D;
+    const logits = unembed(t.gpt, hidden); // [rows·T, V]
     const best = tf.argMax(logits, 1);
     if (K === 0) return [attention, tf.zeros([0], 'int32'), tf.zeros([0]), best];
     const idx = tf.tensor1d(tracked.map((k) => k.token), 'int32');
