@@ -1,7 +1,7 @@
 /**
  * The page: header (title, explanation, copy link, theme), notices, the designer on the left and, on the right,
  * the training bar (sticky: Play and the OOD headline always in view), the explanation, the data preview and
- * the training panel. Each view sits in an error boundary, so a crash in one shows a message instead of a
+ * the training panel — which moves up under the bar once a run starts, so that its curves are in view. Each view sits in an error boundary, so a crash in one shows a message instead of a
  * blank page.
  */
 import { useEffect, useState } from 'react';
@@ -9,6 +9,7 @@ import { Designer } from '../views/design/Designer';
 import { Preview } from '../views/design/Preview';
 import { TrainingBar } from '../views/training/TrainingBar';
 import { TrainingPanel } from '../views/training/TrainingPanel';
+import { useTrainingStore } from '../store/trainingStore';
 import { CopyLink } from './CopyLink';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Explanation } from './Explanation';
@@ -17,6 +18,8 @@ import { syncAddress } from './link';
 import { Notices } from './Notices';
 import { initialTheme, saveTheme, type Theme } from './theme';
 import { loadFlag, saveFlag } from './prefs';
+import { RunsPanel } from '../views/runs/RunsPanel';
+import { installRunHistory } from '../store/installRuns';
 
 const EXPLAIN_ID = 'explanation';
 
@@ -24,8 +27,17 @@ export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [explain, setExplain] = useState(() => loadFlag('explain', true));
 
+  // a run that has left step 0 (running, paused or done): the training panel moves up under the bar
+  const started = useTrainingStore((s) => s.status !== 'idle');
+  const training = (
+    <ErrorBoundary key="training" title="The training view stopped.">
+      <TrainingPanel />
+    </ErrorBoundary>
+  );
+
   useEffect(() => syncAddress(), []);
   useEffect(() => installShortcuts(), []);
+  useEffect(() => installRunHistory(), []);
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';
@@ -69,12 +81,15 @@ export function App() {
           <ErrorBoundary title="The training controls stopped.">
             <TrainingBar />
           </ErrorBoundary>
+          {/* once a run has started, its curves come first (in view without scrolling); before, the explanation and the data */}
+          {started && training}
           {explain && <Explanation id={EXPLAIN_ID} />}
-          <ErrorBoundary title="The data preview stopped.">
+          <ErrorBoundary key="preview" title="The data preview stopped.">
             <Preview />
           </ErrorBoundary>
-          <ErrorBoundary title="The training view stopped.">
-            <TrainingPanel />
+          {!started && training}
+          <ErrorBoundary key="runs" title="The runs panel stopped.">
+            <RunsPanel />
           </ErrorBoundary>
         </main>
       </div>

@@ -40,6 +40,8 @@ export interface EvalResult {
 /** One row of an arm's history: an evaluation at a step, with the mean training loss since the previous row. */
 export interface MetricRow extends EvalResult {
   step: number;
+  /** Queries per split of an early evaluation on a smaller sample; absent for a regular one. */
+  sample?: number;
   /** Mean training loss since the previous row (null at step 0). */
   loss: number | null;
 }

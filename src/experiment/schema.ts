@@ -91,6 +91,8 @@ export const PARAMS = [
     hint: 'Training steps per arm.' },
   { key: 'evalEvery', group: 'training', type: 'int', default: 100, min: 1, max: 10_000, step: 10, label: 'Evaluate every',
     hint: 'Steps between evaluations on the five splits.' },
+  { key: 'evalEarly', group: 'training', type: 'enum', default: 'on', options: ['on', 'off'], label: 'Early evaluations',
+    hint: 'on: also evaluate at steps 10, 20, 40, … (on 100 queries per split) before the first regular evaluation, so the curves start at once.' },
   { key: 'clip', group: 'training', type: 'float', default: 1, min: 0, max: 10, step: 0.1, label: 'Gradient clip',
     hint: 'Global gradient-norm clipping (0 turns it off).' },
   // ---- run

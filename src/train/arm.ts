@@ -91,8 +91,9 @@ export class ArmTrainer {
     });
   }
 
-  evaluate(): Promise<EvalResult> {
-    return evaluate(this.gpt, this.data, this.arm === 'cot');
+  /** Greedy evaluation on the five splits; `sample`: only the first that many queries of each. */
+  evaluate(sample?: number): Promise<EvalResult> {
+    return evaluate(this.gpt, this.data, this.arm === 'cot', sample);
   }
 
   dispose(): void {

@@ -60,12 +60,13 @@ export function score(items: EvalItem[], generatedTokens: Int32Array, targets: n
   return { exact: exact / n, answer: answer / n, ...(L > 2 ? { bridge: bridge / n } : {}) };
 }
 
-export async function evaluate(m: Model, d: Dataset, cot: boolean): Promise<EvalResult> {
+/** `sample`: evaluate only the first that many queries of each split (a cheap early look). */
+export async function evaluate(m: Model, d: Dataset, cot: boolean, sample?: number): Promise<EvalResult> {
   const acc = {} as SplitScores;
   const answerAcc = {} as SplitScores;
   let oodBridgeAcc: number | undefined;
   for (const split of SPLITS) {
-    const items = d.splits[split];
+    const items = sample === undefined ? d.splits[split] : d.splits[split].slice(0, sample);
     if (items.length === 0) {
       acc[split] = answerAcc[split] = NaN;
       continue;

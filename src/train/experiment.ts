@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { generateDataset, type Dataset } from '../data/distribution';
 import { datasetHash } from '../data/hash';
+import { evaluationAt } from '../experiment/evalSchedule';
 import type { Config } from '../experiment/schema';
 import { armsOf, type Arm, type ExperimentEvent, type MetricRow } from '../experiment/domain';
 import { ArmTrainer } from './arm';
@@ -57,20 +58,20 @@ export class Experiment {
   }
 
   /** Evaluates every arm at the current step (the step-0 row before training starts). */
-  async evaluateAll(): Promise<void> {
+  async evaluateAll(sample: number | null = null): Promise<void> {
     await this.flushLosses();
     for (const t of this.trainers) {
-      const r = await t.evaluate();
+      const r = await t.evaluate(sample ?? undefined);
       const losses = this.lossSinceEval[t.arm];
       const loss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null;
       this.lossSinceEval[t.arm] = [];
-      const row: MetricRow = { step: t.step, loss, ...r };
+      const row: MetricRow = { step: t.step, loss, ...(sample !== null ? { sample } : {}), ...r };
       this.history[t.arm].push(row);
       this.emit({ type: 'eval', arm: t.arm, row, stepsPerSec: this.stepsPerSec(t.arm) });
     }
   }
 
-  /** One training step of every arm; evaluates when the step is a multiple of evalEvery or the last one. */
+  /** One training step of every arm; evaluates when the schedule says so (src/experiment/evalSchedule.ts). */
   async stepOnce(): Promise<void> {
     if (this.done) return;
     if (this.step === 0 && this.history[this.trainers[0].arm].length === 0) await this.evaluateAll();
@@ -82,7 +83,8 @@ export class Experiment {
     }
     const s = this.step;
     if (s % LOSS_READBACK_EVERY === 0) await this.flushLosses();
-    if (s % this.config.evalEvery === 0 || s >= this.config.steps) await this.evaluateAll();
+    const evaluation = evaluationAt(s, this.config);
+    if (evaluation) await this.evaluateAll(evaluation.sample);
   }
 
   /** Reads all pending losses back in one batch per arm and emits them. */

@@ -4,7 +4,9 @@
  */
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { useExperimentStore } from '../../store/experimentStore';
 import { useTrainingStore } from '../../store/trainingStore';
+import { describeSpacing } from '../../experiment/evalSchedule';
 import { accuracyRows, csvTable, seriesKey, smooth, stepTicks, thin, type ChartRow } from './chartData';
 import { plainLabel, plainTick } from './chartParts';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
@@ -86,6 +88,7 @@ export function AccuracyChart() {
   const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0, 30));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
+  const config = useExperimentStore((s) => s.config);
   const hash = useTrainingStore((s) => s.hash);
   const colors = useThemeColors();
   const [shown, setShown] = useState<Record<SplitName, boolean>>({ idAtomic: true, oodAtomic: true, trainTwoHop: true, idTwoHop: true, oodTwoHop: true });
@@ -147,6 +150,9 @@ export function AccuracyChart() {
         {!hasData && <div className="chart-empty">Accuracy appears after the first evaluation (step 0).</div>}
         {chart}
       </div>
+      <p className="muted small chart-caption" data-testid="eval-spacing">
+        {describeSpacing(config)}
+      </p>
     </div>
   );
 }
