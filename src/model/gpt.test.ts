@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BLOCK_HOOKS, blockHook, forward, initWeights, modelOf, residName, unembed, type HookName, type Hooks, type Model, type ModelConfig } from './gpt';
+import { BLOCK_HOOKS, allVariables, blockHook, createModel, disposeWeights, forward, initWeights, modelOf, residName, unembed, type HookName, type Hooks, type Model, type ModelConfig } from './gpt';
 import { pickOps } from './ops';
 
 const config: ModelConfig = { vocabSize: 23, maxLength: 7, layers: 2, heads: 2, dModel: 16, mlpRatio: 4, dropout: 0, seed: 5 };
@@ -119,4 +119,13 @@ it('the fast path cannot be asked for where our kernels do not run', async () =>
   } finally {
     await tf.setBackend('wasm');
   }
+});
+
+it('createModel keeps only its variables (the random values they came from are released)', () => {
+  const before = tf.memory().numTensors;
+  const m = createModel(config);
+  expect(m.ops.path).toBe('fast');
+  expect(tf.memory().numTensors - before).toBe(allVariables(m.weights).length);
+  disposeWeights(m.weights);
+  expect(tf.memory().numTensors).toBe(before);
 });

@@ -105,9 +105,17 @@ export interface Model {
 export function modelOf(config: ModelConfig, weights: Weights, ops: Ops = pickOps()): Model {
   return { config, weights, ops };
 }
-/** A new model (fresh weights); `path`: 'auto' (default), 'fast' or 'reference'. */
+/**
+ * A new model (fresh weights; the random values they were made from are released); `path`: 'auto' (default),
+ * 'fast' or 'reference'. Dispose with disposeWeights(model.weights).
+ */
 export function createModel(config: ModelConfig, path: 'auto' | OpPath = 'auto'): Model {
-  return modelOf(config, initWeights(config), pickOps(path));
+  const ops = pickOps(path);
+  let weights!: Weights;
+  tf.tidy(() => {
+    weights = initWeights(config); // variables survive the tidy
+  });
+  return modelOf(config, weights, ops);
 }
 
 // ---------------------------------------------------------------- named activations (TransformerLens names)
@@ -141,7 +149,8 @@ export type Hooks = { [N in HookName]?: Hook<N> };
 
 export const blockHook = (l: number, h: BlockHook): HookName => `blocks.${l}.${h}`;
 /** The residual stream after `l` blocks (0: the embedding): `blocks.0.hook_resid_pre`, then `blocks.{l−1}.hook_resid_post`. */
-export const residName = (l: number): HookName => (l === 0 ? 'blocks.0.hook_resid_pre' : `blocks.${l - 1}.hook_resid_post`);
+export type ResidName = 'blocks.0.hook_resid_pre' | `blocks.${number}.hook_resid_post`;
+export const residName = (l: number): ResidName => (l === 0 ? 'blocks.0.hook_resid_pre' : `blocks.${l - 1}.hook_resid_post`);
 
 export interface ForwardOptions {
   /** Training mode: applies dropout. */

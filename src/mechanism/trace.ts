@@ -1,0 +1,201 @@
+/**
+ * Causal tracing (activation patching; Meng et al. 2022, as Wang et al. 2024 and Yao et al. 2025 use it): run a
+ * query (clean) and a counterfactual with another head entity, hence another bridge and answer (corrupted); copy
+ * one residual state (row × position) of the clean run into the corrupted run and let the model go on from there;
+ * see how much of the clean target's probability comes back:
+ *
+ *   restored = Σ (p_patched − p_corrupt) / Σ (p_clean − p_corrupt)     (sums over the sample)
+ *
+ * p is the probability of the clean target token where the arm must say it: the bridge at the last relation,
+ * the answer at the last bridge (CoT) or at the last relation (direct). Both runs read their own teacher-forced
+ * sequence (`h r1 r2 b t` and `h' r1 r2 b' t'` for CoT). A sum ratio rather than a mean of per-query ratios: the
+ * queries where the clean run barely prefers the target weigh little instead of blowing up.
+ *
+ * Every (row, position) cell is one patched copy of the corrupted batch; all cells run as one batch (chunked).
+ * Pure functions over a model and a sample; all tensors are computed before the first await (see lens.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import seedrandom from 'seedrandom';
+import type { Dataset, EvalItem } from '../data/distribution';
+import { emitPosition, positionRoles, type MechanismSplit, type TraceSummary, type TraceTarget } from '../experiment/mechanism';
+import { forward, residName, type Hooks, type Model } from '../model/gpt';
+import { bridgesOf, teacherForced, type SequenceOptions } from './lens';
+
+/** Rows of patched sequences per forward pass. */
+const CHUNK_ROWS = 2560;
+/** Below this mean p_clean − p_corrupt, the clean run barely prefers the target: restored is not reported. */
+export const MIN_EFFECT = 0.05;
+
+/**
+ * A counterfactual for each query: a path with the same relations from another head entity whose bridges and
+ * answer all differ from the query's (drawn with a seeded stream); null when the graph has none.
+ */
+export function counterfactuals(d: Dataset, items: readonly EvalItem[], seed = 0): (EvalItem | null)[] {
+  const { entities: E, relations: R } = d.vocab;
+  const tail = new Map<number, number>();
+  for (const f of d.atomic) tail.set(f.h * R + f.r, f.t);
+  const rng = seedrandom.alea(`cot-trace-${seed}`);
+  const walk = (h: number, rels: number[]): number[] | null => {
+    const nodes: number[] = [];
+    let x = h;
+    for (const r of rels) {
+      const t = tail.get(x * R + r);
+      if (t === undefined) return null;
+      nodes.push(t);
+      x = t;
+    }
+    return nodes;
+  };
+  return items.map((item) => {
+    const rels = item.prompt.slice(1).map((tok) => tok - E);
+    const own = [...bridgesOf(item), item.answer];
+    const candidates: EvalItem[] = [];
+    for (let h = 0; h < E; h++) {
+      if (h === item.prompt[0]) continue;
+      const nodes = walk(h, rels);
+      if (!nodes || nodes.some((x, i) => x === own[i])) continue;
+      const answer = nodes[nodes.length - 1];
+      candidates.push({ prompt: [h, ...item.prompt.slice(1)], target: [...nodes, d.vocab.eos], directTarget: [answer, d.vocab.eos], answer });
+    }
+    return candidates.length ? candidates[Math.floor(rng() * candidates.length)] : null;
+  });
+}
+
+/** A target of the trace: a token per query, read at one position. */
+export interface TargetSpec {
+  position: number;
+  tokens: number[];
+}
+
+/**
+ * For each patch set (a list of [row, position] clean states copied together into the corrupted run), the
+ * probability of each target token: float32 [sets, targets, N]. Also the clean and corrupted probabilities
+ * ([targets, N] each). Rows: 0 = the embedding, l = after block l.
+ */
+export function patchedProbabilities(
+  m: Model,
+  clean: tf.Tensor2D,
+  corrupt: tf.Tensor2D,
+  sets: readonly (readonly [number, number][])[],
+  targets: readonly TargetSpec[],
+): { patched: tf.Tensor3D; clean: tf.Tensor2D; corrupt: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const [N, T] = clean.shape;
+    const rows = m.config.layers + 1;
+    const d = m.config.dModel;
+    const names = Array.from({ length: rows }, (_, l) => residName(l));
+    const cleanRun = forward(m, clean, { keep: names });
+    const V = m.config.vocabSize;
+    const tokens = targets.map((t) => tf.oneHot(tf.tensor1d(t.tokens, 'int32'), V)); // [N, V] each
+    /** logits [n·N... , T, V] of `times` copies of the sample → p(target token) at its position: [targets, times·N]. */
+    const probsOf = (logits: tf.Tensor, times: number): tf.Tensor2D => {
+      const n = times * N;
+      return tf.stack(
+        targets.map((t, k) => {
+          const p = tf.softmax(logits.slice([0, t.position, 0], [n, 1, V]).reshape([n, V]));
+          return tf.sum(tf.mul(p, times === 1 ? tokens[k] : tf.tile(tokens[k], [times, 1])), 1);
+        }),
+      ) as tf.Tensor2D;
+    };
+    const pClean = probsOf(cleanRun.logits, 1);
+    const pCorrupt = probsOf(forward(m, corrupt).logits, 1);
+
+    // patched runs: set s occupies rows [s·N, (s+1)·N) of the batch; chunks of whole sets
+    const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / N));
+    const parts: tf.Tensor[] = [];
+    for (let s0 = 0; s0 < sets.length; s0 += perChunk) {
+      const chunk = sets.slice(s0, s0 + perChunk);
+      const S = chunk.length;
+      const hooks: Hooks = {};
+      for (let r = 0; r < rows; r++) {
+        // mask [S·N, T, 1]: true where set s copies (r, position)
+        const mask = new Uint8Array(S * N * T);
+        let any = false;
+        chunk.forEach((set, s) => {
+          for (const [row, pos] of set) {
+            if (row !== r) continue;
+            any = true;
+            for (let n = 0; n < N; n++) mask[(s * N + n) * T + pos] = 1;
+          }
+        });
+        if (!any) continue;
+        const m3 = tf.tensor3d(mask, [S * N, T, 1], 'bool');
+        const source = tf.tile(cleanRun.cache[names[r]]!, [S, 1, 1]);
+        hooks[names[r]] = (x: tf.Tensor3D) => tf.where(tf.broadcastTo(m3, [S * N, T, d]), source, x) as tf.Tensor3D;
+      }
+      const batch = tf.tile(corrupt, [S, 1]) as tf.Tensor2D;
+      const p = probsOf(forward(m, batch, { hooks }).logits, S); // [targets, S·N]
+      parts.push(tf.transpose(p.reshape([targets.length, S, N]), [1, 0, 2])); // [S, targets, N]
+    }
+    const patched = (parts.length ? tf.concat(parts, 0) : tf.zeros([0, targets.length, N])) as tf.Tensor3D;
+    return { patched, clean: pClean, corrupt: pCorrupt };
+  });
+}
+
+/** The trace targets of an arm: the (first) bridge and the answer, each where the arm must say it. */
+function targetsOf(items: readonly EvalItem[], o: SequenceOptions): { target: TraceTarget; spec: TargetSpec }[] {
+  return [
+    { target: 'bridge', spec: { position: emitPosition(o.hops, o.cot, 'bridge'), tokens: items.map((it) => bridgesOf(it)[0]) } },
+    { target: 'answer', spec: { position: emitPosition(o.hops, o.cot, 'answer'), tokens: items.map((it) => it.answer) } },
+  ];
+}
+
+/**
+ * Causal tracing of one arm on a sample: one heatmap (rows × positions) per target. Queries without a
+ * counterfactual are left out. `minEffect`: see MIN_EFFECT.
+ */
+export async function causalTrace(
+  m: Model,
+  d: Dataset,
+  items: readonly EvalItem[],
+  o: SequenceOptions & { split: MechanismSplit; step: number; seed?: number; minEffect?: number },
+): Promise<TraceSummary[]> {
+  const positions = positionRoles(o.hops, o.cot);
+  const T = positions.length;
+  const rows = m.config.layers + 1;
+  const cf = counterfactuals(d, items, o.seed ?? 0);
+  const pairs = items.map((it, i) => [it, cf[i]] as const).filter((p): p is readonly [EvalItem, EvalItem] => p[1] !== null);
+  const used = pairs.map((p) => p[0]);
+  const targets = targetsOf(used, o);
+  const minEffect = o.minEffect ?? MIN_EFFECT;
+  if (pairs.length === 0) {
+    return targets.map(({ target }) => ({ step: o.step, split: o.split, target, positions, restored: grid(rows, T, () => null), pClean: NaN, pCorrupt: NaN, queries: 0 }));
+  }
+  const cells: [number, number][][] = [];
+  for (let r = 0; r < rows; r++) for (let p = 0; p < T; p++) cells.push([[r, p]]);
+  const N = pairs.length;
+  const out = tf.tidy(() => {
+    const clean = tf.tensor2d(pairs.map((p) => teacherForced(p[0], o.cot)), [N, T], 'int32');
+    const corrupt = tf.tensor2d(pairs.map((p) => teacherForced(p[1], o.cot)), [N, T], 'int32');
+    const r = patchedProbabilities(m, clean, corrupt, cells, targets.map((t) => t.spec));
+    // sums over the sample: [cells, targets] and [targets]
+    return tf.concat([tf.sum(r.patched, 2).reshape([-1]), tf.sum(r.clean, 1), tf.sum(r.corrupt, 1)]);
+  });
+  let v: Float32Array;
+  try {
+    v = (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+  const K = targets.length;
+  const cleanSum = (k: number) => v[cells.length * K + k];
+  const corruptSum = (k: number) => v[cells.length * K + K + k];
+  return targets.map(({ target }, k) => {
+    const effect = cleanSum(k) - corruptSum(k);
+    const ok = effect / N >= minEffect && effect > 0;
+    return {
+      step: o.step,
+      split: o.split,
+      target,
+      positions,
+      restored: grid(rows, T, (r, p) => (ok ? (v[(r * T + p) * K + k] - corruptSum(k)) / effect : null)),
+      pClean: cleanSum(k) / N,
+      pCorrupt: corruptSum(k) / N,
+      queries: N,
+    };
+  });
+}
+
+function grid<T>(rows: number, cols: number, f: (r: number, c: number) => T): T[][] {
+  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => f(r, c)));
+}
