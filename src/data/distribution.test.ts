@@ -276,3 +276,32 @@ describe('determinism and hash', () => {
     expect(d.splits.oodAtomic).toHaveLength(0);
   });
 });
+
+describe('cotShare', () => {
+  const small = { ...DEFAULT_CONFIG, entities: 60, relations: 8, degree: 4 };
+  it('keeps the bridge on a fixed, seeded share of the CoT arm’s multi-hop facts; atomic facts, the direct arm and the tests unchanged', () => {
+    const full = generateDataset(small);
+    const tenth = generateDataset({ ...small, cotShare: 0.1 });
+    expect(full.cotBridge).toBeNull();
+    expect(tenth.cotBridge).toHaveLength(tenth.train.length);
+    expect(tenth.cotBridge!.filter(Boolean).length).toBe(Math.round(0.1 * tenth.train.length));
+    // same facts and splits: only the CoT arm's sequences differ
+    expect(tenth.train).toEqual(full.train);
+    expect(tenth.splits).toEqual(full.splits);
+    expect(trainingSequences(tenth, false)).toEqual(trainingSequences(full, false));
+    const cot = trainingSequences(tenth, true);
+    const atomicCount = tenth.atomic.length;
+    expect(cot.slice(0, atomicCount)).toEqual(trainingSequences(full, true).slice(0, atomicCount));
+    const withBridge = cot.slice(atomicCount).filter((s) => s.tokens.length === 6).length; // h r1 r2 b t </a>
+    const answerOnly = cot.slice(atomicCount).filter((s) => s.tokens.length === 5); // h r1 r2 t </a>
+    expect(withBridge).toBe(tenth.cotBridge!.filter(Boolean).length);
+    expect(answerOnly.length + withBridge).toBe(tenth.train.length);
+    // the subset is the seed's: same seed → same subset, another seed → another
+    expect(generateDataset({ ...small, cotShare: 0.1 }).cotBridge).toEqual(tenth.cotBridge);
+    expect(generateDataset({ ...small, cotShare: 0.1, seed: 1 }).cotBridge).not.toEqual(tenth.cotBridge);
+    // share 0: the CoT arm trains exactly as the direct arm
+    const none = generateDataset({ ...small, cotShare: 0 });
+    expect(trainingSequences(none, true)).toEqual(trainingSequences(none, false));
+    expect(datasetHash(none)).not.toBe(datasetHash(full));
+  });
+});

@@ -62,6 +62,8 @@ export interface Dataset {
   stats: DataStats;
   /** Evaluation samples per split (same for both arms). */
   splits: Record<SplitName, EvalItem[]>;
+  /** CoT arm: which multi-hop training facts carry their bridges (cotShare < 1); null: all. */
+  cotBridge: boolean[] | null;
 }
 
 const ID_TEST_MAX = 1000;
@@ -84,7 +86,7 @@ function otherEntity(rng: Rng, entities: number, avoid: number): number {
 
 export type DataConfig = Pick<
   Config,
-  'seed' | 'entities' | 'relations' | 'degree' | 'oodShare' | 'lambda' | 'hops' | 'noise' | 'noiseKind' | 'idTestShare' | 'evalSize'
+  'seed' | 'entities' | 'relations' | 'degree' | 'oodShare' | 'lambda' | 'hops' | 'noise' | 'noiseKind' | 'idTestShare' | 'evalSize' | 'cotShare'
 >;
 
 /** Largest number of paths we enumerate; beyond it the UI/CLI must ask for a smaller graph. */
@@ -202,7 +204,20 @@ export function generateDataset(c: DataConfig): Dataset {
     idTwoHop: sample(idTest).map(pathItem),
     oodTwoHop: sample(oodTest).map(pathItem),
   };
-  return { vocab, hops, atomic, train, trainClean, idTest, oodTest, stats, splits };
+  return { vocab, hops, atomic, train, trainClean, idTest, oodTest, stats, splits, cotBridge: cotSubset(train.length, c.cotShare, c.seed) };
+}
+
+/**
+ * Which multi-hop training facts carry their bridges in the CoT arm (the rest are answer-only there): a fixed
+ * subset of round(share × n), chosen by the seed on a stream of its own (so the rest of the data is unchanged).
+ * null: all of them (share 1).
+ */
+export function cotSubset(n: number, share: number, seed: number): boolean[] | null {
+  if (share >= 1) return null;
+  const rng = seedrandom.alea(`cot-share-${seed}`);
+  const mask = new Array<boolean>(n).fill(false);
+  for (const i of shuffled(rng, Array.from({ length: n }, (_, k) => k)).slice(0, Math.round(share * n))) mask[i] = true;
+  return mask;
 }
 
 export const pathPrompt = (v: Vocab, p: Path): number[] => [p.h, ...p.rels.map((r) => relationToken(v, r))];
@@ -220,7 +235,8 @@ export function pathSequence(v: Vocab, p: Path, cot: boolean): Sequence {
   return { tokens: [...prompt, ...(cot ? p.bridges : []), p.t, v.eos], promptLength: prompt.length };
 }
 export function trainingSequences(d: Dataset, cot: boolean): Sequence[] {
-  return [...d.atomic.map((f) => atomicSequence(d.vocab, f)), ...d.train.map((p) => pathSequence(d.vocab, p, cot))];
+  const bridge = (i: number) => cot && (d.cotBridge?.[i] ?? true);
+  return [...d.atomic.map((f) => atomicSequence(d.vocab, f)), ...d.train.map((p, i) => pathSequence(d.vocab, p, bridge(i)))];
 }
 /** Length of the longest training sequence of the CoT arm: model context needed. */
 export const maxSequenceLength = (hops: number) => 1 + hops + (hops - 1) + 2;

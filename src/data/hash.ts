@@ -11,6 +11,8 @@ export function datasetHash(d: Dataset): string {
     idTest: d.idTest.map((p) => [p.h, ...p.rels, ...p.bridges, p.t]),
     oodTest: d.oodTest.map((p) => [p.h, ...p.rels, ...p.bridges, p.t]),
     splits: d.splits,
+    // only when some CoT facts are answer-only, so that hashes of share-1 datasets stay as they were
+    ...(d.cotBridge ? { cotBridge: d.cotBridge.map((b) => (b ? 1 : 0)).join('') } : {}),
   });
   return bytesToHex(sha256(utf8ToBytes(body))).slice(0, 16);
 }

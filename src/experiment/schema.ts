@@ -61,6 +61,8 @@ export const PARAMS = [
     hint: 'Probability that a multi-hop training example is corrupted. Test data is always clean.' },
   { key: 'noiseKind', group: 'data', type: 'enum', default: 't', options: NOISE_KINDS, label: 'Noise kind',
     hint: 't: the final answer is replaced; b: the bridge is replaced; both: both are.' },
+  { key: 'cotShare', group: 'data', type: 'float', default: 1, min: 0, max: 1, step: 0.01, label: 'CoT share',
+    hint: 'CoT arm only: share of the multi-hop training facts that carry the bridge (h r1 r2 b t); the rest are answer-only (h r1 r2 t). A fixed subset chosen by the seed. 1 = all (the paper).' },
   { key: 'idTestShare', group: 'data', type: 'float', default: 0.05, min: 0.005, max: 0.5, step: 0.005, label: 'ID test share',
     hint: 'Share of the ID two-hop pool held out as the ID test set (at most 1,000 paths).' },
   { key: 'evalSize', group: 'data', type: 'int', default: 500, min: 50, max: 2000, step: 50, label: 'Eval size',
