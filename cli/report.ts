@@ -6,23 +6,11 @@ import { type Dataset } from '../src/data/distribution';
 import type { Config } from '../src/experiment/schema';
 import { type Arm, type MetricRow, SPLITS, SPLIT_LABELS, type SplitName } from '../src/experiment/domain';
 
-export const REPORT_VERSION = 1;
-
-export interface ArmReport {
-  stepsPerSec: number;
-  history: MetricRow[];
-  final: MetricRow | null;
-}
-export interface Report {
-  version: number;
-  link: string;
-  config: Config;
-  backend: string;
-  dataset: { hash: string; counts: Record<SplitName, number> };
-  arms: Partial<Record<Arm, ArmReport>>;
-  /** Seconds from the start of training to this report, evaluations included (0 before training). */
-  wallSeconds: number;
-}
+// the report's shape, version and JSON writing live in a tfjs-free module the page shares (its run export/import)
+import { REPORT_VERSION, type ArmReport, type Report } from '../src/runs/reportFormat';
+export { REPORT_VERSION, reportJson, type ArmReport, type Report } from '../src/runs/reportFormat';
+/** What the CLI writes: a report whose dataset counts are always known. */
+export type CliReport = Report & { dataset: { hash: string; counts: Record<SplitName, number> } };
 
 export function datasetCounts(d: Dataset): Record<SplitName, number> {
   return {
@@ -44,7 +32,7 @@ export function buildReport(opts: {
   history: Record<Arm, MetricRow[]>;
   stepsPerSec: Partial<Record<Arm, number>>;
   wallSeconds?: number;
-}): Report {
+}): CliReport {
   const arms: Partial<Record<Arm, ArmReport>> = {};
   for (const arm of opts.arms) {
     const history = opts.history[arm];
@@ -59,11 +47,6 @@ export function buildReport(opts: {
     arms,
     wallSeconds: Math.round((opts.wallSeconds ?? 0) * 10) / 10,
   };
-}
-
-/** JSON with every non-finite number (NaN, ±Infinity) written as null. */
-export function reportJson(report: unknown): string {
-  return `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
 }
 
 const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '  -  ' : x.toFixed(3));

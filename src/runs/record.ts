@@ -1,0 +1,129 @@
+/**
+ * A saved run, as the playground keeps it (in IndexedDB, src/runs/db.ts): the run report of the CLI's --json
+ * format (src/runs/reportFormat.ts) plus what the runs panel needs — an id, a name, a pin, timestamps, where it
+ * came from and how far it got. Versioned: `format` says how to read a record; a record of an unknown format is
+ * left in the database untouched and reported, never guessed at. Pure and tfjs-free.
+ */
+import { z } from 'zod';
+import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
+import { configToQuery } from '../experiment/link';
+import type { Config } from '../experiment/schema';
+import { checkConfig } from '../experiment/validate';
+import { REPORT_VERSION, type ArmReport, type Report } from './reportFormat';
+
+/** Version of the saved-run record; bump (and add a migration below) when a field changes meaning. */
+export const RECORD_FORMAT = 1;
+
+export type RunStatus = 'training' | 'paused' | 'done' | 'error' | 'imported';
+
+/** What the logit lens showed at the run's last look: the rank (0 = top) of each tracked token per layer, at the last prompt position. */
+export interface LensSummary {
+  step: number;
+  /** The inspected query, e.g. "e3 r1 r4". */
+  query: string;
+  tracked: { label: string; role: 'bridge' | 'answer'; ranks: number[] }[];
+}
+
+export interface RunRecord {
+  format: typeof RECORD_FORMAT;
+  id: string;
+  name: string;
+  pinned: boolean;
+  /** ms since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+  source: 'browser' | 'import';
+  status: RunStatus;
+  report: Report;
+  lens?: Partial<Record<Arm, LensSummary>>;
+}
+
+/** A new id: time-ordered, unique enough for one browser. */
+export function newRunId(now = Date.now(), random = Math.random): string {
+  return `r${now.toString(36).padStart(9, '0')}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+}
+
+// ---- reading a stored record (it may come from an older or newer version of the playground, or be damaged)
+/** IndexedDB keeps NaN (an empty split's score) as NaN; zod's number() refuses it. */
+const num = z.union([z.number(), z.nan()]);
+const row = z.object({ step: z.number(), loss: num.nullable(), acc: z.record(z.string(), num), answerAcc: z.record(z.string(), num) }).loose();
+const arm = z.object({ stepsPerSec: num, history: z.array(row), final: row.nullable() });
+const stored = z.object({
+  format: z.literal(RECORD_FORMAT),
+  id: z.string().min(1).max(64),
+  name: z.string().max(200),
+  pinned: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  source: z.enum(['browser', 'import']),
+  status: z.enum(['training', 'paused', 'done', 'error', 'imported']),
+  report: z.object({
+    version: z.number(),
+    link: z.string(),
+    config: z.record(z.string(), z.unknown()),
+    backend: z.string(),
+    dataset: z.object({ hash: z.string(), counts: z.record(z.string(), z.number()).nullable() }),
+    arms: z.object({ cot: arm.optional(), direct: arm.optional() }),
+    wallSeconds: num,
+  }),
+  lens: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type StoredReading = { ok: true; record: RunRecord } | { ok: false; id: string | null; message: string };
+
+/**
+ * Reads a record from the database: format 1 as is (its config re-checked), anything else refused with a
+ * message. Migrations of older formats go here, oldest first, each turning format n into n + 1.
+ */
+export function readStored(raw: unknown): StoredReading {
+  const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+  const format = raw && typeof raw === 'object' ? (raw as { format?: unknown }).format : undefined;
+  if (typeof format === 'number' && format > RECORD_FORMAT) {
+    return { ok: false, id, message: `a saved run was written by a newer version of the playground (format ${format}; this one reads ${RECORD_FORMAT}); it is kept but not shown.` };
+  }
+  const parsed = stored.safeParse(raw);
+  if (!parsed.success) return { ok: false, id, message: `a saved run could not be read (${format === undefined ? 'no format' : `format ${String(format)}`}, damaged); it is kept but not shown.` };
+  const r = parsed.data as unknown as RunRecord;
+  const { config } = checkConfig(r.report.config);
+  // an old run whose status was "training" when the page went away is paused now
+  const status: RunStatus = r.status === 'training' ? 'paused' : r.status;
+  return { ok: true, record: { ...r, status, report: { ...r.report, config, link: configToQuery(config) } } };
+}
+
+/** A record of an imported report. */
+export function importedRecord(report: Report, opts: { id: string; name: string; now: number }): RunRecord {
+  return { format: RECORD_FORMAT, id: opts.id, name: opts.name, pinned: false, createdAt: opts.now, updatedAt: opts.now, source: 'import', status: 'imported', report };
+}
+
+/** The report of a live run in the browser (the same shape the CLI writes). */
+export function browserReport(opts: {
+  config: Config;
+  backend: string;
+  hash: string;
+  arms: Arm[];
+  history: Record<Arm, MetricRow[]>;
+  stepsPerSec: Partial<Record<Arm, number>>;
+  wallSeconds: number;
+  counts?: Report['dataset']['counts'];
+}): Report {
+  const arms: Partial<Record<Arm, ArmReport>> = {};
+  for (const a of ARMS) {
+    if (!opts.arms.includes(a)) continue;
+    const history = opts.history[a];
+    arms[a] = { stepsPerSec: opts.stepsPerSec[a] ?? 0, history, final: history.at(-1) ?? null };
+  }
+  return {
+    version: REPORT_VERSION,
+    link: configToQuery(opts.config),
+    config: opts.config,
+    backend: opts.backend,
+    dataset: { hash: opts.hash, counts: opts.counts ?? null },
+    arms,
+    wallSeconds: Math.round(opts.wallSeconds * 10) / 10,
+  };
+}
+
+/** The last step any arm of a report reached. */
+export function lastStep(report: Report): number {
+  return Math.max(0, ...ARMS.map((a) => report.arms[a]?.final?.step ?? 0));
+}

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildReport } from '../../cli/report';
+import { generateDataset } from '../data/distribution';
+import { type MetricRow, SPLITS } from '../experiment/domain';
+import { configToQuery } from '../experiment/link';
+import { DEFAULT_CONFIG, PARAMS, type Config } from '../experiment/schema';
+import { checkValues } from '../experiment/validate';
+import { MAX_REPORTS, readReports, readReportValue, REPORT_VERSION, reportJson } from './reportFormat';
+
+const tiny = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50 };
+const data = generateDataset(tiny);
+
+/** Any valid experiment: one value per parameter from its range, then the rules between parameters. */
+const configArb: fc.Arbitrary<Config> = fc
+  .record(
+    Object.fromEntries(
+      PARAMS.map((p) => [
+        p.key,
+        p.type === 'enum'
+          ? fc.constantFrom(...p.options)
+          : p.type === 'int'
+            ? fc.integer({ min: p.min, max: p.max })
+            : fc.double({ min: p.min, max: p.max, noNaN: true }),
+      ]),
+    ) as Record<string, fc.Arbitrary<unknown>>,
+  )
+  .map((raw) => checkValues(raw).config);
+
+const scoreArb = fc.oneof({ weight: 9, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(NaN) });
+const scoresArb = fc.tuple(...SPLITS.map(() => scoreArb)).map((v) => Object.fromEntries(SPLITS.map((s, i) => [s, v[i]])) as MetricRow['acc']);
+const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
+  fc.record({ loss: fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null }), acc: scoresArb, answerAcc: scoresArb, bridge: fc.option(scoreArb, { nil: undefined }) }).map(({ bridge, ...r }) => ({
+    step,
+    ...r,
+    ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
+  }));
+const historyArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i * 10))));
+
+/** What the CLI writes: buildReport → reportJson, for any experiment, arms and history. */
+const cliReportArb = fc
+  .record({
+    config: configArb,
+    arms: fc.constantFrom<('cot' | 'direct')[]>(['cot', 'direct'], ['cot'], ['direct']),
+    cot: historyArb,
+    direct: historyArb,
+    sps: fc.record({ cot: fc.double({ min: 0, max: 1e4, noNaN: true }), direct: fc.double({ min: 0, max: 1e4, noNaN: true }) }),
+    backend: fc.constantFrom('wasm', 'cpu'),
+    wall: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  })
+  .map((x) =>
+    buildReport({ link: configToQuery(x.config), config: x.config, backend: x.backend, data, hash: 'abcdef0123456789', arms: x.arms, history: { cot: x.cot, direct: x.direct }, stepsPerSec: x.sps, wallSeconds: x.wall }),
+  );
+
+describe('readReports', () => {
+  it('accepts every report the CLI writes, and reads back exactly what was written (NaN for null)', () => {
+    fc.assert(
+      fc.property(cliReportArb, (report) => {
+        const read = readReports(reportJson(report));
+        expect(read.ok).toBe(true);
+        if (!read.ok) return;
+        expect(read.warnings).toEqual([]);
+        expect(read.reports).toHaveLength(1);
+        expect(read.reports[0].report).toEqual(report);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('accepts a list of CLI reports (an export of all runs), with their names', () => {
+    fc.assert(
+      fc.property(fc.array(cliReportArb, { minLength: 1, maxLength: 4 }), (reports) => {
+        const named = reports.map((r, i) => ({ ...r, name: `run ${i}` }));
+        const read = readReports(reportJson(named));
+        expect(read.ok).toBe(true);
+        if (read.ok) expect(read.reports.map((x) => x.name)).toEqual(reports.map((_, i) => `run ${i}`));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('never throws on arbitrary input, and a refusal is one short line of plain text', () => {
+    const check = (read: ReturnType<typeof readReports>) => {
+      if (!read.ok) {
+        expect(read.message.length).toBeGreaterThan(0);
+        expect(read.message.length).toBeLessThan(600);
+        expect(read.message).not.toMatch(/\n/);
+      }
+    };
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => check(readReports(s))), { numRuns: 300 });
+    fc.assert(fc.property(fc.json(), (s) => check(readReports(s))), { numRuns: 300 });
+    fc.assert(fc.property(fc.anything(), (v) => check(readReportValue(v))), { numRuns: 300 });
+    fc.assert(fc.property(fc.anything(), (v) => check(readReports(v as string))), { numRuns: 100 });
+  });
+
+  it('never throws on a CLI report with one field replaced by anything', () => {
+    const paths = (v: unknown, prefix: string[] = []): string[][] =>
+      v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [[...prefix, k], ...paths(x, [...prefix, k])]) : [];
+    fc.assert(
+      fc.property(cliReportArb, fc.nat(), fc.anything(), (report, pick, junk) => {
+        const value = JSON.parse(reportJson(report)) as Record<string, unknown>;
+        const all = paths(value);
+        const path = all[pick % all.length];
+        let o = value as Record<string, unknown>;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+        o[path.at(-1)!] = junk;
+        const read = readReportValue(value);
+        if (read.ok) expect(read.reports[0].report.version).toBe(REPORT_VERSION);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses with a clear message: not JSON, not a report, a newer format, a sweep summary, too many, too big', () => {
+    const one = (text: string) => {
+      const r = readReports(text);
+      return r.ok ? 'ok' : r.message;
+    };
+    expect(one('{oops')).toMatch(/^the file is not JSON/);
+    expect(one('{"hello": 1}')).toMatch(/^not a run report \(/);
+    expect(one('[]')).toMatch(/empty list/);
+    expect(one(JSON.stringify({ version: 2, link: '' }))).toBe('this is a report of format 2; this playground reads format 1 (the file was written by a newer version).');
+    expect(one(JSON.stringify({ key: 'noise', values: [0], seeds: [0], runs: [] }))).toMatch(/sweep summary/);
+    expect(one(JSON.stringify(Array.from({ length: MAX_REPORTS + 1 }, () => ({}))))).toMatch(/at most 500/);
+    expect(one(' '.repeat(26 * 1024 * 1024))).toMatch(/MB; at most 25 MB/);
+    const ok = buildReport({ link: '', config: tiny, backend: 'cpu', data, hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {} });
+    const noArms = { ...JSON.parse(reportJson(ok)), arms: {} };
+    expect(one(JSON.stringify(noArms))).toMatch(/no arm/);
+    expect(one(JSON.stringify([ok, { version: 1 }]))).toMatch(/^report 2: not a run report/);
+  });
+
+  it('reads the experiment through the schema: a bad value is corrected with a warning, the link rebuilt', () => {
+    const r = buildReport({ link: 'x', config: tiny, backend: 'cpu', data, hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {} });
+    const value = JSON.parse(reportJson(r));
+    value.config.layers = 99;
+    value.config.__proto__ = { polluted: true };
+    value.link = '<script>';
+    const read = readReportValue(value);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.reports[0].report.config.layers).toBe(8);
+    expect(read.reports[0].report.link).toBe(configToQuery({ ...tiny, layers: 8 }));
+    expect(read.warnings.join(' ')).toMatch(/layers: 99 is outside 1–8/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

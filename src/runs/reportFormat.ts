@@ -1,0 +1,188 @@
+/**
+ * The run report: the one file format of a run, written by `npm run experiment -- … --json FILE` (cli/report.ts
+ * builds it), by the sweep CLI, and by the playground's run export; read back by the playground's run import
+ * and by `npm run summarize`. tfjs-free (zod and src/experiment only), so the CLI and the page share it.
+ *
+ * Reading is for untrusted input: `readReports` never throws, checks sizes before parsing, checks the shape
+ * with zod, reads the experiment through the schema (corrections become warnings), turns every null score
+ * back into NaN, and answers with one plain-text message per problem.
+ */
+import { z } from 'zod';
+import { type Arm, ARMS, type MetricRow, SPLITS, type SplitName } from '../experiment/domain';
+import { configToQuery } from '../experiment/link';
+import type { Config } from '../experiment/schema';
+import { checkValues, shown } from '../experiment/validate';
+
+/** Version of the report format; bump when a field changes meaning. */
+export const REPORT_VERSION = 1;
+
+export interface ArmReport {
+  /** Training-only steps per second of the arm (0 when not measured). */
+  stepsPerSec: number;
+  history: MetricRow[];
+  /** The last history row (null before any). */
+  final: MetricRow | null;
+}
+export interface Report {
+  version: number;
+  /** The canonical query of the experiment (`v=1&…`, non-default values only). */
+  link: string;
+  config: Config;
+  backend: string;
+  /** `counts` are the sizes of the five sets; null when the writer did not know them. */
+  dataset: { hash: string; counts: Record<SplitName, number> | null };
+  arms: Partial<Record<Arm, ArmReport>>;
+  /** Seconds from the start of training to this report, evaluations included (0 before training). */
+  wallSeconds: number;
+}
+
+// ---- limits on what is read (a hostile or broken file cannot stall the page)
+/** Largest file read, in bytes (a 100,000-step report with evaluation every step is ~60 MB: not supported). */
+export const MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** Most reports in one file (an export of all runs). */
+export const MAX_REPORTS = 500;
+/** Most history rows per arm (the page keeps at most 20,000). */
+export const MAX_ROWS = 20_000;
+const MAX_STEP = 10_000_000;
+const MAX_TEXT = 4096;
+
+/** A score as JSON has it: a number, or null for NaN (an empty split, a diverged arm). */
+const score = z.number().nullable();
+const scores = z.object(Object.fromEntries(SPLITS.map((s) => [s, score])) as Record<SplitName, typeof score>);
+const metricRow = z.object({
+  step: z.number().int().min(0).max(MAX_STEP),
+  loss: z.number().nullable(),
+  acc: scores,
+  answerAcc: scores,
+  oodBridgeAcc: z.number().nullable().optional(),
+});
+const armReport = z.object({
+  stepsPerSec: z.number().min(0).nullable(),
+  history: z.array(metricRow).max(MAX_ROWS),
+  final: metricRow.nullable(),
+});
+const count = z.number().int().min(0).max(1e9);
+/** The report's shape as JSON (scores may be null); unknown fields are dropped. */
+export const reportSchema = z.object({
+  version: z.number(),
+  link: z.string().max(MAX_TEXT),
+  config: z.record(z.string().max(64), z.unknown()),
+  backend: z.string().max(32),
+  dataset: z.object({
+    hash: z.string().max(128),
+    counts: z.object(Object.fromEntries(SPLITS.map((s) => [s, count])) as Record<SplitName, typeof count>).nullable().optional(),
+  }),
+  arms: z.object({ cot: armReport.optional(), direct: armReport.optional() }),
+  wallSeconds: z.number().min(0).max(1e9).nullable().optional(),
+  /** Playground exports carry the run's name (the CLI writes none). */
+  name: z.string().max(200).optional(),
+});
+export type ReportJson = z.infer<typeof reportSchema>;
+
+export interface ReadReport {
+  report: Report;
+  /** The name a playground export gave the run, if any. */
+  name?: string;
+}
+export type ReadResult = { ok: true; reports: ReadReport[]; warnings: string[] } | { ok: false; message: string };
+
+const nanOf = (x: number | null | undefined): number => (typeof x === 'number' ? x : NaN);
+function rowOf(r: z.infer<typeof metricRow>): MetricRow {
+  const back = (s: z.infer<typeof scores>) => Object.fromEntries(SPLITS.map((k) => [k, nanOf(s[k])])) as Record<SplitName, number>;
+  const row: MetricRow = { step: r.step, loss: r.loss, acc: back(r.acc), answerAcc: back(r.answerAcc) };
+  if (r.oodBridgeAcc !== undefined) row.oodBridgeAcc = nanOf(r.oodBridgeAcc);
+  return row;
+}
+
+/** zod's first issues as one line, e.g. 'arms.cot.history.3.step: expected number'. */
+function issuesLine(e: z.ZodError): string {
+  return e.issues
+    .slice(0, 3)
+    .map((i) => {
+      const what = i.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'missing ($1 expected)').replace(/^Invalid input: /, '');
+      return `${i.path.map((p) => shown(String(p))).join('.') || '(top)'}: ${what}`;
+    })
+    .join('; ');
+}
+
+/** One report from parsed JSON. `where` names it in messages ('' for a single report, 'report 3: ' in a list). */
+function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; warnings: string[] } | { ok: false; message: string } {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const o = raw as Record<string, unknown>;
+    if (typeof o.version === 'number' && o.version !== REPORT_VERSION) {
+      const newer = o.version > REPORT_VERSION;
+      return {
+        ok: false,
+        message: `${where}this is a report of format ${shown(o.version)}; this playground reads format ${REPORT_VERSION}${newer ? ' (the file was written by a newer version)' : ''}.`,
+      };
+    }
+    if ('key' in o && 'values' in o && Array.isArray(o.runs)) {
+      return { ok: false, message: `${where}this is a sweep summary (sweep.json); import the run reports in its folder instead.` };
+    }
+  }
+  const parsed = reportSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: `${where}not a run report (${issuesLine(parsed.error)}).` };
+  const r = parsed.data;
+  const warnings: string[] = [];
+  // the experiment is read through the schema: a report of another version of the playground may need corrections
+  const checked = checkValues(r.config as Record<string, unknown>);
+  if (checked.corrections.length) warnings.push(`${where}its experiment was corrected: ${checked.corrections.map((c) => c.text).join(' ')}`);
+  const arms: Partial<Record<Arm, ArmReport>> = {};
+  for (const arm of ARMS) {
+    const a = r.arms[arm];
+    if (!a) continue;
+    const history = a.history.map(rowOf);
+    arms[arm] = { stepsPerSec: a.stepsPerSec ?? 0, history, final: a.final ? rowOf(a.final) : (history.at(-1) ?? null) };
+  }
+  if (Object.keys(arms).length === 0) return { ok: false, message: `${where}the report has no arm (neither cot nor direct).` };
+  const report: Report = {
+    version: REPORT_VERSION,
+    link: configToQuery(checked.config),
+    config: checked.config,
+    backend: r.backend,
+    dataset: { hash: r.dataset.hash, counts: r.dataset.counts ?? null },
+    arms,
+    wallSeconds: r.wallSeconds ?? 0,
+  };
+  return { ok: true, read: r.name === undefined ? { report } : { report, name: r.name }, warnings };
+}
+
+/** Reads parsed JSON holding one report or a list of them (an export of all runs). */
+export function readReportValue(value: unknown): ReadResult {
+  const list = Array.isArray(value) ? value : [value];
+  if (Array.isArray(value) && value.length === 0) return { ok: false, message: 'the file holds an empty list: no run to import.' };
+  if (list.length > MAX_REPORTS) return { ok: false, message: `the file holds ${list.length} reports; at most ${MAX_REPORTS} are read at once.` };
+  const reports: ReadReport[] = [];
+  const warnings: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const one = readOne(list[i], Array.isArray(value) ? `report ${i + 1}: ` : '');
+    if (!one.ok) return one;
+    reports.push(one.read);
+    warnings.push(...one.warnings);
+  }
+  return { ok: true, reports, warnings };
+}
+
+/** Reads the text of a report file (JSON: one report or a list). Never throws. */
+export function readReports(text: unknown): ReadResult {
+  if (typeof text !== 'string') return { ok: false, message: 'the file could not be read as text.' };
+  if (text.length > MAX_FILE_BYTES) return { ok: false, message: `the file is ${(text.length / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : 'not JSON';
+    return { ok: false, message: `the file is not JSON (${why}).` };
+  }
+  try {
+    return readReportValue(value);
+  } catch (e) {
+    // zod does not throw on safeParse; this is a last line of defence (e.g. a getter in a crafted object)
+    return { ok: false, message: `the file could not be read (${e instanceof Error ? e.message.slice(0, 120) : 'unknown error'}).` };
+  }
+}
+
+/** JSON with every non-finite number (NaN, ±Infinity) written as null: how reports are written. */
+export function reportJson(report: unknown): string {
+  return `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}

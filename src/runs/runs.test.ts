@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { type MetricRow, SPLITS } from '../experiment/domain';
+import { DEFAULT_CONFIG } from '../experiment/schema';
+import { figureOf, figureRows, maxStep, overlayKey, overlayRows } from './compare';
+import { CSV_FIELDS, readRunsCsv, runsCsv } from './csv';
+import { diffLabel, diffTitle, legendLabels } from './diff';
+import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored } from './record';
+
+const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
+const row = (step: number, ood: number, loss: number | null = 1): MetricRow => ({ step, loss, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.6) });
+const report = (config = DEFAULT_CONFIG, cot = [row(0, 0, null), row(100, 0.8), row(200, 0.6)], direct = [row(0, 0, null), row(100, 0.01), row(200, NaN)]) =>
+  browserReport({ config, backend: 'wasm', hash: 'abc', arms: ['cot', 'direct'], history: { cot, direct }, stepsPerSec: { cot: 5 }, wallSeconds: 12.345 });
+
+describe('diff labels', () => {
+  const now = DEFAULT_CONFIG;
+  it('labels a run by what differs from the current experiment, in the schema order, short', () => {
+    expect(diffLabel({ ...now, noise: 0.2, lambda: 3.6 }, now)).toBe('λ 3.6 · noise 0.2');
+    expect(diffLabel(now, now)).toBe('same as now');
+    expect(diffLabel({ ...now, seed: 1, entities: 100, relations: 10, degree: 5, layers: 2 }, now)).toBe('seed 1 · entities 100 · relations 10 · degree 5 · +1 more');
+    expect(diffTitle({ ...now, lambda: 3.6 }, now)).toBe('λ 3.6 (now 7.2)');
+  });
+  it('legend: what varies among the compared runs; names where the same experiment ran twice', () => {
+    expect(legendLabels([{ config: { ...now, seed: 0 }, name: 'a' }, { config: { ...now, seed: 1 }, name: 'b' }])).toEqual(['seed 0', 'seed 1']);
+    expect(legendLabels([{ config: { ...now, lambda: 3.6 }, name: 'a' }])).toEqual(['λ 3.6']);
+    expect(legendLabels([{ config: now, name: 'Run 1' }])).toEqual(['Run 1']);
+    expect(legendLabels([{ config: now, name: 'Run 1' }, { config: now, name: 'Run 2' }])).toEqual(['Run 1', 'Run 2']);
+    expect(legendLabels([{ config: { ...now, lambda: 3.6 }, name: 'x' }, { config: { ...now, lambda: 3.6 }, name: 'y' }])).toEqual(['λ 3.6 (x)', 'λ 3.6 (y)']);
+  });
+});
+
+describe('compare', () => {
+  it('final is the last finite value, best the first step of the highest', () => {
+    expect(figureOf([row(0, 0), row(100, 0.8), row(200, 0.8), row(300, 0.6)], 'oodTwoHop')).toEqual({ final: { value: 0.6, step: 300 }, best: { value: 0.8, step: 100 } });
+    expect(figureOf([row(0, NaN), row(100, NaN)], 'oodTwoHop')).toEqual({ final: null, best: null });
+    expect(figureOf([row(0, 0.1), row(100, NaN)], 'oodTwoHop').final).toEqual({ value: 0.1, step: 0 });
+  });
+  it('one figure row per run and arm; overlay columns per run × arm × split, NaN left out', () => {
+    const a = report();
+    const b = report({ ...DEFAULT_CONFIG, steps: 500 }, [row(0, 0), row(50, 0.3)], []);
+    const rows = figureRows([a, b], ['oodTwoHop']);
+    expect(rows.map((r) => [r.runIndex, r.arm, r.steps])).toEqual([[0, 'cot', 200], [0, 'direct', 200], [1, 'cot', 50], [1, 'direct', 0]]);
+    const o = overlayRows([a, b], ['oodTwoHop']);
+    expect(o.map((r) => r.step)).toEqual([0, 50, 100, 200]);
+    expect(o[3][overlayKey(0, 'cot', 'oodTwoHop')]).toBe(0.6);
+    expect(overlayKey(0, 'direct', 'oodTwoHop') in o[3]).toBe(false);
+    expect(o[1][overlayKey(1, 'cot', 'oodTwoHop')]).toBe(0.3);
+    expect(maxStep([a, b])).toBe(2000);
+    const long = report(DEFAULT_CONFIG, Array.from({ length: 1000 }, (_, i) => row(i, 0.5)), []);
+    expect(overlayRows([long], ['oodTwoHop'], 50)).toHaveLength(50);
+  });
+});
+
+describe('records', () => {
+  const r = importedRecord(report(), { id: 'r1', name: 'one', now: 5 });
+  it('reads its own format; a run saved while training reads back paused', () => {
+    const back = readStored(structuredClone(r));
+    expect(back).toEqual({ ok: true, record: r });
+    const live = readStored({ ...structuredClone(r), status: 'training' });
+    expect(live.ok && live.record.status).toBe('paused');
+  });
+  it('refuses a newer format and a damaged record with a message, and never throws', () => {
+    const newer = readStored({ ...r, format: RECORD_FORMAT + 1 });
+    expect(newer).toMatchObject({ ok: false, id: 'r1' });
+    expect(!newer.ok && newer.message).toMatch(/newer version of the playground \(format 2; this one reads 1\)/);
+    for (const bad of [null, 3, 'x', [], {}, { ...r, report: null }, { ...r, name: 7 }, { ...r, format: 0 }]) expect(readStored(bad).ok).toBe(false);
+  });
+  it('ids are time-ordered and distinct', () => {
+    expect(newRunId(1000, () => 0.5) < newRunId(2000, () => 0.1)).toBe(true);
+    expect(newRunId(1000, () => 0.1)).not.toBe(newRunId(1000, () => 0.2));
+  });
+});
+
+describe('CSV', () => {
+  it('writes one row per run × arm × evaluation and reads back the same histories and experiment', () => {
+    const a = report({ ...DEFAULT_CONFIG, lambda: 3.6 });
+    const text = runsCsv([{ id: 'r1', name: '=cmd|x', report: a }]);
+    const lines = text.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(CSV_FIELDS.join(','));
+    expect(lines).toHaveLength(1 + 6);
+    expect(text).toContain("'=cmd|x"); // no formula for a spreadsheet
+    const back = readRunsCsv(text);
+    expect(back.ok).toBe(true);
+    if (!back.ok) return;
+    const got = back.reports[0].report;
+    expect(got.config).toEqual(a.config);
+    expect(got.link).toBe(a.link);
+    expect(got.arms.cot!.history).toEqual(a.arms.cot!.history);
+    expect(got.arms.direct!.history).toEqual(a.arms.direct!.history);
+  });
+  it('refuses a file that is not a runs CSV, with the reason', () => {
+    const no = (t: string) => {
+      const r = readRunsCsv(t);
+      return r.ok ? 'ok' : r.message;
+    };
+    expect(no('a,b\n1,2')).toMatch(/^not a runs CSV: the columns run, link, arm, step, … are missing/);
+    expect(no(`${CSV_FIELDS.join(',')}\n`)).toMatch(/no rows/);
+    const good = runsCsv([{ id: 'r', name: 'n', report: report() }]).split('\n');
+    expect(no([good[0], good[1].replace(',cot,', ',bogus,')].join('\n'))).toMatch(/^line 2: arm "bogus"/);
+    expect(no([good[0], good[1].replace(',cot,0,', ',cot,-1,')].join('\n'))).toMatch(/^line 2: step "-1"/);
+  });
+});

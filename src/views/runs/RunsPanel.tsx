@@ -1,0 +1,215 @@
+/**
+ * The runs panel: every run kept (trained here, or imported), pinned first then newest first, each labelled by
+ * how its experiment differs from the current one. Per run: tick to compare, rename (click the name), pin,
+ * open (restore its link), export (JSON report, CSV), delete. For all: import a report file, export all,
+ * clear all (pinned runs are kept). Ticked runs are drawn together below (CompareView.tsx). Plain text only.
+ */
+import { memo, useRef, useState } from 'react';
+import { ARM_LABEL, ARMS } from '../../experiment/domain';
+import type { Config } from '../../experiment/schema';
+import { runsCsv } from '../../runs/csv';
+import { diffLabel, diffTitle } from '../../runs/diff';
+import { lastStep, type RunRecord } from '../../runs/record';
+import { reportJson } from '../../runs/reportFormat';
+import { useExperimentStore } from '../../store/experimentStore';
+import { useRunsStore } from '../../store/runsStore';
+import { download } from '../training/exportChart';
+import { CompareView } from './CompareView';
+import './runs.css';
+
+const STATUS_TEXT: Record<RunRecord['status'], string> = {
+  training: 'training',
+  paused: 'stopped',
+  done: 'done',
+  error: 'failed',
+  imported: 'imported',
+};
+
+const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
+const slug = (s: string) => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+
+function when(t: number): string {
+  const d = new Date(t);
+  const today = new Date();
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === today.toDateString() ? time : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** A run's export as the CLI's --json report (with its name). */
+function reportOf(r: RunRecord) {
+  return { ...r.report, name: r.name };
+}
+export function exportJson(runs: RunRecord[], filename: string): void {
+  const body = runs.length === 1 ? reportOf(runs[0]) : runs.map(reportOf);
+  download(new Blob([reportJson(body)], { type: 'application/json' }), filename);
+}
+export function exportCsv(runs: RunRecord[], filename: string): void {
+  download(new Blob([runsCsv(runs)], { type: 'text/csv;charset=utf-8' }), filename);
+}
+
+function RunName({ run }: { run: RunRecord }) {
+  const rename = useRunsStore((s) => s.rename);
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(run.name);
+  if (!editing) {
+    return (
+      <button type="button" className="ghost run-name" title="Rename" onClick={() => (setText(run.name), setEditing(true))} data-testid="run-name">
+        {run.name}
+      </button>
+    );
+  }
+  const done = (save: boolean) => {
+    setEditing(false);
+    if (save && text.trim() && text !== run.name) void rename(run.id, text);
+  };
+  return (
+    <input
+      className="run-name-input"
+      aria-label="Run name"
+      autoFocus
+      maxLength={120}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => done(true)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') done(true);
+        if (e.key === 'Escape') done(false);
+      }}
+    />
+  );
+}
+
+const RunItem = memo(function RunItem({ run, current, compared }: { run: RunRecord; current: Config; compared: boolean }) {
+  const { setCompared, togglePin, remove, open } = useRunsStore.getState();
+  const config = run.report.config;
+  const step = lastStep(run.report);
+  const finals = ARMS.filter((a) => run.report.arms[a]).map((a) => `${ARM_LABEL[a]} ${fmt(run.report.arms[a]!.final?.acc.oodTwoHop)}`);
+  return (
+    <li className={`run-item${compared ? ' compared' : ''}${run.pinned ? ' pinned' : ''}`} data-testid="run-item" data-run-id={run.id} data-status={run.status}>
+      <label className="run-check" title="Compare: draw this run with the other ticked runs">
+        <input type="checkbox" data-testid="run-compare" checked={compared} onChange={(e) => setCompared(run.id, e.target.checked)} aria-label={`Compare ${run.name}`} />
+      </label>
+      <div className="run-main">
+        <div className="run-line">
+          <RunName run={run} />
+          <span className="run-diff" title={diffTitle(config, current)} data-testid="run-diff">
+            {diffLabel(config, current)}
+          </span>
+        </div>
+        <div className="run-meta muted">
+          <span className={`run-status ${run.status}`}>{STATUS_TEXT[run.status]}</span>
+          <span>
+            step {step.toLocaleString('en-US')} / {config.steps.toLocaleString('en-US')}
+          </span>
+          <span title="OOD two-hop exact match at the last evaluation">OOD {finals.join(' · ')}</span>
+          <span>{run.report.backend}</span>
+          <span title={new Date(run.createdAt).toString()}>{when(run.createdAt)}</span>
+        </div>
+      </div>
+      <div className="run-actions">
+        <button type="button" className="ghost small" onClick={() => open(run.id)} title="Load this run's experiment (its link) into the designer" data-testid="run-open">
+          Open
+        </button>
+        <button type="button" className={`ghost small${run.pinned ? ' on' : ''}`} aria-pressed={run.pinned} onClick={() => void togglePin(run.id)} title={run.pinned ? 'Unpin' : 'Pin: keep at the top, and keep when clearing all'} data-testid="run-pin">
+          {run.pinned ? '★' : '☆'}
+        </button>
+        <button type="button" className="ghost small" onClick={() => exportJson([run], `${slug(run.name)}.json`)} title="Download as a run report (the CLI's --json format)">
+          JSON
+        </button>
+        <button type="button" className="ghost small" onClick={() => exportCsv([run], `${slug(run.name)}.csv`)} title="Download every evaluation as CSV">
+          CSV
+        </button>
+        <button type="button" className="ghost small danger" onClick={() => void remove(run.id)} title="Delete this run" aria-label={`Delete ${run.name}`} data-testid="run-delete">
+          ✕
+        </button>
+      </div>
+    </li>
+  );
+});
+
+function ClearAll({ count }: { count: number }) {
+  const clearAll = useRunsStore((s) => s.clearAll);
+  const [asking, setAsking] = useState(false);
+  if (count === 0) return null;
+  if (!asking) {
+    return (
+      <button type="button" className="small" onClick={() => setAsking(true)} data-testid="runs-clear">
+        Clear all
+      </button>
+    );
+  }
+  return (
+    <span className="runs-confirm" role="group" aria-label="Confirm clearing">
+      Delete {count} run{count === 1 ? '' : 's'} (pinned runs stay)?
+      <button type="button" className="small danger" onClick={() => (setAsking(false), void clearAll())} data-testid="runs-clear-yes">
+        Delete
+      </button>
+      <button type="button" className="small" onClick={() => setAsking(false)}>
+        Keep
+      </button>
+    </span>
+  );
+}
+
+export function RunsPanel() {
+  const runs = useRunsStore((s) => s.runs);
+  const compare = useRunsStore((s) => s.compare);
+  const storage = useRunsStore((s) => s.storage);
+  const storageNote = useRunsStore((s) => s.storageNote);
+  const importFile = useRunsStore((s) => s.importFile);
+  const current = useExperimentStore((s) => s.config);
+  const input = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
+  const unpinned = runs.filter((r) => !r.pinned).length;
+
+  const onFiles = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setImporting(true);
+    try {
+      for (const f of [...files].slice(0, 20)) await importFile(f);
+    } finally {
+      setImporting(false);
+      if (input.current) input.current.value = '';
+    }
+  };
+  const stamp = new Date().toISOString().slice(0, 10);
+
+  return (
+    <section className="runs-panel" aria-label="Runs" data-testid="runs-panel">
+      <div className="runs-head">
+        <h2>Runs</h2>
+        <span className="muted small">
+          {runs.length} kept{storage === 'indexeddb' ? ' in this browser' : storage === 'memory' ? ' until the page closes' : ''} · tick to compare
+        </span>
+        <span className="runs-tools">
+          <label className="button small" title="Import run reports (npm run experiment -- … --json FILE, or an export from here), JSON or CSV">
+            {importing ? 'Importing…' : 'Import…'}
+            <input ref={input} type="file" accept=".json,.csv,application/json,text/csv" multiple className="visually-hidden" data-testid="import-run" onChange={(e) => void onFiles(e.target.files)} />
+          </label>
+          <button type="button" className="small" disabled={!runs.length} onClick={() => exportJson(runs, `cot-playground-runs-${stamp}.json`)} title="Download every run as a list of run reports (JSON)">
+            Export all
+          </button>
+          <button type="button" className="small" disabled={!runs.length} onClick={() => exportCsv(runs, `cot-playground-runs-${stamp}.csv`)} title="Download every evaluation of every run as one CSV">
+            CSV
+          </button>
+          <ClearAll count={unpinned} />
+        </span>
+      </div>
+      {storageNote && (
+        <p className="runs-note" role="note" data-testid="runs-storage-note">
+          {storageNote}
+        </p>
+      )}
+      {runs.length === 0 ? (
+        <p className="muted small runs-empty">{storage === 'loading' ? 'Reading saved runs…' : 'No runs yet. Every run you train is kept here (saved at each evaluation), and so is every report you import.'}</p>
+      ) : (
+        <ul className="run-list">
+          {runs.map((r) => (
+            <RunItem key={r.id} run={r} current={current} compared={compare.includes(r.id)} />
+          ))}
+        </ul>
+      )}
+      <CompareView />
+    </section>
+  );
+}
