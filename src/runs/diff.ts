@@ -5,8 +5,8 @@
  */
 import { DEFAULT_CONFIG, PARAMS, type Config, type ParamKey } from '../experiment/schema';
 
-/** Short names for labels (the schema's labels are written for the controls). */
-export const SHORT_NAME: Record<ParamKey, string> = {
+/** Short names for labels (the schema's labels are written for the controls); a key not listed is its own name. */
+export const SHORT_NAME: Partial<Record<ParamKey, string>> = {
   seed: 'seed',
   entities: 'entities',
   relations: 'relations',
@@ -39,7 +39,7 @@ export const SHORT_NAME: Record<ParamKey, string> = {
 
 /** One parameter and its value as a label part, e.g. "λ 3.6". */
 export function paramText(key: ParamKey, value: Config[ParamKey]): string {
-  return `${SHORT_NAME[key]} ${String(value)}`;
+  return `${SHORT_NAME[key] ?? key} ${String(value)}`;
 }
 
 /** The keys whose values differ between two experiments, in the schema's order. */
