@@ -15,10 +15,10 @@ describe('parseCliArgs', () => {
   it('reads a link and every option', () => {
     const json = join(dir, 'r.json');
     const dump = join(dir, 'd.json');
-    const r = parseCliArgs(['entities=30&seed=2', '--steps', '40', '--backend', 'cpu', '--json', json, '--dump-data', dump, '--quiet']);
+    const r = parseCliArgs(['entities=30&seed=2', '--steps', '40', '--backend', 'cpu', '--json', json, '--dump-data', dump, '--quiet', '--lens', '--trace']);
     expect(r).toEqual({
       ok: true,
-      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, lenient: false, help: false, params: false },
+      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, lenient: false, help: false, params: false, lens: true, trace: true },
     });
   });
 
@@ -31,6 +31,9 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['-h'])).toMatchObject({ ok: true, options: { help: true } });
     expect(parseCliArgs(['x=1', '--lenient'])).toMatchObject({ ok: true, options: { link: 'x=1', lenient: true } });
     expect(parseCliArgs(['--params'])).toMatchObject({ ok: true, options: { params: true, help: false } });
+    const plain = parseCliArgs(['x=1']);
+    expect(plain.ok && plain.options.lens === undefined && plain.options.trace === undefined).toBe(true);
+    expect(parseCliArgs(['--trace'])).toMatchObject({ ok: true, options: { trace: true } });
   });
 
   it('rejects bad arguments with one short line', () => {
@@ -51,6 +54,7 @@ describe('parseCliArgs', () => {
       [['--json', ''], /needs a file name/],
       [['a=1', 'b=2'], /at most one link, got 2/],
       [['--quiet=yes'], /quiet/],
+      [['--lens=3'], /lens/],
     ];
     for (const [argv, re] of cases) {
       const m = bad(argv);

@@ -24,6 +24,9 @@ export interface CliOptions {
   help: boolean;
   /** Print the parameter table and exit. */
   params: boolean;
+  /** Add the aggregated logit lens / causal tracing of every evaluation to the report (set only when given). */
+  lens?: boolean;
+  trace?: boolean;
 }
 
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
@@ -36,6 +39,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
   --json FILE         write the results as JSON after every evaluation and at the end
   --dump-data FILE    write the generated dataset (token ids) as JSON
   --quiet             no progress bar and no per-evaluation lines
+  --lens              at every evaluation, the aggregated logit lens of each arm on ID and OOD test queries
+  --trace             at every evaluation, causal tracing of each arm (bridge and answer) on ID and OOD test queries
   --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
   --params            list every link parameter with its allowed values and default
   -h, --help          show this help
@@ -81,6 +86,8 @@ const PARSE_CONFIG = {
     json: { type: 'string' },
     'dump-data': { type: 'string' },
     quiet: { type: 'boolean' },
+    lens: { type: 'boolean' },
+    trace: { type: 'boolean' },
     lenient: { type: 'boolean' },
     params: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -126,6 +133,8 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     const problem = checkOutputFile(flag, file);
     if (problem) return { ok: false, message: problem };
   }
+  if (values.lens) options.lens = true;
+  if (values.trace) options.trace = true;
   options.json = values.json;
   options.dumpData = values['dump-data'];
   return { ok: true, options };

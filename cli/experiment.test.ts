@@ -122,4 +122,31 @@ describe('cli/experiment.ts', () => {
       expect(a.final).toEqual(a.history.at(-1));
     }
   });
+  it('--lens --trace add per arm, at every evaluation and test split, the lens and the trace in the documented shape', async () => {
+    const json = join(dir, 'mech.json');
+    const r = await cli([TINY, '--steps', '2', '--lens', '--trace', '--json', json]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^mechanism: 4 measurements; lens/m);
+    const rep = JSON.parse(readFileSync(json, 'utf8'));
+    for (const arm of ['cot', 'direct']) {
+      const a = rep.arms[arm];
+      const T = arm === 'cot' ? 5 : 4;
+      expect(a.lens.map((l: { step: number; split: string }) => `${l.step} ${l.split}`)).toEqual(['0 idTwoHop', '0 oodTwoHop', '2 idTwoHop', '2 oodTwoHop']);
+      for (const l of a.lens) {
+        expect(l.positions).toEqual(arm === 'cot' ? ['h', 'r1', 'r2', 'b', 't'] : ['h', 'r1', 'r2', 't']);
+        for (const grid of [l.bridgeTop1, l.answerTop1]) {
+          expect(grid).toHaveLength(2); // embedding + 1 layer
+          for (const row of grid) expect(row).toHaveLength(T);
+        }
+      }
+      expect(a.trace).toHaveLength(8); // 2 evaluations × 2 splits × (bridge, answer)
+      expect(new Set(a.trace.map((t: { target: string }) => t.target))).toEqual(new Set(['bridge', 'answer']));
+      for (const t of a.trace) {
+        expect(t.restored).toHaveLength(2);
+        expect(t.positions).toHaveLength(T);
+      }
+      expect(a.mechanismMs.trace).toBeGreaterThanOrEqual(0);
+    }
+  });
 });

@@ -15,6 +15,9 @@ import { selectBackend } from '../src/train/backend';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { Experiment } from '../src/train/experiment';
 import type { CliOptions, CliBackend } from './args';
+import { MechanismProbe } from '../src/mechanism/probe';
+import type { MechanismRecord } from '../src/experiment/mechanism';
+import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
 import { Progress } from './progress';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
 import { type Arm, type MetricRow, armsOf } from '../src/experiment/domain';
@@ -72,10 +75,16 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const stepsPerSec: Partial<Record<Arm, number>> = {};
   const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
   let trainingStart: number | null = null;
+  // --lens / --trace: measured after every evaluation of every arm, on a fixed sample of the test splits
+  const asked = { lens: opts.lens ?? false, trace: opts.trace ?? false };
+  const probe = new MechanismProbe(data, asked);
+  const mechanism: Partial<Record<Arm, MechanismRecord[]>> = {};
+  let measuring: Promise<void> = Promise.resolve();
   const writeJson = () => {
     if (!opts.json) return;
     const wallSeconds = trainingStart === null ? 0 : (performance.now() - trainingStart) / 1000;
-    writeAtomically(opts.json, reportJson(buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec, wallSeconds })));
+    const report = buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec, wallSeconds });
+    writeAtomically(opts.json, reportJson(withMechanism(report, mechanism, asked)));
   };
   if (trainSteps === 0) {
     writeJson();
@@ -86,12 +95,25 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   // ---- training
   trainingStart = performance.now();
   const progress = new Progress(config.steps, process.stderr, process.stdout, !opts.quiet);
-  const ex = new Experiment(
+  let ex: Experiment | undefined;
+  ex = new Experiment(
     config,
     (e) => {
       if (e.type === 'eval') {
         stepsPerSec[e.arm] = e.stepsPerSec;
         if (!opts.quiet) progress.log(evalLine(e.arm, e.row, e.stepsPerSec));
+        const trainer = probe.active ? ex?.trainers.find((t) => t.arm === e.arm) : undefined;
+        if (trainer) {
+          // computed now, at this step's weights; read back while training goes on
+          const pending = probe.measure(e.arm, trainer.gpt, e.row.step);
+          measuring = measuring.then(async () => {
+            const r = await pending;
+            (mechanism[e.arm] ??= []).push(r);
+            if (!opts.quiet && asked.lens) progress.log(lensLine(e.arm, r));
+            if (!opts.quiet && asked.trace) progress.log(traceLine(e.arm, r));
+            writeJson();
+          });
+        }
         writeJson();
       } else if (e.type === 'ready') {
         const sizes = e.arms.map((a) => `${a.arm}: ${a.parameters.toLocaleString('en-US')} parameters, ${a.trainExamples} sequences`);
@@ -111,6 +133,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
     await ex.run((step) => progress.update(step));
   } finally {
     process.off('SIGINT', onSigint);
+    await measuring;
     progress.done();
     for (const arm of arms) stepsPerSec[arm] = ex.stepsPerSec(arm);
     writeJson();
@@ -119,6 +142,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   if (interrupted) process.stderr.write(`interrupted at step ${ex.step}\n`);
   say('');
   say(finalTable(arms, history));
+  if (probe.active) say(costLine(mechanism, arms.reduce((s, a) => s + (stepsPerSec[a] ? ex.step / stepsPerSec[a]! : 0), 0)));
   if (opts.json) say(`results written to ${opts.json}`);
   return interrupted ? 130 : 0;
 }

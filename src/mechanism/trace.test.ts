@@ -77,8 +77,8 @@ describe('patching', () => {
       const all: [number, number][] = [];
       for (let r = 0; r <= small.layers; r++) for (let q = 0; q < T; q++) all.push([r, q]);
       tf.tidy(() => {
-        const clean = tf.tensor2d(p.map((x) => teacherForced(x[0], isCot)), undefined, 'int32');
-        const corrupt = tf.tensor2d(p.map((x) => teacherForced(x[1], isCot)), undefined, 'int32');
+        const clean = p.map((x) => teacherForced(x[0], isCot));
+        const corrupt = p.map((x) => teacherForced(x[1], isCot));
         const targets = [
           { position: 2, tokens: p.map((x) => bridgesOf(x[0])[0]) },
           { position: isCot ? 3 : 2, tokens: p.map((x) => x[0].answer) },

@@ -74,56 +74,57 @@ export interface TargetSpec {
  */
 export function patchedProbabilities(
   m: Model,
-  clean: tf.Tensor2D,
-  corrupt: tf.Tensor2D,
+  cleanTokens: readonly number[][],
+  corruptTokens: readonly number[][],
   sets: readonly (readonly [number, number][])[],
   targets: readonly TargetSpec[],
 ): { patched: tf.Tensor3D; clean: tf.Tensor2D; corrupt: tf.Tensor2D } {
   return tf.tidy(() => {
-    const [N, T] = clean.shape;
+    const N = cleanTokens.length;
+    const T = cleanTokens[0]?.length ?? 0;
+    const clean = tf.tensor2d(cleanTokens.flat(), [N, T], 'int32');
+    const corrupt = tf.tensor2d(corruptTokens.flat(), [N, T], 'int32');
     const rows = m.config.layers + 1;
     const d = m.config.dModel;
     const names = Array.from({ length: rows }, (_, l) => residName(l));
     const cleanRun = forward(m, clean, { keep: names });
     const V = m.config.vocabSize;
-    const tokens = targets.map((t) => tf.oneHot(tf.tensor1d(t.tokens, 'int32'), V)); // [N, V] each
     /** logits [n·N... , T, V] of `times` copies of the sample → p(target token) at its position: [targets, times·N]. */
     const probsOf = (logits: tf.Tensor, times: number): tf.Tensor2D => {
       const n = times * N;
       return tf.stack(
-        targets.map((t, k) => {
+        targets.map((t) => {
           const p = tf.softmax(logits.slice([0, t.position, 0], [n, 1, V]).reshape([n, V]));
-          return tf.sum(tf.mul(p, times === 1 ? tokens[k] : tf.tile(tokens[k], [times, 1])), 1);
+          return tf.sum(tf.mul(p, tf.oneHot(tf.tensor1d(repeat(t.tokens, times), 'int32'), V)), 1);
         }),
       ) as tf.Tensor2D;
     };
     const pClean = probsOf(cleanRun.logits, 1);
     const pCorrupt = probsOf(forward(m, corrupt).logits, 1);
 
-    // patched runs: set s occupies rows [s·N, (s+1)·N) of the batch; chunks of whole sets
+    // patched runs: set s occupies rows [s·N, (s+1)·N) of the batch; chunks of whole sets. A patch mixes with
+    // 0/1 masks, x·(1 − m) + clean·m, which is exact for finite values (x·0 + c·1 = c, x·1 + c·0 = x) and needs
+    // no tiling, gathering or strided slicing (all slow on wasm): the masks [S, 1, T, 1] broadcast
     const perChunk = Math.max(1, Math.floor(CHUNK_ROWS / N));
+    const corruptRows = corruptTokens.flat();
     const parts: tf.Tensor[] = [];
     for (let s0 = 0; s0 < sets.length; s0 += perChunk) {
       const chunk = sets.slice(s0, s0 + perChunk);
       const S = chunk.length;
       const hooks: Hooks = {};
       for (let r = 0; r < rows; r++) {
-        // mask [S·N, T, 1]: true where set s copies (r, position)
-        const mask = new Uint8Array(S * N * T);
-        let any = false;
+        const mask = new Float32Array(S * T);
         chunk.forEach((set, s) => {
-          for (const [row, pos] of set) {
-            if (row !== r) continue;
-            any = true;
-            for (let n = 0; n < N; n++) mask[(s * N + n) * T + pos] = 1;
-          }
+          for (const [row, pos] of set) if (row === r) mask[s * T + pos] = 1;
         });
-        if (!any) continue;
-        const m3 = tf.tensor3d(mask, [S * N, T, 1], 'bool');
-        const source = tf.tile(cleanRun.cache[names[r]]!, [S, 1, 1]);
-        hooks[names[r]] = (x: tf.Tensor3D) => tf.where(tf.broadcastTo(m3, [S * N, T, d]), source, x) as tf.Tensor3D;
+        if (!mask.some((x) => x === 1)) continue;
+        const take = tf.tensor4d(mask, [S, 1, T, 1]);
+        const keep = tf.sub(1, take);
+        const source = cleanRun.cache[names[r]]!.reshape([1, N, T, d]);
+        hooks[names[r]] = (x: tf.Tensor3D) =>
+          tf.add(tf.mul(x.reshape([S, N, T, d]), keep), tf.mul(source, take)).reshape([S * N, T, d]) as tf.Tensor3D;
       }
-      const batch = tf.tile(corrupt, [S, 1]) as tf.Tensor2D;
+      const batch = tf.tensor2d(repeat(corruptRows, S), [S * N, T], 'int32');
       const p = probsOf(forward(m, batch, { hooks }).logits, S); // [targets, S·N]
       parts.push(tf.transpose(p.reshape([targets.length, S, N]), [1, 0, 2])); // [S, targets, N]
     }
@@ -161,12 +162,15 @@ export async function causalTrace(
   if (pairs.length === 0) {
     return targets.map(({ target }) => ({ step: o.step, split: o.split, target, positions, restored: grid(rows, T, () => null), pClean: NaN, pCorrupt: NaN, queries: 0 }));
   }
+  // a state after the last target's position cannot change it (causal attention): those cells are 0, not run
+  const lastTarget = Math.max(...targets.map((t) => t.spec.position));
   const cells: [number, number][][] = [];
-  for (let r = 0; r < rows; r++) for (let p = 0; p < T; p++) cells.push([[r, p]]);
+  for (let r = 0; r < rows; r++) for (let p = 0; p <= lastTarget; p++) cells.push([[r, p]]);
+  const cellIndex = (r: number, p: number) => r * (lastTarget + 1) + p;
   const N = pairs.length;
   const out = tf.tidy(() => {
-    const clean = tf.tensor2d(pairs.map((p) => teacherForced(p[0], o.cot)), [N, T], 'int32');
-    const corrupt = tf.tensor2d(pairs.map((p) => teacherForced(p[1], o.cot)), [N, T], 'int32');
+    const clean = pairs.map((p) => teacherForced(p[0], o.cot));
+    const corrupt = pairs.map((p) => teacherForced(p[1], o.cot));
     const r = patchedProbabilities(m, clean, corrupt, cells, targets.map((t) => t.spec));
     // sums over the sample: [cells, targets] and [targets]
     return tf.concat([tf.sum(r.patched, 2).reshape([-1]), tf.sum(r.clean, 1), tf.sum(r.corrupt, 1)]);
@@ -188,12 +192,18 @@ export async function causalTrace(
       split: o.split,
       target,
       positions,
-      restored: grid(rows, T, (r, p) => (ok ? (v[(r * T + p) * K + k] - corruptSum(k)) / effect : null)),
+      restored: grid(rows, T, (r, p) => (!ok ? null : p > lastTarget ? 0 : (v[cellIndex(r, p) * K + k] - corruptSum(k)) / effect)),
       pClean: cleanSum(k) / N,
       pCorrupt: corruptSum(k) / N,
       queries: N,
     };
   });
+}
+
+function repeat(xs: readonly number[], times: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < times; i++) for (const x of xs) out.push(x);
+  return out;
 }
 
 function grid<T>(rows: number, cols: number, f: (r: number, c: number) => T): T[][] {

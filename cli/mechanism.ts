@@ -1,0 +1,79 @@
+/**
+ * The experiment CLI's --lens and --trace: what they add to the JSON report (per arm, `lens` and `trace`, one
+ * entry per evaluation and test split, see cli/README.md) and the lines they print. Pure, tested in
+ * mechanism.test.ts; the measuring itself is src/mechanism/probe.ts.
+ */
+import type { Arm } from '../src/experiment/domain';
+import { ARM_LABEL } from '../src/experiment/domain';
+import { lastRelationPosition, MECHANISM_SPLIT_LABEL, type LensSummary, type MechanismRecord, type TraceSummary } from '../src/experiment/mechanism';
+
+/** What --lens / --trace add to an arm of the report. */
+export interface ArmMechanism {
+  lens?: LensSummary[];
+  trace?: TraceSummary[];
+  /** Milliseconds spent on them over the run (lens, trace). */
+  mechanismMs?: { lens: number; trace: number };
+}
+
+/** The report with each arm's lens and trace records added (only those asked for). */
+export function withMechanism<R extends { arms: Partial<Record<Arm, object>> }>(
+  report: R,
+  records: Partial<Record<Arm, MechanismRecord[]>>,
+  asked: { lens: boolean; trace: boolean },
+): R {
+  if (!asked.lens && !asked.trace) return report;
+  const arms: Partial<Record<Arm, object>> = {};
+  for (const [arm, value] of Object.entries(report.arms) as [Arm, object][]) {
+    const recs = records[arm] ?? [];
+    const extra: ArmMechanism = {
+      ...(asked.lens ? { lens: recs.flatMap((r) => r.lens) } : {}),
+      ...(asked.trace ? { trace: recs.flatMap((r) => r.trace) } : {}),
+      mechanismMs: {
+        lens: Math.round(recs.reduce((s, r) => s + r.ms.lens, 0)),
+        trace: Math.round(recs.reduce((s, r) => s + r.ms.trace, 0)),
+      },
+    };
+    arms[arm] = { ...value, ...extra };
+  }
+  return { ...report, arms };
+}
+
+const num = (x: number | null) => (x === null || !Number.isFinite(x) ? '  - ' : x.toFixed(2));
+
+/** One line per arm and evaluation: the bridge's share top-1 at the last relation, row by row (emb, L1, …), and the answer's where it is said. */
+export function lensLine(arm: Arm, r: MechanismRecord): string {
+  const parts = r.lens.map((l) => {
+    const at = lastRelationPosition(l.positions);
+    const answerAt = l.positions.length - 2;
+    const bridge = l.bridgeTop1.map((row) => num(row[at])).join(' ');
+    const answer = l.answerTop1.map((row) => num(row[answerAt])).join(' ');
+    return `${MECHANISM_SPLIT_LABEL[l.split]} bridge@${l.positions[at]} ${bridge} · answer@${l.positions[answerAt]} ${answer}`;
+  });
+  return `  lens   ${ARM_LABEL[arm].padEnd(6)} rows emb L1…: ${parts.join('  |  ')}`;
+}
+
+/** One line per arm and evaluation: the most restoring state (row, position) of each target and split. */
+export function traceLine(arm: Arm, r: MechanismRecord): string {
+  const parts = r.trace.map((t) => {
+    let best: { v: number; row: number; p: number } | null = null;
+    t.restored.forEach((row, i) =>
+      row.forEach((v, p) => {
+        // the target's own position at the last row restores by construction: look at the others
+        if (v !== null && !(i === t.restored.length - 1) && (!best || v > best.v)) best = { v, row: i, p };
+      }),
+    );
+    const b = best as { v: number; row: number; p: number } | null;
+    const where = b ? `${b.row === 0 ? 'emb' : `L${b.row}`}@${t.positions[b.p]} ${b.v.toFixed(2)}` : 'no effect';
+    return `${MECHANISM_SPLIT_LABEL[t.split]} ${t.target}: ${where}`;
+  });
+  return `  trace  ${ARM_LABEL[arm].padEnd(6)} most restoring state below the last layer: ${parts.join(', ')}`;
+}
+
+/** The cost line: seconds spent on the lens and on tracing, and their share of the training time. */
+export function costLine(records: Partial<Record<Arm, MechanismRecord[]>>, trainSeconds: number): string {
+  const all = Object.values(records).flat();
+  const lens = all.reduce((s, r) => s + r.ms.lens, 0) / 1000;
+  const trace = all.reduce((s, r) => s + r.ms.trace, 0) / 1000;
+  const share = (x: number) => (trainSeconds > 0 ? ` (${((100 * x) / trainSeconds).toFixed(1)}% of training time)` : '');
+  return `mechanism: ${all.length} measurements; lens ${lens.toFixed(1)} s${share(lens)}, trace ${trace.toFixed(1)} s${share(trace)}; training ${trainSeconds.toFixed(1)} s`;
+}
