@@ -6,16 +6,26 @@ import { FIXED, stepFlops } from './benchmarks';
 describe('npm run bench: arguments', () => {
   it('defaults: both headless backends, no extras', () => {
     const r = parseBenchArgs([]);
-    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [] } });
+    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false } });
   });
 
   it('parses every option, with = or a separate value', () => {
     const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
-    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [] });
+    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [], ui: false });
     const b = parseBenchArgs(['--browser']);
     expect(b.ok && b.options.browser).toEqual(['wasm']);
     const c = parseBenchArgs(['--browser=wasm,webgpu']);
     expect(c.ok && c.options.browser).toEqual(['wasm', 'webgpu']);
+  });
+
+  it('--ui: the UI benchmark, on wasm and webgpu unless --browser says otherwise, with --json', () => {
+    const d = parseBenchArgs(['--ui']);
+    expect(d.ok && d.options).toMatchObject({ ui: true, browser: ['wasm', 'webgpu'], json: null });
+    const w = parseBenchArgs(['--ui', '--browser=wasm', '--json', 'ui.json']);
+    expect(w.ok && w.options).toMatchObject({ ui: true, browser: ['wasm'], json: 'ui.json' });
+    const order = parseBenchArgs(['--browser=webgpu,wasm', '--ui']);
+    expect(order.ok && order.options.browser).toEqual(['webgpu', 'wasm']);
+    expect(parseBenchArgs(['--ui', '--help'])).toMatchObject({ ok: true, options: { ui: true, help: true } });
   });
 
   it('rejects unknown arguments, bad backends and missing values with a message', () => {
@@ -26,6 +36,11 @@ describe('npm run bench: arguments', () => {
       [['--steps', '3'], /unknown argument '--steps'/],
       [['--gap=yes'], /takes no value/],
       [['--browser=metal'], /--browser takes wasm, webgpu/],
+      [['--ui=yes'], /--ui takes no value/],
+      [['--ui', '--browser=metal'], /--browser takes wasm, webgpu/],
+      [['--ui', '--json'], /needs a value/],
+      [['--ui', '--gap'], /--ui takes only --browser and --json \(got --gap\)/],
+      [['--quick', '--ui', '--backend', 'wasm'], /--ui takes only --browser and --json \(got --quick, --backend\)/],
     ] as const) {
       const r = parseBenchArgs([...args]);
       expect(r.ok).toBe(false);
@@ -38,6 +53,10 @@ describe('npm run bench: arguments', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/error: --backend must be wasm or cpu/);
     expect(r.stderr).toMatch(/usage: npm run bench/);
+    const ui = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--ui', '--browser=metal'], { encoding: 'utf8', timeout: 60_000 });
+    expect(ui.status).toBe(2);
+    expect(ui.stderr).toMatch(/error: --browser takes wasm, webgpu/);
+    expect(ui.stderr).toMatch(/--ui {2,}instead: build the app/);
   });
 });
 

@@ -2,12 +2,15 @@
  * Training speed of our engine, headless:
  *   npm run bench -- [--backend wasm|cpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
  *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
+ *   npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]
  * For each backend: training steps/s, tokens/s, achieved GFLOP/s and the ratio to PyTorch (one thread, this
  * machine) on the fixed shapes (vocab 252, d 64, 2 layers, 4 heads, sequence 8, batch 64) and on the default
  * preset (from DEFAULT_CONFIG and its generated data); a per-kernel profile of one preset step; kernels per step;
  * one evaluation's wall time. --naive adds the plain-tfjs path (our kernels off); --gap trains both arms of the
  * default preset until CoT OOD two-hop ≥ 0.9 and reports the wall time and whether direct OOD ≤ 0.1.
  * --browser runs the measurements instead in a Worker of headless Chromium (cli/benchBrowser.ts).
+ * --ui measures instead how responsive the app's main thread stays while it trains in headless Chromium, per
+ * backend (default wasm,webgpu): main-thread task CPU/wall times, Long Tasks, Pause latency (cli/benchUi.ts).
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
 export interface BenchOptions {
@@ -20,7 +23,12 @@ export interface BenchOptions {
   help: boolean;
   /** Backends to measure in headless Chromium instead of Node (empty: Node). */
   browser: string[];
+  /** Measure the app's main-thread responsiveness while training (in Chromium, on `browser`'s backends). */
+  ui: boolean;
 }
+
+/** What --ui measures when --browser does not say. */
+export const UI_DEFAULT_BACKENDS = ['wasm', 'webgpu'];
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
   --backend wasm|cpu   only this backend (default: both)
@@ -31,10 +39,16 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --quick              fewer and shorter timing runs
   --browser[=LIST]     measure in a Worker of headless Chromium instead (LIST: wasm,webgpu,webgl,cpu; default wasm;
                        webgpu there is SwiftShader, a CPU emulation: its timings say nothing about a GPU)
+  --ui                 instead: build the app, train a small experiment in headless Chromium per backend (the
+                       --browser LIST, default wasm,webgpu) and report the main thread's longest tasks (CPU and
+                       wall ms), p50/p95/max, tasks over 50/100 ms, the Pause click latency and the load average,
+                       against the target of 100 ms CPU per task; takes only --browser and --json
   --help               this text`;
 
 export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOptions } | { ok: false; message: string } {
-  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [] };
+  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false };
+  /** Options of the Node measurements that were given (--ui takes none of them). */
+  const nodeOnly: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -49,6 +63,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           const v = value();
           if (v !== 'wasm' && v !== 'cpu') return { ok: false, message: `--backend must be wasm or cpu (got '${v}')` };
           o.backends = [v];
+          nodeOnly.push(flag);
           break;
         }
         case '--json':
@@ -60,6 +75,11 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
         case '--help':
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
           o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
+          if (flag !== '--help') nodeOnly.push(flag);
+          break;
+        case '--ui':
+          if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+          o.ui = true;
           break;
         case '--browser': {
           const list = (inline ?? 'wasm').split(',').filter(Boolean);
@@ -70,6 +90,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
         }
         case '--no-relaxed':
           o.relaxed = false;
+          nodeOnly.push(flag);
           break;
         default:
           return { ok: false, message: `unknown argument '${a}'` };
@@ -77,6 +98,10 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     } catch (e) {
       return { ok: false, message: (e as Error).message };
     }
+  }
+  if (o.ui) {
+    if (nodeOnly.length) return { ok: false, message: `--ui takes only --browser and --json (got ${nodeOnly.join(', ')})` };
+    if (o.browser.length === 0) o.browser = [...UI_DEFAULT_BACKENDS];
   }
   return { ok: true, options: o };
 }
@@ -92,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    if (parsed.options.ui) {
+      const { runUiBench } = await import('./benchUi'); // no tfjs in Node: the app trains in the browser
+      return await runUiBench(parsed.options);
+    }
     const { runBench } = await import('./benchRun'); // tfjs loads only after the arguments are checked
     return await runBench(parsed.options);
   } catch (e) {
