@@ -38,7 +38,7 @@ describe('CLI arguments, property-tested', () => {
           return;
         }
         const o = r.options;
-        if (o.steps !== undefined) expect(Number.isInteger(o.steps) && o.steps >= 0 && o.steps <= 100_000).toBe(true);
+        if (o.steps !== undefined) expect(Number.isInteger(o.steps) && o.steps >= 0 && o.steps <= 1_000_000).toBe(true);
         if (o.backend !== undefined) expect(['wasm', 'cpu']).toContain(o.backend);
         expect(typeof o.link).toBe('string');
       }),

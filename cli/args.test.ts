@@ -45,7 +45,7 @@ describe('parseCliArgs', () => {
       [['--steps', 'abc'], /--steps must be a whole number/],
       [['--steps', '2.5'], /--steps must be a whole number/],
       [['--steps', '1e3'], /--steps must be a whole number/],
-      [['--steps', '999999'], /--steps must be at most 100000/],
+      [['--steps', '1000001'], /--steps must be at most 1000000/],
       [['--steps'], /^--steps needs a value$/],
       [['--backend', 'webgl'], /^--backend must be one of wasm, cpu/],
       [['--json', '/no/such/dir/r.json'], /^--json .*does not exist$/],

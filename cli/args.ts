@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PARAM_BY_KEY, type IntParam } from '../src/experiment/schema';
 
 export const CLI_BACKENDS = ['wasm', 'cpu'] as const;
 export type CliBackend = (typeof CLI_BACKENDS)[number];
@@ -48,7 +49,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
 A link with an unknown key, a value that is not a number or out of range, or a broken rule between
 parameters is refused (exit 2, one line per problem) unless --lenient is given.`;
 
-const MAX_STEPS = 100_000;
+/** --steps follows the schema's range of steps (0 = data only). */
+const MAX_STEPS = (PARAM_BY_KEY.steps as IntParam).max;
 
 function checkOutputFile(flag: string, file: string): string | undefined {
   if (file.trim() === '') return `${flag} needs a file name`;

@@ -51,7 +51,7 @@ describe('checkValues', () => {
     expect(r.corrections.map(strictLine)).toEqual([
       'entities "abc": is not a finite number (allowed: a whole number in 10–2000)',
       'lambda "1e400": is not a finite number (allowed: a number in 0–20)',
-      'layers "2.5": is not a whole number (allowed: a whole number in 1–8)',
+      'layers "2.5": is not a whole number (allowed: a whole number in 1–24)',
       'heads "3": does not divide dModel (128) (allowed: a divisor of dModel)',
     ]);
   });
