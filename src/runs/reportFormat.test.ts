@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { withMechanism } from '../../cli/mechanism';
 import { buildReport } from '../../cli/report';
+import type { MechanismRecord } from '../experiment/mechanism';
 import { generateDataset } from '../data/distribution';
 import { type MetricRow, SPLITS } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
@@ -37,9 +39,27 @@ const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
   }));
 const historyArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i * 10))));
 
-/** What the CLI writes: buildReport → reportJson, for any experiment, arms and history. */
+/** --lens / --trace records of one arm: a few evaluations, rows × positions of scores (NaN → null). */
+const matrixArb = (rows: number, cols: number) => fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
+const mechanismArb: fc.Arbitrary<MechanismRecord[]> = fc.array(
+  fc.record({ step: fc.nat(1000), rows: fc.integer({ min: 2, max: 9 }), queries: fc.nat(500), p: fc.double({ min: 0, max: 1, noNaN: true }) }).chain(({ step, rows, queries, p }) =>
+    fc.record({ lens: matrixArb(rows, 5), answer: matrixArb(rows, 5), restored: matrixArb(rows, 5) }).map(
+      (m): MechanismRecord => ({
+        arm: 'cot',
+        step,
+        lens: [{ step, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: m.lens, answerTop1: m.answer, queries }],
+        trace: [{ step, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: m.restored, pClean: p, pCorrupt: p / 2, queries }],
+        ms: { lens: 3, trace: 4 },
+      }),
+    ),
+  ),
+  { maxLength: 3 },
+);
+
+/** What the CLI writes: buildReport (+ --lens/--trace) → reportJson, for any experiment, arms and history. */
 const cliReportArb = fc
   .record({
+    mechanism: fc.option(mechanismArb, { nil: undefined }),
     config: configArb,
     arms: fc.constantFrom<('cot' | 'direct')[]>(['cot', 'direct'], ['cot'], ['direct']),
     cot: historyArb,
@@ -48,9 +68,10 @@ const cliReportArb = fc
     backend: fc.constantFrom('wasm', 'cpu'),
     wall: fc.double({ min: 0, max: 1e6, noNaN: true }),
   })
-  .map((x) =>
-    buildReport({ link: configToQuery(x.config), config: x.config, backend: x.backend, data, hash: 'abcdef0123456789', arms: x.arms, history: { cot: x.cot, direct: x.direct }, stepsPerSec: x.sps, wallSeconds: x.wall }),
-  );
+  .map((x) => {
+    const report = buildReport({ link: configToQuery(x.config), config: x.config, backend: x.backend, data, hash: 'abcdef0123456789', arms: x.arms, history: { cot: x.cot, direct: x.direct }, stepsPerSec: x.sps, wallSeconds: x.wall });
+    return x.mechanism ? withMechanism(report, { cot: x.mechanism }, { lens: true, trace: true }) : report;
+  });
 
 describe('readReports', () => {
   it('accepts every report the CLI writes, and reads back exactly what was written (NaN for null)', () => {
@@ -138,9 +159,10 @@ describe('readReports', () => {
     const read = readReportValue(value);
     expect(read.ok).toBe(true);
     if (!read.ok) return;
-    expect(read.reports[0].report.config.layers).toBe(8);
-    expect(read.reports[0].report.link).toBe(configToQuery({ ...tiny, layers: 8 }));
-    expect(read.warnings.join(' ')).toMatch(/layers: 99 is outside 1–8/);
+    const layersMax = (PARAMS.find((p) => p.key === 'layers') as { max: number }).max; // 99 is clamped to it
+    expect(read.reports[0].report.config.layers).toBe(layersMax);
+    expect(read.reports[0].report.link).toBe(configToQuery({ ...tiny, layers: layersMax }));
+    expect(read.warnings.join(' ')).toMatch(/layers: 99 is outside 1–\d+/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

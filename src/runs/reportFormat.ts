@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { type Arm, ARMS, type MetricRow, SPLITS, type SplitName } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
+import type { LensSummary, TraceSummary } from '../experiment/mechanism';
 import type { Config } from '../experiment/schema';
 import { checkValues, shown } from '../experiment/validate';
 
@@ -22,6 +23,10 @@ export interface ArmReport {
   history: MetricRow[];
   /** The last history row (null before any). */
   final: MetricRow | null;
+  /** `--lens` / `--trace` (cli/README.md): the aggregated logit lens and causal tracing at each evaluation. */
+  lens?: LensSummary[];
+  trace?: TraceSummary[];
+  mechanismMs?: { lens: number; trace: number };
 }
 export interface Report {
   version: number;
@@ -46,6 +51,7 @@ export const MAX_ROWS = 20_000;
 const MAX_STEP = 10_000_000;
 const MAX_TEXT = 4096;
 
+const count = z.number().int().min(0).max(1e9);
 /** A score as JSON has it: a number, or null for NaN (an empty split, a diverged arm). */
 const score = z.number().nullable();
 const scores = z.object(Object.fromEntries(SPLITS.map((s) => [s, score])) as Record<SplitName, typeof score>);
@@ -56,12 +62,38 @@ const metricRow = z.object({
   answerAcc: scores,
   oodBridgeAcc: z.number().nullable().optional(),
 });
+// --lens / --trace records: matrices of rows (embedding + each layer) × positions (≤ 7), sizes bounded
+const MAX_MECHANISM = 4 * MAX_ROWS;
+const label = z.string().max(16);
+const matrix = <T extends z.ZodType>(cell: T) => z.array(z.array(cell).max(16)).max(64);
+const mechSplit = z.enum(['idTwoHop', 'oodTwoHop']);
+const lensSummary = z.object({
+  step: z.number().int().min(0).max(MAX_STEP),
+  split: mechSplit,
+  positions: z.array(label).max(16),
+  bridgeTop1: matrix(score),
+  bridge2Top1: matrix(score).optional(),
+  answerTop1: matrix(score),
+  queries: count,
+});
+const traceSummary = z.object({
+  step: z.number().int().min(0).max(MAX_STEP),
+  split: mechSplit,
+  target: z.enum(['bridge', 'answer']),
+  positions: z.array(label).max(16),
+  restored: matrix(score),
+  pClean: score,
+  pCorrupt: score,
+  queries: count,
+});
 const armReport = z.object({
   stepsPerSec: z.number().min(0).nullable(),
   history: z.array(metricRow).max(MAX_ROWS),
   final: metricRow.nullable(),
+  lens: z.array(lensSummary).max(MAX_MECHANISM).optional(),
+  trace: z.array(traceSummary).max(MAX_MECHANISM).optional(),
+  mechanismMs: z.object({ lens: z.number().min(0), trace: z.number().min(0) }).optional(),
 });
-const count = z.number().int().min(0).max(1e9);
 /** The report's shape as JSON (scores may be null); unknown fields are dropped. */
 export const reportSchema = z.object({
   version: z.number(),
@@ -132,7 +164,12 @@ function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; war
     const a = r.arms[arm];
     if (!a) continue;
     const history = a.history.map(rowOf);
-    arms[arm] = { stepsPerSec: a.stepsPerSec ?? 0, history, final: a.final ? rowOf(a.final) : (history.at(-1) ?? null) };
+    const out: ArmReport = { stepsPerSec: a.stepsPerSec ?? 0, history, final: a.final ? rowOf(a.final) : (history.at(-1) ?? null) };
+    // mechanism scores stay as written (null where not measured: that is their meaning there, not NaN)
+    if (a.lens) out.lens = a.lens as LensSummary[];
+    if (a.trace) out.trace = a.trace as TraceSummary[];
+    if (a.mechanismMs) out.mechanismMs = a.mechanismMs;
+    arms[arm] = out;
   }
   if (Object.keys(arms).length === 0) return { ok: false, message: `${where}the report has no arm (neither cot nor direct).` };
   const report: Report = {
