@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 120_000,
+    // expect.poll waits up to 1 s by default: far too little on a loaded 2-core machine (a bound that flips)
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,

@@ -6,12 +6,12 @@ import { FIXED, stepFlops } from './benchmarks';
 describe('npm run bench: arguments', () => {
   it('defaults: both headless backends, no extras', () => {
     const r = parseBenchArgs([]);
-    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false } });
+    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false, link: '', lenient: false } });
   });
 
   it('parses every option, with = or a separate value', () => {
     const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
-    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [], ui: false });
+    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [], ui: false, link: '', lenient: false });
     const b = parseBenchArgs(['--browser']);
     expect(b.ok && b.options.browser).toEqual(['wasm']);
     const c = parseBenchArgs(['--browser=wasm,webgpu']);
@@ -57,6 +57,21 @@ describe('npm run bench: arguments', () => {
     expect(ui.status).toBe(2);
     expect(ui.stderr).toMatch(/error: --browser takes wasm, webgpu/);
     expect(ui.stderr).toMatch(/--ui {2,}instead: build the app/);
+    // a bad --link is refused like `npm run experiment` refuses it: one line per problem, nothing measured
+    const link = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--link', 'entities=abc&colour=red'], { encoding: 'utf8', timeout: 60_000 });
+    expect(link.status).toBe(2);
+    expect(link.stderr.trim().split('\n')).toEqual([
+      'error: entities "abc": is not a finite number (allowed: a whole number in 10–2000)',
+      'error: colour: is not a parameter (allowed: a key listed by --params)',
+      'the link was refused; nothing was measured (--lenient corrects it instead, as the browser does)',
+    ]);
+    expect(link.stdout).toBe('');
+  });
+
+  it('--link and --lenient are read', () => {
+    expect(parseBenchArgs(['--link', 'seed=3', '--gap'])).toMatchObject({ ok: true, options: { link: 'seed=3', gap: true, lenient: false } });
+    expect(parseBenchArgs(['--link=seed=3', '--lenient'])).toMatchObject({ ok: true, options: { link: 'seed=3', lenient: true } });
+    expect(parseBenchArgs(['--link'])).toEqual({ ok: false, message: '--link needs a value' });
   });
 });
 

@@ -13,6 +13,8 @@
  * backend (default wasm,webgpu): main-thread task CPU/wall times, Long Tasks, Pause latency (cli/benchUi.ts).
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
+import { readLink } from './link';
+
 export interface BenchOptions {
   backends: ('wasm' | 'cpu')[];
   naive: boolean;
@@ -25,6 +27,10 @@ export interface BenchOptions {
   browser: string[];
   /** Measure the app's main-thread responsiveness while training (in Chromium, on `browser`'s backends). */
   ui: boolean;
+  /** The experiment measured as "preset" and trained by --gap (a link; '' = the default preset). */
+  link: string;
+  /** Correct a bad link as the browser does instead of refusing it. */
+  lenient: boolean;
 }
 
 /** What --ui measures when --browser does not say. */
@@ -43,10 +49,13 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        --browser LIST, default wasm,webgpu) and report the main thread's longest tasks (CPU and
                        wall ms), p50/p95/max, tasks over 50/100 ms, the Pause click latency and the load average,
                        against the target of 100 ms CPU per task; takes only --browser and --json
+  --link LINK          measure this experiment as the preset (and train it with --gap) instead of the default
+                       one; a link that needs any correction is refused (exit 2, one line per problem)
+  --lenient            correct a bad --link as the browser does instead of refusing it
   --help               this text`;
 
 export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOptions } | { ok: false; message: string } {
-  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false };
+  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false, link: '', lenient: false };
   /** Options of the Node measurements that were given (--ui takes none of them). */
   const nodeOnly: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -76,6 +85,14 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
           o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
           if (flag !== '--help') nodeOnly.push(flag);
+          break;
+        case '--link':
+          o.link = value();
+          nodeOnly.push(flag);
+          break;
+        case '--lenient':
+          if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+          o.lenient = true;
           break;
         case '--ui':
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
@@ -116,13 +133,20 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${BENCH_USAGE}\n`);
     return 0;
   }
+  const reading = readLink(parsed.options.link, parsed.options.lenient);
+  if (!reading.ok) {
+    for (const p of reading.problems) process.stderr.write(`error: ${p}\n`);
+    process.stderr.write('the link was refused; nothing was measured (--lenient corrects it instead, as the browser does)\n');
+    return 2;
+  }
+  for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
   try {
     if (parsed.options.ui) {
       const { runUiBench } = await import('./benchUi'); // no tfjs in Node: the app trains in the browser
       return await runUiBench(parsed.options);
     }
     const { runBench } = await import('./benchRun'); // tfjs loads only after the arguments are checked
-    return await runBench(parsed.options);
+    return await runBench(parsed.options, reading.config);
   } catch (e) {
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { generateDataset } from '../src/data/distribution';
-import { DEFAULT_CONFIG } from '../src/experiment/schema';
+import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
+import { configToQuery } from '../src/experiment/link';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { kernelVariant } from '../src/model/kernels/wasm';
 import { fastKernelsActive } from '../src/model/ops';
@@ -51,7 +52,8 @@ export interface BenchJson {
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-export async function runBench(o: BenchOptions): Promise<number> {
+/** `preset`: the experiment measured as the preset and trained by --gap (the default one unless --link). */
+export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG): Promise<number> {
   if (o.browser.length) {
     const { runBrowserBench } = await import('./benchBrowser');
     const result = await runBrowserBench(o.browser, log);
@@ -61,7 +63,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   }
   if (o.relaxed) await enableRelaxedSimdInNode();
   const os = await import('node:os');
-  const config = { ...DEFAULT_CONFIG };
+  const config = { ...preset };
   const data = generateDataset(config);
   const out: BenchJson = {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
@@ -131,7 +133,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   }
   if (o.gap) {
     await tf.setBackend(o.backends[0]);
-    log(`time to the gap on ${o.backends[0]} (default preset, both arms; up to ${config.steps} steps):`);
+    log(`time to the gap on ${o.backends[0]} (${o.link ? `?${configToQuery(config)}` : 'default preset'}, both arms; up to ${config.steps} steps):`);
     out.gap = await timeToGap({ ...config, backend: o.backends[0] }, log);
     out.timeToGapSeconds = out.gap.reached ? out.gap.seconds : null;
   }
