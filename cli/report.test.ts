@@ -49,3 +49,19 @@ describe('report', () => {
     expect(lines.at(-1)).toMatch(/^OOD test multi-hop\s+-\s+-\s+1\.100\s+0\.100$/);
   });
 });
+
+describe('report with an RL stage', () => {
+  const rlRow = (step: number): MetricRow => ({ ...row(step, 0.5, -0.01), phase: 'rl', reward: 0.625, cotRate: 0.75, bridgeRightRate: 0.5, kl: 0.0123 });
+
+  it('RL rows keep phase and the RL metrics in the JSON; the line and the table show them', () => {
+    const history = { cot: [{ ...row(0, 0, null), phase: 'sft' as const }, rlRow(20)], direct: [] };
+    const r = buildReport({ link: 'v=1', config, backend: 'cpu', data, hash: 'abc', arms: ['cot'], history, stepsPerSec: {} });
+    const parsed = JSON.parse(reportJson(r));
+    expect(parsed.arms.cot.history.map((x: MetricRow) => x.phase)).toEqual(['sft', 'rl']);
+    expect(parsed.arms.cot.final).toMatchObject({ phase: 'rl', reward: 0.625, cotRate: 0.75, bridgeRightRate: 0.5, kl: 0.0123 });
+    expect(evalLine('cot', rlRow(20), 0)).toContain('rl: reward 0.625  cot 0.750  bridge 0.500  kl 0.0123');
+    expect(evalLine('cot', row(20, 0.5), 0)).not.toContain('rl:');
+    const lines = finalTable(['cot'], history).split('\n');
+    expect(lines.slice(-3).map((l) => l.replace(/\s+/g, ' '))).toEqual(['RL reward 0.625', 'RL CoT rate 0.750', 'RL bridge right 0.500']);
+  });
+});

@@ -73,7 +73,14 @@ export function evalLine(arm: Arm, row: MetricRow, stepsPerSec: number): string 
   const loss = row.loss === null ? '   -  ' : row.loss.toFixed(4);
   const accs = SPLITS.map((s) => `${SHORT[s]} ${pct(row.acc[s])}`).join('  ');
   const speed = stepsPerSec > 0 ? `  ${stepsPerSec.toFixed(1)} steps/s` : '';
-  return `step ${String(row.step).padStart(6)}  ${arm.padEnd(6)}  loss ${loss}  ${accs}  (oodTest answer ${pct(row.answerAcc.oodTwoHop)})${speed}`;
+  return `step ${String(row.step).padStart(6)}  ${arm.padEnd(6)}  loss ${loss}  ${accs}  (oodTest answer ${pct(row.answerAcc.oodTwoHop)})${rlPart(row)}${speed}`;
+}
+
+/** An RL row's sample metrics (means since the previous row); '' for an SFT row. Its loss is the GRPO loss. */
+function rlPart(row: MetricRow): string {
+  if (row.phase !== 'rl') return '';
+  const kl = row.kl === undefined || !Number.isFinite(row.kl) ? '-' : row.kl.toFixed(4);
+  return `  rl: reward ${pct(row.reward)}  cot ${pct(row.cotRate)}  bridge ${pct(row.bridgeRightRate)}  kl ${kl}`;
 }
 
 /** The final table: split × arm, exact match then answer-only accuracy. */
@@ -90,5 +97,11 @@ export function finalTable(arms: Arm[], history: Record<Arm, MetricRow[]>): stri
     return `${SPLIT_LABELS[s].padEnd(width)}  ${exact.join(' ')}  ${answer.join(' ')}`;
   });
   const steps = arms.map((a) => `${a} at step ${last[a]?.step ?? 0}`).join(', ');
-  return [`final accuracy (${steps})`, head1, head2, ...rows].join('\n');
+  // after an RL stage: the last RL row's sample metrics, one line per measure
+  const rl = arms.some((a) => last[a]?.phase === 'rl')
+    ? ([['RL reward', 'reward'], ['RL CoT rate', 'cotRate'], ['RL bridge right', 'bridgeRightRate']] as const).map(
+        ([label, k]) => `${label.padEnd(width)}  ${arms.map((a) => cell(pct(last[a]?.phase === 'rl' ? last[a]?.[k] : undefined))).join(' ')}`,
+      )
+    : [];
+  return [`final accuracy (${steps})`, head1, head2, ...rows, ...rl].join('\n');
 }

@@ -10,6 +10,7 @@ import { buildDump } from '../src/data/dump';
 import { datasetHash } from '../src/data/hash';
 import { configToQuery } from '../src/experiment/link';
 import type { Config } from '../src/experiment/schema';
+import { totalSteps } from '../src/experiment/phases';
 import { checkConfig } from '../src/experiment/validate';
 import { selectBackend } from '../src/train/backend';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
@@ -94,7 +95,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
 
   // ---- training
   trainingStart = performance.now();
-  const progress = new Progress(config.steps, process.stderr, process.stdout, !opts.quiet);
+  const progress = new Progress(totalSteps(config), process.stderr, process.stdout, !opts.quiet);
   let ex: Experiment | undefined;
   ex = new Experiment(
     config,

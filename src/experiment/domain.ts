@@ -3,6 +3,7 @@
  * so that views, stores, workers and the CLI read the same names without pulling tfjs onto the main thread.
  */
 import type { BackendChoice, Config } from './schema';
+import type { Phase, RlMetrics } from './phases';
 
 /** The two ways of training on the same data: with the bridge written out (CoT), or the answer alone. */
 export type Arm = 'cot' | 'direct';
@@ -37,9 +38,14 @@ export interface EvalResult {
   oodBridgeAcc?: number;
 }
 
-/** One row of an arm's history: an evaluation at a step, with the mean training loss since the previous row. */
-export interface MetricRow extends EvalResult {
+/**
+ * One row of an arm's history: an evaluation at a step, with the mean training loss since the previous row.
+ * Rows of the RL phase add the RL metrics (means over the samples since the previous row; src/train/rl.ts).
+ */
+export interface MetricRow extends EvalResult, Partial<RlMetrics> {
   step: number;
+  /** The phase the step belongs to (src/experiment/phases.ts); absent in reports written before there were phases. */
+  phase?: Phase;
   /** Queries per split of an early evaluation on a smaller sample; absent for a regular one. */
   sample?: number;
   /** Mean training loss since the previous row (null at step 0). */

@@ -24,3 +24,20 @@ describe('evaluation schedule', () => {
     expect(describeSpacing({ ...DEFAULT_CONFIG, evalEarly: 'off' })).toBe('Points: step 0, then every 100 steps on up to 500 queries per split.');
   });
 });
+
+describe('evaluation schedule with an RL stage', () => {
+  it('the boundary and the last step are evaluated; the RL phase has early points of its own', () => {
+    const c = { ...DEFAULT_CONFIG, steps: 250, rlSteps: 200 };
+    const evaluated = Array.from({ length: 450 }, (_, i) => i + 1).filter((s) => evaluationAt(s, c));
+    expect(evaluated).toEqual([10, 20, 40, 100, 200, 250, 260, 270, 290, 300, 400, 450]);
+    expect(evaluationAt(260, c)).toEqual({ sample: 100 });
+    expect(evaluationAt(250, c)).toEqual({ sample: null });
+    expect(evaluationAt(450, c)).toEqual({ sample: null });
+    expect(describeSpacing(c)).toContain('RL from step 250 on');
+  });
+
+  it('rlSteps 0 changes nothing', () => {
+    const off = Array.from({ length: 300 }, (_, i) => i + 1).filter((s) => evaluationAt(s, { ...DEFAULT_CONFIG, steps: 300, rlSteps: 0 }));
+    expect(off).toEqual([10, 20, 40, 100, 200, 300]);
+  });
+});

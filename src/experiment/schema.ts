@@ -97,6 +97,17 @@ export const PARAMS = [
     hint: 'on: also evaluate at steps 10, 20, 40, … (on 100 queries per split) before the first regular evaluation, so the curves start at once.' },
   { key: 'clip', group: 'training', type: 'float', default: 1, min: 0, max: 10, step: 0.1, label: 'Gradient clip',
     hint: 'Global gradient-norm clipping (0 turns it off).' },
+  // ---- the RL stage after SFT (src/train/rl.ts): GRPO on the training pool's two-hop prompts, reward on the final answer
+  { key: 'rlSteps', group: 'training', type: 'int', default: 0, min: 0, max: 100_000, step: 100, label: 'RL steps',
+    hint: 'After the SFT steps, this many steps of RL (GRPO) on two-hop prompts of the training pool: the model samples its own continuations and is rewarded when the token before </a> is the right answer. 0 = off.' },
+  { key: 'rlLr', group: 'training', type: 'float', default: 1e-4, min: 1e-6, max: 1e-2, step: 1e-6, log: true, label: 'RL learning rate',
+    hint: 'Constant AdamW learning rate of the RL stage (a fresh optimiser; weight decay and clipping as in SFT).' },
+  { key: 'rlSamples', group: 'training', type: 'int', default: 8, min: 2, max: 64, label: 'Samples per prompt',
+    hint: 'Continuations sampled per prompt: the group whose mean and spread normalise the rewards (GRPO). Prompts per step = Batch size / this.' },
+  { key: 'rlTemperature', group: 'training', type: 'float', default: 1, min: 0, max: 2, step: 0.05, label: 'Sampling temperature',
+    hint: 'Temperature of the sampled continuations (1 = the model\'s own distribution; 0 = greedy, no exploration).' },
+  { key: 'rlKl', group: 'training', type: 'float', default: 0.04, min: 0, max: 1, step: 0.01, label: 'KL penalty β',
+    hint: 'Weight of the KL divergence from the model as SFT left it (a frozen copy); 0 = off. GRPO (DeepSeekMath) used 0.04.' },
   // ---- run
   { key: 'arms', group: 'run', type: 'enum', default: 'both', options: ARMS_OPTIONS, label: 'Arms',
     hint: 'Train the CoT arm, the direct (answer-only) arm, or both side by side on the same data.' },

@@ -13,6 +13,7 @@ import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../
 // values from src/train/* would pull tfjs onto the main thread: only types from there
 import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
 import { ARM_LABEL, ARMS, type Arm, armsOf } from '../experiment/domain';
+import { totalSteps as runSteps } from '../experiment/phases';
 
 export type { TrainingStatus, LossPoint, ArmRun } from '../worker/reduce';
 
@@ -175,7 +176,7 @@ function init(): void {
   const arms = armsOf(config);
   const failed = ensureWorkers(arms);
   started = true;
-  useTrainingStore.setState({ ...initialTrainingData(config.steps, arms), connected: failed === null });
+  useTrainingStore.setState({ ...initialTrainingData(runSteps(config), arms), connected: failed === null });
   if (failed) {
     useTrainingStore.setState({ status: 'error', error: failed });
     useExperimentStore.getState().notify(failed, 'warning');
@@ -186,7 +187,7 @@ function init(): void {
 }
 
 export const useTrainingStore = create<TrainingState>((set, get) => ({
-  ...initialTrainingData(useExperimentStore.getState().config.steps),
+  ...initialTrainingData(runSteps(useExperimentStore.getState().config)),
   example: null,
   connected: false,
   connect: () => {
@@ -239,5 +240,5 @@ export function disconnectTraining(): void {
   flushTimer = resetTimer = null;
   lastBackendNotice = '';
   runNotices = new Set();
-  useTrainingStore.setState({ ...initialTrainingData(useExperimentStore.getState().config.steps), example: null, connected: false });
+  useTrainingStore.setState({ ...initialTrainingData(runSteps(useExperimentStore.getState().config)), example: null, connected: false });
 }

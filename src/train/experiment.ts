@@ -10,6 +10,8 @@ import { evaluationAt } from '../experiment/evalSchedule';
 import type { Config } from '../experiment/schema';
 import { armsOf, type Arm, type ExperimentEvent, type MetricRow } from '../experiment/domain';
 import { ArmTrainer } from './arm';
+import { phaseOf, totalSteps } from '../experiment/phases';
+import { RlTrainer } from './rl';
 
 export type { ExperimentEvent } from '../experiment/domain';
 
@@ -26,6 +28,8 @@ export class Experiment {
   private trainSeconds: Record<Arm, number> = { cot: 0, direct: 0 };
   private running = false;
   private stopped = false;
+  /** Each arm's RL stage (rl.ts), made when its SFT steps are done. */
+  private readonly rl: Partial<Record<Arm, RlTrainer>> = {};
 
   constructor(
     readonly config: Config,
@@ -46,7 +50,7 @@ export class Experiment {
     return this.trainers[0]?.step ?? 0;
   }
   get done(): boolean {
-    return this.stopped || this.step >= this.config.steps;
+    return this.stopped || this.step >= totalSteps(this.config);
   }
   get isRunning(): boolean {
     return this.running;
@@ -65,7 +69,8 @@ export class Experiment {
       const losses = this.lossSinceEval[t.arm];
       const loss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null;
       this.lossSinceEval[t.arm] = [];
-      const row: MetricRow = { step: t.step, loss, ...(sample !== null ? { sample } : {}), ...r };
+      const rl = await this.rl[t.arm]?.takeMetrics();
+      const row: MetricRow = { step: t.step, phase: phaseOf(t.step, this.config), loss, ...(sample !== null ? { sample } : {}), ...r, ...rl };
       this.history[t.arm].push(row);
       this.emit({ type: 'eval', arm: t.arm, row, stepsPerSec: this.stepsPerSec(t.arm) });
     }
@@ -77,7 +82,7 @@ export class Experiment {
     if (this.step === 0 && this.history[this.trainers[0].arm].length === 0) await this.evaluateAll();
     for (const t of this.trainers) {
       const t0 = performance.now();
-      const loss = t.trainStep();
+      const loss = t.step < this.config.steps ? t.trainStep() : await this.rlStep(t);
       this.trainSeconds[t.arm] += (performance.now() - t0) / 1000;
       this.pendingLoss[t.arm].push({ step: t.step, loss });
     }
@@ -85,6 +90,13 @@ export class Experiment {
     if (s % LOSS_READBACK_EVERY === 0) await this.flushLosses();
     const evaluation = evaluationAt(s, this.config);
     if (evaluation) await this.evaluateAll(evaluation.sample);
+  }
+
+  /** One RL step of an arm; its RL stage starts when its SFT steps are done (the weights then are the KL reference). */
+  private rlStep(t: ArmTrainer): Promise<tf.Scalar> {
+    const rl = (this.rl[t.arm] ??= new RlTrainer(t, t.step - this.config.steps));
+    t.step++;
+    return rl.step(t.step);
   }
 
   /** Reads all pending losses back in one batch per arm and emits them. */
@@ -105,7 +117,7 @@ export class Experiment {
     }
   }
 
-  /** Trains until `config.steps` (or until paused/stopped). `onStep` runs after each step (e.g. a progress bar). */
+  /** Trains until `steps` + `rlSteps` (or until paused/stopped). `onStep` runs after each step (e.g. a progress bar). */
   async run(onStep?: (step: number) => void): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -136,5 +148,6 @@ export class Experiment {
     this.stop();
     for (const arm of Object.keys(this.pendingLoss) as Arm[]) for (const p of this.pendingLoss[arm]) p.loss.dispose();
     for (const t of this.trainers) t.dispose();
+    for (const r of Object.values(this.rl)) r?.dispose();
   }
 }

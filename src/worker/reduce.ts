@@ -9,6 +9,7 @@
 import type { Config } from '../experiment/schema';
 import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
 import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
+import { totalSteps as runSteps } from '../experiment/phases';
 
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
@@ -41,7 +42,7 @@ export interface TrainingData {
   status: TrainingStatus;
   /** The slower arm's step (both arms have reached it). */
   step: number;
-  /** Steps of the run (config.steps of the running experiment). */
+  /** Steps of the run, both phases (steps + rlSteps of the running experiment). */
   totalSteps: number;
   /** Wall-clock steps per second of the slower running arm; null until measured. */
   stepsPerSec: number | null;
@@ -189,7 +190,7 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
     case 'backend':
       return withRun(s, from, (r) => ({ ...r, backend: m.backend, fallbacks: m.fallbacks }));
     case 'examples':
-      return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: m.config.steps }, from, (r) => ({ ...r, hash: m.hash }));
+      return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: runSteps(m.config) }, from, (r) => ({ ...r, hash: m.hash }));
     case 'ready': {
       const arms = ARMS.filter((a) => s.arms.includes(a) || m.arms.some((x) => x.arm === a));
       const parameters = { ...s.parameters, ...Object.fromEntries(m.arms.map((a) => [a.arm, a.parameters])) };
