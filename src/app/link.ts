@@ -7,6 +7,7 @@ import { configToQuery, isDefault, queryToConfig } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { correctionTexts } from '../experiment/validate';
 import { useExperimentStore } from '../store/experimentStore';
+import { onSweepChange, takeSweep, withSweep } from './sweepAddress';
 
 export const ADDRESS_DEBOUNCE_MS = 120;
 
@@ -18,8 +19,10 @@ export function linkFor(config: Config, base: Location | URL = location): string
 
 /** Loads the config from the current address; returns the corrections (also shown as a notice). */
 export function loadFromAddress(): string[] {
-  const { config, corrections } = queryToConfig(location.search);
+  const sweep = takeSweep(location.search); // sweep=KEY:v1,v2&seeds=…: the sweep store's
+  const { config, corrections } = queryToConfig(sweep.rest);
   const messages = correctionTexts(corrections);
+  messages.push(...sweep.apply(config.seed));
   const store = useExperimentStore.getState();
   store.setConfig(config);
   if (messages.length > 0) store.notify(`Link corrected: ${messages.join(' ')}`, 'warning');
@@ -28,7 +31,7 @@ export function loadFromAddress(): string[] {
 }
 
 function writeAddress(config: Config): void {
-  const target = linkFor(config) + location.hash;
+  const target = withSweep(linkFor(config)) + location.hash;
   if (target !== location.href) history.replaceState(history.state, '', target);
 }
 
@@ -43,10 +46,12 @@ export function syncAddress(): () => void {
       writeAddress(useExperimentStore.getState().config);
     }, ADDRESS_DEBOUNCE_MS);
   });
+  const unsubscribeSweep = onSweepChange(() => writeAddress(useExperimentStore.getState().config));
   const onPop = () => loadFromAddress();
   window.addEventListener('popstate', onPop);
   return () => {
     unsubscribe();
+    unsubscribeSweep();
     window.removeEventListener('popstate', onPop);
     if (timer) clearTimeout(timer);
   };

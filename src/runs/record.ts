@@ -24,6 +24,14 @@ export interface LensSummary {
   tracked: { label: string; role: 'bridge' | 'answer'; ranks: number[] }[];
 }
 
+/** A run made by a sweep: which sweep, and its place in it. */
+export interface SweepTag {
+  id: string;
+  key: string;
+  value: string | number;
+  seed: number;
+}
+
 export interface RunRecord {
   format: typeof RECORD_FORMAT;
   id: string;
@@ -36,6 +44,7 @@ export interface RunRecord {
   status: RunStatus;
   report: Report;
   lens?: Partial<Record<Arm, LensSummary>>;
+  sweep?: SweepTag;
 }
 
 /** A new id: time-ordered, unique enough for one browser. */
@@ -67,6 +76,7 @@ const stored = z.object({
     wallSeconds: num,
   }),
   lens: z.record(z.string(), z.unknown()).optional(),
+  sweep: z.object({ id: z.string().max(64), key: z.string().max(64), value: z.union([z.string().max(64), z.number()]), seed: z.number() }).optional(),
 });
 
 export type StoredReading = { ok: true; record: RunRecord } | { ok: false; id: string | null; message: string };

@@ -4,9 +4,10 @@
  */
 import { startRunRecorder } from './runRecorder';
 import { useRunsStore } from './runsStore';
+import { useSweepStore } from './sweepStore';
 import { useTrainingStore } from './trainingStore';
 
 export function installRunHistory(): () => void {
   void useRunsStore.getState().load();
-  return startRunRecorder(useTrainingStore, useRunsStore);
+  return startRunRecorder(useTrainingStore, useRunsStore, { tag: (config) => useSweepStore.getState().tagFor(config) });
 }

@@ -6,7 +6,8 @@
  * together right after it.
  */
 import { ARMS, type Arm } from '../experiment/domain';
-import { browserReport, newRunId, RECORD_FORMAT, type LensSummary, type RunRecord, type RunStatus } from '../runs/record';
+import { browserReport, newRunId, RECORD_FORMAT, type LensSummary, type RunRecord, type RunStatus, type SweepTag } from '../runs/record';
+import type { Config } from '../experiment/schema';
 import type { RunsState } from './runsStore';
 import { nextRunName } from './runsStore';
 import type { TrainingState } from './trainingStore';
@@ -38,10 +39,22 @@ export function lensSummary(lens: TrainingView['lens'][Arm]): LensSummary | unde
   };
 }
 
+/** The run being recorded: its id, name, creation time, sweep, whether it was written once, and whether it is still kept. */
+interface Run {
+  id: string;
+  name: string;
+  createdAt: number;
+  written: boolean;
+  stopped: boolean;
+  sweep?: SweepTag;
+}
+
 export interface RecorderOptions {
   now?: () => number;
   /** Monotonic clock in ms, for the training time (wallSeconds). */
   clock?: () => number;
+  /** The sweep a new run belongs to, if any (asked once, when the run begins, with the run's config). */
+  tag?: (config: Config) => SweepTag | undefined;
 }
 
 /** Starts recording; returns a function that stops it. */
@@ -53,11 +66,10 @@ export function startRunRecorder(
   const now = opts.now ?? (() => Date.now());
   const clock = opts.clock ?? (() => performance.now());
   /** The run being recorded: its id, name, creation time, and whether it has been written once. */
-  let current: { id: string; name: string; createdAt: number; written: boolean; stopped: boolean } | null = null;
+  let current = null as Run | null;
   let trainingMs = 0;
   let runningSince: number | null = null;
   let writing: Promise<void> | null = null;
-  let dirty = false;
   /**
    * The backend the workers last named, and for which choice: a worker names its backend only when the choice
    * changes, so after a reset with the same choice the training store has none (its workers keep theirs).
@@ -73,7 +85,7 @@ export function startRunRecorder(
 
   const wallMs = () => trainingMs + (runningSince === null ? 0 : clock() - runningSince);
 
-  function record(s: TrainingView, run: NonNullable<typeof current>, old: RunRecord | undefined, wall = wallMs()): RunRecord {
+  function record(s: TrainingView, run: Run, old: RunRecord | undefined, wall = wallMs()): RunRecord {
     const report = browserReport({
       config: s.runConfig!,
       backend: backendOf(s),
@@ -99,33 +111,36 @@ export function startRunRecorder(
       status: statusOf(s.status),
       report,
       ...(Object.keys(lens).length ? { lens } : old?.lens ? { lens: old.lens } : {}),
+      ...(run.sweep ? { sweep: run.sweep } : {}),
     };
   }
 
-  function flush(s: TrainingView = training.getState()): void {
-    const run = current;
+  /** The latest state to write of each run (at most one write at a time, oldest run first). */
+  const pending = new Map<Run, { s: TrainingView; wall: number }>();
+
+  function flush(run: Run | null = current, s: TrainingView = training.getState(), wall = wallMs()): void {
     if (!run || run.stopped || !s.runConfig) return;
-    if (writing) {
-      dirty = true;
-      return;
-    }
-    dirty = false;
-    const create = !run.written;
-    writing = runs
-      .getState()
-      .saveLive(run.id, (old) => record(s, run, old), create)
-      .then((kept) => {
+    pending.set(run, { s, wall });
+    if (!writing) writing = drain();
+  }
+  async function drain(): Promise<void> {
+    while (pending.size) {
+      const [run, { s, wall }] = pending.entries().next().value!;
+      pending.delete(run);
+      if (run.stopped) continue;
+      try {
+        const kept = await runs.getState().saveLive(run.id, (old) => record(s, run, old, wall), !run.written);
         run.written = true;
         if (!kept) run.stopped = true;
-      })
-      .catch(() => {})
-      .finally(() => {
-        writing = null;
-        if (dirty && current === run) flush();
-      });
+      } catch {
+        // the runs store turns storage failures into notices; nothing to do here
+      }
+    }
+    writing = null;
   }
 
   const unsubscribe = training.subscribe((s, prev) => {
+    if (s.backend && s.runConfig) backendOf(s); // remembered for the runs after a reset
     // the training clock: time spent running
     if (s.status === 'running' && runningSince === null) runningSince = clock();
     if (s.status !== 'running' && runningSince !== null) {
@@ -135,13 +150,9 @@ export function startRunRecorder(
     const n = rows(s);
     if (n === 0) {
       if (current && rows(prev) > 0) {
-        // a reset: the old run ends (its last write says how far it got)
+        // a reset: the old run ends; its last state (a run stopped while training reads as paused) is written
         const last = current;
-        if (!last.stopped && last.written && statusOf(prev.status) === 'training') {
-          const before = { ...prev, status: 'paused' as const };
-          const wall = trainingMs;
-          void Promise.resolve(writing).then(() => runs.getState().saveLive(last.id, (old) => record(before, last, old, wall), false));
-        }
+        flush(last, { ...prev, status: prev.status === 'running' ? 'paused' : prev.status }, trainingMs);
         current = null;
         trainingMs = 0;
         runningSince = s.status === 'running' ? clock() : null;
@@ -150,9 +161,11 @@ export function startRunRecorder(
     }
     if (!s.runConfig) return;
     if (!current) {
-      current = { id: newRunId(now()), name: nextRunName(runs.getState().runs), createdAt: now(), written: false, stopped: false };
+      const sweep = opts.tag?.(s.runConfig);
+      const name = sweep ? `${sweep.key} ${String(sweep.value)} · seed ${sweep.seed}` : nextRunName(runs.getState().runs);
+      current = { id: newRunId(now()), name, createdAt: now(), written: false, stopped: false, ...(sweep ? { sweep } : {}) };
     }
-    if (s.history !== prev.history || s.status !== prev.status) flush(s);
+    if (s.history !== prev.history || s.status !== prev.status) flush(current, s);
   });
   return () => {
     unsubscribe();

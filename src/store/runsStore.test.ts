@@ -179,4 +179,27 @@ describe('run recorder', () => {
     expect(check.store.getState().runs.map((r) => r.id)).toEqual([first.id]);
     stop();
   });
+
+  it('runs that follow each other at once (a sweep) are all written, each with its last state', async () => {
+    const { store } = setup(() => openRunsRepo(freshDb()));
+    const training = createStore<TrainingView>(() => idle());
+    const stop = startRunRecorder(training, store, { tag: (c) => ({ id: 's1', key: 'noise', value: c.noise, seed: c.seed }) });
+    // the workers name the backend once, before the first run has evaluated
+    training.setState({ backend: 'wasm', runConfig: DEFAULT_CONFIG, hash: 'h0' });
+    for (const noise of [0, 0.2, 0.4]) {
+      training.setState({ ...idle(), runConfig: { ...DEFAULT_CONFIG, noise }, hash: `h${noise}` });
+      training.setState({ status: 'running', history: { cot: [row(0, 0)], direct: [row(0, 0)] } });
+      training.setState({ history: { cot: [row(0, 0), row(10, noise)], direct: [row(0, 0), row(10, 0)] } });
+      training.setState({ status: 'done' });
+    }
+    training.setState({ ...idle() });
+    await until(() => store.getState().runs.length === 3 && store.getState().runs.every((r) => r.status === 'done'));
+    const runs = [...store.getState().runs].sort((a, b) => Number(a.sweep!.value) - Number(b.sweep!.value));
+    expect(runs.map((r) => [r.name, r.sweep?.value, r.report.arms.cot!.history.length, r.report.backend])).toEqual([
+      ['noise 0 · seed 0', 0, 2, 'wasm'],
+      ['noise 0.2 · seed 0', 0.2, 2, 'wasm'],
+      ['noise 0.4 · seed 0', 0.4, 2, 'wasm'],
+    ]);
+    stop();
+  });
 });

@@ -134,6 +134,35 @@ describe('runs', () => {
     await p.close();
   });
 
+  test('a sweep link: 3 noise values train in turn, each kept as a run, and the sweep chart fills in', async () => {
+    const p = await app.open(`/?${TINY}&steps=10&evalEvery=5&backend=wasm&sweep=noise:0,0.2,0.4&seeds=0`);
+    // the link defines the sweep (no "Link corrected" notice) and fills the form
+    await expect.poll(() => p.page.getByTestId('sweep-values').inputValue(), SLOW).toBe('0, 0.2, 0.4');
+    await expect(p.page.getByTestId('notice').filter({ hasText: 'Link corrected' }).count()).resolves.toBe(0);
+    await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), SLOW).toBe(true);
+    await p.page.getByTestId('sweep-start').click();
+    const chart = p.page.getByTestId('sweep-chart');
+    await expect.poll(() => p.page.getByTestId('sweep-progress').innerText(), SLOW).toMatch(/^Run [123] of 3/);
+    // the chart fills in as runs finish: 2 points (one per arm) per finished run
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => p.page.getByTestId('sweep-progress').innerText(), { timeout: 120_000 }).toBe('Sweep finished: 3 runs.');
+    await expect.poll(() => chart.getAttribute('data-points')).toBe('6');
+    await expect(chart.getAttribute('data-key')).resolves.toBe('noise');
+    await expect.poll(() => chart.locator('.recharts-scatter-symbol').count()).toBe(6);
+    await expect.poll(() => items(p.page).count()).toBe(3);
+    await expect(items(p.page).getByTestId('run-name').allInnerTexts()).resolves.toEqual(['noise 0.4 · seed 0', 'noise 0.2 · seed 0', 'noise 0 · seed 0']);
+    // the address still holds the sweep: it can be shared
+    expect(new URL(p.page.url()).searchParams.get('sweep')).toBe('noise:0,0.2,0.4');
+    await p.page.mouse.move(1, 1);
+    await p.page.getByTestId('sweep-form').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await p.screenshot('runs-sweep-1280x800');
+    // after a reload the chart is rebuilt from the saved runs
+    await p.page.reload({ waitUntil: 'load' });
+    await expect.poll(() => p.page.getByTestId('sweep-chart').getAttribute('data-points'), SLOW).toBe('6');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
   test('a window without IndexedDB keeps runs for the session, says so, and logs no error', async () => {
     const p = await app.open(`/?${TINY}&steps=10&evalEvery=5&backend=wasm`, {
       init: () => {

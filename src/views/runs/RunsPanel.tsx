@@ -15,6 +15,7 @@ import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { download } from '../training/exportChart';
 import { CompareView } from './CompareView';
+import { SweepPanel } from './SweepPanel';
 import './runs.css';
 
 const STATUS_TEXT: Record<RunRecord['status'], string> = {
@@ -209,6 +210,7 @@ export function RunsPanel() {
           ))}
         </ul>
       )}
+      <SweepPanel />
       <CompareView />
     </section>
   );

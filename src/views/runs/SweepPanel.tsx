@@ -1,0 +1,236 @@
+/**
+ * Sweeps: pick a parameter, a list of values and seeds; the runs queue through the training workers one after
+ * another (progress, ETA, cancel); the sweep chart draws a metric of each run (final, best, or at step N; OOD
+ * two-hop by default) against the parameter, per arm, one point per seed and a line through their means — the
+ * shape of the paper's figure on noise. A sweep is a link too (`sweep=noise:0,0.2,0.4&seeds=0,1`).
+ */
+import { memo, useEffect, useMemo, useState } from 'react';
+import { ComposedChart, CartesianGrid, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
+import { ARM_LABEL, type Arm, ARMS, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
+import { PARAMS, type ParamKey } from '../../experiment/schema';
+import type { RunRecord } from '../../runs/record';
+import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type SweepSpec } from '../../runs/sweep';
+import { useExperimentStore } from '../../store/experimentStore';
+import { useRunsStore } from '../../store/runsStore';
+import { useSweepStore } from '../../store/sweepStore';
+import { plainTick } from '../training/chartParts';
+import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
+
+const SWEEPABLE = PARAMS.filter((p) => p.key !== 'backend' && p.key !== 'arms');
+const fmtEta = (s: number | null) => (s === null ? '—' : s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
+
+/** The runs of one sweep (the one running or last run, else the newest in the list) and its spec. */
+function useSweepRuns(): { runs: RunRecord[]; spec: SweepSpec | null } {
+  const all = useRunsStore((s) => s.runs);
+  const sweepId = useSweepStore((s) => s.sweepId);
+  const spec = useSweepStore((s) => s.spec);
+  return useMemo(() => {
+    const id = sweepId ?? all.filter((r) => r.sweep).sort((a, b) => b.createdAt - a.createdAt)[0]?.sweep?.id ?? null;
+    const runs = id ? all.filter((r) => r.sweep?.id === id) : [];
+    if (runs.length === 0) return { runs, spec: null };
+    const key = runs[0].sweep!.key as ParamKey;
+    if (spec && spec.key === key && runs.every((r) => spec.values.includes(r.sweep!.value))) return { runs, spec };
+    const values = [...new Set(runs.map((r) => r.sweep!.value))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1));
+    return { runs, spec: { key, values, seeds: [...new Set(runs.map((r) => r.sweep!.seed))] } };
+  }, [all, sweepId, spec]);
+}
+
+interface PlotProps {
+  spec: SweepSpec;
+  points: { x: number; y: number; arm: Arm; seed: number; value: string | number }[];
+  means: { x: number; cot?: number; direct?: number }[];
+  colors: ThemeColors;
+}
+const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
+const Y_TICKS = [0, 0.25, 0.5, 0.75, 1];
+
+const SweepPlot = memo(function SweepPlot({ spec, points, means, colors }: PlotProps) {
+  const numeric = spec.values.every((v) => typeof v === 'number');
+  const ticks = numeric ? (spec.values as number[]) : spec.values.map((_, i) => i);
+  const format = (x: number) => (numeric ? String(x) : String(spec.values[x] ?? ''));
+  const xTick = useMemo(() => plainTick(colors.muted, format), [colors, spec]);
+  const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
+  const lo = Math.min(...ticks);
+  const hi = Math.max(...ticks);
+  const pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ComposedChart data={means} margin={MARGIN}>
+        <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
+        <XAxis dataKey="x" type="number" domain={[lo - pad, hi + pad]} ticks={ticks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} />
+        <YAxis domain={[0, 1]} ticks={Y_TICKS} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={40} />
+        <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(x) => `${spec.key} ${format(Number(x))}`} />
+        {ARMS.map((arm) => (
+          <Line key={`mean-${arm}`} dataKey={arm} name={`${ARM_LABEL[arm]} mean`} stroke={colors[arm]} strokeWidth={2.5} strokeDasharray={arm === 'direct' ? '6 4' : undefined} dot={false} isAnimationActive={false} connectNulls />
+        ))}
+        {ARMS.map((arm) => (
+          <Scatter key={`pts-${arm}`} name={`${ARM_LABEL[arm]} runs`} data={points.filter((p) => p.arm === arm)} dataKey="y" fill={colors[arm]} isAnimationActive={false} className={`sweep-points-${arm}`} />
+        ))}
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+});
+
+function SweepChart() {
+  const { runs, spec } = useSweepRuns();
+  const colors = useThemeColors();
+  const [metric, setMetric] = useState<SweepMetric>('final');
+  const [split, setSplit] = useState<SplitName>('oodTwoHop');
+  const [step, setStep] = useState(1000);
+  const data = useMemo(() => {
+    if (!spec) return null;
+    const { points, means } = sweepPoints(
+      spec,
+      runs.map((r) => ({ value: r.sweep!.value, seed: r.sweep!.seed, arms: r.report.arms })),
+      split,
+      metric,
+      step,
+    );
+    const xOf = (v: string | number) => (spec.values.every((x) => typeof x === 'number') ? (v as number) : spec.values.indexOf(v));
+    const rows = spec.values
+      .map((v) => {
+        const row: { x: number; cot?: number; direct?: number } = { x: xOf(v) };
+        for (const m of means.filter((m) => m.value === v)) row[m.arm] = m.mean;
+        return row;
+      })
+      .filter((r) => r.cot !== undefined || r.direct !== undefined);
+    return { points: points.map((p) => ({ ...p, x: xOf(p.value) })), means: rows };
+  }, [runs, spec, split, metric, step]);
+  if (!spec || !data) return null;
+  return (
+    <div className="sweep-chart-card">
+      <div className="chart-head">
+        <h3>
+          {SPLIT_LABELS[split]} against {spec.key}
+        </h3>
+        <span className="muted small">
+          {runs.length} of {runCount(spec)} runs · points: one per seed · line: their mean (CoT solid, direct dashed)
+        </span>
+      </div>
+      <div className="split-chips sweep-controls">
+        <label>
+          metric{' '}
+          <select value={metric} onChange={(e) => setMetric(e.target.value as SweepMetric)} data-testid="sweep-metric">
+            <option value="final">final</option>
+            <option value="best">best</option>
+            <option value="atStep">at step</option>
+          </select>
+        </label>
+        {metric === 'atStep' && <input type="number" min={0} step={100} value={step} onChange={(e) => setStep(Math.max(0, Number(e.target.value) || 0))} aria-label="Step" className="sweep-step" />}
+        <label>
+          split{' '}
+          <select value={split} onChange={(e) => setSplit(e.target.value as SplitName)}>
+            {SPLITS.map((s) => (
+              <option key={s} value={s}>
+                {SPLIT_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="chart-box" data-testid="sweep-chart" data-points={data.points.length} data-key={spec.key}>
+        {data.points.length === 0 && <div className="chart-empty">Points appear as the sweep's runs finish their evaluations.</div>}
+        <SweepPlot spec={spec} points={data.points} means={data.means} colors={colors} />
+      </div>
+    </div>
+  );
+}
+
+function SweepForm() {
+  const spec = useSweepStore((s) => s.spec);
+  const status = useSweepStore((s) => s.status);
+  const index = useSweepStore((s) => s.index);
+  const total = useSweepStore((s) => s.total);
+  const etaSec = useSweepStore((s) => s.etaSec);
+  const problems = useSweepStore((s) => s.problems);
+  const { define, start, cancel } = useSweepStore.getState();
+  const baseSeed = useExperimentStore((s) => s.config.seed);
+  const [key, setKey] = useState<ParamKey>(spec?.key ?? 'noise');
+  const [values, setValues] = useState(spec ? spec.values.join(', ') : '0, 0.2, 0.4');
+  const [seeds, setSeeds] = useState(spec ? spec.seeds.join(', ') : String(baseSeed));
+  const [copied, setCopied] = useState(false);
+  // a sweep from a link fills the form
+  useEffect(() => {
+    if (!spec) return;
+    setKey(spec.key);
+    setValues(spec.values.join(', '));
+    setSeeds(spec.seeds.join(', '));
+  }, [spec]);
+  const reading = useMemo(() => readSweep(`${key}:${values}`, seeds.trim() ? seeds : null, baseSeed), [key, values, seeds, baseSeed]);
+  const running = status === 'running';
+  const go = () => {
+    if (!reading.spec) return;
+    define(reading.spec);
+    void start();
+  };
+  const copy = async () => {
+    if (!reading.spec) return;
+    const url = new URL(location.href);
+    const q = url.search.replace(/^\?/, '').split('&').filter((p) => p && !/^(sweep|seeds)=/.test(p));
+    url.search = [...q, sweepQuery(reading.spec)].join('&');
+    try {
+      await navigator.clipboard.writeText(url.toString());
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      /* no clipboard: the address bar holds the link once the sweep is defined */
+    }
+    define(reading.spec);
+  };
+  return (
+    <div className="sweep-form" data-testid="sweep-form">
+      <div className="sweep-row">
+        <h3>Sweep</h3>
+        <label>
+          parameter{' '}
+          <select value={key} disabled={running} onChange={(e) => setKey(e.target.value as ParamKey)} data-testid="sweep-key">
+            {SWEEPABLE.map((p) => (
+              <option key={p.key} value={p.key}>
+                {p.key}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          values <input value={values} disabled={running} onChange={(e) => setValues(e.target.value)} size={16} maxLength={400} data-testid="sweep-values" />
+        </label>
+        {key !== 'seed' && (
+          <label>
+            seeds <input value={seeds} disabled={running} onChange={(e) => setSeeds(e.target.value)} size={7} maxLength={200} data-testid="sweep-seeds" />
+          </label>
+        )}
+        {running ? (
+          <button type="button" className="small" onClick={cancel} data-testid="sweep-cancel">
+            Cancel
+          </button>
+        ) : (
+          <button type="button" className="small primary" disabled={!reading.spec} onClick={go} data-testid="sweep-start" title="Train every combination in turn, from the current experiment">
+            Start sweep{reading.spec ? ` (${runCount(reading.spec)} runs)` : ''}
+          </button>
+        )}
+        <button type="button" className="small" disabled={!reading.spec} onClick={() => void copy()} title="Copy a link that opens this sweep">
+          {copied ? 'Copied' : 'Copy sweep link'}
+        </button>
+      </div>
+      {(running || status === 'done' || status === 'cancelled') && (
+        <p className="muted small" data-testid="sweep-progress" role="status">
+          {running ? `Run ${index} of ${total} · ETA ${fmtEta(etaSec)}` : status === 'done' ? `Sweep finished: ${total} runs.` : `Sweep cancelled at run ${index} of ${total}.`}
+        </p>
+      )}
+      {[...reading.problems, ...problems].slice(0, 4).map((p) => (
+        <p key={p} className="runs-note">
+          {p}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function SweepPanel() {
+  return (
+    <div className="sweep-panel">
+      <SweepForm />
+      <SweepChart />
+    </div>
+  );
+}
