@@ -9,7 +9,7 @@
  * prints progress and, at the end, the table. Exit codes: 0 done, 1 a run failed, 2 bad arguments (nothing
  * runs), 130 interrupted (sweep.json keeps the finished runs). See cli/README.md.
  */
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { readReports, type Report } from '../src/runs/reportFormat';
@@ -35,7 +35,11 @@ function readReport(file: string): Report | null {
     return null;
   }
 }
-const stepOf = (r: Report | null) => Math.min(...(['cot', 'direct'] as const).filter((a) => r?.arms[a]).map((a) => r!.arms[a]!.final?.step ?? 0), Infinity);
+/** The slower arm's last evaluated step of a report (0 when none yet). */
+const stepOf = (r: Report | null) => {
+  const steps = (['cot', 'direct'] as const).filter((a) => r?.arms[a]).map((a) => r!.arms[a]!.final?.step ?? 0);
+  return steps.length ? Math.min(...steps) : 0;
+};
 const label = (plan: SweepPlan, r: PlannedRun) => `${plan.key}=${String(r.value)} seed ${r.seed}`;
 
 function duration(s: number): string {
@@ -48,6 +52,7 @@ function duration(s: number): string {
 /** Runs one planned run in a worker thread; resolves with its result (never rejects). */
 function runJob(plan: SweepPlan, run: PlannedRun, started: Map<string, Worker>): Promise<SweepRunResult> {
   const json = join(plan.out, run.file);
+  rmSync(json, { force: true }); // a report left by an earlier sweep in this folder is not this run's progress
   const log = createWriteStream(join(plan.out, run.file.replace(/\.json$/, '.log')));
   const data: JobData = { config: run.config, json, backend: plan.backend };
   const t0 = performance.now();
