@@ -9,6 +9,7 @@ import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { checkConfig } from '../experiment/validate';
+import type { MechanismRecord } from '../experiment/mechanism';
 import { REPORT_VERSION, type ArmReport, type Report } from './reportFormat';
 
 /** Version of the saved-run record; bump (and add a migration below) when a field changes meaning. */
@@ -115,12 +116,21 @@ export function browserReport(opts: {
   stepsPerSec: Partial<Record<Arm, number>>;
   wallSeconds: number;
   counts?: Report['dataset']['counts'];
+  /** The aggregated logit lens and causal tracing the workers measured at evaluations (as `--lens --trace` write them). */
+  mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
 }): Report {
   const arms: Partial<Record<Arm, ArmReport>> = {};
   for (const a of ARMS) {
     if (!opts.arms.includes(a)) continue;
     const history = opts.history[a];
-    arms[a] = { stepsPerSec: opts.stepsPerSec[a] ?? 0, history, final: history.at(-1) ?? null };
+    const arm: ArmReport = { stepsPerSec: opts.stepsPerSec[a] ?? 0, history, final: history.at(-1) ?? null };
+    const recs = opts.mechanism?.[a];
+    if (recs?.length) {
+      arm.lens = recs.flatMap((r) => r.lens);
+      arm.trace = recs.flatMap((r) => r.trace);
+      arm.mechanismMs = { lens: Math.round(recs.reduce((n, r) => n + r.ms.lens, 0)), trace: Math.round(recs.reduce((n, r) => n + r.ms.trace, 0)) };
+    }
+    arms[a] = arm;
   }
   return {
     version: REPORT_VERSION,

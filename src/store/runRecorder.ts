@@ -8,12 +8,16 @@
 import { ARMS, type Arm } from '../experiment/domain';
 import { browserReport, newRunId, RECORD_FORMAT, type LensSummary, type RunRecord, type RunStatus, type SweepTag } from '../runs/record';
 import type { Config } from '../experiment/schema';
+import type { MechanismRecord } from '../experiment/mechanism';
 import type { RunsState } from './runsStore';
 import { nextRunName } from './runsStore';
 import type { TrainingState } from './trainingStore';
 
 /** What the recorder reads of the training store. */
-export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'>;
+export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'> & {
+  /** Each arm's aggregated logit lens and causal tracing records, where the training store keeps them. */
+  mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
+};
 
 function statusOf(s: TrainingView['status']): RunStatus {
   return s === 'running' ? 'training' : s === 'done' ? 'done' : s === 'error' ? 'error' : 'paused';
@@ -94,6 +98,7 @@ export function startRunRecorder(
       history: s.history,
       stepsPerSec: s.armStepsPerSec,
       wallSeconds: wall / 1000,
+      ...(s.mechanism ? { mechanism: s.mechanism } : {}),
     });
     const lens: Partial<Record<Arm, LensSummary>> = {};
     for (const a of ARMS) {

@@ -180,6 +180,20 @@ describe('run recorder', () => {
     stop();
   });
 
+  it('keeps the lens and tracing records the workers measured, in the --lens/--trace report format', async () => {
+    const { store } = setup(() => openRunsRepo(freshDb()));
+    const training = createStore<TrainingView>(() => idle());
+    const stop = startRunRecorder(training, store);
+    const lens = { step: 10, split: 'oodTwoHop' as const, positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 1]], answerTop1: [[0, 0]], queries: 5 };
+    const trace = { step: 10, split: 'oodTwoHop' as const, target: 'bridge' as const, positions: lens.positions, restored: [[null, 1]], pClean: 0.9, pCorrupt: 0.1, queries: 5 };
+    training.setState({ status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', history: { cot: [row(0, 0), row(10, 0.5)], direct: [row(0, 0)] }, mechanism: { cot: [{ arm: 'cot', step: 10, lens: [lens], trace: [trace], ms: { lens: 12.4, trace: 30.6 } }] } });
+    await until(() => store.getState().runs[0]?.report.arms.cot?.lens !== undefined);
+    const cot = store.getState().runs[0].report.arms.cot!;
+    expect([cot.lens, cot.trace, cot.mechanismMs]).toEqual([[lens], [trace], { lens: 12, trace: 31 }]);
+    expect(store.getState().runs[0].report.arms.direct!.lens).toBeUndefined();
+    stop();
+  });
+
   it('runs that follow each other at once (a sweep) are all written, each with its last state', async () => {
     const { store } = setup(() => openRunsRepo(freshDb()));
     const training = createStore<TrainingView>(() => idle());
