@@ -20,12 +20,22 @@ import { initialTheme, saveTheme, type Theme } from './theme';
 import { loadFlag, saveFlag } from './prefs';
 import { RunsPanel } from '../views/runs/RunsPanel';
 import { installRunHistory } from '../store/installRuns';
+import { Story, TourButton } from '../story/Story';
+import { ClassroomPanel } from './ClassroomPanel';
+import { usePageStore } from './classroomStore';
+import { isHidden } from './classroom';
+import './classroom.css';
 
 const EXPLAIN_ID = 'explanation';
+const CLASSROOM_ID = 'classroom';
 
 export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [explain, setExplain] = useState(() => loadFlag('explain', true));
+  const [classroom, setClassroom] = useState(false);
+  // page keys of the link (src/app/classroom.ts): hidden parts are not rendered (or display: none), so out of the tab order
+  const page = usePageStore((s) => s.page);
+  const shows = (part: Parameters<typeof isHidden>[1]) => !isHidden(page, part);
 
   // a run that has left step 0 (running, paused or done): the training panel moves up under the bar
   const started = useTrainingStore((s) => s.status !== 'idle');
@@ -50,14 +60,22 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={`app${page.presenter ? ' presenter' : ''}${shows('designer') ? '' : ' no-designer'}`} data-hide={page.hide.join(' ')}>
       <header className="app-header">
         <h1>CoT Playground</h1>
         <span className="tagline">Why chain-of-thought training lets a small transformer combine facts it never saw combined</span>
         <div className="actions">
-          <button type="button" aria-expanded={explain} aria-controls={EXPLAIN_ID} onClick={toggleExplain}>
-            {explain ? 'Hide explanation' : 'What is this?'}
-          </button>
+          {shows('tour') && <TourButton />}
+          {shows('explanation') && (
+            <button type="button" aria-expanded={explain} aria-controls={EXPLAIN_ID} onClick={toggleExplain}>
+              {explain ? 'Hide explanation' : 'What is this?'}
+            </button>
+          )}
+          {shows('classroom') && (
+            <button type="button" aria-expanded={classroom} aria-controls={CLASSROOM_ID} onClick={() => setClassroom(!classroom)} data-testid="classroom-toggle">
+              Classroom
+            </button>
+          )}
           <CopyLink />
           <button
             type="button"
@@ -71,28 +89,38 @@ export function App() {
         </div>
       </header>
       <Notices />
+      {classroom && shows('classroom') && <ClassroomPanel id={CLASSROOM_ID} />}
       <div className="app-body">
-        <aside className="designer-column">
-          <ErrorBoundary title="The designer stopped.">
-            <Designer />
-          </ErrorBoundary>
-        </aside>
+        {shows('designer') && (
+          <aside className="designer-column">
+            <ErrorBoundary title="The designer stopped.">
+              <Designer />
+            </ErrorBoundary>
+          </aside>
+        )}
         <main className="main-column">
           <ErrorBoundary title="The training controls stopped.">
             <TrainingBar />
           </ErrorBoundary>
           {/* once a run has started, its curves come first (in view without scrolling); before, the explanation and the data */}
           {started && training}
-          {explain && <Explanation id={EXPLAIN_ID} />}
-          <ErrorBoundary key="preview" title="The data preview stopped.">
-            <Preview />
-          </ErrorBoundary>
+          {explain && shows('explanation') && <Explanation id={EXPLAIN_ID} />}
+          {shows('preview') && (
+            <ErrorBoundary key="preview" title="The data preview stopped.">
+              <Preview />
+            </ErrorBoundary>
+          )}
           {!started && training}
-          <ErrorBoundary key="runs" title="The runs panel stopped.">
-            <RunsPanel />
-          </ErrorBoundary>
+          {shows('runs') && (
+            <ErrorBoundary key="runs" title="The runs panel stopped.">
+              <RunsPanel />
+            </ErrorBoundary>
+          )}
         </main>
       </div>
+      <ErrorBoundary title="The tour stopped.">
+        <Story />
+      </ErrorBoundary>
     </div>
   );
 }

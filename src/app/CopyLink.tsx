@@ -4,13 +4,15 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useExperimentStore } from '../store/experimentStore';
+import { usePageStore } from './classroomStore';
 import { linkFor } from './link';
 
 export function CopyLink() {
   const config = useExperimentStore((s) => s.config);
+  const page = usePageStore((s) => s.page); // the link keeps the page keys in force (hide, lock, presenter, story)
   const [state, setState] = useState<'idle' | 'copied' | 'manual'>('idle');
   const box = useRef<HTMLInputElement>(null);
-  const link = linkFor(config);
+  const link = linkFor(config, location, page);
 
   useEffect(() => {
     if (state !== 'copied') return;

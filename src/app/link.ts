@@ -1,28 +1,34 @@
 /**
  * The address bar mirrors the experiment: every config change replaces the query (non-default values only,
  * versioned), and opening a link (or going back/forward) loads it through queryToConfig, which treats it as
- * untrusted; its corrections become one "Link corrected: …" notice (plain text).
+ * untrusted; its corrections become one "Link corrected: …" notice (plain text). The page keys (hide, lock,
+ * presenter, story: src/app/classroom.ts) are split off first, read with the same discipline, kept in the
+ * page store and written back after the experiment's keys.
  */
 import { configToQuery, isDefault, queryToConfig } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { correctionTexts } from '../experiment/validate';
 import { useExperimentStore } from '../store/experimentStore';
 import { onSweepChange, takeSweep, withSweep } from './sweepAddress';
+import { pageQuery, splitLink, type PageOptions } from './classroom';
+import { usePageStore } from './classroomStore';
 
 export const ADDRESS_DEBOUNCE_MS = 120;
 
-/** The shareable address of a config on this page. */
-export function linkFor(config: Config, base: Location | URL = location): string {
-  const q = isDefault(config) ? '' : `?${configToQuery(config)}`;
-  return `${base.origin}${base.pathname}${q}`;
+/** The shareable address of a config on this page, with the page keys in force (or those given). */
+export function linkFor(config: Config, base: Location | URL = location, page: PageOptions = usePageStore.getState().page): string {
+  const parts = [isDefault(config) ? '' : configToQuery(config), pageQuery(page)].filter((x) => x !== '');
+  return `${base.origin}${base.pathname}${parts.length ? `?${parts.join('&')}` : ''}`;
 }
 
 /** Loads the config from the current address; returns the corrections (also shown as a notice). */
 export function loadFromAddress(): string[] {
   const sweep = takeSweep(location.search); // sweep=KEY:v1,v2&seeds=…: the sweep store's
-  const { config, corrections } = queryToConfig(sweep.rest);
-  const messages = correctionTexts(corrections);
+  const split = splitLink(sweep.rest);
+  const { config, corrections } = queryToConfig(split.experiment);
+  const messages = correctionTexts([...corrections, ...split.corrections]);
   messages.push(...sweep.apply(config.seed));
+  usePageStore.getState().setPage(split.page);
   const store = useExperimentStore.getState();
   store.setConfig(config);
   if (messages.length > 0) store.notify(`Link corrected: ${messages.join(' ')}`, 'warning');
@@ -46,12 +52,17 @@ export function syncAddress(): () => void {
       writeAddress(useExperimentStore.getState().config);
     }, ADDRESS_DEBOUNCE_MS);
   });
+  // page keys (the tour opening, presenter view) go to the address at once
+  const unsubscribePage = usePageStore.subscribe((s, prev) => {
+    if (s.page !== prev.page) writeAddress(useExperimentStore.getState().config);
+  });
   const unsubscribeSweep = onSweepChange(() => writeAddress(useExperimentStore.getState().config));
   const onPop = () => loadFromAddress();
   window.addEventListener('popstate', onPop);
   return () => {
     unsubscribe();
     unsubscribeSweep();
+    unsubscribePage();
     window.removeEventListener('popstate', onPop);
     if (timer) clearTimeout(timer);
   };

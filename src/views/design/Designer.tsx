@@ -6,6 +6,9 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_CONFIG, PARAMS, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
+import { isHidden, isLocked } from '../../app/classroom';
+import { usePageStore } from '../../app/classroomStore';
+import { checkValues } from '../../experiment/validate';
 import { formatValue, ParamControl } from './ParamControl';
 import './design.css';
 
@@ -33,6 +36,10 @@ export function Designer() {
   const config = useExperimentStore((s) => s.config);
   const setParam = useExperimentStore((s) => s.setParam);
   const setConfig = useExperimentStore((s) => s.setConfig);
+  // a classroom link can hide groups or controls and lock parameters (src/app/classroom.ts)
+  const page = usePageStore((s) => s.page);
+  const shown = (g: ParamGroup) => paramsOf(g).filter((p) => !isHidden(page, p.key as ParamKey));
+  const defaults = checkValues({ ...DEFAULT_CONFIG, ...Object.fromEntries(page.lock.map((k) => [k, config[k]])) }).config;
   const [open, setOpen] = useState<Record<ParamGroup, boolean>>({ data: true, model: false, training: false, run: true });
 
   // a link (or any outside change) that sets a folded group's parameter opens that group
@@ -45,12 +52,13 @@ export function Designer() {
   }, [config]);
 
   const controls = (g: ParamGroup) =>
-    paramsOf(g).map((p) => (
+    shown(g).map((p) => (
       <ParamControl
         key={p.key}
         param={p}
         value={config[p.key as ParamKey]}
         max={p.key === 'degree' ? config.relations : undefined}
+        locked={isLocked(page, p.key as ParamKey)}
         onChange={(v) => setParam(p.key as ParamKey, v)}
       />
     ));
@@ -62,14 +70,14 @@ export function Designer() {
         <button
           type="button"
           className="ghost small"
-          onClick={() => setConfig(DEFAULT_CONFIG)}
-          disabled={PARAMS.every((p) => config[p.key as ParamKey] === DEFAULT_CONFIG[p.key as ParamKey])}
-          title="Set every parameter back to its default"
+          onClick={() => setConfig(defaults)}
+          disabled={PARAMS.every((p) => config[p.key as ParamKey] === defaults[p.key as ParamKey])}
+          title={page.lock.length ? 'Set every parameter that is not locked back to its default' : 'Set every parameter back to its default'}
         >
           Defaults
         </button>
       </div>
-      {GROUPS.map(({ group, title, blurb }) =>
+      {GROUPS.filter(({ group }) => shown(group).length > 0).map(({ group, title, blurb }) =>
         group === 'data' ? (
           <section key={group} className="param-group param-group-data" aria-labelledby="group-data-title">
             <h3 id="group-data-title">{title}</h3>

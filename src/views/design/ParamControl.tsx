@@ -67,28 +67,31 @@ interface Props {
   value: string | number;
   /** A tighter upper bound than the table's, set by another parameter (degree ≤ relations). */
   max?: number;
+  /** Shown but not changeable (a classroom link's lock). */
+  locked?: boolean;
   onChange: (value: string | number) => void;
 }
 
-export function ParamControl({ param, value, max, onChange }: Props) {
+export function ParamControl({ param, value, max, locked = false, onChange }: Props) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
-    <div className={`param param-${param.type}`}>
+    <div className={`param param-${param.type}${locked ? ' locked' : ''}`}>
       {param.type === 'enum' ? (
-        <EnumControl id={id} hintId={hintId} param={param} value={String(value)} onChange={onChange} />
+        <EnumControl id={id} hintId={hintId} param={param} value={String(value)} disabled={locked} onChange={onChange} />
       ) : (
-        <NumberControl id={id} hintId={hintId} param={param} value={Number(value)} max={max} onChange={onChange} />
+        <NumberControl id={id} hintId={hintId} param={param} value={Number(value)} max={max} disabled={locked} onChange={onChange} />
       )}
       <p className="param-hint" id={hintId}>
+        {locked && <span className="param-locked-note">Locked by this link. </span>}
         {param.hint}
       </p>
     </div>
   );
 }
 
-function EnumControl(props: { id: string; hintId: string; param: EnumParam; value: string; onChange: (v: string) => void }) {
-  const { id, hintId, param, value, onChange } = props;
+function EnumControl(props: { id: string; hintId: string; param: EnumParam; value: string; disabled: boolean; onChange: (v: string) => void }) {
+  const { id, hintId, param, value, disabled, onChange } = props;
   const names = OPTION_LABELS[param.key] ?? {};
   return (
     <div className="param-head">
@@ -99,6 +102,7 @@ function EnumControl(props: { id: string; hintId: string; param: EnumParam; valu
         data-value={value}
         aria-describedby={hintId}
         value={value}
+        disabled={disabled}
         onChange={(e) => onChange(e.target.value)}
       >
         {param.options.map((o) => (
@@ -117,9 +121,10 @@ function NumberControl(props: {
   param: IntParam | FloatParam;
   value: number;
   max?: number;
+  disabled: boolean;
   onChange: (v: number | string) => void;
 }) {
-  const { id, hintId, param: p, value, onChange } = props;
+  const { id, hintId, param: p, value, disabled, onChange } = props;
   const max = Math.min(p.max, props.max ?? p.max);
   const [draft, setDraft] = useState<string | null>(null);
   const log = p.type === 'float' && p.log === true;
@@ -152,6 +157,7 @@ function NumberControl(props: {
           onBlur={commit}
           onKeyDown={onKey}
           size={7}
+          disabled={disabled}
         />
       </div>
       <div className="param-slider">
@@ -169,6 +175,7 @@ function NumberControl(props: {
           max={log ? logStops(p as FloatParam).length - 1 : max}
           step={log ? 1 : step}
           value={sliderValue}
+          disabled={disabled}
           onChange={(e) => {
             const pos = Number(e.target.value);
             onChange(log ? logToValue(p as FloatParam, pos) : pos);

@@ -1,0 +1,27 @@
+/**
+ * The page keys in force (src/app/classroom.ts): what is hidden, what is locked, presenter view, and whether the
+ * tour is open. Set from the address on load and on back/forward (link.ts), and by the classroom panel and the
+ * tour; link.ts mirrors it into the address next to the experiment.
+ */
+import { create } from 'zustand';
+import { DEFAULT_PAGE, isHidden, isLocked, type Hideable, type PageOptions } from './classroom';
+import type { ParamKey } from '../experiment/schema';
+
+interface PageState {
+  page: PageOptions;
+  setPage: (page: PageOptions) => void;
+  /** Opens or closes the tour (the address's story=1). */
+  setStory: (open: boolean) => void;
+  setPresenter: (on: boolean) => void;
+}
+
+export const usePageStore = create<PageState>((set) => ({
+  page: DEFAULT_PAGE,
+  setPage: (page) => set({ page }),
+  setStory: (story) => set((s) => (s.page.story === story ? s : { page: { ...s.page, story } })),
+  setPresenter: (presenter) => set((s) => (s.page.presenter === presenter ? s : { page: { ...s.page, presenter } })),
+}));
+
+/** Hooks for views: is this part (or control) hidden, is this parameter locked. */
+export const useHidden = (name: Hideable): boolean => usePageStore((s) => isHidden(s.page, name));
+export const useLocked = (key: ParamKey): boolean => usePageStore((s) => isLocked(s.page, key));
