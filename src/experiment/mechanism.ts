@@ -54,8 +54,11 @@ export interface MechanismRecord {
   step: number;
   lens: LensSummary[];
   trace: TraceSummary[];
-  /** Milliseconds spent measuring (lens, trace), for the cost report. */
-  ms: { lens: number; trace: number };
+  /**
+   * Milliseconds spent measuring, for the cost report: computing the lens and the trace (on a GPU: queueing
+   * them), and waiting for the readback (which also counts whatever else ran on the thread meanwhile).
+   */
+  ms: { lens: number; trace: number; readback?: number };
 }
 
 /** Roles of the teacher-forced sequence's positions. */
@@ -99,4 +102,14 @@ export function bridgeFoundLayer(lens: Pick<LensSummary, 'bridgeTop1' | 'positio
   const p = lastRelationPosition(lens.positions);
   const row = lens.bridgeTop1.findIndex((r) => r[p] > MOST);
   return row < 0 ? null : row;
+}
+
+/** At most this many records per arm are kept on the page (older ones thinned, every other one dropped). */
+export const MAX_MECHANISM_RECORDS = 400;
+
+/** `records` with `r` added in step order (a record of the same step replaces the earlier one); bounded. */
+export function appendRecord(records: readonly MechanismRecord[], r: MechanismRecord, max = MAX_MECHANISM_RECORDS): MechanismRecord[] {
+  let out = [...records.filter((x) => x.step !== r.step), r].sort((a, b) => a.step - b.step);
+  if (out.length > max) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1);
+  return out;
 }

@@ -54,16 +54,15 @@ export class MechanismProbe {
       ? MECHANISM_SPLITS.map((split) => causalTrace(model, this.data, this.traceSample[split], { ...seq, split, seed: this.options.seed ?? 0 }))
       : [];
     const t2 = performance.now();
-    return Promise.all([Promise.all(lens), Promise.all(trace)]).then(([l, t]) => {
-      // on wasm and cpu the work is done synchronously above; on a GPU the readback waits for it (counted last)
-      const readback = performance.now() - t2;
-      return {
-        arm,
-        step,
-        lens: l,
-        trace: t.flat(),
-        ms: { lens: t1 - t0 + (this.options.trace ? 0 : readback), trace: this.options.trace ? t2 - t1 + readback : 0 },
-      };
-    });
+    return Promise.all([Promise.all(lens), Promise.all(trace)]).then(([l, t]) => ({
+      arm,
+      step,
+      lens: l,
+      trace: t.flat(),
+      // the work itself: on wasm and cpu it is done synchronously above (the readback then only copies; waiting
+      // for it would also count whatever else the thread runs meanwhile, e.g. training steps); on a GPU this is
+      // the time to queue it, and the readback waits for the GPU (readbackMs, an upper bound)
+      ms: { lens: t1 - t0, trace: t2 - t1, readback: performance.now() - t2 },
+    }));
   }
 }

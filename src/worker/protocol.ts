@@ -4,6 +4,7 @@
  * checkConfig.
  */
 import type { Config } from '../experiment/schema';
+import type { MechanismRecord } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
 import { type Arm, type SplitName } from '../experiment/domain';
 
@@ -101,6 +102,8 @@ export type FromWorker =
   | { type: 'notice'; messages: string[] }
   | AttentionMessage
   | LensMessage
+  /** The arm's aggregated logit lens and causal tracing after an evaluation (src/worker/mechanism.ts). */
+  | { type: 'mechanism'; record: MechanismRecord }
   | { type: 'error'; message: string };
 
 /** What actually crosses the thread boundary: a message and the run it belongs to. */

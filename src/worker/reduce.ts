@@ -7,6 +7,7 @@
  * merging neighbours once they pass MAX_LOSS_POINTS.
  */
 import type { Config } from '../experiment/schema';
+import { appendRecord, type MechanismRecord } from '../experiment/mechanism';
 import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
 import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
 import { totalSteps as runSteps } from '../experiment/phases';
@@ -69,6 +70,8 @@ export interface TrainingData {
   examples: ExampleOption[];
   attention: Partial<Record<Arm, AttentionMessage>>;
   lens: Partial<Record<Arm, LensMessage>>;
+  /** Each arm's aggregated lens and tracing records, in step order (bounded). */
+  mechanism: Record<Arm, MechanismRecord[]>;
   /** The config the workers are running (after their checks). */
   runConfig: Config | null;
 }
@@ -100,6 +103,7 @@ export function initialTrainingData(totalSteps = 0, arms: Arm[] = []): TrainingD
     examples: [],
     attention: {},
     lens: {},
+    mechanism: { cot: [], direct: [] },
     runConfig: null,
   };
 }
@@ -222,6 +226,8 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
       return { ...s, attention: { ...s.attention, [m.arm]: m } };
     case 'lens':
       return { ...s, lens: { ...s.lens, [m.arm]: m } };
+    case 'mechanism':
+      return { ...s, mechanism: { ...s.mechanism, [m.record.arm]: appendRecord(s.mechanism[m.record.arm], m.record) } };
     case 'error':
       return { ...s, error: m.message };
     case 'notice':

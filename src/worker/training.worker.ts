@@ -18,6 +18,7 @@ import { selectBackend } from '../train/backend';
 import { Experiment, type ExperimentEvent } from '../train/experiment';
 import { pickExamples } from './examples';
 import { inspectArm } from './inspect';
+import { watchMechanism } from './mechanism';
 import type { FromWorker, InspectRequest, ToWorker } from './protocol';
 import { type Arm } from '../experiment/domain';
 
@@ -57,6 +58,8 @@ function fail(e: unknown): void {
 function onEvent(e: ExperimentEvent, from: number): void {
   send(e, [], from);
   if (e.type === 'eval' && from === run) inspectDue = true;
+  // the aggregated lens (and tracing, within its time budget) of this step's weights
+  if (e.type === 'eval' && from === run && exp) watchMechanism(exp, e, (record) => send({ type: 'mechanism', record }, [], from));
 }
 
 /** Looks inside every arm on the chosen query (one look at a time). */

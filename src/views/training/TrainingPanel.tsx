@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { AccuracyChart } from './AccuracyChart';
 import { Inspector } from './Inspector';
+import { MechanismPanel } from '../mechanism/MechanismPanel';
 import { LossChart } from './LossChart';
 import { GROKKING_NOTE, verdict } from './verdict';
 import './training.css';
@@ -39,6 +40,7 @@ export function TrainingPanel() {
       </div>
       <p className="muted small grokking-note">{GROKKING_NOTE}</p>
       <Inspector />
+      <MechanismPanel />
     </section>
   );
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricRow } from '../../experiment/domain';
+import type { LensSummary, MechanismRecord } from '../../experiment/mechanism';
+import { bridgeFoundRows, oodRows } from './mechanismData';
+
+const lens = (split: 'idTwoHop' | 'oodTwoHop', atR2: number[]): LensSummary => ({
+  step: 0,
+  split,
+  positions: ['h', 'r1', 'r2', 'b', 't'],
+  bridgeTop1: atR2.map((x) => [0, 0, x, 0, 0]),
+  answerTop1: atR2.map(() => [0, 0, 0, 0, 0]),
+  queries: 10,
+});
+const rec = (arm: 'cot' | 'direct', step: number, l: LensSummary[]): MechanismRecord => ({ arm, step, lens: l, trace: [], ms: { lens: 0, trace: 0 } });
+
+describe('bridgeFoundRows', () => {
+  it('the first row over 50% at r2 per arm × split, layers + 1 where none', () => {
+    const rows = bridgeFoundRows(
+      {
+        cot: [rec('cot', 100, [lens('idTwoHop', [0, 0.2, 0.6, 0.9]), lens('oodTwoHop', [0, 0, 0.1, 0.4])]), rec('cot', 0, [lens('oodTwoHop', [0, 0, 0, 0])])],
+        direct: [rec('direct', 100, [lens('oodTwoHop', [0, 0, 0, 0.01])])],
+      },
+      3,
+    );
+    expect(rows).toEqual([
+      { step: 0, 'cot.oodTwoHop': 4 },
+      { step: 100, 'cot.idTwoHop': 2, 'cot.oodTwoHop': 4, 'direct.oodTwoHop': 4 },
+    ]);
+  });
+
+  it('an empty sample gives no point', () => {
+    expect(bridgeFoundRows({ cot: [rec('cot', 5, [{ ...lens('oodTwoHop', [0, 1]), queries: 0 }])] }, 1)).toEqual([]);
+  });
+});
+
+describe('oodRows', () => {
+  it('CoT exact, answer-only and bridge accuracy on the OOD test, with direct exact; NaN left out', () => {
+    const row = (step: number, exact: number, answer: number, bridge?: number): MetricRow =>
+      ({ step, loss: null, acc: { oodTwoHop: exact }, answerAcc: { oodTwoHop: answer }, ...(bridge !== undefined ? { oodBridgeAcc: bridge } : {}) }) as unknown as MetricRow;
+    expect(oodRows({ cot: [row(0, 0, 0, 0), row(100, 0.4, 0.45, 0.97)], direct: [row(100, 0.01, NaN)] })).toEqual([
+      { step: 0, exact: 0, answer: 0, bridge: 0 },
+      { step: 100, exact: 0.4, answer: 0.45, bridge: 0.97, direct: 0.01 },
+    ]);
+  });
+});
