@@ -34,3 +34,12 @@ export const PAPER_PRESET: Partial<Config> = {
 export const PAPER_CONFIG: Config = { ...DEFAULT_CONFIG, ...PAPER_PRESET };
 /** The paper preset's link query (`v=1&entities=2000&…`). */
 export const PAPER_QUERY = configToQuery(PAPER_CONFIG);
+
+/**
+ * The cold start (issue 12; DeepSeek-R1's recipe at toy scale): only 10% of the CoT arm's multi-hop training
+ * facts carry the bridge, then 1,000 steps of RL on the final answer after the 2,000 SFT steps. The direct arm
+ * beside it is the same recipe from no CoT at all (a CoT share of 0 trains exactly like the direct arm).
+ */
+export const COLD_START_PRESET: Partial<Config> = { cotShare: 0.1, rlSteps: 1000 };
+/** The honest comparison for the cold start: the same data and the same total steps, SFT only. */
+export const COLD_START_SFT_PRESET: Partial<Config> = { cotShare: 0.1, steps: DEFAULT_CONFIG.steps + 1000, rlSteps: 0 };

@@ -32,10 +32,18 @@ const configArb: fc.Arbitrary<Config> = fc
 const scoreArb = fc.oneof({ weight: 9, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(NaN) });
 const scoresArb = fc.tuple(...SPLITS.map(() => scoreArb)).map((v) => Object.fromEntries(SPLITS.map((s, i) => [s, v[i]])) as MetricRow['acc']);
 const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
-  fc.record({ loss: fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null }), acc: scoresArb, answerAcc: scoresArb, bridge: fc.option(scoreArb, { nil: undefined }) }).map(({ bridge, ...r }) => ({
+  fc.record({
+    loss: fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null }),
+    acc: scoresArb,
+    answerAcc: scoresArb,
+    bridge: fc.option(scoreArb, { nil: undefined }),
+    // an RL stage's row (phase 'rl' and its sample metrics), an SFT row, or one written before phases
+    rl: fc.option(fc.oneof(fc.constant(null), fc.record({ reward: scoreArb, cotRate: scoreArb, bridgeRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) })), { nil: undefined }),
+  }).map(({ bridge, rl, ...r }) => ({
     step,
     ...r,
     ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
+    ...(rl === undefined ? {} : rl === null ? { phase: 'sft' as const } : { phase: 'rl' as const, ...rl }),
   }));
 const historyArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i * 10))));
 

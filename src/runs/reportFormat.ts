@@ -61,6 +61,12 @@ const metricRow = z.object({
   acc: scores,
   answerAcc: scores,
   oodBridgeAcc: z.number().nullable().optional(),
+  // the RL stage (src/experiment/phases.ts): the row's phase and, in RL rows, the sample metrics
+  phase: z.enum(['sft', 'rl']).optional(),
+  reward: z.number().nullable().optional(),
+  cotRate: z.number().nullable().optional(),
+  bridgeRightRate: z.number().nullable().optional(),
+  kl: z.number().nullable().optional(),
 });
 // --lens / --trace records: matrices of rows (embedding + each layer) × positions (≤ 7), sizes bounded
 const MAX_MECHANISM = 4 * MAX_ROWS;
@@ -123,6 +129,8 @@ function rowOf(r: z.infer<typeof metricRow>): MetricRow {
   const back = (s: z.infer<typeof scores>) => Object.fromEntries(SPLITS.map((k) => [k, nanOf(s[k])])) as Record<SplitName, number>;
   const row: MetricRow = { step: r.step, loss: r.loss, acc: back(r.acc), answerAcc: back(r.answerAcc) };
   if (r.oodBridgeAcc !== undefined) row.oodBridgeAcc = nanOf(r.oodBridgeAcc);
+  if (r.phase !== undefined) row.phase = r.phase;
+  for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) if (r[k] !== undefined) row[k] = nanOf(r[k]);
   return row;
 }
 

@@ -11,6 +11,7 @@ import { usePageStore } from '../../app/classroomStore';
 import { checkValues } from '../../experiment/validate';
 import { formatValue, ParamControl } from './ParamControl';
 import './design.css';
+import { RecipePresets } from './RecipePresets';
 
 const GROUPS: { group: ParamGroup; title: string; blurb: string }[] = [
   { group: 'data', title: 'Data', blurb: 'The knowledge graph and the multi-hop questions asked about it.' },
@@ -77,6 +78,7 @@ export function Designer() {
           Defaults
         </button>
       </div>
+      <RecipePresets />
       {GROUPS.filter(({ group }) => shown(group).length > 0).map(({ group, title, blurb }) =>
         group === 'data' ? (
           <section key={group} className="param-group param-group-data" aria-labelledby="group-data-title">

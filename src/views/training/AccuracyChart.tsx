@@ -3,7 +3,7 @@
  * split), the OOD test lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG export.
  */
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { useExperimentStore } from '../../store/experimentStore';
 import { useTrainingStore } from '../../store/trainingStore';
 import { describeSpacing } from '../../experiment/evalSchedule';
@@ -12,6 +12,8 @@ import { plainLabel, plainTick } from './chartParts';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
+import { boundaryLabel, useRunConfig } from './RlChart';
+import { rlBoundary } from '../../experiment/phases';
 import { ARM_LABEL, type Arm, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
 
 const MAX_POINTS = 400;
@@ -48,8 +50,9 @@ const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
  * The plot itself, memoised with stable props: recharts 3 keeps its own store and recomputes every axis when
  * any prop object changes, so nothing here is rebuilt unless the data or the theme changed.
  */
-const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeColors; shown: Record<SplitName, boolean>; arms: Arm[]; totalSteps: number }) {
-  const { rows, colors, shown, arms, totalSteps } = props;
+const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeColors; shown: Record<SplitName, boolean>; arms: Arm[]; totalSteps: number; boundary: number | null }) {
+  const { rows, colors, shown, arms, totalSteps, boundary } = props;
+  const boundaryText = useMemo(() => boundaryLabel(colors.muted), [colors]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
@@ -62,6 +65,7 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
         <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} label={label} />
         <YAxis domain={Y_DOMAIN} ticks={Y_TICKS} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={40} />
         <Tooltip content={renderTooltip} isAnimationActive={false} />
+        {boundary !== null && <ReferenceLine x={boundary} stroke={colors.muted} strokeDasharray="3 3" label={boundaryText} />}
         {arms.flatMap((arm) =>
           SPLITS.filter((s) => shown[s]).map((s) => (
             <Line
@@ -90,6 +94,7 @@ export function AccuracyChart() {
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const config = useExperimentStore((s) => s.config);
   const hash = useTrainingStore((s) => s.hash);
+  const boundary = rlBoundary(useRunConfig());
   const colors = useThemeColors();
   const [shown, setShown] = useState<Record<SplitName, boolean>>({ idAtomic: true, oodAtomic: true, trainTwoHop: true, idTwoHop: true, oodTwoHop: true });
   const [alpha, setAlpha] = useState(0);
@@ -100,7 +105,7 @@ export function AccuracyChart() {
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
   const hasData = rows.length > 0;
 
-  const chart = <AccPlot rows={rows} colors={colors} shown={shown} arms={shownArms} totalSteps={totalSteps} />;
+  const chart = <AccPlot rows={rows} colors={colors} shown={shown} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
 
   const exportCsv = () => {
     const { fields, data } = csvTable(history);

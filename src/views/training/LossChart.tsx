@@ -1,11 +1,13 @@
 /** Training loss of both arms (loss on the answer tokens only), linear or log scale. */
 import { memo, useDeferredValue, useMemo, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTrainingStore } from '../../store/trainingStore';
 import { lossAxis, lossRows, smooth, stepTicks, thin, type ChartRow } from './chartData';
 import { plainTick } from './chartParts';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
+import { boundaryLabel, useRunConfig } from './RlChart';
+import { rlBoundary } from '../../experiment/phases';
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
 
 /** Points drawn per line: a 300-step run is drawn in full (a loss every step), longer ones thinned. */
@@ -23,8 +25,9 @@ const formatValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : Stri
 const formatLabel = (l: unknown) => `step ${String(l)}`;
 
 /** The plot, memoised with stable props (see AccuracyChart). */
-const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: ThemeColors; log: boolean; arms: readonly Arm[]; totalSteps: number }) {
-  const { rows, colors, log, arms, totalSteps } = props;
+const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: ThemeColors; log: boolean; arms: readonly Arm[]; totalSteps: number; boundary: number | null }) {
+  const { rows, colors, log, arms, totalSteps, boundary } = props;
+  const boundaryText = useMemo(() => boundaryLabel(colors.muted), [colors]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, formatTick), [colors]);
   const contentStyle = useMemo(() => ({ background: colors.panel, border: `1px solid ${colors.border}`, color: colors.fg }), [colors]);
@@ -38,6 +41,7 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
         <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} />
         <YAxis scale={log ? 'log' : 'linear'} domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)} ticks={axis?.ticks} niceTicks={axis ? 'none' : 'auto'} interval={0} tick={yTick} stroke={colors.border} width={44} />
         <Tooltip formatter={formatValue} labelFormatter={formatLabel} contentStyle={contentStyle} isAnimationActive={false} />
+        {boundary !== null && <ReferenceLine x={boundary} stroke={colors.muted} strokeDasharray="3 3" label={boundaryText} />}
         {arms.map((arm) => (
           <Line
             key={arm}
@@ -64,12 +68,14 @@ export function LossChart() {
   const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), running ? 1500 : 0, 200));
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
+  const boundary = rlBoundary(useRunConfig());
   const colors = useThemeColors();
   const [log, setLog] = useState(true);
   const [alpha, setAlpha] = useState(0.6);
-  const rows = useMemo(() => thin(smooth(lossRows(losses), alpha), MAX_POINTS), [losses, alpha]);
+  // the RL phase's loss is the GRPO objective (not a cross-entropy, often below 0): not drawn on this axis
+  const rows = useMemo(() => thin(smooth(lossRows(losses).filter((r) => boundary === null || r.step <= boundary), alpha), MAX_POINTS), [losses, alpha, boundary]);
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as const)), [arms]);
-  const chart = <LossPlot rows={rows} colors={colors} log={log} arms={shownArms} totalSteps={totalSteps} />;
+  const chart = <LossPlot rows={rows} colors={colors} log={log} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
 
   return (
     <div className="chart-card">
@@ -89,6 +95,7 @@ export function LossChart() {
         {rows.length === 0 && <div className="chart-empty">The loss appears after 10 steps (it is read back in batches).</div>}
         {chart}
       </div>
+      {boundary !== null && <p className="muted small chart-caption">SFT cross-entropy up to step {boundary.toLocaleString('en-US')}; the RL phase after it is in the RL chart.</p>}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { AccuracyChart } from './AccuracyChart';
 import { Inspector } from './Inspector';
 import { MechanismPanel } from '../mechanism/MechanismPanel';
 import { LossChart } from './LossChart';
+import { RlChart } from './RlChart';
 import { GROKKING_NOTE, verdict } from './verdict';
 import './training.css';
 
@@ -37,6 +38,7 @@ export function TrainingPanel() {
       <div className="charts">
         <AccuracyChart />
         <LossChart />
+        <RlChart />
       </div>
       <p className="muted small grokking-note">{GROKKING_NOTE}</p>
       <Inspector />

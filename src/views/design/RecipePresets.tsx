@@ -1,0 +1,48 @@
+/**
+ * One-click training recipes (issue 12): the cold start (CoT share 0.1, then an RL stage) and its honest
+ * comparison (same data, same total steps, SFT only). Each keeps the rest of the experiment (seed, graph,
+ * model) and changes only the keys of its preset; both are links like any experiment.
+ */
+import { COLD_START_PRESET, COLD_START_SFT_PRESET } from '../../experiment/presets';
+import type { Config, ParamKey } from '../../experiment/schema';
+import { useExperimentStore } from '../../store/experimentStore';
+
+const RECIPES: { label: string; title: string; preset: Partial<Config>; testId: string }[] = [
+  {
+    label: 'Cold start + RL',
+    title: 'CoT share 0.1 (10% of the two-hop training facts carry the bridge), then 1,000 steps of RL on the final answer after SFT',
+    preset: COLD_START_PRESET,
+    testId: 'recipe-cold-start',
+  },
+  {
+    label: 'Same steps, SFT only',
+    title: 'The comparison: CoT share 0.1, the same total number of steps, all of them SFT (no RL stage)',
+    preset: COLD_START_SFT_PRESET,
+    testId: 'recipe-cold-start-sft',
+  },
+];
+
+const matches = (c: Config, p: Partial<Config>) => Object.entries(p).every(([k, v]) => c[k as ParamKey] === v);
+
+export function RecipePresets() {
+  const config = useExperimentStore((s) => s.config);
+  const setConfig = useExperimentStore((s) => s.setConfig);
+  return (
+    <div className="recipe-presets" role="group" aria-label="Training recipes">
+      <span className="muted small">Recipes:</span>
+      {RECIPES.map((r) => (
+        <button
+          key={r.testId}
+          type="button"
+          className={`ghost small${matches(config, r.preset) ? ' on' : ''}`}
+          title={r.title}
+          aria-pressed={matches(config, r.preset)}
+          data-testid={r.testId}
+          onClick={() => setConfig({ ...config, ...r.preset })}
+        >
+          {r.label}
+        </button>
+      ))}
+    </div>
+  );
+}
