@@ -1,0 +1,16 @@
+/**
+ * The export as one zip file (the page's download), with fflate (MIT): the files under one folder, so that
+ * unzipping gives `cot-export-<hash>/train.py` and its neighbours rather than loose files. Fixed timestamps:
+ * the same experiment gives the same zip, byte for byte.
+ */
+import { strToU8, zipSync } from 'fflate';
+import type { ExportFile } from './bundle';
+
+export function zipExport(folder: string, files: readonly ExportFile[]): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const f of files) entries[`${folder}/${f.name}`] = strToU8(f.text);
+  return zipSync(entries, { level: 6, mtime: new Date('2025-01-01T00:00:00Z') });
+}
+
+/** The export's folder (and zip) name. */
+export const exportFolderName = (hash: string): string => `cot-export-${hash}`;
