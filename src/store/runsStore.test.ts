@@ -69,6 +69,14 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
     expect(notices.at(-1)!.text).toBe('Imported 0 runs from r again.json; 1 already in the list.');
   });
 
+  it('several files at once: one notice, with the problem of each file that failed', async () => {
+    const { store, notices } = setup(() => openRunsRepo(freshDb()));
+    await store.getState().importFiles([file('a.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 1 }))), file('b.json', 'nope'), file('c.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 2 })))]);
+    expect(store.getState().runs).toHaveLength(2);
+    expect(notices.map((n) => n.text)).toHaveLength(1);
+    expect(notices[0].text).toMatch(/^Imported 2 runs from 2 of 3 files\. Could not import b\.json: the file is not JSON \(/);
+  });
+
   it('without IndexedDB (a private window) runs are kept in memory, with one notice, never an error', async () => {
     const { store, notices } = setup(() => Promise.reject(storageProblem(new DOMException('no', 'InvalidStateError'))));
     await store.getState().load();

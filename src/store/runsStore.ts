@@ -38,13 +38,21 @@ export interface RunsState {
   /** Restores the run's experiment (its link) as the current one. */
   open: (id: string) => void;
   setCompared: (id: string, on: boolean) => void;
-  /** Imports a report file (JSON report(s) or runs CSV); returns the message shown. */
-  importFile: (file: { name: string; size: number; text: () => Promise<string> }) => Promise<{ ok: boolean; message: string }>;
+  /** Imports a report file (JSON report(s) or runs CSV); returns the message shown (`quiet`: shown by the caller). */
+  importFile: (file: ImportFile, quiet?: boolean) => Promise<{ ok: boolean; message: string; added: number }>;
+  /** Imports several files with one notice (the problems of each file listed). */
+  importFiles: (files: readonly ImportFile[]) => Promise<void>;
   /**
    * The recorder's write of a live run: `make(old)` gives the record to save (old is undefined the first time);
    * resolves false when the run is no longer kept (the user deleted it), so the recorder stops.
    */
   saveLive: (id: string, make: (old: RunRecord | undefined) => RunRecord, create: boolean) => Promise<boolean>;
+}
+
+export interface ImportFile {
+  name: string;
+  size: number;
+  text: () => Promise<string>;
 }
 
 export interface RunsDeps {
@@ -183,12 +191,12 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
       setCompared: (id, on) =>
         set((s) => ({ compare: on ? (s.compare.includes(id) ? s.compare : [...s.compare, id]) : s.compare.filter((x) => x !== id) })),
 
-      importFile: async (file) => {
+      importFile: async (file, quiet = false) => {
         const fileName = String(file.name ?? 'file').slice(0, 80);
         const fail = (why: string) => {
           const message = `Could not import ${fileName}: ${why}`;
-          deps.notify(message, 'warning');
-          return { ok: false, message };
+          if (!quiet) deps.notify(message, 'warning');
+          return { ok: false, message, added: 0 };
         };
         if (!(file.size <= MAX_FILE_BYTES)) return fail(`it is ${(file.size / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.`);
         let text: string;
@@ -197,7 +205,8 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
         } catch {
           return fail('the file could not be read.');
         }
-        const csv = /\.csv$/i.test(fileName) || !/^\s*[[{]/.test(text.slice(0, 200));
+        // by the file's extension; without one, by its first character
+        const csv = /\.csv$/i.test(fileName) || (!/\.json$/i.test(fileName) && !/^\s*[[{]/.test(text.slice(0, 200)));
         const read: ReadResult = csv ? readRunsCsv(text) : readReports(text);
         if (!read.ok) return fail(read.message);
         const known = new Set(get().runs.map((r) => fingerprint(r.report)));
@@ -221,8 +230,21 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
         const parts = [`Imported ${records.length} run${records.length === 1 ? '' : 's'} from ${fileName}`];
         if (skipped) parts.push(`${skipped} already in the list`);
         const message = `${parts.join('; ')}.${read.warnings.length ? ` ${read.warnings.slice(0, 3).join(' ')}` : ''}`;
-        deps.notify(message, read.warnings.length ? 'warning' : 'info');
-        return { ok: true, message };
+        if (!quiet) deps.notify(message, read.warnings.length ? 'warning' : 'info');
+        return { ok: true, message, added: records.length };
+      },
+
+      importFiles: async (files) => {
+        if (files.length === 1) {
+          await get().importFile(files[0]);
+          return;
+        }
+        const results = [];
+        for (const f of files) results.push(await get().importFile(f, true));
+        const added = results.reduce((n, r) => n + r.added, 0);
+        const failed = results.filter((r) => !r.ok);
+        const head = `Imported ${added} run${added === 1 ? '' : 's'} from ${files.length - failed.length} of ${files.length} files.`;
+        deps.notify([head, ...failed.slice(0, 3).map((r) => r.message)].join(' '), failed.length ? 'warning' : 'info');
       },
 
       saveLive: async (id, make, createIt) => {

@@ -157,7 +157,7 @@ export function RunsPanel() {
   const compare = useRunsStore((s) => s.compare);
   const storage = useRunsStore((s) => s.storage);
   const storageNote = useRunsStore((s) => s.storageNote);
-  const importFile = useRunsStore((s) => s.importFile);
+  const importFiles = useRunsStore((s) => s.importFiles);
   const current = useExperimentStore((s) => s.config);
   const input = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
@@ -167,7 +167,7 @@ export function RunsPanel() {
     if (!files?.length) return;
     setImporting(true);
     try {
-      for (const f of [...files].slice(0, 20)) await importFile(f);
+      await importFiles([...files].slice(0, 20));
     } finally {
       setImporting(false);
       if (input.current) input.current.value = '';
