@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from './report';
-import { summaryRow } from './summarize';
+import { rlSummaryRows, summaryRow } from './summarize';
 import { generateDataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
 import { type MetricRow } from '../src/experiment/domain';
@@ -38,5 +38,23 @@ describe('summaryRow', () => {
       history: { cot: [row(0, 0), row(100, 0.4)], direct: [] }, stepsPerSec: { cot: 1 },
     });
     expect(summaryRow('g.json', r).split(' | ')[2]).toBe('never');
+  });
+});
+
+describe('rlSummaryRows (--rl)', () => {
+  it('one row per arm: CoT share (0 for direct), OOD at the end of SFT and at the end, the RL sample metrics', () => {
+    const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, steps: 200, rlSteps: 100, cotShare: 0.1 };
+    const rl = (step: number, ood: number, reward: number, cotRate: number): MetricRow => ({ ...row(step, ood), phase: 'rl', reward, cotRate, bridgeRightRate: cotRate / 2, kl: 0.01 });
+    const r = buildReport({
+      link: 'v=1', config, backend: 'wasm', data: generateDataset(config), hash: 'h', arms: ['cot', 'direct'],
+      history: { cot: [row(0, 0), row(200, 0.3), rl(250, 0.4, 0.5, 0.2), rl(300, 0.6, 0.7, 0.4)], direct: [row(0, 0), row(200, 0.01), rl(300, 0.02, 0.1, 0)] },
+      stepsPerSec: {},
+    });
+    const [cot, direct] = rlSummaryRows('f.json', r).map((x) => x.split(' | '));
+    expect(cot).toEqual(['f.json', 'cot', '0', '0.1', '200', '100', '0.300', '0.600 (300)', '1.000', '0.000', '0.500 → 0.700', '0.200 → 0.400', '0.200']);
+    expect(direct.slice(1, 4)).toEqual(['direct', '0', '0']);
+    expect(direct.slice(10)).toEqual(['0.100 → 0.100', '0.000 → 0.000', '0.000']);
+    const sftOnly = buildReport({ link: 'v=1', config: { ...config, rlSteps: 0 }, backend: 'wasm', data: generateDataset(config), hash: 'h', arms: ['cot'], history: { cot: [row(0, 0), row(200, 0.3)], direct: [] }, stepsPerSec: {} });
+    expect(rlSummaryRows('g.json', sftOnly)[0].split(' | ').slice(10)).toEqual(['—', '—', '—']);
   });
 });

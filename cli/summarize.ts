@@ -4,6 +4,7 @@
  * OOD accuracy, wall time and backend. This is how the README's preset table is made:
  *
  *   npm run summarize -- runs/seed0.json runs/seed1.json …
+ *   npm run summarize -- --rl runs/rl/*.json        # the training-recipe table (CoT share, RL stage)
  */
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
@@ -41,21 +42,68 @@ export const SUMMARY_HEADER = [
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ].join('\n');
 
-function main(files: string[]): number {
+/**
+ * `--rl`: one row per arm of each report, for the training recipes (issue 12: CoT share, RL stage): the arm's CoT
+ * share (0 for the direct arm, which trains as share 0), its SFT and RL steps, greedy OOD two-hop accuracy at
+ * the end of SFT and at the end, OOD atomic and ID test at the end, and the RL rows' sample metrics (first → last
+ * RL row: mean reward and CoT rate; the last row's share with the right bridge).
+ */
+export function rlSummaryRows(file: string, r: Report): string[] {
+  const out: string[] = [];
+  for (const arm of ['cot', 'direct'] as const) {
+    const h = r.arms[arm]?.history ?? [];
+    if (h.length === 0) continue;
+    const c = r.config;
+    const rlSteps = c.rlSteps ?? 0;
+    const sftEnd = h.find((row) => row.step === c.steps);
+    const last = h.at(-1)!;
+    const rl = h.filter((row) => row.phase === 'rl' && row.reward !== undefined);
+    const span = (k: 'reward' | 'cotRate') => (rl.length ? `${fmt(rl[0][k])} → ${fmt(rl.at(-1)![k])}` : '—');
+    out.push(
+      [
+        file,
+        arm,
+        c.seed,
+        arm === 'cot' ? (c.cotShare ?? 1) : 0,
+        c.steps,
+        rlSteps,
+        sftEnd ? fmt(sftEnd.acc.oodTwoHop) : '—',
+        `${fmt(last.acc.oodTwoHop)} (${last.step})`,
+        fmt(last.acc.oodAtomic),
+        fmt(last.acc.idTwoHop),
+        span('reward'),
+        span('cotRate'),
+        rl.length ? fmt(rl.at(-1)!.bridgeRightRate) : '—',
+      ].join(' | '),
+    );
+  }
+  return out;
+}
+
+export const RL_SUMMARY_HEADER = [
+  '| run | arm | seed | CoT share | SFT steps | RL steps | OOD at end of SFT | OOD at end (step) | OOD atomic at end | ID test at end | RL reward (first → last) | RL CoT rate (first → last) | RL right bridge (last) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+].join('\n');
+
+function main(args: string[]): number {
+  const rl = args.includes('--rl');
+  const files = args.filter((a) => a !== '--rl');
   if (files.length === 0) {
-    process.stderr.write('usage: npm run summarize -- FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
+    process.stderr.write('usage: npm run summarize -- [--rl] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
     return 2;
   }
   const rows: string[] = [];
   for (const f of files) {
     try {
-      rows.push(`| ${summaryRow(f, JSON.parse(readFileSync(f, 'utf8')) as Report)} |`);
+      const report = JSON.parse(readFileSync(f, 'utf8')) as Report;
+      if (rl) rows.push(...rlSummaryRows(f, report).map((x) => `| ${x} |`));
+      else rows.push(`| ${summaryRow(f, report)} |`);
     } catch (e) {
       process.stderr.write(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
   }
-  process.stdout.write(`${SUMMARY_HEADER}\n${rows.join('\n')}\n`);
+  process.stdout.write(`${rl ? RL_SUMMARY_HEADER : SUMMARY_HEADER}\n${rows.join('\n')}\n`);
   return 0;
 }
 
