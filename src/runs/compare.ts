@@ -83,3 +83,25 @@ export function maxStep(reports: readonly Report[]): number {
   for (const r of reports) for (const arm of ARMS) m = Math.max(m, r.arms[arm]?.history.at(-1)?.step ?? 0, r.arms[arm] ? r.config.steps : 0);
   return m;
 }
+
+export interface Spread {
+  arm: Arm;
+  split: SplitName;
+  n: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** Final values of each arm and split over the runs (e.g. seeds of one link): their range and mean; arms with fewer than two runs are left out. */
+export function spreadOf(reports: readonly Report[], splits: readonly SplitName[]): Spread[] {
+  const out: Spread[] = [];
+  for (const arm of ARMS) {
+    for (const split of splits) {
+      const xs = reports.map((r) => (r.arms[arm] ? figureOf(r.arms[arm]!.history, split).final?.value : undefined)).filter((x): x is number => x !== undefined);
+      if (xs.length < 2) continue;
+      out.push({ arm, split, n: xs.length, min: Math.min(...xs), max: Math.max(...xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length });
+    }
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MetricRow, SPLITS } from '../experiment/domain';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import { figureOf, figureRows, maxStep, overlayKey, overlayRows } from './compare';
+import { figureOf, figureRows, maxStep, overlayKey, overlayRows, spreadOf } from './compare';
 import { CSV_FIELDS, readRunsCsv, runsCsv } from './csv';
 import { diffLabel, diffTitle, legendLabels } from './diff';
 import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored } from './record';
@@ -47,6 +47,18 @@ describe('compare', () => {
     expect(maxStep([a, b])).toBe(2000);
     const long = report(DEFAULT_CONFIG, Array.from({ length: 1000 }, (_, i) => row(i, 0.5)), []);
     expect(overlayRows([long], ['oodTwoHop'], 50)).toHaveLength(50);
+  });
+});
+
+describe('seed spread', () => {
+  it('range and mean of the final values per arm and split; an arm in one run only is left out', () => {
+    const a = report({ ...DEFAULT_CONFIG, seed: 0 }, [row(0, 0), row(100, 0.9)], []);
+    const b = report({ ...DEFAULT_CONFIG, seed: 1 }, [row(0, 0), row(100, 0.7)], [row(100, 0.02)]);
+    a.arms.direct = undefined;
+    const s = spreadOf([a, b], ['oodTwoHop']);
+    expect(s).toHaveLength(1);
+    expect(s[0]).toMatchObject({ arm: 'cot', split: 'oodTwoHop', n: 2, min: 0.7, max: 0.9 });
+    expect(s[0].mean).toBeCloseTo(0.8, 12);
   });
 });
 

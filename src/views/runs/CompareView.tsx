@@ -7,8 +7,8 @@ import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { schemeTableau10 } from 'd3-scale-chromatic';
 import { ARM_LABEL, type Arm, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
-import { figureRows, maxStep, overlayKey, overlayRows, type Figure, type OverlayRow } from '../../runs/compare';
-import { legendLabels } from '../../runs/diff';
+import { figureRows, maxStep, overlayKey, overlayRows, spreadOf, type Figure, type OverlayRow } from '../../runs/compare';
+import { legendLabels, varyingKeys } from '../../runs/diff';
 import type { RunRecord } from '../../runs/record';
 import { useRunsStore } from '../../store/runsStore';
 import { stepTicks } from '../training/chartData';
@@ -107,6 +107,11 @@ export function CompareView() {
   );
   const figures = useMemo(() => figureRows(reports, splits).filter((f) => arms[f.arm]), [reports, splits, arms]);
   const total = useMemo(() => maxStep(reports), [reports]);
+  // runs of one link that differ only by seed: how far apart their results are
+  const spread = useMemo(() => {
+    const keys = varyingKeys(reports.map((r) => r.config));
+    return keys.length === 1 && keys[0] === 'seed' ? spreadOf(reports, splits).filter((x) => arms[x.arm]) : [];
+  }, [reports, splits, arms]);
 
   if (runs.length === 0) return null;
   const toggleSplit = (s: SplitName, on: boolean) => setSplits((cur) => (on ? SPLITS.filter((x) => x === s || cur.includes(x)) : cur.filter((x) => x !== s)));
@@ -200,6 +205,12 @@ export function CompareView() {
           </tbody>
         </table>
       </div>
+      {spread.length > 0 && (
+        <p className="small" data-testid="seed-spread">
+          <strong>Seed spread</strong> (final, over {spread[0].n} seeds):{' '}
+          {spread.map((x) => `${ARM_LABEL[x.arm]} ${SPLIT_LABELS[x.split]} ${x.min.toFixed(3)}–${x.max.toFixed(3)} (mean ${x.mean.toFixed(3)})`).join(' · ')}
+        </p>
+      )}
     </div>
   );
 }
