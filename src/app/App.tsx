@@ -25,6 +25,7 @@ import { ClassroomPanel } from './ClassroomPanel';
 import { usePageStore } from './classroomStore';
 import { isHidden } from './classroom';
 import './classroom.css';
+import { installFocusFix } from './focusFix';
 
 const EXPLAIN_ID = 'explanation';
 const CLASSROOM_ID = 'classroom';
@@ -48,6 +49,7 @@ export function App() {
   useEffect(() => syncAddress(), []);
   useEffect(() => installShortcuts(), []);
   useEffect(() => installRunHistory(), []);
+  useEffect(() => installFocusFix(), []);
 
   const toggleTheme = () => {
     const next = theme === 'dark' ? 'light' : 'dark';

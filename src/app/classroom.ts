@@ -31,6 +31,7 @@ export const PARTS = [
   { key: 'preview', label: 'Data preview' },
   { key: 'loss', label: 'Loss chart' },
   { key: 'inspector', label: 'Inside the models (attention, logit lens)' },
+  { key: 'mechanism', label: 'The circuit over all test queries (aggregated lens, tracing)' },
   { key: 'runs', label: 'Runs history' },
   { key: 'tour', label: '“Take the tour” button' },
   { key: 'classroom', label: '“Classroom” button' },

@@ -5,7 +5,7 @@
  * Opened by "Take the tour" (TourButton) or a link with story=1; it is in the address while open.
  * Test hooks: story-start, story-step (data-step = its index), story-next, story-back, story-close.
  */
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { usePageStore } from '../app/classroomStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore } from '../store/trainingStore';
@@ -80,8 +80,14 @@ function StoryCard() {
     heading.current?.focus({ preventScroll: true });
   }, []);
 
-  // point at the element to watch (it may appear later: the lens after an evaluation)
+  // point at the element to watch (it may appear later: the data card once generated, the lens after an evaluation)
   const target = findTarget(step.target);
+  const [, recheck] = useState(0);
+  useEffect(() => {
+    if (target || step.target.length === 0) return;
+    const t = setInterval(() => recheck((n) => n + 1), 500);
+    return () => clearInterval(t);
+  }, [target, step]);
   useEffect(() => {
     if (!target) return;
     target.classList.add(TARGET_CLASS);
