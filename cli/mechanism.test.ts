@@ -44,7 +44,7 @@ describe('--lens / --trace in the report', () => {
   it('prints the bridge at r2 row by row, the strongest restoring state below the last layer, and the cost', () => {
     expect(lensLine('cot', record(0))).toContain('OOD bridge@r2 0.00 0.24 0.95 · answer@b 0.00 0.50 0.90');
     const t = traceLine('cot', record(0));
-    expect(t).toContain('OOD answer: emb@b 0.80');
+    expect(t).toContain('OOD answer: b from emb 0.80');
     expect(t).toContain('OOD bridge: no effect');
     expect(costLine({ cot: [record(0)] }, 11)).toBe('mechanism: 1 measurements; lens 0.0 s (0.1% of training time), trace 0.1 s (0.9% of training time); training 11.0 s');
   });

@@ -5,7 +5,7 @@
  */
 import type { Arm } from '../src/experiment/domain';
 import { ARM_LABEL } from '../src/experiment/domain';
-import { lastRelationPosition, MECHANISM_SPLIT_LABEL, type LensSummary, type MechanismRecord, type TraceSummary } from '../src/experiment/mechanism';
+import { carrier, lastRelationPosition, MECHANISM_SPLIT_LABEL, type LensSummary, type MechanismRecord, type TraceSummary } from '../src/experiment/mechanism';
 
 /** What --lens / --trace add to an arm of the report. */
 export interface ArmMechanism {
@@ -52,21 +52,15 @@ export function lensLine(arm: Arm, r: MechanismRecord): string {
   return `  lens   ${ARM_LABEL[arm].padEnd(6)} rows emb L1…: ${parts.join('  |  ')}`;
 }
 
-/** One line per arm and evaluation: the most restoring state (row, position) of each target and split. */
+/** One line per arm and evaluation: from which row the target's own position alone restores most of it. */
 export function traceLine(arm: Arm, r: MechanismRecord): string {
   const parts = r.trace.map((t) => {
-    let best: { v: number; row: number; p: number } | null = null;
-    t.restored.forEach((row, i) =>
-      row.forEach((v, p) => {
-        // the target's own position at the last row restores by construction: look at the others
-        if (v !== null && !(i === t.restored.length - 1) && (!best || v > best.v)) best = { v, row: i, p };
-      }),
-    );
-    const b = best as { v: number; row: number; p: number } | null;
-    const where = b ? `${b.row === 0 ? 'emb' : `L${b.row}`}@${t.positions[b.p]} ${b.v.toFixed(2)}` : 'no effect';
+    const c = carrier(t);
+    const at = c ? t.positions[c.position] : '';
+    const where = !c ? 'no effect' : c.row === null ? `${at} below the last layer at most ${c.restored.toFixed(2)}` : `${at} from ${c.row === 0 ? 'emb' : `L${c.row}`} ${c.restored.toFixed(2)}`;
     return `${MECHANISM_SPLIT_LABEL[t.split]} ${t.target}: ${where}`;
   });
-  return `  trace  ${ARM_LABEL[arm].padEnd(6)} most restoring state below the last layer: ${parts.join(', ')}`;
+  return `  trace  ${ARM_LABEL[arm].padEnd(6)} restored by its own position alone: ${parts.join(', ')}`;
 }
 
 /** The cost line: seconds spent on the lens and on tracing, and their share of the training time. */

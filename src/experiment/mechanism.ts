@@ -113,3 +113,21 @@ export function appendRecord(records: readonly MechanismRecord[], r: MechanismRe
   if (out.length > max) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1);
   return out;
 }
+
+/** The position where the arm says the answer (the one before the last position of its sequence). */
+export const answerPosition = (positions: readonly string[]): number => positions.length - 2;
+
+/**
+ * Where a trace's target is carried by the target's own position (the bridge at the last relation, the answer
+ * where it is said): the first row below the last layer (which restores it by construction) from which the state
+ * there alone restores most of the target; row null when none does (restored: the most any does). Null when the
+ * trace has no value (the clean run barely prefers the target).
+ */
+export function carrier(t: TraceSummary): { position: number; row: number | null; restored: number } | null {
+  const position = t.target === 'bridge' ? lastRelationPosition(t.positions) : answerPosition(t.positions);
+  const below = t.restored.slice(0, -1).map((r) => r[position]);
+  if (below.length === 0 || below.some((v) => v === null)) return null;
+  const values = below as number[];
+  const row = values.findIndex((v) => v > MOST);
+  return { position, row: row >= 0 ? row : null, restored: row >= 0 ? values[row] : Math.max(...values) };
+}

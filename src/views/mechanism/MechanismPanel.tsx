@@ -12,6 +12,7 @@ import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
 import { useThrottled } from '../training/useThrottled';
 import { Heatmap } from './Heatmap';
 import { BridgeFoundChart, OodBridgeChart } from './MechanismCharts';
+import { MechanismPresets } from './MechanismPresets';
 import { answerPosition, latest, readMechanism } from './reading';
 import './mechanism.css';
 
@@ -85,7 +86,10 @@ export function MechanismPanel() {
   const readings = useMemo(() => (layers ? readMechanism(mechanism, shownArms, layers) : []), [mechanism, shownArms, layers]);
   return (
     <section className="mechanism" aria-label="The circuit over all test queries" data-testid="mechanism-panel">
-      <h3>The circuit, over all test queries</h3>
+      <div className="mech-head">
+        <h3>The circuit, over all test queries</h3>
+        <MechanismPresets />
+      </div>
       <p className="muted small">
         After evaluations each arm’s worker reads the logit lens over a fixed sample of ID and OOD test queries (and, within a time budget, traces them causally).
         The question of the paper: does the CoT arm resolve the bridge at the last relation in an intermediate layer, and use the bridge it wrote to find the answer?
@@ -98,9 +102,18 @@ export function MechanismPanel() {
         <h4>What the numbers say</h4>
         {readings.length === 0 && <p className="muted">Waiting for the first measurement…</p>}
         {readings.map((r) => (
-          <p key={r.arm} data-arm={r.arm}>
-            {r.sentences.join(' ')}
-          </p>
+          <div key={r.arm} className="mech-reading-arm">
+            <p data-arm={r.arm}>
+              <strong>{r.sentences[0]}</strong>
+            </p>
+            {r.sentences.length > 1 && (
+              <ul>
+                {r.sentences.slice(1).map((x, i) => (
+                  <li key={i}>{x}</li>
+                ))}
+              </ul>
+            )}
+          </div>
         ))}
       </div>
       <h4>Aggregated logit lens</h4>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LensSummary, MechanismRecord, TraceSummary } from '../../experiment/mechanism';
-import { readMechanism, strongestState } from './reading';
+import { carrier, readMechanism, strongestState } from './reading';
 
 const P_COT = ['h', 'r1', 'r2', 'b', 't'];
 const P_DIRECT = ['h', 'r1', 'r2', 't'];
@@ -50,7 +50,7 @@ describe('readMechanism', () => {
     expect(readMechanism({}, ['direct'], 4)[0]).toEqual({ arm: 'direct', step: null, sentences: ['direct arm: no measurement yet.'] });
   });
 
-  it('tracing: the strongest state below the last layer, or why there is nothing to restore', () => {
+  it('tracing: from which layer the target\'s own position carries it, or why there is nothing to restore', () => {
     const restored = [
       [0.9, 0, 0, 0.85, 0],
       [0.1, 0, 0.3, 0.7, 0],
@@ -58,10 +58,19 @@ describe('readMechanism', () => {
     ];
     const t: TraceSummary = { step: 300, split: 'oodTwoHop', target: 'answer', positions: P_COT, restored, pClean: 0.9, pCorrupt: 0.01, queries: 95 };
     expect(strongestState(t)).toEqual({ row: 0, position: 0, restored: 0.9 });
+    expect(carrier(t)).toEqual({ position: 3, row: 0, restored: 0.85 });
+    const late: TraceSummary = { ...t, target: 'bridge', restored: [[1, 0, 0, 0, 0], [0, 0, 0.3, 0, 0], [0, 0, 1, 0, 0]] };
+    expect(carrier(late)).toEqual({ position: 2, row: null, restored: 0.3 });
     const none: TraceSummary = { ...t, target: 'bridge', restored: restored.map((r) => r.map(() => null)), pClean: 0.03, pCorrupt: 0.02 };
-    const r = readMechanism({ cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0, 0, 0.9], [0, 0, 0, 0, 0.9])], [t, none])] }, ['cot'], 2)[0];
+    const r = readMechanism({ cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0.9], [0, 0, 0.9])], [t, none])] }, ['cot'], 2)[0];
     expect(r.sentences.at(-1)).toBe(
-      'Tracing OOD queries (95 with a counterfactual head): the answer comes back most from the embedding at h (90% restored); the clean run barely prefers the bridge (p 0.03 against 0.02 in the counterfactual), so there is nothing to restore.',
+      'Tracing OOD queries (95 with a counterfactual head): the state at b alone restores the answer from the embedding on (85%); the clean run barely prefers the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore.',
+    );
+    const r2 = readMechanism({ cot: [record('cot', 400, [lens('oodTwoHop', 400, [0, 0, 0.9], [0, 0, 0.9])]), record('cot', 300, [], [late])].sort((a, b) => a.step - b.step) }, ['cot'], 2)[0];
+    expect(r2.sentences.at(-1)).toBe('Tracing OOD queries (95 with a counterfactual head): no state at r2 below the last layer restores most of the bridge (at most 30%). (traced at step 300)');
+    const neither = readMechanism({ cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0], [0, 0, 0])], [{ ...none, target: 'answer' }, none])] }, ['cot'], 2)[0];
+    expect(neither.sentences.at(-1)).toBe(
+      'Tracing OOD queries (95 with a counterfactual head): the clean run barely prefers the answer (p 0.03 vs 0.02 in the counterfactual) or the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore yet.',
     );
   });
 });

@@ -5,7 +5,9 @@
  */
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
 import {
+  answerPosition,
   bridgeFoundLayer,
+  carrier,
   lastRelationPosition,
   MECHANISM_SPLIT_LABEL,
   MECHANISM_SPLITS,
@@ -35,8 +37,7 @@ function best(grid: number[][], p: number): { row: number; share: number } {
   return { row, share: grid[row]?.[p] ?? NaN };
 }
 
-/** The position where the arm says the answer (the one before the last position of its sequence). */
-export const answerPosition = (positions: readonly string[]) => positions.length - 2;
+export { answerPosition, carrier } from '../../experiment/mechanism';
 
 /** History of one split's bridge: how many measurements, and the last step it was found at (null: never). */
 interface BridgeHistory {
@@ -87,13 +88,20 @@ export function strongestState(t: TraceSummary): { row: number; position: number
 function traceSentence(ts: TraceSummary[], split: MechanismSplit): string | null {
   const of = ts.filter((t) => t.split === split);
   if (of.length === 0) return null;
-  const parts = of.map((t) => {
-    const s = strongestState(t);
-    if (!s) return `the clean run barely prefers the ${t.target} (p ${t.pClean.toFixed(2)} against ${t.pCorrupt.toFixed(2)} in the counterfactual), so there is nothing to restore`;
-    return `the ${t.target} comes back most from ${rowShort(s.row)} at ${t.positions[s.position]} (${pct(s.restored)} restored)`;
-  });
+  const p = (t: TraceSummary) => `p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual`;
   const n = of[0].queries;
-  return `Tracing ${MECHANISM_SPLIT_LABEL[split]} queries (${n} with a counterfactual head): ${parts.join('; ')}.`;
+  const head = `Tracing ${MECHANISM_SPLIT_LABEL[split]} queries (${n} with a counterfactual head):`;
+  if (of.every((t) => !carrier(t))) {
+    return `${head} the clean run barely prefers ${of.map((t) => `the ${t.target} (${p(t)})`).join(' or ')}: nothing to restore yet.`;
+  }
+  const parts = of.map((t) => {
+    const c = carrier(t);
+    if (!c) return `the clean run barely prefers the ${t.target} (${p(t)}): nothing to restore`;
+    const at = t.positions[c.position];
+    if (c.row === null) return `no state at ${at} below the last layer restores most of the ${t.target} (at most ${pct(c.restored)})`;
+    return `the state at ${at} alone restores the ${t.target} from ${rowShort(c.row)} on (${pct(c.restored)})`;
+  });
+  return `${head} ${parts.join('; ')}.`;
 }
 
 export interface Reading {
@@ -122,8 +130,8 @@ export function readMechanism(records: Partial<Record<Arm, readonly MechanismRec
     if (ood) sentences.push(answerSentence(ood, layers, cot));
     const traced = latest(recs, 'trace');
     if (traced) {
-      const lines = MECHANISM_SPLITS.map((s) => traceSentence(traced.trace, s)).filter((x): x is string => x !== null);
-      if (lines.length) sentences.push(`${lines.join(' ')}${traced.step !== lens.step ? ` (traced at step ${traced.step})` : ''}`);
+      const when = traced.step !== lens.step ? ` (traced at step ${traced.step})` : '';
+      for (const line of MECHANISM_SPLITS.map((s) => traceSentence(traced.trace, s))) if (line) sentences.push(`${line}${when}`);
     }
     return { arm, step: lens.step, sentences };
   });
