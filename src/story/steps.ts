@@ -291,7 +291,7 @@ export const STEPS: StoryStep[] = [
     wait: {
       label: 'Waiting for both runs to finish',
       done: (ctx) => (allDone(ctx, 2) ? comparedAt(ctx, ['noise on the answer', 'noise on the bridge']) : null),
-      progress: () => null,
+      progress: (ctx) => (ctx.phases.every((r) => r === null) ? 'Start them with the button above; Next skips them.' : null),
     },
   },
   {
@@ -311,7 +311,7 @@ export const STEPS: StoryStep[] = [
     wait: {
       label: 'Waiting for both runs to finish',
       done: (ctx) => (allDone(ctx, 2) ? comparedAt(ctx, ['no dropout', 'dropout 0.1']) : null),
-      progress: () => null,
+      progress: (ctx) => (ctx.phases.every((r) => r === null) ? 'Start them with the button above; Next skips them.' : null),
     },
   },
   {
