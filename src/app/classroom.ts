@@ -64,6 +64,8 @@ function lookup<T extends string>(names: readonly T[]): (raw: string) => T | und
   for (const n of names) map[n.toLowerCase()] = n;
   return (raw) => (Object.hasOwn(map, raw.toLowerCase()) ? map[raw.toLowerCase()] : undefined);
 }
+const HIDE_ALLOWED = `comma-separated parts (${PART_KEYS.join(', ')}) or parameter keys`;
+const LOCK_ALLOWED = `comma-separated parameter keys, groups (${GROUPS.join(', ')}) or all`;
 const findHideable = lookup(HIDEABLE);
 const findLockable = lookup(LOCKABLE);
 
@@ -101,7 +103,7 @@ function readFlag(key: PageKey, raw: string, out: Correction[]): boolean {
   return false;
 }
 
-function readList<T extends string>(key: PageKey, raw: string, find: (s: string) => T | undefined, names: readonly string[], what: string, out: Correction[]): T[] {
+function readList<T extends string>(key: PageKey, raw: string, find: (s: string) => T | undefined, names: readonly string[], what: string, allowed: string, out: Correction[]): T[] {
   const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length > MAX_LIST) {
     out.push(correction(key, '', `lists ${items.length} names`, `at most ${MAX_LIST}`, `${key}: ${items.length} names; only the first ${MAX_LIST} were read.`));
@@ -116,7 +118,7 @@ function readList<T extends string>(key: PageKey, raw: string, find: (s: string)
     const s = shown(item);
     const near = nearest(item, names);
     const hint = near ? ` (did you mean ${near}?)` : '';
-    out.push(correction(key, s, `is not ${what}${hint}`, `names listed in the classroom panel`, `${key}: "${s}" is not ${what}${hint}; ignored.`));
+    out.push(correction(key, s, `is not ${what}${hint}`, allowed, `${key}: "${s}" is not ${what}${hint}; ignored.`));
   }
   return found;
 }
@@ -135,8 +137,8 @@ export function canonicalHide(names: readonly Hideable[]): Hideable[] {
 
 /** Reads the page keys out of a parsed query; `out` collects the corrections. */
 export function readPage(raw: Partial<Record<PageKey, string>>, out: Correction[] = []): PageOptions {
-  const hide = raw.hide === undefined ? [] : canonicalHide(readList('hide', raw.hide, findHideable, HIDEABLE, 'a part of the page or a parameter', out));
-  const lock = raw.lock === undefined ? [] : expandLock(readList('lock', raw.lock, findLockable, LOCKABLE, 'a parameter, a group or all', out));
+  const hide = raw.hide === undefined ? [] : canonicalHide(readList('hide', raw.hide, findHideable, HIDEABLE, 'a part of the page or a parameter', HIDE_ALLOWED, out));
+  const lock = raw.lock === undefined ? [] : expandLock(readList('lock', raw.lock, findLockable, LOCKABLE, 'a parameter, a group or all', LOCK_ALLOWED, out));
   const presenter = raw.presenter === undefined ? false : readFlag('presenter', raw.presenter, out);
   const story = raw.story === undefined ? false : readFlag('story', raw.story, out);
   return { hide, lock, presenter, story };
