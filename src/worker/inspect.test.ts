@@ -52,4 +52,22 @@ describe('inspectArm', () => {
     }
     t.dispose();
   });
+  it('traces the one query causally (bridge and answer, rows × positions), leaking nothing; none for a query off the graph', async () => {
+    const t = new ArmTrainer(tiny, data, 'cot');
+    await inspectArm(t, data, item.prompt);
+    const before = tf.memory().numTensors;
+    const { lens } = await inspectArm(t, data, item.prompt);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(lens.trace?.map((x) => x.target)).toEqual(['bridge', 'answer']);
+    for (const x of lens.trace!) {
+      expect(x.queries).toBe(1);
+      expect(x.split).toBe('oodTwoHop');
+      expect(x.positions).toEqual(['h', 'r1', 'r2', 'b', 't']);
+      expect(x.restored).toHaveLength(3);
+    }
+    const offGraph = [0, data.vocab.entities, data.vocab.entities]; // e0 r0 r0: a hop may be missing
+    const truthless = await inspectArm(t, data, offGraph);
+    if (truthless.lens.tracked.length === 0) expect(truthless.lens.trace).toBeUndefined();
+    t.dispose();
+  });
 });

@@ -13,6 +13,8 @@ import { tokenName } from '../experiment/vocab';
 import { blockHook, forward, residName, unembed, type HookName } from '../model/gpt';
 import type { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';
+import { causalTrace } from '../mechanism/trace';
+import type { TraceSummary } from '../experiment/mechanism';
 import { truthFor } from './examples';
 import type { AttentionMessage, LensMessage, LensTracked } from './protocol';
 
@@ -67,6 +69,15 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
     tf.dispose([attn, ranks, probs, top]);
   }
   const teacherForced = target !== null;
+  // causal tracing of this query (a multi-hop query of the graph): against a counterfactual with another head
+  const hops = prompt.length - 1;
+  let trace: TraceSummary[] | undefined;
+  if (truth.cotTarget && truth.directTarget && truth.answer !== null && (hops === 2 || hops === 3)) {
+    const item = { prompt, target: truth.cotTarget, directTarget: truth.directTarget, answer: truth.answer };
+    const split = truth.kind === 'OOD test' ? 'oodTwoHop' : 'idTwoHop';
+    const traced = await causalTrace(t.gpt, d, [item], { cot, hops, split, step: t.step });
+    if (traced.some((x) => x.queries > 0)) trace = traced;
+  }
   return {
     attention: {
       type: 'attention',
@@ -93,6 +104,7 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
       ranks: values[1],
       probs: values[2],
       top: Array.from(values[3], (x) => tokenName(v, x)),
+      ...(trace ? { trace } : {}),
     },
   };
 }

@@ -4,7 +4,7 @@
  * checkConfig.
  */
 import type { Config } from '../experiment/schema';
-import type { MechanismRecord } from '../experiment/mechanism';
+import type { MechanismRecord, TraceSummary } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
 import { type Arm, type SplitName } from '../experiment/domain';
 
@@ -91,6 +91,8 @@ export interface LensMessage {
   probs: Float32Array;
   /** The lens' top-1 token name per cell: [rows, T]. */
   top: string[];
+  /** Causal tracing of this one query against a counterfactual with another head entity (teacher-forced queries with one). */
+  trace?: TraceSummary[];
 }
 
 export type FromWorker =

@@ -60,6 +60,10 @@ describe('mechanism views', () => {
     await p.screenshot('mechanism-reading-1280x800');
     await show('[data-testid="mech-lens"]');
     await p.screenshot('mechanism-heatmaps-1280x800');
+    // the inspector traces its one query too (bridge and answer, per arm)
+    await expect.poll(() => page.locator('[data-testid="query-trace"] figure.mech-heatmap').count(), { timeout: PATIENCE }).toBe(4);
+    await show('[data-testid="query-trace"]');
+    await p.screenshot('mechanism-query-trace-1280x800');
     // a preset changes the model and starts a fresh run
     await page.getByTestId('mechanism-preset-shallow').click();
     await expect.poll(() => page.getByTestId('mechanism-preset-shallow').getAttribute('aria-pressed')).toBe('true');

@@ -141,6 +141,7 @@ export function Inspector() {
       <p className="muted small">
         Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the arm must say it; faded = the token’s own position, where the lens just echoes the input).
         Look for the CoT arm resolving the bridge at the last relation in middle layers, then finding the answer at the emitted bridge, fed back as input.
+        Below, causal tracing of this query: how much of the clean bridge’s (answer’s) probability comes back when one state of the query is copied into the run of a counterfactual with another head entity.
       </p>
       <div className="lens-row">
         {arms.map((a) => (lens[a] ? <LogitLensPanel key={a} msg={lens[a]!} colors={colors} vocab={vocabSize} /> : null))}

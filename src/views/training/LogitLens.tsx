@@ -7,6 +7,8 @@ import { memo } from 'react';
 import { interpolateViridis, interpolateYlGnBu } from 'd3-scale-chromatic';
 import type { LensMessage } from '../../worker/protocol';
 import type { ThemeColors } from './useThemeColors';
+import { Heatmap } from '../mechanism/Heatmap';
+import { answerPosition, lastRelationPosition } from '../../experiment/mechanism';
 
 /** 1 for rank 0 (the top guess), falling with log rank to 0 at the vocabulary size. */
 export function rankStrength(rank: number, vocab: number): number {
@@ -81,6 +83,27 @@ export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab 
         <div className="lens-grids">
           {msg.tracked.map((_, k) => (
             <Grid key={k} msg={msg} k={k} colors={colors} vocab={vocab} />
+          ))}
+        </div>
+      )}
+      {msg.trace && msg.trace.every((t) => t.restored.every((r) => r.every((v) => v === null))) && (
+        <p className="muted small">
+          Tracing this query: the clean run barely prefers the {msg.trace.map((t) => `${t.target} (p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual)`).join(' or the ')} yet, so
+          there is nothing to restore.
+        </p>
+      )}
+      {msg.trace && (
+        <div className="lens-grids" data-testid="query-trace">
+          {msg.trace.map((t) => (
+            <Heatmap
+              key={t.target}
+              title={`tracing: ${t.target} restored (%)`}
+              grid={t.restored}
+              positions={t.positions}
+              mark={t.target === 'bridge' ? lastRelationPosition(t.positions) : answerPosition(t.positions)}
+              colors={colors}
+              what={`of the clean ${t.target}'s probability restored when this state is copied into a counterfactual query (p ${t.pClean.toFixed(2)} clean, ${t.pCorrupt.toFixed(2)} counterfactual)`}
+            />
           ))}
         </div>
       )}
