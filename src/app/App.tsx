@@ -11,6 +11,7 @@ import { TrainingBar } from '../views/training/TrainingBar';
 import { TrainingPanel } from '../views/training/TrainingPanel';
 import { useTrainingStore } from '../store/trainingStore';
 import { CopyLink } from './CopyLink';
+import { ExportPyTorch } from '../views/export/ExportPyTorch';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Explanation } from './Explanation';
 import { installShortcuts } from './keyboard';
@@ -79,6 +80,7 @@ export function App() {
             </button>
           )}
           <CopyLink />
+          <ExportPyTorch />
           <button
             type="button"
             className="theme-toggle"

@@ -36,7 +36,7 @@ describe('links', () => {
     expect(text).toContain('layers');
     expect(text).toContain('degree');
     await expect(valueOf(p.page, 'entities')).resolves.toBe('200');
-    await expect(valueOf(p.page, 'layers')).resolves.toBe('8');
+    await expect(valueOf(p.page, 'layers')).resolves.toBe('24'); // 999 clamped to the schema's maximum
     await expect(valueOf(p.page, 'degree')).resolves.toBe('1');
     // the page works: preview generated, controls respond
     await p.page.getByTestId('split-sizes').waitFor();

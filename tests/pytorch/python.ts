@@ -38,7 +38,7 @@ export interface Result {
 export function python(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
   if (!TORCH.ok && TORCH_REQUIRED) throw new Error(`COT_REQUIRE_TORCH=1 but ${SKIP_REASON}`);
   return new Promise((done) => {
-    execFile(PYTHON, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(PYTHON, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       done({ code, stdout, stderr });
     });

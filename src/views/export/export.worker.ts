@@ -1,0 +1,39 @@
+/**
+ * Builds the PyTorch export of a config off the main thread (a paper-scale dataset takes seconds to generate,
+ * hash and write out): the same files as `npm run export` (src/export/bundle.ts), zipped (src/export/zip.ts).
+ * The config is checked again here: a message is untrusted input.
+ */
+import trainPy from '../../../python/train.py?raw';
+import { countPaths, generateDataset, MAX_PATHS } from '../../data/distribution';
+import { datasetHash } from '../../data/hash';
+import { exportFiles, unsupportedForPyTorch } from '../../export/bundle';
+import { exportFolderName, zipExport } from '../../export/zip';
+import { checkConfig } from '../../experiment/validate';
+
+export interface ExportRequest {
+  config: unknown;
+}
+export type ExportResponse = { ok: true; name: string; zip: Uint8Array } | { ok: false; message: string };
+
+function build(raw: unknown): ExportResponse {
+  const { config, corrections } = checkConfig((raw ?? {}) as Record<string, unknown>);
+  if (corrections.length) return { ok: false, message: `the experiment needs corrections first: ${corrections.map((c) => c.text).join(' ')}` };
+  const unsupported = unsupportedForPyTorch(config);
+  if (unsupported.length) return { ok: false, message: unsupported.join('; ') };
+  if (countPaths(config) > MAX_PATHS) return { ok: false, message: `the graph is too large to generate (more than ${MAX_PATHS.toLocaleString('en-US')} paths)` };
+  const data = generateDataset(config);
+  const hash = datasetHash(data);
+  const folder = exportFolderName(hash);
+  return { ok: true, name: `${folder}.zip`, zip: zipExport(folder, exportFiles(config, data, trainPy, { hash })) };
+}
+
+self.onmessage = (e: MessageEvent<ExportRequest>) => {
+  let reply: ExportResponse;
+  try {
+    reply = build(e.data?.config);
+  } catch (err) {
+    reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+  if (reply.ok) (self as unknown as Worker).postMessage(reply, [reply.zip.buffer]);
+  else (self as unknown as Worker).postMessage(reply);
+};
