@@ -159,6 +159,25 @@ describe('runs', () => {
     // after a reload the chart is rebuilt from the saved runs
     await p.page.reload({ waitUntil: 'load' });
     await expect.poll(() => p.page.getByTestId('sweep-chart').getAttribute('data-points'), SLOW).toBe('6');
+    // a paper-figure preset loads its experiment and its sweep, and says what the paper found and what we measured
+    await p.page.getByTestId('figure-lambda').click();
+    await expect.poll(() => p.page.getByTestId('sweep-values').inputValue()).toBe('1.8, 3.6, 7.2');
+    await expect.poll(() => p.page.getByTestId('param-entities').getAttribute('data-value')).toBe('100');
+    await expect(p.page.getByTestId('figure-note').innerText()).resolves.toMatch(/Wang et al\..*Measured here/s);
+    await expect.poll(() => new URL(p.page.url()).searchParams.get('sweep')).toBe('lambda:1.8,3.6,7.2');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
+  test('a hostile sweep link: a notice says what was wrong, no sweep is defined, nothing runs as script', async () => {
+    const p = await app.open('/?entities=60&sweep=nosie:0,1<img src=x onerror=alert(1)>&seeds=x');
+    const notice = p.page.getByTestId('notice').filter({ hasText: 'Link corrected' });
+    await expect.poll(() => notice.count(), SLOW).toBe(1);
+    await expect(notice.innerText()).resolves.toMatch(/sweep: "nosie" is not a parameter \(did you mean noise\?\); no sweep\./);
+    await expect.poll(() => new URL(p.page.url()).searchParams.has('sweep')).toBe(false);
+    expect(new URL(p.page.url()).searchParams.get('entities')).toBe('60');
+    await expect(p.page.locator('[data-testid="runs-panel"] img').count()).resolves.toBe(0);
+    expect(p.dialogs).toEqual([]);
     expect(p.errors()).toEqual([]);
     await p.close();
   });

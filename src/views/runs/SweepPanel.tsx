@@ -8,6 +8,7 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import { ComposedChart, CartesianGrid, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
 import { ARM_LABEL, type Arm, ARMS, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
 import { PARAMS, type ParamKey } from '../../experiment/schema';
+import { FIGURE_PRESETS, presetOf, type FigurePreset } from '../../runs/figurePresets';
 import type { RunRecord } from '../../runs/record';
 import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type SweepSpec } from '../../runs/sweep';
 import { useExperimentStore } from '../../store/experimentStore';
@@ -149,6 +150,13 @@ function SweepForm() {
   const [values, setValues] = useState(spec ? spec.values.join(', ') : '0, 0.2, 0.4');
   const [seeds, setSeeds] = useState(spec ? spec.seeds.join(', ') : String(baseSeed));
   const [copied, setCopied] = useState(false);
+  const [preset, setPreset] = useState<FigurePreset | null>(null);
+  const choosePreset = (p: FigurePreset) => {
+    const { config, spec: presetSpec } = presetOf(p);
+    useExperimentStore.getState().setConfig(config);
+    define(presetSpec);
+    setPreset(p);
+  };
   // a sweep from a link fills the form
   useEffect(() => {
     if (!spec) return;
@@ -212,6 +220,24 @@ function SweepForm() {
           {copied ? 'Copied' : 'Copy sweep link'}
         </button>
       </div>
+      <div className="sweep-row sweep-presets" role="group" aria-label="Paper figures">
+        <span className="muted">Paper figures:</span>
+        {FIGURE_PRESETS.map((p) => (
+          <button key={p.id} type="button" className={`small${preset?.id === p.id ? ' on' : ''}`} disabled={running} onClick={() => choosePreset(p)} title={`${p.paper} ${p.cost}.`} data-testid={`figure-${p.id}`}>
+            {p.title}
+          </button>
+        ))}
+      </div>
+      {preset && (
+        <div className="sweep-preset-note small" data-testid="figure-note">
+          <p>
+            <strong>{preset.title}.</strong> {preset.paper}
+          </p>
+          <p className="muted">
+            Measured here (seed 0, npm run sweep with this link): {preset.measured} Cost: {preset.cost} (both arms; a tab trains them on two cores). Press Start sweep.
+          </p>
+        </div>
+      )}
       {(running || status === 'done' || status === 'cancelled') && (
         <p className="muted small" data-testid="sweep-progress" role="status">
           {running ? `Run ${index} of ${total} · ETA ${fmtEta(etaSec)}` : status === 'done' ? `Sweep finished: ${total} runs.` : `Sweep cancelled at run ${index} of ${total}.`}
