@@ -46,6 +46,8 @@ describe('runs', () => {
 
     await p.page.reload({ waitUntil: 'load' });
     await expect.poll(() => items(p.page).count(), SLOW).toBe(2);
+    // the panel says how much of the site's storage is used (navigator.storage.estimate)
+    await expect.poll(() => p.page.getByTestId('runs-panel').locator('.runs-head').innerText(), SLOW).toMatch(/2 kept in this browser \([\d.,]+ MB of [\d.,]+ MB used\)/);
     // newest first, each labelled by its difference from the current experiment (λ 3.6, from the address)
     await expect(items(p.page).allInnerTexts()).resolves.toEqual([expect.stringContaining('same as now'), expect.stringContaining('λ 7.2')]);
     const ids = await items(p.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));

@@ -4,7 +4,7 @@
  * open (restore its link), export (JSON report, CSV), delete. For all: import a report file, export all,
  * clear all (pinned runs are kept). Ticked runs are drawn together below (CompareView.tsx). Plain text only.
  */
-import { memo, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { ARM_LABEL, ARMS } from '../../experiment/domain';
 import type { Config } from '../../experiment/schema';
 import { runsCsv } from '../../runs/csv';
@@ -152,6 +152,27 @@ function ClearAll({ count }: { count: number }) {
   );
 }
 
+/** How much of this site's storage quota is used (navigator.storage.estimate), as text; null where the browser does not say. */
+function useStorageUse(deps: unknown): string | null {
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    const est = typeof navigator !== 'undefined' ? navigator.storage?.estimate?.bind(navigator.storage) : undefined;
+    if (!est) return;
+    est()
+      .then(({ usage, quota }) => {
+        if (!live || usage === undefined || !quota) return;
+        const mb = (x: number) => (x / 1e6 < 10 ? (x / 1e6).toFixed(1) : Math.round(x / 1e6).toLocaleString('en-US'));
+        setText(`${mb(usage)} MB of ${mb(quota)} MB used`);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [deps]);
+  return text;
+}
+
 export function RunsPanel() {
   const runs = useRunsStore((s) => s.runs);
   const compare = useRunsStore((s) => s.compare);
@@ -162,6 +183,7 @@ export function RunsPanel() {
   const input = useRef<HTMLInputElement>(null);
   const [importing, setImporting] = useState(false);
   const unpinned = runs.filter((r) => !r.pinned).length;
+  const used = useStorageUse(storage === 'indexeddb' ? runs.length : -1);
 
   const onFiles = async (files: FileList | null) => {
     if (!files?.length) return;
@@ -180,7 +202,8 @@ export function RunsPanel() {
       <div className="runs-head">
         <h2>Runs</h2>
         <span className="muted small">
-          {runs.length} kept{storage === 'indexeddb' ? ' in this browser' : storage === 'memory' ? ' until the page closes' : ''} · tick to compare
+          {runs.length} kept{storage === 'indexeddb' ? ' in this browser' : storage === 'memory' ? ' until the page closes' : ''}
+          {storage === 'indexeddb' && used ? <span title="This site's storage in this browser (runs and the app's files)"> ({used})</span> : null} · tick to compare
         </span>
         <span className="runs-tools">
           <label className="button small" title="Import run reports (npm run experiment -- … --json FILE, or an export from here), JSON or CSV">
