@@ -60,6 +60,7 @@ ADAM_EPS = 1e-8
 INIT_STD = 0.02
 LAYER_NORM_EPS = 1e-5
 MASK_VALUE = -1e9  # added above the diagonal of the attention scores
+CONTEXT = 8  # position embeddings: the longest CoT sequence of three hops (maxSequenceLength(3) in src/data)
 EVAL_BATCH = 512
 EARLY_EVAL_SAMPLE = 100
 FIRST_EARLY_STEP = 10
@@ -155,7 +156,7 @@ def check_data(data, cfg, counts, path):
         need(isinstance(seqs, list) and len(seqs) == n_train, f'{path}: train.{arm} must hold {n_train} sequences (the counts of config.json)')
         for i, s in enumerate(seqs):
             check_tokens(s, 0, V - 1, f'{path}: train.{arm}[{i}]')
-            need(4 <= len(s) <= 8, f'{path}: train.{arm}[{i}] has {len(s)} tokens (expected 4..8)')
+            need(4 <= len(s) <= CONTEXT, f'{path}: train.{arm}[{i}] has {len(s)} tokens (expected 4..{CONTEXT})')
             need(s[-1] == V - 2, f'{path}: train.{arm}[{i}] does not end with </a>')
     splits = data.get('splits')
     need(isinstance(splits, dict) and all(isinstance(splits.get(s), list) for s in SPLITS), f'{path}: "splits" must hold the five splits')
@@ -167,6 +168,7 @@ def check_data(data, cfg, counts, path):
             check_tokens(it.get('prompt'), 0, V - 2, f'{where}.prompt')
             check_tokens(it.get('target'), 0, V - 1, f'{where}.target')
             need(len(it['target']) >= 2 and it['target'][-1] == V - 2, f'{where}.target must end with </a>')
+            need(len(it['prompt']) >= 2 and len(it['prompt']) + len(it['target']) - 1 <= CONTEXT, f'{where}: prompt and target do not fit the model\'s {CONTEXT} positions')
             need(len(it['prompt']) == len(items[0]['prompt']) and len(it['target']) == len(items[0]['target']), f'{where}: prompts and targets of a split must have equal lengths')
     return {'eos': V - 2, 'pad': V - 1, 'vocab_size': V, 'first_relation': E, 'relations': R}
 
@@ -403,7 +405,7 @@ class Run:
 
     def __init__(self, arm, cfg, data, tokens, env, init_path):
         self.arm, self.cfg, self.env, self.tokens = arm, cfg, env, tokens
-        self.model = GPT(tokens['vocab_size'], 8, cfg['layers'], cfg['heads'], cfg['dModel'], cfg['mlpRatio'], cfg['dropout'])
+        self.model = GPT(tokens['vocab_size'], CONTEXT, cfg['layers'], cfg['heads'], cfg['dModel'], cfg['mlpRatio'], cfg['dropout'])
         self.model.init_weights(cfg['seed'])
         if init_path:
             load_weights(self.model, init_path)
