@@ -39,8 +39,11 @@ const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
     bridge: fc.option(scoreArb, { nil: undefined }),
     // an RL stage's row (phase 'rl' and its sample metrics), an SFT row, or one written before phases
     rl: fc.option(fc.oneof(fc.constant(null), fc.record({ reward: scoreArb, cotRate: scoreArb, bridgeRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) })), { nil: undefined }),
-  }).map(({ bridge, rl, ...r }) => ({
+    // an early evaluation on a smaller sample (evalEarly)
+    sample: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }),
+  }).map(({ bridge, rl, sample, ...r }) => ({
     step,
+    ...(sample === undefined ? {} : { sample }),
     ...r,
     ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
     ...(rl === undefined ? {} : rl === null ? { phase: 'sft' as const } : { phase: 'rl' as const, ...rl }),

@@ -63,6 +63,8 @@ const metricRow = z.object({
   oodBridgeAcc: z.number().nullable().optional(),
   // the RL stage (src/experiment/phases.ts): the row's phase and, in RL rows, the sample metrics
   phase: z.enum(['sft', 'rl']).optional(),
+  /** Queries per split of an early evaluation on a smaller sample. */
+  sample: z.number().int().min(1).max(1e6).optional(),
   reward: z.number().nullable().optional(),
   cotRate: z.number().nullable().optional(),
   bridgeRightRate: z.number().nullable().optional(),
@@ -130,6 +132,7 @@ function rowOf(r: z.infer<typeof metricRow>): MetricRow {
   const row: MetricRow = { step: r.step, loss: r.loss, acc: back(r.acc), answerAcc: back(r.answerAcc) };
   if (r.oodBridgeAcc !== undefined) row.oodBridgeAcc = nanOf(r.oodBridgeAcc);
   if (r.phase !== undefined) row.phase = r.phase;
+  if (r.sample !== undefined) row.sample = r.sample;
   for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) if (r[k] !== undefined) row[k] = nanOf(r[k]);
   return row;
 }
