@@ -70,6 +70,8 @@ const metricRow = z.object({
   bridgeRightRate: z.number().nullable().optional(),
   kl: z.number().nullable().optional(),
 });
+/** Type check: every field of a metric row is read (a field added to MetricRow without a schema entry fails tsc here). */
+export const EVERY_ROW_FIELD_READ: [Exclude<keyof MetricRow, keyof z.infer<typeof metricRow>>] extends [never] ? true : never = true;
 // --lens / --trace records: matrices of rows (embedding + each layer) × positions (≤ 7), sizes bounded
 const MAX_MECHANISM = 4 * MAX_ROWS;
 const label = z.string().max(16);
