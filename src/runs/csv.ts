@@ -23,6 +23,19 @@ export const CSV_FIELDS = [
   ...SPLITS.map((s) => `acc_${s}`),
   ...SPLITS.map((s) => `answer_acc_${s}`),
   'ood_bridge_acc',
+  'phase',
+  'sample',
+  'reward',
+  'cot_rate',
+  'bridge_right_rate',
+  'kl',
+] as const;
+/** The RL stage's row metrics and their columns. */
+const RL_COLUMNS = [
+  ['reward', 'reward'],
+  ['cotRate', 'cot_rate'],
+  ['bridgeRightRate', 'bridge_right_rate'],
+  ['kl', 'kl'],
 ] as const;
 
 const cell = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : v);
@@ -33,7 +46,7 @@ export function runsCsv(runs: readonly { id: string; name: string; report: Repor
   for (const { id, name, report } of runs) {
     for (const arm of ARMS) {
       for (const r of report.arms[arm]?.history ?? []) {
-        data.push([id, name, report.link, report.backend, report.dataset.hash, arm, r.step, cell(r.loss), ...SPLITS.map((s) => cell(r.acc[s])), ...SPLITS.map((s) => cell(r.answerAcc[s])), cell(r.oodBridgeAcc)]);
+        data.push([id, name, report.link, report.backend, report.dataset.hash, arm, r.step, cell(r.loss), ...SPLITS.map((s) => cell(r.acc[s])), ...SPLITS.map((s) => cell(r.answerAcc[s])), cell(r.oodBridgeAcc), r.phase ?? '', cell(r.sample), ...RL_COLUMNS.map(([k]) => cell(r[k]))]);
       }
     }
   }
@@ -80,6 +93,12 @@ export function readRunsCsv(text: unknown): ReadResult {
     const loss = numberOrNaN(row.loss);
     const m: MetricRow = { step, loss: Number.isFinite(loss) ? loss : null, acc: scores('acc_'), answerAcc: scores('answer_acc_') };
     if ((row.ood_bridge_acc ?? '').trim() !== '') m.oodBridgeAcc = numberOrNaN(row.ood_bridge_acc);
+    const phase = (row.phase ?? '').trim();
+    if (phase === 'sft' || phase === 'rl') m.phase = phase;
+    else if (phase !== '') return { ok: false, message: `line ${line}: phase "${shown(row.phase)}" is not sft or rl.` };
+    const sample = Number((row.sample ?? '').trim());
+    if ((row.sample ?? '').trim() !== '' && Number.isInteger(sample) && sample > 0) m.sample = sample;
+    for (const [k, col] of RL_COLUMNS) if ((row[col] ?? '').trim() !== '') m[k] = numberOrNaN(row[col]);
     run.history[arm].push(m);
   }
   if (runs.size === 0) return { ok: false, message: 'the CSV file has no rows: no run to import.' };

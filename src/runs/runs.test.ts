@@ -98,6 +98,10 @@ describe('CSV', () => {
     expect(got.link).toBe(a.link);
     expect(got.arms.cot!.history).toEqual(a.arms.cot!.history);
     expect(got.arms.direct!.history).toEqual(a.arms.direct!.history);
+    // the training recipes' fields: phase, an early evaluation's sample, the RL metrics
+    const rl = report(DEFAULT_CONFIG, [{ ...row(10, 0.2), sample: 100, phase: 'sft' }, { ...row(20, 0.3), phase: 'rl', reward: 0.5, cotRate: 0.9, bridgeRightRate: 0.7, kl: 0.01 }], []);
+    const back2 = readRunsCsv(runsCsv([{ id: 'r2', name: 'rl', report: rl }]));
+    expect(back2.ok && back2.reports[0].report.arms.cot!.history).toEqual(rl.arms.cot!.history);
   });
   it('refuses a file that is not a runs CSV, with the reason', () => {
     const no = (t: string) => {
