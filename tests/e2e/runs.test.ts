@@ -171,6 +171,22 @@ describe('runs', () => {
     await p.close();
   });
 
+  test('a sweep can be cancelled: the current run pauses and is kept, no further run starts', async () => {
+    const p = await app.open(`/?${TINY}&steps=3000&evalEvery=50&backend=wasm&sweep=lambda:1.8,3.6&seeds=0`);
+    await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), SLOW).toBe(true);
+    await p.page.getByTestId('sweep-start').click();
+    await expect.poll(() => p.page.getByTestId('sweep-progress').innerText(), SLOW).toMatch(/^Run 1 of 2/);
+    await expect.poll(() => items(p.page).count(), SLOW).toBe(1); // its first evaluations are saved
+    await p.page.getByTestId('sweep-cancel').click();
+    await expect.poll(() => p.page.getByTestId('sweep-progress').innerText(), SLOW).toBe('Sweep cancelled at run 1 of 2.');
+    await expect.poll(() => p.page.getByTestId('train-status').innerText(), SLOW).toMatch(/^Paused at step \d+/);
+    await expect.poll(() => items(p.page).first().getAttribute('data-status'), SLOW).toBe('paused');
+    await expect(items(p.page).count()).resolves.toBe(1);
+    await expect(items(p.page).first().getByTestId('run-name').innerText()).resolves.toBe('lambda 1.8 · seed 0');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
   test('a hostile sweep link: a notice says what was wrong, no sweep is defined, nothing runs as script', async () => {
     const p = await app.open('/?entities=60&sweep=nosie:0,1<img src=x onerror=alert(1)>&seeds=x');
     const notice = p.page.getByTestId('notice').filter({ hasText: 'Link corrected' });
