@@ -72,4 +72,24 @@ describe('sweep store', () => {
     expect(t.store.getState().status).toBe('paused');
     expect(t.played.map((c) => configToQuery(c))).toEqual([configToQuery({ ...DEFAULT_CONFIG, lambda: 1.8 })]);
   });
+
+  it('stops when the experiment is changed under it (a reset to another config), with a notice', async () => {
+    const t = fakeTraining();
+    t.store.setState({
+      play: () => {
+        t.played.push(t.store.getState().runConfig!);
+        t.store.setState({ status: 'running' });
+      },
+    });
+    const notices: string[] = [];
+    const sweep = createSweepStore({ getConfig: () => DEFAULT_CONFIG, setConfig: (c) => t.setPending(c), training: t.store as never, notify: (n) => notices.push(n) });
+    sweep.getState().define({ key: 'lambda', values: [1.8, 3.6], seeds: [0] });
+    const running = sweep.getState().start();
+    for (let i = 0; i < 50 && t.played.length === 0; i++) await new Promise((r) => setTimeout(r, 0));
+    t.store.setState({ status: 'idle', runConfig: { ...DEFAULT_CONFIG, entities: 300 } }); // the user moved a slider
+    await running;
+    expect(sweep.getState().status).toBe('cancelled');
+    expect(t.played).toHaveLength(1);
+    expect(notices.at(-1)).toBe('Sweep over lambda stopped at run 1 of 2: the experiment was changed during the sweep, so it stopped.');
+  });
 });

@@ -112,8 +112,17 @@ export function createSweepStore(deps: SweepDeps): UseBoundStore<StoreApi<SweepS
           continue;
         }
         ready.play();
-        await until((s) => s.status === 'done' || s.status === 'error');
+        // done, failed, or the experiment changed under the sweep (a slider moved, a link opened: a reset)
+        const moved = (s: TrainingView) => s.runConfig === null || configToQuery(s.runConfig) !== link;
+        await until((s) => s.status === 'done' || s.status === 'error' || moved(s));
         if (cancelled) break;
+        if (moved(deps.training.getState())) {
+          const why = 'the experiment was changed during the sweep, so it stopped';
+          set((s) => ({ problems: [...s.problems, why] }));
+          deps.notify(`Sweep over ${spec.key} stopped at run ${i + 1} of ${jobs.length}: ${why}.`, 'warning');
+          cancelled = true;
+          break;
+        }
         if (deps.training.getState().status === 'error') {
           set((s) => ({ problems: [...s.problems, `${spec.key} ${String(job.value)}, seed ${job.seed}: ${deps.training.getState().error ?? 'failed'}`] }));
         }
