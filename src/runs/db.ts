@@ -6,17 +6,23 @@
  * anything else at its callers.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Checkpoint } from './checkpoints';
 import type { RunRecord } from './record';
 
 export const DB_NAME = 'cot-playground-runs';
-/** IndexedDB schema version (object stores and indexes). The record format is versioned on its own (record.ts). */
-export const DB_VERSION = 1;
+/**
+ * IndexedDB schema version (object stores and indexes): 1 the runs; 2 adds the checkpoints (checkpoints.ts).
+ * The record and checkpoint formats are versioned on their own.
+ */
+export const DB_VERSION = 2;
 const STORE = 'runs';
+const CHECKPOINTS = 'checkpoints';
 /** A database that does not open within this time is given up (some private modes never answer). */
 const OPEN_TIMEOUT_MS = 8000;
 
 interface RunsDb extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
+  checkpoints: { key: string; value: Checkpoint; indexes: { run: string } };
 }
 
 export type ProblemKind = 'quota' | 'unavailable' | 'other';
@@ -54,13 +60,18 @@ export interface RunsRepo {
    */
   update(id: string, f: (old: RunRecord | undefined) => RunRecord | null): Promise<RunRecord | null>;
   put(records: RunRecord[]): Promise<void>;
+  /** Deletes runs and their checkpoints. */
   delete(ids: string[]): Promise<void>;
+  /** The latest checkpoint of an arm replaces the one before (read back raw: checkpoints.ts checks it). */
+  putCheckpoint(c: Checkpoint): Promise<void>;
+  getCheckpoint(key: string): Promise<unknown>;
   close(): void;
 }
 
 /** Runs kept in memory only (no IndexedDB): the page works, nothing outlives it. */
 export function memoryRepo(): RunsRepo {
   const rows = new Map<string, RunRecord>();
+  const checkpoints = new Map<string, Checkpoint>();
   return {
     kind: 'memory',
     list: async () => [...rows.values()].map((r) => structuredClone(r)),
@@ -74,7 +85,12 @@ export function memoryRepo(): RunsRepo {
     },
     delete: async (ids) => {
       for (const id of ids) rows.delete(id);
+      for (const [k, c] of checkpoints) if (ids.includes(c.run)) checkpoints.delete(k);
     },
+    putCheckpoint: async (c) => {
+      checkpoints.set(c.key, structuredClone(c));
+    },
+    getCheckpoint: async (key) => structuredClone(checkpoints.get(key)),
     close: () => {},
   };
 }
@@ -106,9 +122,14 @@ function idbRepo(db: IDBPDatabase<RunsDb>): RunsRepo {
       }),
     delete: (ids) =>
       guard(async () => {
-        const tx = db.transaction(STORE, 'readwrite');
-        await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+        const tx = db.transaction([STORE, CHECKPOINTS], 'readwrite');
+        const runs = tx.objectStore(STORE);
+        const cps = tx.objectStore(CHECKPOINTS);
+        const keys = (await Promise.all(ids.map((id) => cps.index('run').getAllKeys(id)))).flat();
+        await Promise.all([...ids.map((id) => runs.delete(id)), ...keys.map((k) => cps.delete(k)), tx.done]);
       }),
+    putCheckpoint: (c) => guard(() => db.put(CHECKPOINTS, c).then(() => {})),
+    getCheckpoint: (key) => guard(() => db.get(CHECKPOINTS, key)),
     close: () => db.close(),
   };
 }
@@ -127,6 +148,7 @@ export async function openRunsRepo(name = DB_NAME): Promise<RunsRepo> {
     const opening = openDB<RunsDb>(name, DB_VERSION, {
       upgrade(db, oldVersion) {
         if (oldVersion < 1) db.createObjectStore(STORE, { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+        if (oldVersion < 2) db.createObjectStore(CHECKPOINTS, { keyPath: 'key' }).createIndex('run', 'run');
       },
     });
     const timeout = new Promise<never>((_, fail) => {
