@@ -58,3 +58,28 @@ describe('rlSummaryRows (--rl)', () => {
     expect(rlSummaryRows('g.json', sftOnly)[0].split(' | ').slice(10)).toEqual(['—', '—', '—']);
   });
 });
+
+describe('npm run summarize on files', () => {
+  it('reads reports as untrusted (a bad file: exit 2 and why), and a list of reports (an export of all runs) row by row', async () => {
+    const { execFile } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const { reportJson } = await import('./report');
+    const dir = mkdtempSync(join(tmpdir(), 'cot-summarize-'));
+    const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3 };
+    const one = buildReport({ link: 'v=1', config, backend: 'cpu', data: generateDataset(config), hash: 'h', arms: ['cot'], history: { cot: [row(0, 0), row(10, 0.95)], direct: [] }, stepsPerSec: {} });
+    writeFileSync(join(dir, 'bad.json'), '{"version": 1}');
+    writeFileSync(join(dir, 'all.json'), reportJson([one, { ...one, name: 'b' }]));
+    const run = (f: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+        execFile(resolve(__dirname, '..', 'node_modules', '.bin', 'tsx'), ['cli/summarize.ts', join(dir, f)], { cwd: resolve(__dirname, '..') }, (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr })),
+      );
+    const bad = await run('bad.json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json: not a run report \(link: missing/);
+    const all = await run('all.json');
+    expect(all.code).toBe(0);
+    expect(all.stdout.trim().split('\n').slice(2).map((l) => l.split(' | ')[0])).toEqual([`| ${join(dir, 'all.json')}#1`, `| ${join(dir, 'all.json')}#2`]);
+  });
+});

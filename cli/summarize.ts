@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
+import { readReports } from '../src/runs/reportFormat';
 
 const GAP = 0.9;
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
@@ -94,14 +95,25 @@ function main(args: string[]): number {
   }
   const rows: string[] = [];
   for (const f of files) {
+    let text: string;
     try {
-      const report = JSON.parse(readFileSync(f, 'utf8')) as Report;
-      if (rl) rows.push(...rlSummaryRows(f, report).map((x) => `| ${x} |`));
-      else rows.push(`| ${summaryRow(f, report)} |`);
+      text = readFileSync(f, 'utf8');
     } catch (e) {
-      process.stderr.write(`${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`${f}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
       return 2;
     }
+    // read as untrusted, through the report schema the playground's import uses (one report, or a list of them)
+    const read = readReports(text);
+    if (!read.ok) {
+      process.stderr.write(`${f}: ${read.message}\n`);
+      return 2;
+    }
+    for (const w of read.warnings) process.stderr.write(`${f}: ${w}\n`);
+    read.reports.forEach(({ report }, i) => {
+      const name = read.reports.length > 1 ? `${f}#${i + 1}` : f;
+      if (rl) rows.push(...rlSummaryRows(name, report).map((x) => `| ${x} |`));
+      else rows.push(`| ${summaryRow(name, report)} |`);
+    });
   }
   process.stdout.write(`${rl ? RL_SUMMARY_HEADER : SUMMARY_HEADER}\n${rows.join('\n')}\n`);
   return 0;
