@@ -95,7 +95,9 @@ export function patchedProbabilities(
       return tf.stack(
         targets.map((t) => {
           const p = tf.softmax(logits.slice([0, t.position, 0], [n, 1, V]).reshape([n, V]));
-          return tf.sum(tf.mul(p, tf.oneHot(tf.tensor1d(repeat(t.tokens, times), 'int32'), V)), 1);
+          // a real float32 one-hot (× 1): on webgpu a cast only relabels the int32 buffer
+          const hot = tf.mul(tf.oneHot(tf.tensor1d(repeat(t.tokens, times), 'int32'), V), tf.scalar(1, 'float32'));
+          return tf.sum(tf.mul(p, hot), 1);
         }),
       ) as tf.Tensor2D;
     };
