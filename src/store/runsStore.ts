@@ -172,16 +172,17 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
         upsert({ ...cur, pinned });
         await withRepo('pin', (r) => r.update(id, (old) => (old ? { ...old, pinned } : null)));
       },
+      // the list changes once the database has the change: a reload right after never brings a deleted run back
       remove: async (id) => {
+        await withRepo('delete', (r) => r.delete([id]));
         setRuns((runs) => runs.filter((r) => r.id !== id));
         set((s) => ({ compare: s.compare.filter((x) => x !== id) }));
-        await withRepo('delete', (r) => r.delete([id]));
       },
       clearAll: async () => {
         const gone = get().runs.filter((r) => !r.pinned).map((r) => r.id);
-        setRuns((runs) => runs.filter((r) => r.pinned));
-        set((s) => ({ compare: s.compare.filter((x) => !gone.includes(x)) }));
         await withRepo('delete', (r) => r.delete(gone));
+        setRuns((runs) => runs.filter((r) => !gone.includes(r.id)));
+        set((s) => ({ compare: s.compare.filter((x) => !gone.includes(x)) }));
         return gone.length;
       },
       open: (id) => {
