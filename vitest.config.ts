@@ -7,12 +7,15 @@ export default defineConfig({
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
     pool: 'forks',
-    fileParallelism: false,
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
+          // first, two files at a time (two cores); then the browser tests, one file at a time
+          sequence: { groupOrder: 0 },
+          fileParallelism: true,
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'cli/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', '**/node_modules/**'],
         },
@@ -20,7 +23,8 @@ export default defineConfig({
       {
         // browser tests: tests/e2e/setup.ts builds and serves the app once (only when e2e files are run)
         extends: true,
-        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/e2e/setup.ts'] },
+        // one file at a time: each trains in Chromium with two workers, which is all two cores can take
+        test: { name: 'e2e', sequence: { groupOrder: 1 }, fileParallelism: false, include: ['tests/e2e/**/*.test.ts'], globalSetup: ['tests/e2e/setup.ts'] },
       },
     ],
   },
