@@ -36,7 +36,10 @@ const NOTICE_FILE = /^notice(\..*)?$/i;
 
 /** The root folder of the npm package a module id belongs to, or null (our own code, virtual modules). */
 export function packageDirOf(id: string, root: string): string | null {
-  let path = id.replace(/^\0+/, '').replace(/[?#].*$/, '').replace(/\\/g, '/');
+  let path = id
+    .replace(/^\0+/, '')
+    .replace(/[?#].*$/, '')
+    .replace(/\\/g, '/');
   if (!isAbsolute(path)) path = resolve(root, path).replace(/\\/g, '/');
   const at = path.lastIndexOf(NM);
   if (at < 0) return null;
@@ -106,7 +109,7 @@ export function readmeLicenseSection(readme: string): string | null {
 
 /** The first `@license` comment of a source file, without its comment markers. */
 export function licenseHeader(source: string): string | null {
-  const m = /\/\*[*!]?([^]*?@license[^]*?)\*\//.exec(source);
+  const m = /\/\*[*!]?([\s\S]*?@license[\s\S]*?)\*\//.exec(source);
   if (!m) return null;
   return m[1]
     .split('\n')
@@ -151,7 +154,8 @@ export function readPackage(dir: string, sources: string[] = []): PackageNotice 
   for (const t of texts) {
     // vite's LICENSE.md goes on with the licences of what its own Node build bundles: none of that is in the page
     const cut = /^#+\s*Licenses of bundled dependencies/im.exec(t.text);
-    if (cut) t.text = `${t.text.slice(0, cut.index).trim()}\n\n(Its licence file goes on with the licences of the dependencies bundled into its own build, left out here: none of their code is in this page.)`;
+    if (cut)
+      t.text = `${t.text.slice(0, cut.index).trim()}\n\n(Its licence file goes on with the licences of the dependencies bundled into its own build, left out here: none of their code is in this page.)`;
   }
   return {
     name: String(pkg.name ?? dir.slice(dir.lastIndexOf(NM) + NM.length)),

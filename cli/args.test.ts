@@ -18,7 +18,19 @@ describe('parseCliArgs', () => {
     const r = parseCliArgs(['entities=30&seed=2', '--steps', '40', '--backend', 'cpu', '--json', json, '--dump-data', dump, '--quiet', '--lens', '--trace']);
     expect(r).toEqual({
       ok: true,
-      options: { link: 'entities=30&seed=2', steps: 40, backend: 'cpu', json, dumpData: dump, quiet: true, lenient: false, help: false, params: false, lens: true, trace: true },
+      options: {
+        link: 'entities=30&seed=2',
+        steps: 40,
+        backend: 'cpu',
+        json,
+        dumpData: dump,
+        quiet: true,
+        lenient: false,
+        help: false,
+        params: false,
+        lens: true,
+        trace: true,
+      },
     });
   });
 

@@ -6,12 +6,39 @@ import { FIXED, stepFlops } from './benchmarks';
 describe('npm run bench: arguments', () => {
   it('defaults: both headless backends, no extras', () => {
     const r = parseBenchArgs([]);
-    expect(r).toEqual({ ok: true, options: { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false, link: '', lenient: false } });
+    expect(r).toEqual({
+      ok: true,
+      options: {
+        backends: ['wasm', 'cpu'],
+        naive: false,
+        gap: false,
+        json: null,
+        relaxed: true,
+        quick: false,
+        help: false,
+        browser: [],
+        ui: false,
+        link: '',
+        lenient: false,
+      },
+    });
   });
 
   it('parses every option, with = or a separate value', () => {
     const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
-    expect(r.ok && r.options).toEqual({ backends: ['cpu'], naive: true, gap: true, json: 'out.json', relaxed: false, quick: true, help: false, browser: [], ui: false, link: '', lenient: false });
+    expect(r.ok && r.options).toEqual({
+      backends: ['cpu'],
+      naive: true,
+      gap: true,
+      json: 'out.json',
+      relaxed: false,
+      quick: true,
+      help: false,
+      browser: [],
+      ui: false,
+      link: '',
+      lenient: false,
+    });
     const b = parseBenchArgs(['--browser']);
     expect(b.ok && b.options.browser).toEqual(['wasm']);
     const c = parseBenchArgs(['--browser=wasm,webgpu']);

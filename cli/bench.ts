@@ -55,7 +55,19 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --help               this text`;
 
 export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOptions } | { ok: false; message: string } {
-  const o: BenchOptions = { backends: ['wasm', 'cpu'], naive: false, gap: false, json: null, relaxed: true, quick: false, help: false, browser: [], ui: false, link: '', lenient: false };
+  const o: BenchOptions = {
+    backends: ['wasm', 'cpu'],
+    naive: false,
+    gap: false,
+    json: null,
+    relaxed: true,
+    quick: false,
+    help: false,
+    browser: [],
+    ui: false,
+    link: '',
+    lenient: false,
+  };
   /** Options of the Node measurements that were given (--ui takes none of them). */
   const nodeOnly: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -164,7 +164,15 @@ function table(r: BenchJson, o: BenchOptions): string {
   for (const [backend, res] of Object.entries(r.backends)) {
     for (const shapes of ['fixed', 'preset'] as const) {
       const s = res[shapes];
-      const row = (path: string, x: Rate) => [backend, shapes, path, x.stepsPerSec.toFixed(2), x.tokensPerSec.toFixed(0), x.gflops.toFixed(1), `${x.vsPytorch.toFixed(2)}×`];
+      const row = (path: string, x: Rate) => [
+        backend,
+        shapes,
+        path,
+        x.stepsPerSec.toFixed(2),
+        x.tokensPerSec.toFixed(0),
+        x.gflops.toFixed(1),
+        `${x.vsPytorch.toFixed(2)}×`,
+      ];
       rows.push(row(s.path, s));
       if (s.naive) rows.push(row('tfjs ops, naive matmul grad', s.naive));
     }
@@ -176,12 +184,15 @@ function table(r: BenchJson, o: BenchOptions): string {
     '',
     `machine: ${r.machine}; PyTorch (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
     `FLOPs per step: fixed ${(r.flopsPerStep.fixed / 1e9).toFixed(3)} G, preset ${(r.flopsPerStep.preset / 1e9).toFixed(3)} G`,
-    `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath).map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`).join(', ')}`,
+    `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath)
+      .map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`)
+      .join(', ')}`,
   ];
   if (r.backends.wasm?.evalSeconds !== undefined) extra.push(`one evaluation (5 splits, preset, wasm): ${r.backends.wasm.evalSeconds.toFixed(2)} s`);
   if (r.profile.length) {
     extra.push('profile of one preset step (wasm):');
-    for (const k of r.profile.slice(0, 8)) extra.push(`  ${k.kernel.padEnd(18)} ${k.ms.toFixed(1).padStart(7)} ms  ${(100 * k.share).toFixed(1).padStart(5)} %  ×${k.calls}`);
+    for (const k of r.profile.slice(0, 8))
+      extra.push(`  ${k.kernel.padEnd(18)} ${k.ms.toFixed(1).padStart(7)} ms  ${(100 * k.share).toFixed(1).padStart(5)} %  ×${k.calls}`);
   }
   if (o.gap && r.gap) {
     const g = r.gap;

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mainThreadTasks, type MainTask, type TraceEvent } from '../tests/e2e/trace';
 import { formatUiReport, percentile, summarizeTasks, TARGET_CPU_MS, type UiBenchJson } from './benchUi';
 
-const task = (cpu: number, wall: number, at = 1): MainTask => ({ cpu, wall, at, parts: cpu > 50 ? [['Layout', cpu / 2]] : [], cpuParts: [['script', cpu * 0.75], ['layout', cpu / 4]] });
+const task = (cpu: number, wall: number, at = 1): MainTask => ({
+  cpu,
+  wall,
+  at,
+  parts: cpu > 50 ? [['Layout', cpu / 2]] : [],
+  cpuParts: [
+    ['script', cpu * 0.75],
+    ['layout', cpu / 4],
+  ],
+});
 
 describe('npm run bench -- --ui: figures', () => {
   it('nearest-rank percentiles', () => {
@@ -36,8 +45,26 @@ describe('npm run bench -- --ui: figures', () => {
       webglRenderer: null,
       targetCpuMs: TARGET_CPU_MS,
       backends: {
-        wasm: { backend: 'wasm', note: null, url: '/?', steps: 300, trainWallS: 12.3, ...figures, pause: { atStep: 100, clickToPausedMs: 42, clickToFrameMs: 50 }, loadAverage: { start: [1, 1, 1], end: [2, 1, 1] } },
-        webgpu: { backend: 'webgpu', note: 'SwiftShader: a CPU emulation, not a GPU', url: '/?', steps: 12, trainWallS: 30, ...summarizeTasks([task(3, 4)], []), pause: { atStep: 4, clickToPausedMs: 900, clickToFrameMs: 950 }, loadAverage: { start: [1, 1, 1], end: [1, 1, 1] } },
+        wasm: {
+          backend: 'wasm',
+          note: null,
+          url: '/?',
+          steps: 300,
+          trainWallS: 12.3,
+          ...figures,
+          pause: { atStep: 100, clickToPausedMs: 42, clickToFrameMs: 50 },
+          loadAverage: { start: [1, 1, 1], end: [2, 1, 1] },
+        },
+        webgpu: {
+          backend: 'webgpu',
+          note: 'SwiftShader: a CPU emulation, not a GPU',
+          url: '/?',
+          steps: 12,
+          trainWallS: 30,
+          ...summarizeTasks([task(3, 4)], []),
+          pause: { atStep: 4, clickToPausedMs: 900, clickToFrameMs: 950 },
+          loadAverage: { start: [1, 1, 1], end: [1, 1, 1] },
+        },
       },
     } satisfies UiBenchJson;
     const text = formatUiReport(result);
@@ -63,7 +90,11 @@ describe('npm run bench -- --ui: figures', () => {
     const [big, small] = mainThreadTasks(trace, 'play', 0);
     expect(big).toMatchObject({ wall: 90, cpu: 40, at: 0.0009 });
     expect(Object.fromEntries(big.cpuParts)).toEqual({ script: 20, other: 11, GC: 5, layout: 4 });
-    expect(big.parts).toEqual([['FireAnimationFrame', 60], ['MinorGC', 10], ['Layout', 5]]);
+    expect(big.parts).toEqual([
+      ['FireAnimationFrame', 60],
+      ['MinorGC', 10],
+      ['Layout', 5],
+    ]);
     expect(small.cpuParts).toEqual([['other', 0.5]]);
     expect(mainThreadTasks(trace, 'play')[1].cpuParts).toEqual([]); // parts only of tasks over 50 ms by default
   });

@@ -98,7 +98,10 @@ function spread(values: number[]): Spread {
 }
 
 /** The figures of one run from its trace's main-thread tasks and its long tasks. */
-export function summarizeTasks(tasks: MainTask[], longTasks: number[]): Pick<UiBackendResult, 'tasks' | 'taskCpuTotalS' | 'taskCpuMs' | 'taskWallMs' | 'over50Ms' | 'over100Ms' | 'top' | 'longTasks' | 'target'> {
+export function summarizeTasks(
+  tasks: MainTask[],
+  longTasks: number[],
+): Pick<UiBackendResult, 'tasks' | 'taskCpuTotalS' | 'taskCpuMs' | 'taskWallMs' | 'over50Ms' | 'over100Ms' | 'top' | 'longTasks' | 'target'> {
   const over = (ms: number) => ({ cpu: tasks.filter((t) => t.cpu > ms).length, wall: tasks.filter((t) => t.wall > ms).length });
   const cpu = spread(tasks.map((t) => t.cpu));
   return {
@@ -132,7 +135,10 @@ export function formatUiReport(r: UiBenchJson): string {
     ['tasks > 50 ms: CPU / wall', ...results.map((b) => `${b.over50Ms.cpu} / ${b.over50Ms.wall}`)],
     ['tasks > 100 ms: CPU / wall', ...results.map((b) => `${b.over100Ms.cpu} / ${b.over100Ms.wall}`)],
     ['Long Tasks API: count, max wall ms', ...results.map((b) => `${b.longTasks.count}, ${ms(b.longTasks.maxMs)}`)],
-    ['Pause: click → "Paused" (→ next frame) ms', ...results.map((b) => `${ms(b.pause.clickToPausedMs)} (${ms(b.pause.clickToFrameMs)}) at step ${b.pause.atStep}`)],
+    [
+      'Pause: click → "Paused" (→ next frame) ms',
+      ...results.map((b) => `${ms(b.pause.clickToPausedMs)} (${ms(b.pause.clickToFrameMs)}) at step ${b.pause.atStep}`),
+    ],
     ['load average 1/5/15 min: start → end', ...results.map((b) => `${load(b.loadAverage.start)} → ${load(b.loadAverage.end)}`)],
     [`target ≤ ${r.targetCpuMs} ms CPU per task`, ...results.map((b) => `${b.target.met ? 'met' : 'missed'} (max ${ms(b.taskCpuMs.max)} ms)`)],
   ];
@@ -140,7 +146,13 @@ export function formatUiReport(r: UiBenchJson): string {
   const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   const out = [
     `Main-thread responsiveness while training (${r.command})`,
-    [r.date, r.machine, `Chromium ${r.chromium}`, ...(r.webgpuAdapter && 'webgpu' in r.backends ? [`WebGPU adapter: ${r.webgpuAdapter}`] : []), ...(r.webglRenderer && 'webgl' in r.backends ? [`WebGL renderer: ${r.webglRenderer}`] : [])].join('; '),
+    [
+      r.date,
+      r.machine,
+      `Chromium ${r.chromium}`,
+      ...(r.webgpuAdapter && 'webgpu' in r.backends ? [`WebGPU adapter: ${r.webgpuAdapter}`] : []),
+      ...(r.webglRenderer && 'webgl' in r.backends ? [`WebGL renderer: ${r.webglRenderer}`] : []),
+    ].join('; '),
     '',
     line(head),
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
@@ -148,7 +160,12 @@ export function formatUiReport(r: UiBenchJson): string {
   ];
   for (const b of results) {
     out.push('', `${b.backend}: the 5 tasks with the most CPU (CPU / wall ms @ s after Play: CPU ms by kind; the largest non-script events, wall ms)`);
-    const list = (p: [string, number][], n: number) => p.filter(([, v]) => v >= 0.5).slice(0, n).map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+    const list = (p: [string, number][], n: number) =>
+      p
+        .filter(([, v]) => v >= 0.5)
+        .slice(0, n)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(', ');
     for (const t of b.top) {
       const events = list(t.parts, 3);
       out.push(`  ${ms(t.cpuMs)} / ${ms(t.wallMs)} @ ${t.atS.toFixed(1)} s: ${list(t.cpuParts, 4) || '-'}${events ? `; ${events}` : ''}`);
@@ -233,7 +250,9 @@ async function runBackend(browser: Browser, base: string, backend: string, devic
     const toggle = page.getByTestId('train-toggle');
     // ready: both workers named their backend and Play is enabled
     await page.waitForFunction(
-      () => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled && (document.querySelector('[data-testid="backend"]')?.textContent ?? '') !== '',
+      () =>
+        !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled &&
+        (document.querySelector('[data-testid="backend"]')?.textContent ?? '') !== '',
       null,
       { timeout: WAIT_MS, polling: 100 },
     );
@@ -250,22 +269,37 @@ async function runBackend(browser: Browser, base: string, backend: string, devic
       const tPlay = Date.now();
       await toggle.click();
       const pauseAt = Math.max(2, Math.floor(steps / 3));
-      const stepAtLeast = (n: number) => page.waitForFunction((k) => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= k, n, { timeout: WAIT_MS, polling: 100 });
+      const stepAtLeast = (n: number) =>
+        page.waitForFunction((k) => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= k, n, { timeout: WAIT_MS, polling: 100 });
       await stepAtLeast(pauseAt);
       await page.evaluate(armPauseProbe);
       await toggle.click();
-      const p = await within(WAIT_MS, `${backend}: no "Paused" after the Pause click`, page.evaluate(() => (window as unknown as { __pause: Promise<{ click: number; dom: number; frame: number }> }).__pause));
+      const p = await within(
+        WAIT_MS,
+        `${backend}: no "Paused" after the Pause click`,
+        page.evaluate(() => (window as unknown as { __pause: Promise<{ click: number; dom: number; frame: number }> }).__pause),
+      );
       const atStep = Number(await textOf(page, 'step-count'));
       log(`  ${backend}: paused at step ${atStep} (${Math.round(p.dom - p.click)} ms after the click), resuming`);
       await toggle.click();
-      await page.waitForFunction((n) => document.querySelector('[data-testid="step-count"]')?.textContent === String(n) && /^Finished/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), steps, { timeout: WAIT_MS, polling: 100 });
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('[data-testid="step-count"]')?.textContent === String(n) &&
+          /^Finished/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''),
+        steps,
+        { timeout: WAIT_MS, polling: 100 },
+      );
       const trainWallS = (Date.now() - tPlay) / 1000;
       log(`  ${backend}: finished ${steps} steps ${trainWallS.toFixed(1)} s after Play`);
       // the last look inside the models (both arms' attention maps refreshed at the last step), then one frame
-      await page.waitForFunction((n) => {
-        const maps = [...document.querySelectorAll('[data-testid="attention-map"]')];
-        return maps.length === 2 && maps.every((m) => new RegExp(`at step ${n}(?!\\d)`).test(m.textContent ?? ''));
-      }, steps, { timeout: WAIT_MS, polling: 100 });
+      await page.waitForFunction(
+        (n) => {
+          const maps = [...document.querySelectorAll('[data-testid="attention-map"]')];
+          return maps.length === 2 && maps.every((m) => new RegExp(`at step ${n}(?!\\d)`).test(m.textContent ?? ''));
+        },
+        steps,
+        { timeout: WAIT_MS, polling: 100 },
+      );
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r))));
       const long = (await page.evaluate(() => (window as unknown as { __long: { t: number; d: number }[] }).__long)).filter((l) => l.t >= t0).map((l) => l.d);
       trace = await browser.stopTracing();
@@ -293,7 +327,10 @@ async function runBackend(browser: Browser, base: string, backend: string, devic
 }
 
 /** Runs the benchmark; returns the exit code (0 done, 1 a failure: a slow figure is not one). */
-export async function runUiBench(o: { browser: string[]; json: string | null }, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function runUiBench(
+  o: { browser: string[]; json: string | null },
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
   const root = resolve(import.meta.dirname, '..');
   const outDir = await mkdtemp(join(tmpdir(), 'cot-bench-ui-'));
   try {

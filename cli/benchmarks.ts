@@ -44,7 +44,7 @@ export function fixedWorkload(): Workload {
   const vars = allVariables(weights);
   const opt = new AdamW(vars, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, clip: 1 });
   const rows = 4096;
-  const data = Int32Array.from({ length: rows * (FIXED.seq + 1) }, (_, i) => (i * 2654435761) % FIXED.vocab >>> 0);
+  const data = Int32Array.from({ length: rows * (FIXED.seq + 1) }, (_, i) => ((i * 2654435761) % FIXED.vocab) >>> 0);
   let i = 0;
   const step = () => {
     const j = (i++ * FIXED.batch) % (rows - FIXED.batch);

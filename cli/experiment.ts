@@ -3,10 +3,12 @@
  *   npm run experiment -- 'entities=100&steps=500' [--steps N] [--backend wasm|cpu] [--json FILE] [--dump-data FILE] [--quiet]
  * The link goes through the same schema as the playground (corrections are printed on stderr); both arms
  * train on the same data with the same runner as the browser. See cli/README.md.
- * Exit codes: 0 done, 2 bad arguments or an experiment too large to build, 1 a failure while running,
+ * Exit codes: 0 done, 2 bad arguments or an experiment too large to build (or, by the memory estimate of
+ * src/experiment/budget.ts, to train on this machine), 1 a failure while running or an arm whose loss became NaN,
  * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
  */
 import { USAGE, parseCliArgs } from './args';
+import { cliBackendOf, cliBudget } from './budget';
 import { paramsTable, readLink } from './link';
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +32,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
+  // a model too big for this machine is refused before anything is built (--steps 0 builds the data only)
+  if (parsed.options.steps !== 0) {
+    const budget = cliBudget(reading.config, cliBackendOf(reading.config, parsed.options.backend));
+    if (!budget.ok) {
+      process.stderr.write(`error: ${budget.message}\nnothing was trained\n`);
+      return 2;
+    }
+  }
   try {
     // loaded only now: tfjs takes a while to load, and bad arguments should not wait for it
     const { runExperiment } = await import('./run');

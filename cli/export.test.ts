@@ -49,11 +49,7 @@ describe('npm run export: arguments', () => {
 
   it('the command: exit 2 on a bad argument or a refused link, nothing written; exit 0 and the files otherwise', async () => {
     const refused = join(dir, 'refused');
-    const [bad, link, good] = await Promise.all([
-      cli(['--out']),
-      cli(['entities=abc&heads=3', '--out', refused]),
-      cli([TINY, '--out', join(dir, 'good')]),
-    ]);
+    const [bad, link, good] = await Promise.all([cli(['--out']), cli(['entities=abc&heads=3', '--out', refused]), cli([TINY, '--out', join(dir, 'good')])]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: --out needs a value\n\nusage: npm run export/);
     expect(link.code).toBe(2);
@@ -69,7 +65,7 @@ describe('npm run export: arguments', () => {
 });
 
 describe('npm run export: what it writes', () => {
-  it('data.json is the --dump-data dump of the link, train.py the repository\'s file, config.json the experiment and the dataset', async () => {
+  it("data.json is the --dump-data dump of the link, train.py the repository's file, config.json the experiment and the dataset", async () => {
     const { config } = queryToConfig(TINY);
     const out = join(dir, 'files');
     const names = await writeExport(config, out, { weights: true });

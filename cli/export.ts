@@ -67,7 +67,9 @@ export async function writeExport(config: Config, out: string, opts: { weights?:
     writeAtomically(join(out, 'init.json'), `${JSON.stringify(file)}\n`);
     names.push('init.json');
   }
-  say(`dataset ${hash}: ${data.stats.atomic} atomic facts, ${data.stats.trainTwoHop} train multi-hop, ${data.stats.idTwoHop} ID test, ${data.stats.oodTwoHop} OOD test`);
+  say(
+    `dataset ${hash}: ${data.stats.atomic} atomic facts, ${data.stats.trainTwoHop} train multi-hop, ${data.stats.idTwoHop} ID test, ${data.stats.oodTwoHop} OOD test`,
+  );
   return names;
 }
 

@@ -11,7 +11,9 @@ describe('readLink and page keys', () => {
   it('a bad page key is a problem in strict mode and a warning when lenient', () => {
     expect(readLink('entities=40&hide=zzzzzz', false)).toEqual({
       ok: false,
-      problems: ['hide "zzzzzz": is not a part of the page or a parameter (allowed: comma-separated parts (designer, data, model, training, run, explanation, preview, loss, inspector, mechanism, runs, tour, classroom) or parameter keys)'],
+      problems: [
+        'hide "zzzzzz": is not a part of the page or a parameter (allowed: comma-separated parts (designer, data, model, training, run, explanation, preview, loss, inspector, mechanism, runs, tour, classroom) or parameter keys)',
+      ],
     });
     const lenient = readLink('entities=40&presenter=maybe', true);
     expect(lenient).toMatchObject({ ok: true, warnings: ['presenter: "maybe" is not 1 or 0; ignored.'] });

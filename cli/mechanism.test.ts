@@ -10,14 +10,48 @@ const record = (step: number): MechanismRecord => ({
       step,
       split: 'oodTwoHop',
       positions: ['h', 'r1', 'r2', 'b', 't'],
-      bridgeTop1: [[0, 0, 0, 1, 0], [0, 0, 0.24, 0, 0], [0, 0, 0.95, 0, 0]],
-      answerTop1: [[0, 0, 0, 0, 1], [0, 0, 0, 0.5, 0], [0, 0, 0, 0.9, 0]],
+      bridgeTop1: [
+        [0, 0, 0, 1, 0],
+        [0, 0, 0.24, 0, 0],
+        [0, 0, 0.95, 0, 0],
+      ],
+      answerTop1: [
+        [0, 0, 0, 0, 1],
+        [0, 0, 0, 0.5, 0],
+        [0, 0, 0, 0.9, 0],
+      ],
       queries: 100,
     },
   ],
   trace: [
-    { step, split: 'oodTwoHop', target: 'answer', positions: ['h', 'r1', 'r2', 'b', 't'], restored: [[0.1, 0, 0, 0.8, 0], [0, 0, 0, 0.7, 0], [0, 0, 0, 1, 0]], pClean: 0.9, pCorrupt: 0, queries: 90 },
-    { step, split: 'oodTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: [[null, null, null, null, null], [null, null, null, null, null], [null, null, null, null, null]], pClean: 0, pCorrupt: 0, queries: 90 },
+    {
+      step,
+      split: 'oodTwoHop',
+      target: 'answer',
+      positions: ['h', 'r1', 'r2', 'b', 't'],
+      restored: [
+        [0.1, 0, 0, 0.8, 0],
+        [0, 0, 0, 0.7, 0],
+        [0, 0, 0, 1, 0],
+      ],
+      pClean: 0.9,
+      pCorrupt: 0,
+      queries: 90,
+    },
+    {
+      step,
+      split: 'oodTwoHop',
+      target: 'bridge',
+      positions: ['h', 'r1', 'r2', 'b', 't'],
+      restored: [
+        [null, null, null, null, null],
+        [null, null, null, null, null],
+        [null, null, null, null, null],
+      ],
+      pClean: 0,
+      pCorrupt: 0,
+      queries: 90,
+    },
   ],
   ms: { lens: 10, trace: 100 },
 });
@@ -46,6 +80,8 @@ describe('--lens / --trace in the report', () => {
     const t = traceLine('cot', record(0));
     expect(t).toContain('OOD answer: b from emb 0.80');
     expect(t).toContain('OOD bridge: no effect');
-    expect(costLine({ cot: [record(0)] }, 11)).toBe('mechanism: 1 measurements; lens 0.0 s (0.1% of training time), trace 0.1 s (0.9% of training time); training 11.0 s');
+    expect(costLine({ cot: [record(0)] }, 11)).toBe(
+      'mechanism: 1 measurements; lens 0.0 s (0.1% of training time), trace 0.1 s (0.9% of training time); training 11.0 s',
+    );
   });
 });

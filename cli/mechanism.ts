@@ -57,7 +57,11 @@ export function traceLine(arm: Arm, r: MechanismRecord): string {
   const parts = r.trace.map((t) => {
     const c = carrier(t);
     const at = c ? t.positions[c.position] : '';
-    const where = !c ? 'no effect' : c.row === null ? `${at} below the last layer at most ${c.restored.toFixed(2)}` : `${at} from ${c.row === 0 ? 'emb' : `L${c.row}`} ${c.restored.toFixed(2)}`;
+    const where = !c
+      ? 'no effect'
+      : c.row === null
+        ? `${at} below the last layer at most ${c.restored.toFixed(2)}`
+        : `${at} from ${c.row === 0 ? 'emb' : `L${c.row}`} ${c.restored.toFixed(2)}`;
     return `${MECHANISM_SPLIT_LABEL[t.split]} ${t.target}: ${where}`;
   });
   return `  trace  ${ARM_LABEL[arm].padEnd(6)} restored by its own position alone: ${parts.join(', ')}`;

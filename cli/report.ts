@@ -2,7 +2,7 @@
  * What the experiment CLI prints and writes: the JSON report (one documented shape, NaN → null), the
  * dataset line, one line per evaluation and the final table. Pure functions, tested in report.test.ts.
  */
-import { type Dataset } from '../src/data/distribution';
+import type { Dataset } from '../src/data/distribution';
 import type { Config } from '../src/experiment/schema';
 import { type Arm, type MetricRow, SPLITS, SPLIT_LABELS, type SplitName } from '../src/experiment/domain';
 
@@ -99,9 +99,13 @@ export function finalTable(arms: Arm[], history: Record<Arm, MetricRow[]>): stri
   const steps = arms.map((a) => `${a} at step ${last[a]?.step ?? 0}`).join(', ');
   // after an RL stage: the last RL row's sample metrics, one line per measure
   const rl = arms.some((a) => last[a]?.phase === 'rl')
-    ? ([['RL reward', 'reward'], ['RL CoT rate', 'cotRate'], ['RL bridge right', 'bridgeRightRate']] as const).map(
-        ([label, k]) => `${label.padEnd(width)}  ${arms.map((a) => cell(pct(last[a]?.phase === 'rl' ? last[a]?.[k] : undefined))).join(' ')}`,
-      )
+    ? (
+        [
+          ['RL reward', 'reward'],
+          ['RL CoT rate', 'cotRate'],
+          ['RL bridge right', 'bridgeRightRate'],
+        ] as const
+      ).map(([label, k]) => `${label.padEnd(width)}  ${arms.map((a) => cell(pct(last[a]?.phase === 'rl' ? last[a]?.[k] : undefined))).join(' ')}`)
     : [];
   return [`final accuracy (${steps})`, head1, head2, ...rows, ...rl].join('\n');
 }

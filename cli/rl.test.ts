@@ -25,7 +25,7 @@ describe('the CLI with an RL stage', () => {
     const r = await cli([`${TINY}&steps=6&rlSteps=4&rlSamples=4`, '--json', json]);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/step\s+8\s+cot\s+loss -?\d\.\d{4} .* rl: reward \d\.\d{3}  cot \d\.\d{3}  bridge \d\.\d{3}  kl \d\.\d{4}/);
+    expect(r.stdout).toMatch(/step\s+8\s+cot\s+loss -?\d\.\d{4} .* rl: reward \d\.\d{3} {2}cot \d\.\d{3} {2}bridge \d\.\d{3} {2}kl \d\.\d{4}/);
     expect(r.stdout).toContain('final accuracy (cot at step 10, direct at step 10)');
     expect(r.stdout).toMatch(/RL CoT rate\s+\d\.\d{3}\s+\d\.\d{3}/);
     expect(r.stderr).toContain('step 10/10 (100%)');
@@ -36,7 +36,8 @@ describe('the CLI with an RL stage', () => {
       expect(h.map((x) => x.step)).toEqual([0, 2, 4, 6, 8, 10]);
       expect(h.map((x) => x.phase)).toEqual(['sft', 'sft', 'sft', 'sft', 'rl', 'rl']);
       for (const x of h.slice(0, 4)) expect(x.reward).toBeUndefined();
-      for (const x of h.slice(4)) for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) expect(typeof x[k], `${arm} ${x.step} ${k}`).toBe('number');
+      for (const x of h.slice(4))
+        for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) expect(typeof x[k], `${arm} ${x.step} ${k}`).toBe('number');
     }
   });
 });

@@ -21,7 +21,7 @@ import type { MechanismRecord } from '../src/experiment/mechanism';
 import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
 import { Progress } from './progress';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
-import { type Arm, type MetricRow, armsOf } from '../src/experiment/domain';
+import { type Arm, type MetricRow, armStoppedText, armsOf } from '../src/experiment/domain';
 
 /** A bad experiment (e.g. a graph too large to build): reported like a bad argument, exit 2. */
 export class UsageError extends Error {
@@ -96,6 +96,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   // ---- training
   trainingStart = performance.now();
   const progress = new Progress(totalSteps(config), process.stderr, process.stdout, !opts.quiet);
+  const stoppedArms: Arm[] = [];
   let ex: Experiment | undefined;
   ex = new Experiment(
     config,
@@ -119,6 +120,15 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
       } else if (e.type === 'ready') {
         const sizes = e.arms.map((a) => `${a.arm}: ${a.parameters.toLocaleString('en-US')} parameters, ${a.trainExamples} sequences`);
         say(`model ${config.layers} layers × d ${config.dModel}, ${config.heads} heads; ${sizes.join('; ')}`);
+      } else if (e.type === 'stopped') {
+        // a non-finite loss: that arm stops, the others go on; the run exits 1 at the end
+        stoppedArms.push(e.arm);
+        progress.log(
+          `warning: ${armStoppedText(
+            e,
+            arms.filter((a) => !stoppedArms.includes(a)),
+          )}`,
+        );
       }
     },
     data,
@@ -143,8 +153,14 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   if (interrupted) process.stderr.write(`interrupted at step ${ex.step}\n`);
   say('');
   say(finalTable(arms, history));
-  if (probe.active) say(costLine(mechanism, arms.reduce((s, a) => s + (stepsPerSec[a] ? ex.step / stepsPerSec[a]! : 0), 0)));
+  if (probe.active)
+    say(
+      costLine(
+        mechanism,
+        arms.reduce((s, a) => s + (stepsPerSec[a] ? ex.step / stepsPerSec[a]! : 0), 0),
+      ),
+    );
   if (opts.json) say(`results written to ${opts.json}`);
-  return interrupted ? 130 : 0;
+  if (stoppedArms.length) process.stderr.write(`error: ${stoppedArms.join(' and ')} stopped early (non-finite loss); exit 1\n`);
+  return interrupted ? 130 : stoppedArms.length ? 1 : 0;
 }
-

@@ -3,7 +3,7 @@ import { buildReport } from './report';
 import { rlSummaryRows, summaryRow } from './summarize';
 import { generateDataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
-import { type MetricRow } from '../src/experiment/domain';
+import type { MetricRow } from '../src/experiment/domain';
 
 const row = (step: number, ood: number, idTest = 0): MetricRow => {
   const acc = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: idTest, oodTwoHop: ood };
@@ -34,8 +34,14 @@ describe('summaryRow', () => {
   it('says never when the CoT arm did not reach 0.9', () => {
     const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3 };
     const r = buildReport({
-      link: 'v=1', config, backend: 'cpu', data: generateDataset(config), hash: 'h', arms: ['cot'],
-      history: { cot: [row(0, 0), row(100, 0.4)], direct: [] }, stepsPerSec: { cot: 1 },
+      link: 'v=1',
+      config,
+      backend: 'cpu',
+      data: generateDataset(config),
+      hash: 'h',
+      arms: ['cot'],
+      history: { cot: [row(0, 0), row(100, 0.4)], direct: [] },
+      stepsPerSec: { cot: 1 },
     });
     expect(summaryRow('g.json', r).split(' | ')[2]).toBe('never');
   });
@@ -44,9 +50,21 @@ describe('summaryRow', () => {
 describe('rlSummaryRows (--rl)', () => {
   it('one row per arm: CoT share (0 for direct), OOD at the end of SFT and at the end, the RL sample metrics', () => {
     const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, steps: 200, rlSteps: 100, cotShare: 0.1 };
-    const rl = (step: number, ood: number, reward: number, cotRate: number): MetricRow => ({ ...row(step, ood), phase: 'rl', reward, cotRate, bridgeRightRate: cotRate / 2, kl: 0.01 });
+    const rl = (step: number, ood: number, reward: number, cotRate: number): MetricRow => ({
+      ...row(step, ood),
+      phase: 'rl',
+      reward,
+      cotRate,
+      bridgeRightRate: cotRate / 2,
+      kl: 0.01,
+    });
     const r = buildReport({
-      link: 'v=1', config, backend: 'wasm', data: generateDataset(config), hash: 'h', arms: ['cot', 'direct'],
+      link: 'v=1',
+      config,
+      backend: 'wasm',
+      data: generateDataset(config),
+      hash: 'h',
+      arms: ['cot', 'direct'],
       history: { cot: [row(0, 0), row(200, 0.3), rl(250, 0.4, 0.5, 0.2), rl(300, 0.6, 0.7, 0.4)], direct: [row(0, 0), row(200, 0.01), rl(300, 0.02, 0.1, 0)] },
       stepsPerSec: {},
     });
@@ -54,7 +72,16 @@ describe('rlSummaryRows (--rl)', () => {
     expect(cot).toEqual(['f.json', 'cot', '0', '0.1', '200', '100', '0.300', '0.600 (300)', '1.000', '0.000', '0.500 → 0.700', '0.200 → 0.400', '0.200']);
     expect(direct.slice(1, 4)).toEqual(['direct', '0', '0']);
     expect(direct.slice(10)).toEqual(['0.100 → 0.100', '0.000 → 0.000', '0.000']);
-    const sftOnly = buildReport({ link: 'v=1', config: { ...config, rlSteps: 0 }, backend: 'wasm', data: generateDataset(config), hash: 'h', arms: ['cot'], history: { cot: [row(0, 0), row(200, 0.3)], direct: [] }, stepsPerSec: {} });
+    const sftOnly = buildReport({
+      link: 'v=1',
+      config: { ...config, rlSteps: 0 },
+      backend: 'wasm',
+      data: generateDataset(config),
+      hash: 'h',
+      arms: ['cot'],
+      history: { cot: [row(0, 0), row(200, 0.3)], direct: [] },
+      stepsPerSec: {},
+    });
     expect(rlSummaryRows('g.json', sftOnly)[0].split(' | ').slice(10)).toEqual(['—', '—', '—']);
   });
 });
@@ -68,18 +95,38 @@ describe('npm run summarize on files', () => {
     const { reportJson } = await import('./report');
     const dir = mkdtempSync(join(tmpdir(), 'cot-summarize-'));
     const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3 };
-    const one = buildReport({ link: 'v=1', config, backend: 'cpu', data: generateDataset(config), hash: 'h', arms: ['cot'], history: { cot: [row(0, 0), row(10, 0.95)], direct: [] }, stepsPerSec: {} });
+    const one = buildReport({
+      link: 'v=1',
+      config,
+      backend: 'cpu',
+      data: generateDataset(config),
+      hash: 'h',
+      arms: ['cot'],
+      history: { cot: [row(0, 0), row(10, 0.95)], direct: [] },
+      stepsPerSec: {},
+    });
     writeFileSync(join(dir, 'bad.json'), '{"version": 1}');
     writeFileSync(join(dir, 'all.json'), reportJson([one, { ...one, name: 'b' }]));
     const run = (f: string) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
-        execFile(resolve(__dirname, '..', 'node_modules', '.bin', 'tsx'), ['cli/summarize.ts', join(dir, f)], { cwd: resolve(__dirname, '..') }, (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr })),
+        execFile(
+          resolve(__dirname, '..', 'node_modules', '.bin', 'tsx'),
+          ['cli/summarize.ts', join(dir, f)],
+          { cwd: resolve(__dirname, '..') },
+          (e, stdout, stderr) => done({ code: e ? Number(e.code) : 0, stdout, stderr }),
+        ),
       );
     const bad = await run('bad.json');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.json: not a run report \(link: missing/);
     const all = await run('all.json');
     expect(all.code).toBe(0);
-    expect(all.stdout.trim().split('\n').slice(2).map((l) => l.split(' | ')[0])).toEqual([`| ${join(dir, 'all.json')}#1`, `| ${join(dir, 'all.json')}#2`]);
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(' | ')[0]),
+    ).toEqual([`| ${join(dir, 'all.json')}#1`, `| ${join(dir, 'all.json')}#2`]);
   });
 });

@@ -94,11 +94,17 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(plan.out, { recursive: true });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`sweep ?${plan.link}`);
-  say(`${plan.key} ∈ {${plan.values.join(', ')}} × seeds {${plan.seeds.join(', ')}}: ${plan.runs.length} runs of ${plan.steps} steps, ${plan.jobs} at a time (worker threads, backend ${plan.backend}) → ${plan.out}`);
+  say(
+    `${plan.key} ∈ {${plan.values.join(', ')}} × seeds {${plan.seeds.join(', ')}}: ${plan.runs.length} runs of ${plan.steps} steps, ${plan.jobs} at a time (worker threads, backend ${plan.backend}) → ${plan.out}`,
+  );
 
   const done = new Map<string, SweepRunResult>();
   const running = new Map<string, Worker>();
-  const writeSummary = () => writeAtomically(join(plan.out, 'sweep.json'), `${JSON.stringify(sweepJson(plan, done), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  const writeSummary = () =>
+    writeAtomically(
+      join(plan.out, 'sweep.json'),
+      `${JSON.stringify(sweepJson(plan, done), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
+    );
   writeSummary();
 
   let interrupted = false;
@@ -111,7 +117,9 @@ async function main(argv: string[]): Promise<number> {
 
   const t0 = performance.now();
   const status = () => {
-    const stepsDone = [...done.values()].length * plan.steps + [...running.keys()].reduce((n, f) => n + Math.max(0, Math.min(plan.steps, stepOf(readReport(join(plan.out, f))))), 0);
+    const stepsDone =
+      [...done.values()].length * plan.steps +
+      [...running.keys()].reduce((n, f) => n + Math.max(0, Math.min(plan.steps, stepOf(readReport(join(plan.out, f))))), 0);
     const total = plan.runs.length * plan.steps;
     const elapsed = (performance.now() - t0) / 1000;
     const eta = stepsDone > 0 ? (elapsed * (total - stepsDone)) / stepsDone : NaN;
@@ -130,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
       const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
       say(
         `[${done.size}/${plan.runs.length}] ${label(plan, run)}: ` +
-          (result.error ? `failed (${result.error}; see ${run.file.replace(/\.json$/, '.log')})` : `OOD two-hop CoT ${f(result.final.cot?.acc.oodTwoHop)}, direct ${f(result.final.direct?.acc.oodTwoHop)} (${duration(result.seconds ?? NaN)})`) +
+          (result.error
+            ? `failed (${result.error}; see ${run.file.replace(/\.json$/, '.log')})`
+            : `OOD two-hop CoT ${f(result.final.cot?.acc.oodTwoHop)}, direct ${f(result.final.direct?.acc.oodTwoHop)} (${duration(result.seconds ?? NaN)})`) +
           `; ${status()}`,
       );
     }

@@ -22,7 +22,14 @@ describe('parseSweepArgs', () => {
     if (!r.ok || r.help) return;
     const p = r.plan;
     expect([p.key, p.values, p.seeds, p.steps, p.jobs, p.backend]).toEqual(['noise', [0, 0.2, 0.4], [0, 1], 300, 2, 'wasm']);
-    expect(p.runs.map((x) => x.file)).toEqual(['noise-0-seed0.json', 'noise-0-seed1.json', 'noise-0.2-seed0.json', 'noise-0.2-seed1.json', 'noise-0.4-seed0.json', 'noise-0.4-seed1.json']);
+    expect(p.runs.map((x) => x.file)).toEqual([
+      'noise-0-seed0.json',
+      'noise-0-seed1.json',
+      'noise-0.2-seed0.json',
+      'noise-0.2-seed1.json',
+      'noise-0.4-seed0.json',
+      'noise-0.4-seed1.json',
+    ]);
     expect(p.runs[3].config).toEqual({ ...DEFAULT_CONFIG, entities: 100, lambda: 3.6, noise: 0.2, seed: 1, steps: 300 });
     expect(p.link).toBe('v=1&entities=100&lambda=3.6');
     const kinds = parseSweepArgs(['seed=4', '--vary', 'noiseKind=t,b', '--jobs', '1', '--backend', 'cpu', '--out', out], 4);
@@ -54,7 +61,17 @@ describe('parseSweepArgs', () => {
       [['entities=abc', '--vary', 'noise=0', '--out', out], /^the link was refused: entities "abc": is not a finite number/],
       [['relations=5&degree=3', '--vary', 'degree=4,6', '--out', out], /^degree=6, seed 0: degree "6": is more than relations \(5\)/],
       [['a=1', 'b=2', '--vary', 'noise=0', '--out', out], /at most one link/],
-      [['--vary', `noise=${Array.from({ length: 40 }, (_, i) => i / 50).join(',')}`, '--seeds', Array.from({ length: 30 }, (_, i) => i).join(','), '--out', out], /1200 runs; at most 1000/],
+      [
+        [
+          '--vary',
+          `noise=${Array.from({ length: 40 }, (_, i) => i / 50).join(',')}`,
+          '--seeds',
+          Array.from({ length: 30 }, (_, i) => i).join(','),
+          '--out',
+          out,
+        ],
+        /1200 runs; at most 1000/,
+      ],
     ];
     for (const [argv, want] of cases) expect(problem(argv), argv.join(' ')).toMatch(want);
     expect(parseSweepArgs(['entities=abc', '--lenient', '--vary', 'noise=0', '--out', out], 4).ok).toBe(true);
@@ -66,8 +83,15 @@ describe('sweep summary', () => {
   const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
   const row = (ood: number): MetricRow => ({ step: 10, loss: 1, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.5) });
   const report = (cot: number, direct: number) => ({ arms: { cot: { final: row(cot) }, direct: { final: row(direct) } } }) as never;
-  it('sweep.json lists the finished runs in plan order with each arm\'s final row; the table has a mean per value', () => {
-    const plan = { link: 'v=1', key: 'noise' as const, values: [0, 0.2], seeds: [0, 1], steps: 10, runs: [0, 0.2].flatMap((value) => [0, 1].map((seed) => ({ value, seed, file: `f${value}-${seed}`, config: DEFAULT_CONFIG }))) };
+  it("sweep.json lists the finished runs in plan order with each arm's final row; the table has a mean per value", () => {
+    const plan = {
+      link: 'v=1',
+      key: 'noise' as const,
+      values: [0, 0.2],
+      seeds: [0, 1],
+      steps: 10,
+      runs: [0, 0.2].flatMap((value) => [0, 1].map((seed) => ({ value, seed, file: `f${value}-${seed}`, config: DEFAULT_CONFIG }))),
+    };
     const done = new Map([
       ['f0.2-1', resultOf({ value: 0.2, seed: 1, file: 'f0.2-1' }, report(0.5, 0.1), 12.34)],
       ['f0-0', resultOf({ value: 0, seed: 0, file: 'f0-0' }, report(0.9, 0), 10)],

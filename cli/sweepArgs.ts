@@ -115,7 +115,10 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   const rawKey = m[1].trim();
   if (!Object.hasOwn(PARAM_BY_KEY, rawKey)) {
     const near = closestKey(rawKey);
-    return { ok: false, message: `--vary: "${shown(rawKey)}" is not a parameter${near ? ` (did you mean ${near}?)` : ''}; npm run experiment -- --params lists them` };
+    return {
+      ok: false,
+      message: `--vary: "${shown(rawKey)}" is not a parameter${near ? ` (did you mean ${near}?)` : ''}; npm run experiment -- --params lists them`,
+    };
   }
   const key = rawKey as ParamKey;
   const rawValues = list(m[2]);
@@ -139,7 +142,8 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
     seeds = [];
     for (const s of items) {
       const checked = checkValues({ seed: s });
-      if (!/^\d+$/.test(s) || checked.corrections.length) return { ok: false, message: `--seeds: "${shown(s)}" is not a seed (allowed: a whole number in 0–${(PARAM_BY_KEY.seed as IntParam).max})` };
+      if (!/^\d+$/.test(s) || checked.corrections.length)
+        return { ok: false, message: `--seeds: "${shown(s)}" is not a seed (allowed: a whole number in 0–${(PARAM_BY_KEY.seed as IntParam).max})` };
       if (seeds.includes(checked.config.seed)) return { ok: false, message: `--seeds: ${s} is listed twice` };
       seeds.push(checked.config.seed);
     }
@@ -149,28 +153,33 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   let steps = base.steps;
   if (v.steps !== undefined) {
     const s = v.steps.trim();
-    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > MAX_STEPS) return { ok: false, message: `--steps must be a whole number in 1–${MAX_STEPS}, got "${shown(v.steps)}"` };
+    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > MAX_STEPS)
+      return { ok: false, message: `--steps must be a whole number in 1–${MAX_STEPS}, got "${shown(v.steps)}"` };
     steps = Number(s);
   }
   const maxJobs = Math.max(1, cores);
   let jobs = Math.min(2, maxJobs);
   if (v.jobs !== undefined) {
     const s = v.jobs.trim();
-    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > maxJobs) return { ok: false, message: `--jobs must be a whole number in 1–${maxJobs} (the cores here), got "${shown(v.jobs)}"` };
+    if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > maxJobs)
+      return { ok: false, message: `--jobs must be a whole number in 1–${maxJobs} (the cores here), got "${shown(v.jobs)}"` };
     jobs = Number(s);
   }
   let backend: CliBackend = base.backend === 'cpu' || base.backend === 'wasm' ? base.backend : 'wasm';
   if (v.backend !== undefined) {
-    if (!(CLI_BACKENDS as readonly string[]).includes(v.backend)) return { ok: false, message: `--backend must be one of ${CLI_BACKENDS.join(', ')}, got "${shown(v.backend)}"` };
+    if (!(CLI_BACKENDS as readonly string[]).includes(v.backend))
+      return { ok: false, message: `--backend must be one of ${CLI_BACKENDS.join(', ')}, got "${shown(v.backend)}"` };
     backend = v.backend as CliBackend;
   }
   if (v.out === undefined || v.out.trim() === '') return { ok: false, message: '--out DIR is required (where the reports and sweep.json go)' };
   const out = resolve(v.out);
   if (existsSync(out) && !statSync(out).isDirectory()) return { ok: false, message: `--out ${shown(v.out)}: is a file, not a directory` };
-  if (!existsSync(out) && !existsSync(dirname(out))) return { ok: false, message: `--out ${shown(v.out)}: its parent directory ${dirname(out)} does not exist` };
+  if (!existsSync(out) && !existsSync(dirname(out)))
+    return { ok: false, message: `--out ${shown(v.out)}: its parent directory ${dirname(out)} does not exist` };
 
   // ---- every combination, checked as a whole (e.g. degree above relations)
-  if (values.length * seeds.length > MAX_RUNS) return { ok: false, message: `${values.length} values × ${seeds.length} seeds is ${values.length * seeds.length} runs; at most ${MAX_RUNS}` };
+  if (values.length * seeds.length > MAX_RUNS)
+    return { ok: false, message: `${values.length} values × ${seeds.length} seeds is ${values.length * seeds.length} runs; at most ${MAX_RUNS}` };
   const runs: PlannedRun[] = [];
   for (const value of values) {
     for (const seed of seeds) {

@@ -65,7 +65,9 @@ export function sweepTable(key: string, values: (string | number)[], results: re
   const head = `${key.padEnd(w)}  ${'seed'.padStart(6)}  ${'CoT OOD'.padStart(8)}  ${'dir OOD'.padStart(8)}  ${'CoT ID'.padStart(8)}  ${'dir ID'.padStart(8)}`;
   const line = (v: string, seed: string, a: number, b: number, c: number, d: number, note = '') =>
     `${v.padEnd(w)}  ${seed.padStart(6)}  ${f3(a).padStart(8)}  ${f3(b).padStart(8)}  ${f3(c).padStart(8)}  ${f3(d).padStart(8)}${note}`;
-  const rows = results.map((r) => line(String(r.value), String(r.seed), ood(r.final.cot), ood(r.final.direct), idt(r.final.cot), idt(r.final.direct), r.error ? `  failed: ${r.error}` : ''));
+  const rows = results.map((r) =>
+    line(String(r.value), String(r.seed), ood(r.final.cot), ood(r.final.direct), idt(r.final.cot), idt(r.final.direct), r.error ? `  failed: ${r.error}` : ''),
+  );
   const out = ['final exact-match accuracy (OOD / ID test multi-hop) per run', head, ...rows];
   const seeds = new Set(results.map((r) => r.seed));
   if (seeds.size > 1) {
@@ -74,7 +76,16 @@ export function sweepTable(key: string, values: (string | number)[], results: re
       const rs = results.filter((r) => r.value === v && !r.error);
       if (!rs.length) continue;
       const m = (f: (r: SweepRunResult) => number) => mean(rs.map(f).filter(Number.isFinite));
-      out.push(line(String(v), String(rs.length), m((r) => ood(r.final.cot)), m((r) => ood(r.final.direct)), m((r) => idt(r.final.cot)), m((r) => idt(r.final.direct))));
+      out.push(
+        line(
+          String(v),
+          String(rs.length),
+          m((r) => ood(r.final.cot)),
+          m((r) => ood(r.final.direct)),
+          m((r) => idt(r.final.cot)),
+          m((r) => idt(r.final.direct)),
+        ),
+      );
     }
   }
   return out.join('\n');

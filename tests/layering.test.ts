@@ -50,10 +50,19 @@ describe('layering', () => {
   });
 
   it('src/experiment (shared by views, store, workers and CLI) depends only on itself and zod', () => {
-    for (const entry of ['src/experiment/domain.ts', 'src/experiment/link.ts', 'src/experiment/vocab.ts', 'src/experiment/mechanism.ts']) {
+    for (const entry of [
+      'src/experiment/domain.ts',
+      'src/experiment/link.ts',
+      'src/experiment/vocab.ts',
+      'src/experiment/budget.ts',
+      'src/experiment/mechanism.ts',
+    ]) {
       for (const [f, bare] of graph(entry)) {
         expect(rel(f), entry).toMatch(/^src\/experiment\//);
-        expect(bare.filter((b) => b !== 'zod'), rel(f)).toEqual([]);
+        expect(
+          bare.filter((b) => b !== 'zod'),
+          rel(f),
+        ).toEqual([]);
       }
     }
   });

@@ -32,11 +32,15 @@ async function run(backends: string[]): Promise<Record<string, unknown>> {
       const emulated = backend === 'webgpu' || backend === 'webgl';
       const r: Record<string, unknown> = { ourKernels: fastKernelsActive(), variant: fastKernelsActive() ? kernelVariant() : null };
       const fixed = fixedWorkload();
-      r.fixedStepsPerSec = (await measure(fixed, emulated ? { warm: 1, reps: 1, minSeconds: 0, maxSteps: 3 } : { warm: 5, reps: 3, minSeconds: 2, maxSteps: 500 })).stepsPerSec;
+      r.fixedStepsPerSec = (
+        await measure(fixed, emulated ? { warm: 1, reps: 1, minSeconds: 0, maxSteps: 3 } : { warm: 5, reps: 3, minSeconds: 2, maxSteps: 500 })
+      ).stepsPerSec;
       fixed.dispose();
       log(`${backend}: fixed ${(r.fixedStepsPerSec as number).toFixed(2)} steps/s`);
       const preset = presetWorkload();
-      r.presetStepsPerSec = (await measure(preset, emulated ? { warm: 0, reps: 1, minSeconds: 0, maxSteps: 1 } : { warm: 2, reps: 3, minSeconds: 3, maxSteps: 100 })).stepsPerSec;
+      r.presetStepsPerSec = (
+        await measure(preset, emulated ? { warm: 0, reps: 1, minSeconds: 0, maxSteps: 1 } : { warm: 2, reps: 3, minSeconds: 3, maxSteps: 100 })
+      ).stepsPerSec;
       log(`${backend}: preset ${(r.presetStepsPerSec as number).toFixed(3)} steps/s`);
       const p = await profileStep(preset);
       r.kernelsPerStep = p.kernels;

@@ -12,6 +12,7 @@ import { TrainingPanel } from '../views/training/TrainingPanel';
 import { useTrainingStore } from '../store/trainingStore';
 import { CopyLink } from './CopyLink';
 import { ExportPyTorch } from '../views/export/ExportPyTorch';
+import { ExportHint } from '../views/export/ExportHint';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Explanation } from './Explanation';
 import { installShortcuts } from './keyboard';
@@ -75,7 +76,13 @@ export function App() {
             </button>
           )}
           {shows('classroom') && (
-            <button type="button" aria-expanded={classroom} aria-controls={CLASSROOM_ID} onClick={() => setClassroom(!classroom)} data-testid="classroom-toggle">
+            <button
+              type="button"
+              aria-expanded={classroom}
+              aria-controls={CLASSROOM_ID}
+              onClick={() => setClassroom(!classroom)}
+              data-testid="classroom-toggle"
+            >
               Classroom
             </button>
           )}
@@ -106,6 +113,7 @@ export function App() {
           <ErrorBoundary title="The training controls stopped.">
             <TrainingBar />
           </ErrorBoundary>
+          <ExportHint />
           {/* once a run has started, its curves come first (in view without scrolling); before, the explanation and the data */}
           {started && training}
           {explain && shows('explanation') && <Explanation id={EXPLAIN_ID} />}

@@ -35,6 +35,7 @@ export function ClassroomPanel({ id }: { id: string }) {
     const t = setTimeout(() => setCopied('idle'), 2000);
     return () => clearTimeout(t);
   }, [copied]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new link clears the "copied" mark
   useEffect(() => setCopied((c) => (c === 'copied' ? 'idle' : c)), [link]);
 
   const toggle = <T,>(set: Set<T>, value: T, on: boolean): Set<T> => {
@@ -45,7 +46,9 @@ export function ClassroomPanel({ id }: { id: string }) {
   };
   const lockGroup = (keys: readonly ParamKey[], on: boolean) => {
     const next = new Set(lock);
-    for (const k of keys) if (on) next.add(k); else next.delete(k);
+    for (const k of keys)
+      if (on) next.add(k);
+      else next.delete(k);
     setLock(next);
   };
   const copy = async () => {
@@ -70,7 +73,12 @@ export function ClassroomPanel({ id }: { id: string }) {
           <legend>Students see</legend>
           {CHOOSABLE.map((p) => (
             <label key={p.key} className="check">
-              <input type="checkbox" data-testid={`show-${p.key}`} checked={!hide.has(p.key)} onChange={(e) => setHide(toggle(hide, p.key as Hideable, !e.target.checked))} />
+              <input
+                type="checkbox"
+                data-testid={`show-${p.key}`}
+                checked={!hide.has(p.key)}
+                onChange={(e) => setHide(toggle(hide, p.key as Hideable, !e.target.checked))}
+              />
               {p.label}
             </label>
           ))}
@@ -91,14 +99,24 @@ export function ClassroomPanel({ id }: { id: string }) {
             return (
               <div key={g} className="lock-group">
                 <label className="check">
-                  <input type="checkbox" data-testid={`lock-${g}`} checked={keys.every((k) => lock.has(k))} onChange={(e) => lockGroup(keys, e.target.checked)} />
+                  <input
+                    type="checkbox"
+                    data-testid={`lock-${g}`}
+                    checked={keys.every((k) => lock.has(k))}
+                    onChange={(e) => lockGroup(keys, e.target.checked)}
+                  />
                   {GROUP_TITLE[g]} settings
                 </label>
                 <details>
                   <summary className="small">{GROUP_TITLE[g]}: one by one</summary>
                   {PARAMS.filter((p) => p.group === g).map((p) => (
                     <label key={p.key} className="check">
-                      <input type="checkbox" data-testid={`lock-${p.key}`} checked={lock.has(p.key)} onChange={(e) => setLock(toggle(lock, p.key as ParamKey, e.target.checked))} />
+                      <input
+                        type="checkbox"
+                        data-testid={`lock-${p.key}`}
+                        checked={lock.has(p.key)}
+                        onChange={(e) => setLock(toggle(lock, p.key as ParamKey, e.target.checked))}
+                      />
                       {p.label}
                     </label>
                   ))}

@@ -7,18 +7,18 @@ export function Explanation({ id }: { id: string }) {
         <div>
           <h3>A made-up world</h3>
           <p>
-            A small transformer learns facts about a random <strong>knowledge graph</strong>: entities (<code>e0</code>,{' '}
-            <code>e1</code>, …) linked by relations (<code>r0</code>, <code>r1</code>, …). Each link is an <strong>atomic fact</strong>:{' '}
-            <code>e12 r3 → e40</code>, “the r3 of e12 is e40”. A <strong>two-hop question</strong> chains two facts:{' '}
-            <code>e12 r3 r7 → ?</code> asks for the r7 of the r3 of e12, with the <strong>bridge</strong> e40 in between.
+            A small transformer learns facts about a random <strong>knowledge graph</strong>: entities (<code>e0</code>, <code>e1</code>, …) linked by relations
+            (<code>r0</code>, <code>r1</code>, …). Each link is an <strong>atomic fact</strong>: <code>e12 r3 → e40</code>, “the r3 of e12 is e40”. A{' '}
+            <strong>two-hop question</strong> chains two facts: <code>e12 r3 r7 → ?</code> asks for the r7 of the r3 of e12, with the <strong>bridge</strong>{' '}
+            e40 in between.
           </p>
         </div>
         <div>
           <h3>ID and OOD</h3>
           <p>
-            Some atomic facts are <span className="ood-text">OOD</span>: trained as single facts, but never inside a two-hop training question.
-            The <strong>OOD test</strong> asks two-hop questions built only from them: can the model combine facts it has never seen combined?
-            The <strong>ID test</strong> asks new questions built from ordinary facts.
+            Some atomic facts are <span className="ood-text">OOD</span>: trained as single facts, but never inside a two-hop training question. The{' '}
+            <strong>OOD test</strong> asks two-hop questions built only from them: can the model combine facts it has never seen combined? The{' '}
+            <strong>ID test</strong> asks new questions built from ordinary facts.
           </p>
           <h3>Two arms, same data</h3>
           <p>
@@ -33,15 +33,15 @@ export function Explanation({ id }: { id: string }) {
           <h3>What to look for</h3>
           <ul>
             <li>
-              <strong>CoT, OOD two-hop</strong> climbs towards 1 once the OOD atomic facts are learned; OOD atomic facts are learned after the
-              ID ones, so OOD lags ID.
+              <strong>CoT, OOD two-hop</strong> climbs towards 1 once the OOD atomic facts are learned; OOD atomic facts are learned after the ID ones, so OOD
+              lags ID.
             </li>
             <li>
               <strong>Direct, OOD two-hop</strong> stays flat near 0, however long you train.
             </li>
             <li>
-              <strong>Direct, ID two-hop</strong> improves only through <em>grokking</em>, which takes far more steps than a browser session: it
-              will usually not finish here. That is the finding, not a bug.
+              <strong>Direct, ID two-hop</strong> improves only through <em>grokking</em>, which takes far more steps than a browser session: it will usually
+              not finish here. That is the finding, not a bug.
             </li>
             <li>Noise ξ on the final answer costs a little; noise on the bridge costs much more.</li>
           </ul>

@@ -46,7 +46,11 @@ describe('page keys of a link', () => {
     const s = splitLink('hide=designer&hide=preview');
     expect(s.page.hide).toEqual(['preview']);
     expect(s.corrections.map((c) => c.text)).toEqual(['hide appears more than once; the last value is used.']);
-    const long = splitLink(`hide=${Array(MAX_LIST + 10).fill('preview').join(',')}`);
+    const long = splitLink(
+      `hide=${Array(MAX_LIST + 10)
+        .fill('preview')
+        .join(',')}`,
+    );
     expect(long.page.hide).toEqual(['preview']);
     expect(long.corrections[0].text).toBe(`hide: ${MAX_LIST + 10} names; only the first ${MAX_LIST} were read.`);
   });

@@ -103,8 +103,19 @@ function readFlag(key: PageKey, raw: string, out: Correction[]): boolean {
   return false;
 }
 
-function readList<T extends string>(key: PageKey, raw: string, find: (s: string) => T | undefined, names: readonly string[], what: string, allowed: string, out: Correction[]): T[] {
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+function readList<T extends string>(
+  key: PageKey,
+  raw: string,
+  find: (s: string) => T | undefined,
+  names: readonly string[],
+  what: string,
+  allowed: string,
+  out: Correction[],
+): T[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length > MAX_LIST) {
     out.push(correction(key, '', `lists ${items.length} names`, `at most ${MAX_LIST}`, `${key}: ${items.length} names; only the first ${MAX_LIST} were read.`));
   }
@@ -137,7 +148,8 @@ export function canonicalHide(names: readonly Hideable[]): Hideable[] {
 
 /** Reads the page keys out of a parsed query; `out` collects the corrections. */
 export function readPage(raw: Partial<Record<PageKey, string>>, out: Correction[] = []): PageOptions {
-  const hide = raw.hide === undefined ? [] : canonicalHide(readList('hide', raw.hide, findHideable, HIDEABLE, 'a part of the page or a parameter', HIDE_ALLOWED, out));
+  const hide =
+    raw.hide === undefined ? [] : canonicalHide(readList('hide', raw.hide, findHideable, HIDEABLE, 'a part of the page or a parameter', HIDE_ALLOWED, out));
   const lock = raw.lock === undefined ? [] : expandLock(readList('lock', raw.lock, findLockable, LOCKABLE, 'a parameter, a group or all', LOCK_ALLOWED, out));
   const presenter = raw.presenter === undefined ? false : readFlag('presenter', raw.presenter, out);
   const story = raw.story === undefined ? false : readFlag('story', raw.story, out);
@@ -185,7 +197,8 @@ export function splitLink(linkOrQuery: string): SplitLink {
     }
     // the experiment's reader cuts an over-long link (and says so); page keys are read from the same prefix
     if (start + segment.length > MAX_LINK_LENGTH) continue;
-    if (raw[key] !== undefined) out.push(correction(key, shown(value), 'appears more than once', 'each key once', `${key} appears more than once; the last value is used.`));
+    if (raw[key] !== undefined)
+      out.push(correction(key, shown(value), 'appears more than once', 'each key once', `${key} appears more than once; the last value is used.`));
     raw[key] = value;
   }
   const page = readPage(raw, out);

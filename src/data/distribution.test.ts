@@ -177,9 +177,7 @@ describe('token formats', () => {
     const p = d3.train[0];
     const s = pathSequence(d3.vocab, p, true);
     const n = (t: number) => tokenName(d3.vocab, t);
-    expect(s.tokens.map(n).join(' ')).toBe(
-      `e${p.h} r${p.rels[0]} r${p.rels[1]} r${p.rels[2]} e${p.bridges[0]} e${p.bridges[1]} e${p.t} </a>`,
-    );
+    expect(s.tokens.map(n).join(' ')).toBe(`e${p.h} r${p.rels[0]} r${p.rels[1]} r${p.rels[2]} e${p.bridges[0]} e${p.bridges[1]} e${p.t} </a>`);
     expect(s.promptLength).toBe(4);
   });
 

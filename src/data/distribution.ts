@@ -216,7 +216,11 @@ export function cotSubset(n: number, share: number, seed: number): boolean[] | n
   if (share >= 1) return null;
   const rng = seedrandom.alea(`cot-share-${seed}`);
   const mask = new Array<boolean>(n).fill(false);
-  for (const i of shuffled(rng, Array.from({ length: n }, (_, k) => k)).slice(0, Math.round(share * n))) mask[i] = true;
+  for (const i of shuffled(
+    rng,
+    Array.from({ length: n }, (_, k) => k),
+  ).slice(0, Math.round(share * n)))
+    mask[i] = true;
   return mask;
 }
 

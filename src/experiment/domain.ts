@@ -57,7 +57,18 @@ export type ExperimentEvent =
   | { type: 'ready'; hash: string; arms: { arm: Arm; parameters: number; trainExamples: number }[] }
   | { type: 'loss'; arm: Arm; steps: number[]; losses: number[] }
   | { type: 'eval'; arm: Arm; row: MetricRow; stepsPerSec: number }
-  | { type: 'state'; running: boolean; step: number; done: boolean };
+  | { type: 'state'; running: boolean; step: number; done: boolean }
+  /** An arm stopped for good: its training loss at `step` was not a finite number (NaN or ±Infinity). The others go on. */
+  | { type: 'stopped'; arm: Arm; step: number; loss: number }
+  /** An arm went back to its checkpoint at `step` (after a lost GPU): what it reported after that step is void. */
+  | { type: 'rewound'; arm: Arm; step: number };
+
+/** What the page and the CLI say when an arm stops (plain text). */
+export function armStoppedText(e: { arm: Arm; step: number; loss: number }, others: readonly Arm[] = []): string {
+  const value = Number.isNaN(e.loss) ? 'NaN' : e.loss > 0 ? 'Infinity' : '-Infinity';
+  const goOn = others.length ? ` The ${others.map((a) => ARM_LABEL[a]).join(' and ')} arm goes on.` : '';
+  return `The ${ARM_LABEL[e.arm]} arm stopped at step ${e.step}: its training loss became ${value} (the model diverged).${goOn} Try a lower learning rate.`;
+}
 
 /** The tfjs backends (the schema's choices without auto). */
 export type BackendName = Exclude<BackendChoice, 'auto'>;

@@ -43,7 +43,10 @@ export function evaluationAt(step: number, c: Cadence): { sample: number | null 
 export function describeSpacing(c: Cadence): string {
   const early = earlyEvalSteps(c);
   const regular = `every ${c.evalEvery.toLocaleString('en-US')} steps on up to ${c.evalSize} queries per split`;
-  const rl = (c.rlSteps ?? 0) > 0 ? ` RL from step ${c.steps.toLocaleString('en-US')} on: evaluated there${earlyRlEvalSteps(c).length ? `, at steps ${earlyRlEvalSteps(c).join(', ')} on ${Math.min(EARLY_EVAL_SAMPLE, c.evalSize)} queries` : ''} and on the same cadence after.` : '';
+  const rl =
+    (c.rlSteps ?? 0) > 0
+      ? ` RL from step ${c.steps.toLocaleString('en-US')} on: evaluated there${earlyRlEvalSteps(c).length ? `, at steps ${earlyRlEvalSteps(c).join(', ')} on ${Math.min(EARLY_EVAL_SAMPLE, c.evalSize)} queries` : ''} and on the same cadence after.`
+      : '';
   if (early.length === 0) return `Points: step 0, then ${regular}.${rl}`;
   return `Points: step 0; steps ${early.join(', ')} on ${Math.min(EARLY_EVAL_SAMPLE, c.evalSize)} queries per split (so the curves start at once); then ${regular}.${rl}`;
 }

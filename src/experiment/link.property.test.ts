@@ -38,14 +38,20 @@ const link = fc
     fc.constantFrom('', '?', 'https://example.org/play/?', 'http://localhost:5173/?v=1&', '?v=2&'),
     fc.constantFrom('', '#story', '#a=b&entities=5'),
   )
-  .map(([pairs, prefix, hash]) => prefix + pairs.map(([k, v, enc]) => (enc ? `${encodeURIComponent(k)}=${encodeURIComponent(v)}` : `${k}=${v}`)).join('&') + hash);
+  .map(
+    ([pairs, prefix, hash]) => prefix + pairs.map(([k, v, enc]) => (enc ? `${encodeURIComponent(k)}=${encodeURIComponent(v)}` : `${k}=${v}`)).join('&') + hash,
+  );
 
 /** What is wrong with a config (every value in its type and range, the rules between parameters), or null. */
 function problem(c: Config): string | null {
   if (!configSchema.safeParse(c).success) return 'fails the zod schema';
   for (const p of PARAMS) {
     const v = c[p.key];
-    if (p.type === 'enum' ? !(p.options as readonly unknown[]).includes(v) : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))) {
+    if (
+      p.type === 'enum'
+        ? !(p.options as readonly unknown[]).includes(v)
+        : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))
+    ) {
       return `${p.key} = ${String(v)}`;
     }
   }

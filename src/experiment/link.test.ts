@@ -130,7 +130,10 @@ describe('untrusted links', () => {
     expect(r.config.lr).toBe(1e-5);
     expect(r.config.dropout).toBe(0.5);
     for (const key of ['entities', 'relations', 'lr', 'dropout']) {
-      expect(texts(r).some((m) => m.startsWith(`${key}: `) && m.includes('outside')), key).toBe(true);
+      expect(
+        texts(r).some((m) => m.startsWith(`${key}: `) && m.includes('outside')),
+        key,
+      ).toBe(true);
     }
     expectValid(r.config);
   });
@@ -149,7 +152,11 @@ describe('untrusted links', () => {
     expect(r.config.hops).toBe('2');
     expect(r.config.arms).toBe('both');
     expect(r.config.noiseKind).toBe('t');
-    expect(texts(r).map((m) => m.split(':')[0]).sort()).toEqual(['arms', 'hops', 'noiseKind']);
+    expect(
+      texts(r)
+        .map((m) => m.split(':')[0])
+        .sort(),
+    ).toEqual(['arms', 'hops', 'noiseKind']);
   });
 
   it('degree above relations is lowered to relations', () => {

@@ -40,7 +40,13 @@ export function queryToConfig(linkOrQuery: string): Checked {
     params = new URLSearchParams(query);
   } catch {
     params = new URLSearchParams();
-    messages.push({ key: 'link', value: '', problem: 'could not be read', allowed: 'a URL query string', text: 'The link could not be read; using the default experiment.' });
+    messages.push({
+      key: 'link',
+      value: '',
+      problem: 'could not be read',
+      allowed: 'a URL query string',
+      text: 'The link could not be read; using the default experiment.',
+    });
   }
   // no prototype: keys such as __proto__ or constructor are plain (unknown) keys here
   const raw: Record<string, string> = Object.create(null);
@@ -58,7 +64,13 @@ export function queryToConfig(linkOrQuery: string): Checked {
       continue;
     }
     if (Object.hasOwn(raw, k)) {
-      messages.push({ key: shown(k), value: shown(v), problem: 'appears more than once', allowed: 'each key once', text: `${shown(k)} appears more than once; the last value is used.` });
+      messages.push({
+        key: shown(k),
+        value: shown(v),
+        problem: 'appears more than once',
+        allowed: 'each key once',
+        text: `${shown(k)} appears more than once; the last value is used.`,
+      });
     }
     raw[k] = v;
   }

@@ -17,7 +17,8 @@ export const MECHANISM_PRESETS: readonly MechanismPreset[] = [
   {
     id: 'default',
     label: '4 layers (default)',
-    title: 'The default model: 4 layers × 128, no dropout. The CoT arm finds the ID bridge early and the OOD bridge late; the direct arm never finds the OOD bridge.',
+    title:
+      'The default model: 4 layers × 128, no dropout. The CoT arm finds the ID bridge early and the OOD bridge late; the direct arm never finds the OOD bridge.',
     preset: { layers: DEFAULT_CONFIG.layers, dModel: DEFAULT_CONFIG.dModel, dropout: 0, steps: DEFAULT_CONFIG.steps },
   },
   {

@@ -11,7 +11,7 @@ describe('the paper preset', () => {
     for (const [k, v] of Object.entries(PAPER_PRESET)) expect(config[k as keyof typeof config], k).toBe(v);
   });
 
-  it('has the paper\'s scale: 8 × 768 with 12 heads (about 58 M parameters), batch 512, tens of thousands of steps', () => {
+  it("has the paper's scale: 8 × 768 with 12 heads (about 58 M parameters), batch 512, tens of thousands of steps", () => {
     expect(PAPER_CONFIG.dModel % PAPER_CONFIG.heads).toBe(0);
     const { dModel: d, layers, entities, relations, mlpRatio } = PAPER_CONFIG;
     const parameters = (entities + relations + 2) * d + 8 * d + layers * (4 * d * d + 2 * mlpRatio * d * d + 9 * d + mlpRatio * d) + 2 * d;
@@ -22,5 +22,4 @@ describe('the paper preset', () => {
     expect(PARAM_BY_KEY.heads.type === 'int' && PARAM_BY_KEY.heads.max).toBeGreaterThanOrEqual(16);
     expect(PARAM_BY_KEY.steps.type === 'int' && PARAM_BY_KEY.steps.max).toBeGreaterThanOrEqual(100_000);
   });
-
 });

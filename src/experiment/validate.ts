@@ -31,7 +31,7 @@ const MAX_SHOWN = 24;
 export function shown(value: unknown): string {
   let s: string;
   try {
-    s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+    s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   } catch {
     s = String(value);
   }
@@ -60,9 +60,7 @@ function zodFor(p: Param): z.ZodType {
 }
 /** The zod schema of a complete config, derived from the table; used to check configs built in code. */
 export const configSchema = z.object(
-  Object.fromEntries(
-    PARAMS.map((p) => [p.key, p.type === 'enum' ? z.enum(p.options as unknown as [string, ...string[]]) : z.number().min(p.min).max(p.max)]),
-  ),
+  Object.fromEntries(PARAMS.map((p) => [p.key, p.type === 'enum' ? z.enum(p.options as unknown as [string, ...string[]]) : z.number().min(p.min).max(p.max)])),
 );
 
 function correction(key: string, value: string, problem: string, allowed: string, text: string): Correction {
@@ -100,14 +98,28 @@ function checkOne(p: Param, raw: unknown, out: Correction[]): Config[ParamKey] {
 function checkRelations(c: Config, out: Correction[]): void {
   if (c.degree > c.relations) {
     out.push(
-      correction('degree', String(c.degree), `is more than relations (${c.relations})`, `at most relations`, `degree: ${c.degree} is more than relations (${c.relations}); using ${c.relations}.`),
+      correction(
+        'degree',
+        String(c.degree),
+        `is more than relations (${c.relations})`,
+        `at most relations`,
+        `degree: ${c.degree} is more than relations (${c.relations}); using ${c.relations}.`,
+      ),
     );
     c.degree = c.relations;
   }
   if (c.dModel % c.heads !== 0) {
     let h = c.heads;
     while (c.dModel % h !== 0) h--;
-    out.push(correction('heads', String(c.heads), `does not divide dModel (${c.dModel})`, 'a divisor of dModel', `heads: ${c.heads} does not divide dModel ${c.dModel}; using ${h}.`));
+    out.push(
+      correction(
+        'heads',
+        String(c.heads),
+        `does not divide dModel (${c.dModel})`,
+        'a divisor of dModel',
+        `heads: ${c.heads} does not divide dModel ${c.dModel}; using ${h}.`,
+      ),
+    );
     c.heads = h;
   }
 }

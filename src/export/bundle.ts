@@ -26,11 +26,34 @@ export const EXPORT_VERSION = 1;
  * A parameter outside this list (one the playground gained later) can only be exported at its default.
  */
 export const PYTORCH_KEYS: readonly string[] = [
-  'seed', 'entities', 'relations', 'degree', 'oodShare', 'lambda', 'hops', 'noise', 'noiseKind', 'cotShare',
-  'idTestShare', 'evalSize',
-  'layers', 'heads', 'dModel', 'mlpRatio', 'dropout',
-  'lr', 'warmup', 'lrSchedule', 'weightDecay', 'batch', 'steps', 'evalEvery', 'evalEarly', 'clip',
-  'arms', 'backend',
+  'seed',
+  'entities',
+  'relations',
+  'degree',
+  'oodShare',
+  'lambda',
+  'hops',
+  'noise',
+  'noiseKind',
+  'cotShare',
+  'idTestShare',
+  'evalSize',
+  'layers',
+  'heads',
+  'dModel',
+  'mlpRatio',
+  'dropout',
+  'lr',
+  'warmup',
+  'lrSchedule',
+  'weightDecay',
+  'batch',
+  'steps',
+  'evalEvery',
+  'evalEarly',
+  'clip',
+  'arms',
+  'backend',
 ];
 
 /** One line per parameter set away from its default that train.py does not implement (empty: exportable). */
@@ -84,7 +107,7 @@ python train.py                                   # one GPU if PyTorch sees one 
 python train.py --device cpu --steps 200          # a short look on the CPU
 torchrun --nproc_per_node=8 train.py              # 8 GPUs of one machine (DistributedDataParallel)
 torchrun --nproc_per_node=2 train.py --device cpu # two CPU processes (gloo), e.g. to try the distributed path
-${withWeights ? 'python train.py --init init.json                 # start from the playground\'s own initial weights\n' : ''}\`\`\`
+${withWeights ? "python train.py --init init.json                 # start from the playground's own initial weights\n" : ''}\`\`\`
 
 \`train.py --help\` lists the options (\`--steps N\`, \`--device cpu|cuda\`, \`--precision fp32|bf16\`, \`--json FILE\`,
 \`--init FILE\`). The report (\`report.json\` here unless \`--json\` says otherwise) is rewritten after every
@@ -92,7 +115,7 @@ evaluation, in the format of the playground's command line: import it in the pla
 curves next to browser runs, or summarise it with \`npm run summarize -- report.json\`.
 
 Files: \`data.json\` (the dataset, token ids: the \`--dump-data\` format), \`config.json\` (the experiment),
-\`train.py\` (the training script)${withWeights ? ', `init.json` (the initial weights of the playground\'s engine, by parameter name)' : ''}, this README.
+\`train.py\` (the training script)${withWeights ? ", `init.json` (the initial weights of the playground's engine, by parameter name)" : ''}, this README.
 `;
 }
 

@@ -55,12 +55,16 @@ describe('logit lens', () => {
     expect(positionRoles(3, false)).toEqual(['h', 'r1', 'r2', 'r3', 't']);
   });
 
-  it('at the last row it equals the model\'s own top-1 at every query and position', () => {
+  it("at the last row it equals the model's own top-1 at every query and position", () => {
     for (const arm of [trained, new ArmTrainer(small, data, 'direct')]) {
       tf.tidy(() => {
         const items = data.splits.trainTwoHop.slice(0, 50);
         const cot = arm.arm === 'cot';
-        const tokens = tf.tensor2d(items.map((it) => teacherForced(it, cot)), undefined, 'int32');
+        const tokens = tf.tensor2d(
+          items.map((it) => teacherForced(it, cot)),
+          undefined,
+          'int32',
+        );
         const top = lensTop1(arm.gpt, tokens);
         expect(top.shape).toEqual([small.layers + 1, 50, cot ? 5 : 4]);
         const own = tf.argMax(forward(arm.gpt, tokens).logits, -1);
@@ -71,13 +75,22 @@ describe('logit lens', () => {
     }
   });
 
-  it('shares are the per-query top-1 counts, and the CoT bridge at r2 after the last layer is the model\'s own first token', async () => {
+  it("shares are the per-query top-1 counts, and the CoT bridge at r2 after the last layer is the model's own first token", async () => {
     const items = data.splits.trainTwoHop;
     const lens = await aggregatedLens(trained.gpt, items, { cot: true, hops: 2, split: 'idTwoHop', step: trained.step });
     expect(lens.positions).toEqual(['h', 'r1', 'r2', 'b', 't']);
     expect(lens.bridgeTop1).toHaveLength(small.layers + 1);
     expect(lens.queries).toBe(items.length);
-    const top = tf.tidy(() => lensTop1(trained.gpt, tf.tensor2d(items.map((it) => teacherForced(it, true)), undefined, 'int32')));
+    const top = tf.tidy(() =>
+      lensTop1(
+        trained.gpt,
+        tf.tensor2d(
+          items.map((it) => teacherForced(it, true)),
+          undefined,
+          'int32',
+        ),
+      ),
+    );
     const v = (await top.array()) as number[][][];
     top.dispose();
     for (let r = 0; r <= small.layers; r++) {
@@ -89,7 +102,11 @@ describe('logit lens', () => {
       }
     }
     // greedy decoding's first token is the last row's top-1 at r2
-    const first = await generate(trained.gpt, items.map((it) => it.prompt), 1);
+    const first = await generate(
+      trained.gpt,
+      items.map((it) => it.prompt),
+      1,
+    );
     const right = items.filter((it, n) => first[n] === bridgesOf(it)[0]).length / items.length;
     expect(lens.bridgeTop1[small.layers][2]).toBeCloseTo(right, 10);
   });

@@ -40,7 +40,12 @@ export function lensTop1(m: Model, tokens: tf.Tensor2D): tf.Tensor3D {
     const rows = m.config.layers + 1;
     const names = Array.from({ length: rows }, (_, l) => residName(l));
     const { cache } = forward(m, tokens, { keep: names });
-    const states = tf.concat(names.map((n) => cache[n]!), 0).reshape([rows * N * T, m.config.dModel]) as tf.Tensor2D;
+    const states = tf
+      .concat(
+        names.map((n) => cache[n]!),
+        0,
+      )
+      .reshape([rows * N * T, m.config.dModel]) as tf.Tensor2D;
     return tf.argMax(unembed(m, states), 1).reshape([rows, N, T]) as tf.Tensor3D;
   });
 }
@@ -48,11 +53,7 @@ export function lensTop1(m: Model, tokens: tf.Tensor2D): tf.Tensor3D {
 /**
  * The aggregated lens of one arm on one sample. Empty sample: shares of NaN (written as null in JSON).
  */
-export async function aggregatedLens(
-  m: Model,
-  items: readonly EvalItem[],
-  o: SequenceOptions & { split: MechanismSplit; step: number },
-): Promise<LensSummary> {
+export async function aggregatedLens(m: Model, items: readonly EvalItem[], o: SequenceOptions & { split: MechanismSplit; step: number }): Promise<LensSummary> {
   const positions = positionRoles(o.hops, o.cot);
   const T = positions.length;
   const rows = m.config.layers + 1;
@@ -62,11 +63,17 @@ export async function aggregatedLens(
     for (let start = 0; start < items.length; start += CHUNK) {
       const chunk = items.slice(start, start + CHUNK);
       const n = chunk.length;
-      const tokens = tf.tensor2d(chunk.map((it) => teacherForced(it, o.cot)), [n, T], 'int32');
+      const tokens = tf.tensor2d(
+        chunk.map((it) => teacherForced(it, o.cot)),
+        [n, T],
+        'int32',
+      );
       const top = lensTop1(m, tokens); // [rows, n, T]
       const want = (pick: (it: EvalItem) => number) => tf.tensor1d(chunk.map(pick), 'int32').reshape([1, n, 1]);
       const targets = [want((it) => bridgesOf(it)[0]), ...(o.hops === 3 ? [want((it) => bridgesOf(it)[1])] : []), want((it) => it.answer)];
-      const hits = tf.stack(targets.map((t) => tf.sum(tf.cast(tf.equal(top, t), 'int32'), 1))); // [tracked, rows, T]
+      // × 1 first: on webgpu a cast only relabels the bool buffer, and summing it over a middle axis (a transpose
+      // first) gave a shader that does not compile — an uncaptured WGSL type error, and garbage counts
+      const hits = tf.stack(targets.map((t) => tf.cast(tf.sum(tf.mul(tf.cast(tf.equal(top, t), 'float32'), 1), 1), 'int32'))); // [tracked, rows, T]
       sum = tf.add(sum, hits);
     }
     return sum;

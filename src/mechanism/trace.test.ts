@@ -65,7 +65,10 @@ describe('patching', () => {
   const pairs = () => {
     const items = data.splits.trainTwoHop.slice(0, 40);
     const cf = counterfactuals(data, items);
-    return items.map((it, i) => [it, cf[i]] as const).filter((p) => p[1] !== null).map((p) => [p[0], p[1]!] as const);
+    return items
+      .map((it, i) => [it, cf[i]] as const)
+      .filter((p) => p[1] !== null)
+      .map((p) => [p[0], p[1]!] as const);
   };
 
   for (const arm of ['cot', 'direct'] as const) {

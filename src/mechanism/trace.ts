@@ -123,8 +123,7 @@ export function patchedProbabilities(
         const take = tf.tensor4d(mask, [S, 1, T, 1]);
         const keep = tf.sub(1, take);
         const source = cleanRun.cache[names[r]]!.reshape([1, N, T, d]);
-        hooks[names[r]] = (x: tf.Tensor3D) =>
-          tf.add(tf.mul(x.reshape([S, N, T, d]), keep), tf.mul(source, take)).reshape([S * N, T, d]) as tf.Tensor3D;
+        hooks[names[r]] = (x: tf.Tensor3D) => tf.add(tf.mul(x.reshape([S, N, T, d]), keep), tf.mul(source, take)).reshape([S * N, T, d]) as tf.Tensor3D;
       }
       const batch = tf.tensor2d(repeat(corruptRows, S), [S * N, T], 'int32');
       const p = probsOf(forward(m, batch, { hooks }).logits, S); // [targets, S·N]
@@ -162,7 +161,16 @@ export async function causalTrace(
   const targets = targetsOf(used, o);
   const minEffect = o.minEffect ?? MIN_EFFECT;
   if (pairs.length === 0) {
-    return targets.map(({ target }) => ({ step: o.step, split: o.split, target, positions, restored: grid(rows, T, () => null), pClean: NaN, pCorrupt: NaN, queries: 0 }));
+    return targets.map(({ target }) => ({
+      step: o.step,
+      split: o.split,
+      target,
+      positions,
+      restored: grid(rows, T, () => null),
+      pClean: NaN,
+      pCorrupt: NaN,
+      queries: 0,
+    }));
   }
   // a state after the last target's position cannot change it (causal attention): those cells are 0, not run
   const lastTarget = Math.max(...targets.map((t) => t.spec.position));
@@ -173,7 +181,13 @@ export async function causalTrace(
   const out = tf.tidy(() => {
     const clean = pairs.map((p) => teacherForced(p[0], o.cot));
     const corrupt = pairs.map((p) => teacherForced(p[1], o.cot));
-    const r = patchedProbabilities(m, clean, corrupt, cells, targets.map((t) => t.spec));
+    const r = patchedProbabilities(
+      m,
+      clean,
+      corrupt,
+      cells,
+      targets.map((t) => t.spec),
+    );
     // sums over the sample: [cells, targets] and [targets]
     return tf.concat([tf.sum(r.patched, 2).reshape([-1]), tf.sum(r.clean, 1), tf.sum(r.corrupt, 1)]);
   });

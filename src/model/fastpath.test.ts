@@ -91,7 +91,11 @@ describe('inference on the fast path', () => {
     const t = new ArmTrainer(small, data, 'cot');
     expect(t.gpt.ops.path).toBe('fast'); // picked once, when the model was made
     for (let i = 0; i < 3; i++) t.trainStep().dispose();
-    const tokens = tf.tensor2d(data.splits.oodTwoHop.slice(0, 7).map((it) => it.prompt), undefined, 'int32');
+    const tokens = tf.tensor2d(
+      data.splits.oodTwoHop.slice(0, 7).map((it) => it.prompt),
+      undefined,
+      'int32',
+    );
     const names = [...Array.from({ length: small.layers }, (_, l) => BLOCK_HOOKS.map((h) => blockHook(l, h))).flat(), 'ln_final.hook_normalized' as const];
     const run = (path: 'fast' | 'reference') => {
       const m = modelOf(t.model, t.weights, pickOps(path));

@@ -6,7 +6,22 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BLOCK_HOOKS, allVariables, blockHook, createModel, disposeWeights, forward, initWeights, modelOf, residName, unembed, type HookName, type Hooks, type Model, type ModelConfig } from './gpt';
+import {
+  BLOCK_HOOKS,
+  allVariables,
+  blockHook,
+  createModel,
+  disposeWeights,
+  forward,
+  initWeights,
+  modelOf,
+  residName,
+  unembed,
+  type HookName,
+  type Hooks,
+  type Model,
+  type ModelConfig,
+} from './gpt';
 import { pickOps } from './ops';
 
 const config: ModelConfig = { vocabSize: 23, maxLength: 7, layers: 2, heads: 2, dModel: 16, mlpRatio: 4, dropout: 0, seed: 5 };
@@ -19,8 +34,26 @@ beforeAll(async () => {
 });
 
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
-const tokensA = () => tf.tensor2d([[1, 4, 9, 2, 7], [3, 3, 0, 22, 5], [8, 1, 2, 3, 4]], undefined, 'int32');
-const tokensB = () => tf.tensor2d([[6, 4, 9, 2, 7], [11, 3, 0, 22, 5], [12, 1, 2, 3, 4]], undefined, 'int32');
+const tokensA = () =>
+  tf.tensor2d(
+    [
+      [1, 4, 9, 2, 7],
+      [3, 3, 0, 22, 5],
+      [8, 1, 2, 3, 4],
+    ],
+    undefined,
+    'int32',
+  );
+const tokensB = () =>
+  tf.tensor2d(
+    [
+      [6, 4, 9, 2, 7],
+      [11, 3, 0, 22, 5],
+      [12, 1, 2, 3, 4],
+    ],
+    undefined,
+    'int32',
+  );
 const ALL: HookName[] = [...Array.from({ length: config.layers }, (_, l) => BLOCK_HOOKS.map((h) => blockHook(l, h))).flat(), 'ln_final.hook_normalized'];
 
 for (const path of ['fast', 'reference'] as const) {
@@ -71,7 +104,7 @@ for (const path of ['fast', 'reference'] as const) {
       });
     });
 
-    it('a patched state is carried through: B with all of A\'s last residual stream gives A\'s logits; a patch elsewhere changes them', () => {
+    it("a patched state is carried through: B with all of A's last residual stream gives A's logits; a patch elsewhere changes them", () => {
       tf.tidy(() => {
         const m = model();
         const a = forward(m, tokensA(), { keep: [residName(config.layers), 'blocks.1.hook_resid_pre', 'blocks.0.attn.hook_pattern'] });
@@ -102,7 +135,10 @@ for (const path of ['fast', 'reference'] as const) {
       const before = tf.memory().numTensors;
       const out = tf.tidy(() => {
         const a = forward(m, tokensA(), { keep: ALL });
-        return forward(m, tokensB(), { keep: (n) => n.endsWith('resid_post'), hooks: { 'blocks.0.hook_resid_post': () => a.cache['blocks.0.hook_resid_post'] } }).logits;
+        return forward(m, tokensB(), {
+          keep: (n) => n.endsWith('resid_post'),
+          hooks: { 'blocks.0.hook_resid_post': () => a.cache['blocks.0.hook_resid_post'] },
+        }).logits;
       });
       expect(tf.memory().numTensors).toBe(before + 1);
       out.dispose();

@@ -52,8 +52,7 @@ export function initWeights(c: ModelConfig): Weights {
   let n = 0;
   const id = ++modelCount;
   const seed = () => c.seed * 7919 + ++n;
-  const normal = (name: string, shape: number[], std = 0.02) =>
-    tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed()), true, `m${id}_${name}_${n}`);
+  const normal = (name: string, shape: number[], std = 0.02) => tf.variable(tf.randomNormal(shape, 0, std, 'float32', seed()), true, `m${id}_${name}_${n}`);
   const zeros = (name: string, shape: number[]) => tf.variable(tf.zeros(shape), true, `m${id}_${name}_${n++}`);
   const ones = (name: string, shape: number[]) => tf.variable(tf.ones(shape), true, `m${id}_${name}_${n++}`);
   const d = c.dModel;
@@ -144,7 +143,7 @@ export type ActivationOf<N extends string> = N extends `${string}.attn.hook_${'q
 /** Intermediates by name (only those asked for). */
 export type ActivationCache = { [N in HookName]?: ActivationOf<N> };
 /** A patching hook: gets the intermediate, returns its replacement (same shape) or nothing to leave it. */
-export type Hook<N extends HookName = HookName> = (x: ActivationOf<N>, name: N) => ActivationOf<N> | void;
+export type Hook<N extends HookName = HookName> = (x: ActivationOf<N>, name: N) => ActivationOf<N> | undefined;
 export type Hooks = { [N in HookName]?: Hook<N> };
 
 export const blockHook = (l: number, h: BlockHook): HookName => `blocks.${l}.${h}`;
@@ -282,7 +281,10 @@ export function forward(m: Model, tokens: tf.Tensor2D, opts: ForwardOptions = {}
   });
   const cache = taps?.cache ?? {};
   if (opts.lastOnly) {
-    const last = x.reshape([B, T, d]).slice([0, T - 1, 0], [B, 1, d]).reshape([B, d]) as tf.Tensor2D;
+    const last = x
+      .reshape([B, T, d])
+      .slice([0, T - 1, 0], [B, 1, d])
+      .reshape([B, d]) as tf.Tensor2D;
     const normed = taps ? taps.at2('ln_final.hook_normalized', ln(m, last, w.lnFinal), B, 1) : ln(m, last, w.lnFinal);
     return { logits: ops.matmul(normed, w.tokenEmbedding, true), cache };
   }

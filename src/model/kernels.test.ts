@@ -123,7 +123,7 @@ describe(`wasm kernels (${variant})`, () => {
     expectClose((a) => gelu(a as tf.Tensor2D), [tf.linspace(-12, 12, 1001).reshape([7, 143])], 2e-5);
   });
 
-  it('the reference path\'s hand-written layer-norm and GELU gradients equal tfjs autodiff of the plain formulas', () => {
+  it("the reference path's hand-written layer-norm and GELU gradients equal tfjs autodiff of the plain formulas", () => {
     const lnPlain = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
       const { mean, variance } = tf.moments(a, -1, true);
       return tf.add(tf.mul(tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, 1e-5))), g), b);

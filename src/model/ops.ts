@@ -124,13 +124,14 @@ const matmulExplicitGrad = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.
 /** tfjs's matMul with its own gradient (transposed operands: free on GPUs, slow on wasm). */
 const matmulTfjs: Matmul = <T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false) => tf.matMul(a, b, false, transposeB) as T;
 /** The backward pass transposes explicitly and multiplies plainly (wasm). */
-const matmulExplicit: Matmul = <T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false) =>
-  matmulExplicitGrad(a, transposeB ? transposeLast2(b) : b) as T;
+const matmulExplicit: Matmul = <T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false) => matmulExplicitGrad(a, transposeB ? transposeLast2(b) : b) as T;
 
-const linearRef = (matmul: Matmul) => (x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D => {
-  const y = matmul(x, w);
-  return b ? tf.add(y, b) : y;
-};
+const linearRef =
+  (matmul: Matmul) =>
+  (x: tf.Tensor2D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor2D => {
+    const y = matmul(x, w);
+    return b ? tf.add(y, b) : y;
+  };
 
 function layerNormRef(x: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps = 1e-5): tf.Tensor2D {
   return custom(([a, g, b], save) => {
@@ -171,29 +172,33 @@ function geluRef(x: tf.Tensor2D): tf.Tensor2D {
   })(x) as tf.Tensor2D;
 }
 
-const embedRef = (matmul: Matmul) => (tokens: tf.Tensor2D, wte: tf.Tensor2D, wpe: tf.Tensor2D): tf.Tensor2D => {
-  const [B, T] = tokens.shape;
-  const [V, d] = wte.shape;
-  // a one-hot product (the gather gradient is missing on wasm); positions broadcast (tf.tile's gradient is B slices)
-  const oneHot = tf.oneHot(tokens.reshape([B * T]), V).toFloat() as tf.Tensor2D;
-  const x = matmul(oneHot, wte).reshape([B, T, d]);
-  return tf.add(x, tf.slice(wpe, [0, 0], [T, d])).reshape([B * T, d]) as tf.Tensor2D;
-};
+const embedRef =
+  (matmul: Matmul) =>
+  (tokens: tf.Tensor2D, wte: tf.Tensor2D, wpe: tf.Tensor2D): tf.Tensor2D => {
+    const [B, T] = tokens.shape;
+    const [V, d] = wte.shape;
+    // a one-hot product (the gather gradient is missing on wasm); positions broadcast (tf.tile's gradient is B slices)
+    const oneHot = tf.oneHot(tokens.reshape([B * T]), V).toFloat() as tf.Tensor2D;
+    const x = matmul(oneHot, wte).reshape([B, T, d]);
+    return tf.add(x, tf.slice(wpe, [0, 0], [T, d])).reshape([B * T, d]) as tf.Tensor2D;
+  };
 
-const attentionRef = (matmul: Matmul) => (qkv: tf.Tensor2D, o: AttentionOptions): { out: tf.Tensor2D; weights: tf.Tensor4D } => {
-  const { batch: B, time: T, heads: H, dropout = 0 } = o;
-  const d = qkv.shape[1] / 3;
-  const hd = d / H;
-  const [q, k, v] = tf.split(qkv, 3, 1);
-  const heads = (x: tf.Tensor) => tf.transpose(x.reshape([B, T, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, hd]
-  const kT = tf.transpose(k.reshape([B, T, H, hd]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, H, hd, T]
-  const scores = tf.add(tf.mul(matmul(heads(q), kT), 1 / Math.sqrt(hd)), causalMask(T)); // [B, H, T, T]
-  const weights = tf.softmax(scores) as tf.Tensor4D;
-  const dropped = dropout > 0 ? tf.dropout(weights, dropout, undefined, o.seed) : weights;
-  const mixed = matmul(dropped as tf.Tensor4D, heads(v)); // [B, H, T, hd]
-  const out = tf.transpose(mixed, [0, 2, 1, 3]).reshape([B * T, d]) as tf.Tensor2D;
-  return { out, weights };
-};
+const attentionRef =
+  (matmul: Matmul) =>
+  (qkv: tf.Tensor2D, o: AttentionOptions): { out: tf.Tensor2D; weights: tf.Tensor4D } => {
+    const { batch: B, time: T, heads: H, dropout = 0 } = o;
+    const d = qkv.shape[1] / 3;
+    const hd = d / H;
+    const [q, k, v] = tf.split(qkv, 3, 1);
+    const heads = (x: tf.Tensor) => tf.transpose(x.reshape([B, T, H, hd]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, H, T, hd]
+    const kT = tf.transpose(k.reshape([B, T, H, hd]), [0, 2, 3, 1]) as tf.Tensor4D; // [B, H, hd, T]
+    const scores = tf.add(tf.mul(matmul(heads(q), kT), 1 / Math.sqrt(hd)), causalMask(T)); // [B, H, T, T]
+    const weights = tf.softmax(scores) as tf.Tensor4D;
+    const dropped = dropout > 0 ? tf.dropout(weights, dropout, undefined, o.seed) : weights;
+    const mixed = matmul(dropped as tf.Tensor4D, heads(v)); // [B, H, T, hd]
+    const out = tf.transpose(mixed, [0, 2, 1, 3]).reshape([B * T, d]) as tf.Tensor2D;
+    return { out, weights };
+  };
 
 function crossEntropyRef(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   const target = tf.oneHot(labels, logits.shape[1]).toFloat(); // rows of −1 are all zero
@@ -219,7 +224,7 @@ const REFERENCE_TFJS = referenceOps(matmulTfjs);
 
 // ---------------------------------------------------------------- the fast path (our wasm kernels)
 const fastMatmul: Matmul = <T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB = false) =>
-  (a.rank === 2 && b.rank === 2 ? (fast.gemm(a, b, false, transposeB) as unknown as T) : matmulExplicit(a, b, transposeB));
+  a.rank === 2 && b.rank === 2 ? (fast.gemm(a, b, false, transposeB) as unknown as T) : matmulExplicit(a, b, transposeB);
 const fastAttentionRef = attentionRef(fastMatmul);
 
 const FAST: Ops = {

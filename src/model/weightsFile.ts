@@ -26,10 +26,18 @@ export function namedParameters(w: Weights): [string, tf.Variable][] {
   w.blocks.forEach((b, l) => {
     const p = `blocks.${l}.`;
     out.push(
-      [`${p}ln1.gain`, b.ln1.gain], [`${p}ln1.bias`, b.ln1.bias],
-      [`${p}wQKV`, b.wQKV], [`${p}bQKV`, b.bQKV], [`${p}wOut`, b.wOut], [`${p}bOut`, b.bOut],
-      [`${p}ln2.gain`, b.ln2.gain], [`${p}ln2.bias`, b.ln2.bias],
-      [`${p}wUp`, b.wUp], [`${p}bUp`, b.bUp], [`${p}wDown`, b.wDown], [`${p}bDown`, b.bDown],
+      [`${p}ln1.gain`, b.ln1.gain],
+      [`${p}ln1.bias`, b.ln1.bias],
+      [`${p}wQKV`, b.wQKV],
+      [`${p}bQKV`, b.bQKV],
+      [`${p}wOut`, b.wOut],
+      [`${p}bOut`, b.bOut],
+      [`${p}ln2.gain`, b.ln2.gain],
+      [`${p}ln2.bias`, b.ln2.bias],
+      [`${p}wUp`, b.wUp],
+      [`${p}bUp`, b.bUp],
+      [`${p}wDown`, b.wDown],
+      [`${p}bDown`, b.bDown],
     );
   });
   out.push(['lnFinal.gain', w.lnFinal.gain], ['lnFinal.bias', w.lnFinal.bias]);

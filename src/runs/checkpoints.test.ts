@@ -11,7 +11,11 @@ const data = (size: number, step = 40) => ({
   weights: Float32Array.from({ length: size }, (_, i) => Math.sin(i) * 1e-3),
   optimizer: { m: Float32Array.from({ length: size }, (_, i) => i * 1e-7), v: Float32Array.from({ length: size }, (_, i) => i * 1e-9), t: step },
 });
-const record = (id: string) => importedRecord(browserReport({ config: DEFAULT_CONFIG, backend: 'wasm', hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {}, wallSeconds: 0 }), { id, name: id, now: 1 });
+const record = (id: string) =>
+  importedRecord(
+    browserReport({ config: DEFAULT_CONFIG, backend: 'wasm', hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {}, wallSeconds: 0 }),
+    { id, name: id, now: 1 },
+  );
 
 async function roundTrip(repo: RunsRepo) {
   const c = makeCheckpoint('r1', 'cot', 'v=1', 'h', data(1000));

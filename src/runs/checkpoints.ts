@@ -53,15 +53,18 @@ export type CheckpointReading = { ok: true; checkpoint: Checkpoint } | { ok: fal
  */
 export function readCheckpoint(raw: unknown, expect: { link: string; hash: string; parameters?: number }): CheckpointReading {
   const format = raw && typeof raw === 'object' ? (raw as { format?: unknown }).format : undefined;
-  if (typeof format === 'number' && format !== CHECKPOINT_FORMAT) return { ok: false, message: `the checkpoint has format ${format}; this playground reads ${CHECKPOINT_FORMAT}.` };
+  if (typeof format === 'number' && format !== CHECKPOINT_FORMAT)
+    return { ok: false, message: `the checkpoint has format ${format}; this playground reads ${CHECKPOINT_FORMAT}.` };
   const parsed = stored.safeParse(raw);
   if (!parsed.success) return { ok: false, message: 'the checkpoint is damaged.' };
   const c = parsed.data as Checkpoint;
   if (c.link !== expect.link) return { ok: false, message: 'the checkpoint belongs to another experiment.' };
   if (c.hash !== expect.hash) return { ok: false, message: 'the checkpoint was made on another dataset.' };
   const n = c.weights.length;
-  if (c.optimizer.m.length !== n || c.optimizer.v.length !== n) return { ok: false, message: 'the checkpoint is damaged (its optimiser state does not match its weights).' };
-  if (expect.parameters !== undefined && n !== expect.parameters) return { ok: false, message: `the checkpoint holds ${n} weights; this model has ${expect.parameters}.` };
+  if (c.optimizer.m.length !== n || c.optimizer.v.length !== n)
+    return { ok: false, message: 'the checkpoint is damaged (its optimiser state does not match its weights).' };
+  if (expect.parameters !== undefined && n !== expect.parameters)
+    return { ok: false, message: `the checkpoint holds ${n} weights; this model has ${expect.parameters}.` };
   return { ok: true, checkpoint: c };
 }
 

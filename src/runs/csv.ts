@@ -46,7 +46,22 @@ export function runsCsv(runs: readonly { id: string; name: string; report: Repor
   for (const { id, name, report } of runs) {
     for (const arm of ARMS) {
       for (const r of report.arms[arm]?.history ?? []) {
-        data.push([id, name, report.link, report.backend, report.dataset.hash, arm, r.step, cell(r.loss), ...SPLITS.map((s) => cell(r.acc[s])), ...SPLITS.map((s) => cell(r.answerAcc[s])), cell(r.oodBridgeAcc), r.phase ?? '', cell(r.sample), ...RL_COLUMNS.map(([k]) => cell(r[k]))]);
+        data.push([
+          id,
+          name,
+          report.link,
+          report.backend,
+          report.dataset.hash,
+          arm,
+          r.step,
+          cell(r.loss),
+          ...SPLITS.map((s) => cell(r.acc[s])),
+          ...SPLITS.map((s) => cell(r.answerAcc[s])),
+          cell(r.oodBridgeAcc),
+          r.phase ?? '',
+          cell(r.sample),
+          ...RL_COLUMNS.map(([k]) => cell(r[k])),
+        ]);
       }
     }
   }
@@ -63,7 +78,8 @@ const numberOrNaN = (s: string | undefined): number => {
 /** Reads CSV text written by runsCsv (columns may be in any order; extra columns are ignored). */
 export function readRunsCsv(text: unknown): ReadResult {
   if (typeof text !== 'string') return { ok: false, message: 'the file could not be read as text.' };
-  if (text.length > MAX_FILE_BYTES) return { ok: false, message: `the file is ${(text.length / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.` };
+  if (text.length > MAX_FILE_BYTES)
+    return { ok: false, message: `the file is ${(text.length / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.` };
   let parsed: Papa.ParseResult<Record<string, string>>;
   try {
     parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true });
@@ -72,7 +88,11 @@ export function readRunsCsv(text: unknown): ReadResult {
   }
   const fields = parsed.meta.fields ?? [];
   const missing = ['run', 'link', 'arm', 'step', ...SPLITS.map((s) => `acc_${s}`)].filter((f) => !fields.includes(f));
-  if (missing.length) return { ok: false, message: `not a runs CSV: the column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''} ${missing.length > 1 ? 'are' : 'is'} missing.` };
+  if (missing.length)
+    return {
+      ok: false,
+      message: `not a runs CSV: the column${missing.length > 1 ? 's' : ''} ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? ', …' : ''} ${missing.length > 1 ? 'are' : 'is'} missing.`,
+    };
   const runs = new Map<string, { name: string; link: string; backend: string; hash: string; history: Record<Arm, MetricRow[]> }>();
   for (let i = 0; i < parsed.data.length; i++) {
     const row = parsed.data[i];
@@ -81,11 +101,18 @@ export function readRunsCsv(text: unknown): ReadResult {
     const arm = row.arm as Arm;
     if (!ARMS.includes(arm)) return { ok: false, message: `line ${line}: arm "${shown(row.arm)}" is not cot or direct.` };
     const step = Number((row.step ?? '').trim());
-    if (!Number.isInteger(step) || step < 0 || step > 10_000_000) return { ok: false, message: `line ${line}: step "${shown(row.step)}" is not a whole number ≥ 0.` };
+    if (!Number.isInteger(step) || step < 0 || step > 10_000_000)
+      return { ok: false, message: `line ${line}: step "${shown(row.step)}" is not a whole number ≥ 0.` };
     let run = runs.get(id);
     if (!run) {
       if (runs.size >= MAX_REPORTS) return { ok: false, message: `the file holds more than ${MAX_REPORTS} runs.` };
-      run = { name: (row.name ?? '').slice(0, 200), link: row.link ?? '', backend: (row.backend ?? '').slice(0, 32), hash: (row.dataset_hash ?? '').slice(0, 128), history: { cot: [], direct: [] } };
+      run = {
+        name: (row.name ?? '').slice(0, 200),
+        link: row.link ?? '',
+        backend: (row.backend ?? '').slice(0, 32),
+        hash: (row.dataset_hash ?? '').slice(0, 128),
+        history: { cot: [], direct: [] },
+      };
       runs.set(id, run);
     }
     if (run.history[arm].length >= MAX_ROWS) return { ok: false, message: `run "${shown(id)}" has more than ${MAX_ROWS} rows for one arm.` };
@@ -111,7 +138,15 @@ export function readRunsCsv(text: unknown): ReadResult {
       const h = r.history[arm].sort((a, b) => a.step - b.step);
       if (h.length) arms[arm] = { stepsPerSec: 0, history: h, final: h.at(-1) ?? null };
     }
-    const report: Report = { version: REPORT_VERSION, link: configToQuery(config), config, backend: r.backend || 'unknown', dataset: { hash: r.hash, counts: null }, arms, wallSeconds: 0 };
+    const report: Report = {
+      version: REPORT_VERSION,
+      link: configToQuery(config),
+      config,
+      backend: r.backend || 'unknown',
+      dataset: { hash: r.hash, counts: null },
+      arms,
+      wallSeconds: 0,
+    };
     reports.reports.push(r.name ? { report, name: r.name } : { report });
   }
   return reports;

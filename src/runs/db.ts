@@ -42,10 +42,13 @@ export function storageProblem(e: unknown): StorageProblem {
   const name = e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '';
   const detail = e instanceof Error ? e.message.split('\n')[0].slice(0, 160) : String(e).slice(0, 160);
   if (name === 'QuotaExceededError' || /quota/i.test(detail)) {
-    return new StorageProblem('quota', 'The browser\'s storage for this site is full: the run was not saved. Delete or export old runs to make room.');
+    return new StorageProblem('quota', "The browser's storage for this site is full: the run was not saved. Delete or export old runs to make room.");
   }
   if (name === 'InvalidStateError' || name === 'SecurityError' || name === 'UnknownError' || name === 'NotFoundError' || name === 'VersionError') {
-    return new StorageProblem('unavailable', `Runs cannot be saved in this window (${name}${detail ? `: ${detail}` : ''}); they are kept only until the page is closed.`);
+    return new StorageProblem(
+      'unavailable',
+      `Runs cannot be saved in this window (${name}${detail ? `: ${detail}` : ''}); they are kept only until the page is closed.`,
+    );
   }
   return new StorageProblem('other', `Saving runs failed (${name ? `${name}: ` : ''}${detail || 'unknown error'}).`);
 }
@@ -152,7 +155,16 @@ export async function openRunsRepo(name = DB_NAME): Promise<RunsRepo> {
       },
     });
     const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new StorageProblem('unavailable', 'The runs database did not open (another tab holding an old version open?): runs are kept only until the page is closed.')), OPEN_TIMEOUT_MS);
+      timer = setTimeout(
+        () =>
+          fail(
+            new StorageProblem(
+              'unavailable',
+              'The runs database did not open (another tab holding an old version open?): runs are kept only until the page is closed.',
+            ),
+          ),
+        OPEN_TIMEOUT_MS,
+      );
     });
     return idbRepo(await Promise.race([opening, timeout]));
   } catch (e) {

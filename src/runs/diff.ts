@@ -65,7 +65,10 @@ function joinParts(parts: string[], max: number): string {
 export function diffLabel(run: Config, current: Config, max = MAX_PARTS): string {
   const keys = diffKeys(run, current);
   if (keys.length === 0) return 'same as now';
-  return joinParts(keys.map((k) => paramText(k, run[k])), max);
+  return joinParts(
+    keys.map((k) => paramText(k, run[k])),
+    max,
+  );
 }
 
 /** The full difference, one part per key, for a tooltip: "λ 3.6 (now 7.2)". */
@@ -82,9 +85,18 @@ export function diffTitle(run: Config, current: Config): string {
 export function legendLabels(runs: readonly { config: Config; name: string }[], max = MAX_PARTS): string[] {
   const keys = varyingKeys(runs.map((r) => r.config));
   const labels = runs.map((r) => {
-    if (keys.length) return joinParts(keys.map((k) => paramText(k, r.config[k])), max);
+    if (keys.length)
+      return joinParts(
+        keys.map((k) => paramText(k, r.config[k])),
+        max,
+      );
     const d = diffKeys(r.config, DEFAULT_CONFIG);
-    return d.length ? joinParts(d.map((k) => paramText(k, r.config[k])), max) : r.name;
+    return d.length
+      ? joinParts(
+          d.map((k) => paramText(k, r.config[k])),
+          max,
+        )
+      : r.name;
   });
   // the same label twice (the same experiment run twice): tell them apart by name
   const seen = new Map<string, number>();

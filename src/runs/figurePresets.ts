@@ -30,7 +30,8 @@ export const FIGURE_PRESETS: readonly FigurePreset[] = [
     title: 'Answer noise ξ (t)',
     query: `${FIGURE_BASE}&noiseKind=t&sweep=noise:0,0.05,0.2,0.4&seeds=0`,
     paper: 'Yao et al.: noise on the final answer costs in proportion, OOD accuracy ≈ 1 − ξ after 20,000 steps.',
-    measured: 'ξ 0, 0.05, 0.2, 0.4: CoT OOD 0.83, 0.45, 0.06, 0.02 at step 1,000 (CoT ID test 1.00 → 0.84); 1,000 steps are too few for the paper\'s 1 − ξ levels, the ordering shows.',
+    measured:
+      "ξ 0, 0.05, 0.2, 0.4: CoT OOD 0.83, 0.45, 0.06, 0.02 at step 1,000 (CoT ID test 1.00 → 0.84); 1,000 steps are too few for the paper's 1 − ξ levels, the ordering shows.",
     cost: '4 runs, ~35 s of CPU each',
   },
   {
@@ -38,7 +39,8 @@ export const FIGURE_PRESETS: readonly FigurePreset[] = [
     title: 'Bridge noise ξ (b)',
     query: `${FIGURE_BASE}&noiseKind=b&sweep=noise:0,0.05,0.2,0.4&seeds=0`,
     paper: 'Yao et al.: noise on the bridge is far more harmful: ξ = 0.1 already brings OOD accuracy down to about 0.3.',
-    measured: 'ξ 0, 0.05, 0.2, 0.4: CoT OOD 0.83, 0.27, 0.03, 0.00 at step 1,000, below answer noise at every ξ; the direct arm (no bridge to corrupt) stays at 0.02.',
+    measured:
+      'ξ 0, 0.05, 0.2, 0.4: CoT OOD 0.83, 0.27, 0.03, 0.00 at step 1,000, below answer noise at every ξ; the direct arm (no bridge to corrupt) stays at 0.02.',
     cost: '4 runs, ~35 s of CPU each',
   },
   {
@@ -54,7 +56,8 @@ export const FIGURE_PRESETS: readonly FigurePreset[] = [
     title: 'Depth (layers)',
     query: `${FIGURE_BASE}&sweep=layers:1,2,3,4&seeds=0`,
     paper: 'Yao et al.: CoT works even in very shallow models (two layers answer OOD multi-hop questions step by step).',
-    measured: '1, 2, 3, 4 layers: CoT OOD 0.55, 0.83, 0.80, 0.68 at step 1,000 (one layer already composes OOD facts; the deeper models had not settled yet); direct OOD ≤ 0.02 at every depth.',
+    measured:
+      '1, 2, 3, 4 layers: CoT OOD 0.55, 0.83, 0.80, 0.68 at step 1,000 (one layer already composes OOD facts; the deeper models had not settled yet); direct OOD ≤ 0.02 at every depth.',
     cost: '4 runs, ~45 s of CPU each on average (deeper is slower)',
   },
 ];

@@ -50,7 +50,9 @@ export interface RunRecord {
 
 /** A new id: time-ordered, unique enough for one browser. */
 export function newRunId(now = Date.now(), random = Math.random): string {
-  return `r${now.toString(36).padStart(9, '0')}-${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+  return `r${now.toString(36).padStart(9, '0')}-${Math.floor(random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0')}`;
 }
 
 // ---- reading a stored record (it may come from an older or newer version of the playground, or be damaged)
@@ -90,10 +92,19 @@ export function readStored(raw: unknown): StoredReading {
   const id = raw && typeof raw === 'object' && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
   const format = raw && typeof raw === 'object' ? (raw as { format?: unknown }).format : undefined;
   if (typeof format === 'number' && format > RECORD_FORMAT) {
-    return { ok: false, id, message: `a saved run was written by a newer version of the playground (format ${format}; this one reads ${RECORD_FORMAT}); it is kept but not shown.` };
+    return {
+      ok: false,
+      id,
+      message: `a saved run was written by a newer version of the playground (format ${format}; this one reads ${RECORD_FORMAT}); it is kept but not shown.`,
+    };
   }
   const parsed = stored.safeParse(raw);
-  if (!parsed.success) return { ok: false, id, message: `a saved run could not be read (${format === undefined ? 'no format' : `format ${String(format)}`}, damaged); it is kept but not shown.` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      id,
+      message: `a saved run could not be read (${format === undefined ? 'no format' : `format ${String(format)}`}, damaged); it is kept but not shown.`,
+    };
   const r = parsed.data as unknown as RunRecord;
   const { config } = checkConfig(r.report.config);
   // an old run whose status was "training" when the page went away is paused now
@@ -103,7 +114,17 @@ export function readStored(raw: unknown): StoredReading {
 
 /** A record of an imported report. */
 export function importedRecord(report: Report, opts: { id: string; name: string; now: number }): RunRecord {
-  return { format: RECORD_FORMAT, id: opts.id, name: opts.name, pinned: false, createdAt: opts.now, updatedAt: opts.now, source: 'import', status: 'imported', report };
+  return {
+    format: RECORD_FORMAT,
+    id: opts.id,
+    name: opts.name,
+    pinned: false,
+    createdAt: opts.now,
+    updatedAt: opts.now,
+    source: 'import',
+    status: 'imported',
+    report,
+  };
 }
 
 /** The report of a live run in the browser (the same shape the CLI writes). */

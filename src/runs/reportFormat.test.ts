@@ -32,38 +32,51 @@ const configArb: fc.Arbitrary<Config> = fc
 const scoreArb = fc.oneof({ weight: 9, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(NaN) });
 const scoresArb = fc.tuple(...SPLITS.map(() => scoreArb)).map((v) => Object.fromEntries(SPLITS.map((s, i) => [s, v[i]])) as MetricRow['acc']);
 const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
-  fc.record({
-    loss: fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null }),
-    acc: scoresArb,
-    answerAcc: scoresArb,
-    bridge: fc.option(scoreArb, { nil: undefined }),
-    // an RL stage's row (phase 'rl' and its sample metrics), an SFT row, or one written before phases
-    rl: fc.option(fc.oneof(fc.constant(null), fc.record({ reward: scoreArb, cotRate: scoreArb, bridgeRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) })), { nil: undefined }),
-    // an early evaluation on a smaller sample (evalEarly)
-    sample: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }),
-  }).map(({ bridge, rl, sample, ...r }) => ({
-    step,
-    ...(sample === undefined ? {} : { sample }),
-    ...r,
-    ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
-    ...(rl === undefined ? {} : rl === null ? { phase: 'sft' as const } : { phase: 'rl' as const, ...rl }),
-  }));
+  fc
+    .record({
+      loss: fc.option(fc.double({ min: 0, max: 50, noNaN: true }), { nil: null }),
+      acc: scoresArb,
+      answerAcc: scoresArb,
+      bridge: fc.option(scoreArb, { nil: undefined }),
+      // an RL stage's row (phase 'rl' and its sample metrics), an SFT row, or one written before phases
+      rl: fc.option(
+        fc.oneof(
+          fc.constant(null),
+          fc.record({ reward: scoreArb, cotRate: scoreArb, bridgeRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) }),
+        ),
+        { nil: undefined },
+      ),
+      // an early evaluation on a smaller sample (evalEarly)
+      sample: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }),
+    })
+    .map(({ bridge, rl, sample, ...r }) => ({
+      step,
+      ...(sample === undefined ? {} : { sample }),
+      ...r,
+      ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
+      ...(rl === undefined ? {} : rl === null ? { phase: 'sft' as const } : { phase: 'rl' as const, ...rl }),
+    }));
 const historyArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i * 10))));
 
 /** --lens / --trace records of one arm: a few evaluations, rows × positions of scores (NaN → null). */
-const matrixArb = (rows: number, cols: number) => fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
+const matrixArb = (rows: number, cols: number) =>
+  fc.array(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
 const mechanismArb: fc.Arbitrary<MechanismRecord[]> = fc.array(
-  fc.record({ step: fc.nat(1000), rows: fc.integer({ min: 2, max: 9 }), queries: fc.nat(500), p: fc.double({ min: 0, max: 1, noNaN: true }) }).chain(({ step, rows, queries, p }) =>
-    fc.record({ lens: matrixArb(rows, 5), answer: matrixArb(rows, 5), restored: matrixArb(rows, 5) }).map(
-      (m): MechanismRecord => ({
-        arm: 'cot',
-        step,
-        lens: [{ step, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: m.lens, answerTop1: m.answer, queries }],
-        trace: [{ step, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: m.restored, pClean: p, pCorrupt: p / 2, queries }],
-        ms: { lens: 3, trace: 4 },
-      }),
+  fc
+    .record({ step: fc.nat(1000), rows: fc.integer({ min: 2, max: 9 }), queries: fc.nat(500), p: fc.double({ min: 0, max: 1, noNaN: true }) })
+    .chain(({ step, rows, queries, p }) =>
+      fc.record({ lens: matrixArb(rows, 5), answer: matrixArb(rows, 5), restored: matrixArb(rows, 5) }).map(
+        (m): MechanismRecord => ({
+          arm: 'cot',
+          step,
+          lens: [{ step, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: m.lens, answerTop1: m.answer, queries }],
+          trace: [
+            { step, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: m.restored, pClean: p, pCorrupt: p / 2, queries },
+          ],
+          ms: { lens: 3, trace: 4 },
+        }),
+      ),
     ),
-  ),
   { maxLength: 3 },
 );
 
@@ -80,7 +93,17 @@ const cliReportArb = fc
     wall: fc.double({ min: 0, max: 1e6, noNaN: true }),
   })
   .map((x) => {
-    const report = buildReport({ link: configToQuery(x.config), config: x.config, backend: x.backend, data, hash: 'abcdef0123456789', arms: x.arms, history: { cot: x.cot, direct: x.direct }, stepsPerSec: x.sps, wallSeconds: x.wall });
+    const report = buildReport({
+      link: configToQuery(x.config),
+      config: x.config,
+      backend: x.backend,
+      data,
+      hash: 'abcdef0123456789',
+      arms: x.arms,
+      history: { cot: x.cot, direct: x.direct },
+      stepsPerSec: x.sps,
+      wallSeconds: x.wall,
+    });
     return x.mechanism ? withMechanism(report, { cot: x.mechanism }, { lens: true, trace: true }) : report;
   });
 
@@ -119,10 +142,22 @@ describe('readReports', () => {
         expect(read.message).not.toMatch(/\n/);
       }
     };
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => check(readReports(s))), { numRuns: 300 });
-    fc.assert(fc.property(fc.json(), (s) => check(readReports(s))), { numRuns: 300 });
-    fc.assert(fc.property(fc.anything(), (v) => check(readReportValue(v))), { numRuns: 300 });
-    fc.assert(fc.property(fc.anything(), (v) => check(readReports(v as string))), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => check(readReports(s))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.json(), (s) => check(readReports(s))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.anything(), (v) => check(readReportValue(v))),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.anything(), (v) => check(readReports(v as string))),
+      { numRuns: 100 },
+    );
   });
 
   it('never throws on a CLI report with one field replaced by anything', () => {
@@ -151,7 +186,9 @@ describe('readReports', () => {
     expect(one('{oops')).toMatch(/^the file is not JSON/);
     expect(one('{"hello": 1}')).toMatch(/^not a run report \(/);
     expect(one('[]')).toMatch(/empty list/);
-    expect(one(JSON.stringify({ version: 2, link: '' }))).toBe('this is a report of format 2; this playground reads format 1 (the file was written by a newer version).');
+    expect(one(JSON.stringify({ version: 2, link: '' }))).toBe(
+      'this is a report of format 2; this playground reads format 1 (the file was written by a newer version).',
+    );
     expect(one(JSON.stringify({ key: 'noise', values: [0], seeds: [0], runs: [] }))).toMatch(/sweep summary/);
     expect(one(JSON.stringify(Array.from({ length: MAX_REPORTS + 1 }, () => ({}))))).toMatch(/at most 500/);
     expect(one(' '.repeat(26 * 1024 * 1024))).toMatch(/MB; at most 25 MB/);
@@ -165,6 +202,7 @@ describe('readReports', () => {
     const r = buildReport({ link: 'x', config: tiny, backend: 'cpu', data, hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {} });
     const value = JSON.parse(reportJson(r));
     value.config.layers = 99;
+    // biome-ignore lint/suspicious/noProto: the hostile input under test
     value.config.__proto__ = { polluted: true };
     value.link = '<script>';
     const read = readReportValue(value);

@@ -112,7 +112,10 @@ export const reportSchema = z.object({
   backend: z.string().max(32),
   dataset: z.object({
     hash: z.string().max(128),
-    counts: z.object(Object.fromEntries(SPLITS.map((s) => [s, count])) as Record<SplitName, typeof count>).nullable().optional(),
+    counts: z
+      .object(Object.fromEntries(SPLITS.map((s) => [s, count])) as Record<SplitName, typeof count>)
+      .nullable()
+      .optional(),
   }),
   arms: z.object({ cot: armReport.optional(), direct: armReport.optional() }),
   wallSeconds: z.number().min(0).max(1e9).nullable().optional(),
@@ -216,7 +219,8 @@ export function readReportValue(value: unknown): ReadResult {
 /** Reads the text of a report file (JSON: one report or a list). Never throws. */
 export function readReports(text: unknown): ReadResult {
   if (typeof text !== 'string') return { ok: false, message: 'the file could not be read as text.' };
-  if (text.length > MAX_FILE_BYTES) return { ok: false, message: `the file is ${(text.length / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.` };
+  if (text.length > MAX_FILE_BYTES)
+    return { ok: false, message: `the file is ${(text.length / 1e6).toFixed(1)} MB; at most ${MAX_FILE_BYTES / 1024 / 1024} MB are read.` };
   let value: unknown;
   try {
     value = JSON.parse(text);

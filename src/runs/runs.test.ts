@@ -7,7 +7,12 @@ import { diffLabel, diffTitle, legendLabels } from './diff';
 import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored } from './record';
 
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
-const row = (step: number, ood: number, loss: number | null = 1): MetricRow => ({ step, loss, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.6) });
+const row = (step: number, ood: number, loss: number | null = 1): MetricRow => ({
+  step,
+  loss,
+  acc: { ...scores(0.5), oodTwoHop: ood },
+  answerAcc: scores(0.6),
+});
 const report = (config = DEFAULT_CONFIG, cot = [row(0, 0, null), row(100, 0.8), row(200, 0.6)], direct = [row(0, 0, null), row(100, 0.01), row(200, NaN)]) =>
   browserReport({ config, backend: 'wasm', hash: 'abc', arms: ['cot', 'direct'], history: { cot, direct }, stepsPerSec: { cot: 5 }, wallSeconds: 12.345 });
 
@@ -16,21 +21,41 @@ describe('diff labels', () => {
   it('labels a run by what differs from the current experiment, in the schema order, short', () => {
     expect(diffLabel({ ...now, noise: 0.2, lambda: 3.6 }, now)).toBe('λ 3.6 · noise 0.2');
     expect(diffLabel(now, now)).toBe('same as now');
-    expect(diffLabel({ ...now, seed: 1, entities: 100, relations: 10, degree: 5, layers: 2 }, now)).toBe('seed 1 · entities 100 · relations 10 · degree 5 · +1 more');
+    expect(diffLabel({ ...now, seed: 1, entities: 100, relations: 10, degree: 5, layers: 2 }, now)).toBe(
+      'seed 1 · entities 100 · relations 10 · degree 5 · +1 more',
+    );
     expect(diffTitle({ ...now, lambda: 3.6 }, now)).toBe('λ 3.6 (now 7.2)');
   });
   it('legend: what varies among the compared runs; names where the same experiment ran twice', () => {
-    expect(legendLabels([{ config: { ...now, seed: 0 }, name: 'a' }, { config: { ...now, seed: 1 }, name: 'b' }])).toEqual(['seed 0', 'seed 1']);
+    expect(
+      legendLabels([
+        { config: { ...now, seed: 0 }, name: 'a' },
+        { config: { ...now, seed: 1 }, name: 'b' },
+      ]),
+    ).toEqual(['seed 0', 'seed 1']);
     expect(legendLabels([{ config: { ...now, lambda: 3.6 }, name: 'a' }])).toEqual(['λ 3.6']);
     expect(legendLabels([{ config: now, name: 'Run 1' }])).toEqual(['Run 1']);
-    expect(legendLabels([{ config: now, name: 'Run 1' }, { config: now, name: 'Run 2' }])).toEqual(['Run 1', 'Run 2']);
-    expect(legendLabels([{ config: { ...now, lambda: 3.6 }, name: 'x' }, { config: { ...now, lambda: 3.6 }, name: 'y' }])).toEqual(['λ 3.6 (x)', 'λ 3.6 (y)']);
+    expect(
+      legendLabels([
+        { config: now, name: 'Run 1' },
+        { config: now, name: 'Run 2' },
+      ]),
+    ).toEqual(['Run 1', 'Run 2']);
+    expect(
+      legendLabels([
+        { config: { ...now, lambda: 3.6 }, name: 'x' },
+        { config: { ...now, lambda: 3.6 }, name: 'y' },
+      ]),
+    ).toEqual(['λ 3.6 (x)', 'λ 3.6 (y)']);
   });
 });
 
 describe('compare', () => {
   it('final is the last finite value, best the first step of the highest', () => {
-    expect(figureOf([row(0, 0), row(100, 0.8), row(200, 0.8), row(300, 0.6)], 'oodTwoHop')).toEqual({ final: { value: 0.6, step: 300 }, best: { value: 0.8, step: 100 } });
+    expect(figureOf([row(0, 0), row(100, 0.8), row(200, 0.8), row(300, 0.6)], 'oodTwoHop')).toEqual({
+      final: { value: 0.6, step: 300 },
+      best: { value: 0.8, step: 100 },
+    });
     expect(figureOf([row(0, NaN), row(100, NaN)], 'oodTwoHop')).toEqual({ final: null, best: null });
     expect(figureOf([row(0, 0.1), row(100, NaN)], 'oodTwoHop').final).toEqual({ value: 0.1, step: 0 });
   });
@@ -38,14 +63,23 @@ describe('compare', () => {
     const a = report();
     const b = report({ ...DEFAULT_CONFIG, steps: 500 }, [row(0, 0), row(50, 0.3)], []);
     const rows = figureRows([a, b], ['oodTwoHop']);
-    expect(rows.map((r) => [r.runIndex, r.arm, r.steps])).toEqual([[0, 'cot', 200], [0, 'direct', 200], [1, 'cot', 50], [1, 'direct', 0]]);
+    expect(rows.map((r) => [r.runIndex, r.arm, r.steps])).toEqual([
+      [0, 'cot', 200],
+      [0, 'direct', 200],
+      [1, 'cot', 50],
+      [1, 'direct', 0],
+    ]);
     const o = overlayRows([a, b], ['oodTwoHop']);
     expect(o.map((r) => r.step)).toEqual([0, 50, 100, 200]);
     expect(o[3][overlayKey(0, 'cot', 'oodTwoHop')]).toBe(0.6);
     expect(overlayKey(0, 'direct', 'oodTwoHop') in o[3]).toBe(false);
     expect(o[1][overlayKey(1, 'cot', 'oodTwoHop')]).toBe(0.3);
     expect(maxStep([a, b])).toBe(2000);
-    const long = report(DEFAULT_CONFIG, Array.from({ length: 1000 }, (_, i) => row(i, 0.5)), []);
+    const long = report(
+      DEFAULT_CONFIG,
+      Array.from({ length: 1000 }, (_, i) => row(i, 0.5)),
+      [],
+    );
     expect(overlayRows([long], ['oodTwoHop'], 50)).toHaveLength(50);
   });
 });
@@ -99,7 +133,14 @@ describe('CSV', () => {
     expect(got.arms.cot!.history).toEqual(a.arms.cot!.history);
     expect(got.arms.direct!.history).toEqual(a.arms.direct!.history);
     // the training recipes' fields: phase, an early evaluation's sample, the RL metrics
-    const rl = report(DEFAULT_CONFIG, [{ ...row(10, 0.2), sample: 100, phase: 'sft' }, { ...row(20, 0.3), phase: 'rl', reward: 0.5, cotRate: 0.9, bridgeRightRate: 0.7, kl: 0.01 }], []);
+    const rl = report(
+      DEFAULT_CONFIG,
+      [
+        { ...row(10, 0.2), sample: 100, phase: 'sft' },
+        { ...row(20, 0.3), phase: 'rl', reward: 0.5, cotRate: 0.9, bridgeRightRate: 0.7, kl: 0.01 },
+      ],
+      [],
+    );
     const back2 = readRunsCsv(runsCsv([{ id: 'r2', name: 'rl', report: rl }]));
     expect(back2.ok && back2.reports[0].report.arms.cot!.history).toEqual(rl.arms.cot!.history);
   });

@@ -33,8 +33,14 @@ describe('sweep links', () => {
   });
   it('plans value-major jobs from a base experiment; a sweep over seed uses each value as the seed', () => {
     const { jobs, problems } = sweepJobs({ ...DEFAULT_CONFIG, relations: 5, degree: 3 }, { key: 'degree', values: [2, 6], seeds: [0, 1] });
-    expect(jobs.map((j) => [j.value, j.seed, j.config.degree, j.config.seed])).toEqual([[2, 0, 2, 0], [2, 1, 2, 1]]);
-    expect(problems).toEqual(['degree 6, seed 0: degree: 6 is more than relations (5); using 5.', 'degree 6, seed 1: degree: 6 is more than relations (5); using 5.']);
+    expect(jobs.map((j) => [j.value, j.seed, j.config.degree, j.config.seed])).toEqual([
+      [2, 0, 2, 0],
+      [2, 1, 2, 1],
+    ]);
+    expect(problems).toEqual([
+      'degree 6, seed 0: degree: 6 is more than relations (5); using 5.',
+      'degree 6, seed 1: degree: 6 is more than relations (5); using 5.',
+    ]);
     expect(sweepJobs(DEFAULT_CONFIG, { key: 'seed', values: [3, 4], seeds: [0] }).jobs.map((j) => j.config.seed)).toEqual([3, 4]);
   });
 });
@@ -48,7 +54,7 @@ describe('sweep chart data', () => {
     expect(metricOf(h, 'oodTwoHop', 'atStep', 50)).toBe(0);
     expect(metricOf([], 'oodTwoHop', 'final')).toBeNaN();
   });
-  it('one point per run and arm, a mean per value and arm, in the spec\'s order', () => {
+  it("one point per run and arm, a mean per value and arm, in the spec's order", () => {
     const spec = { key: 'noise' as const, values: [0, 0.2], seeds: [0, 1] };
     const runs = [
       { value: 0.2, seed: 0, arms: { cot: { history: [row(10, 0.4)] }, direct: { history: [row(10, 0)] } } },

@@ -82,7 +82,11 @@ export function readSweep(sweep: string | null, seeds: string | null, baseSeed: 
   if (values.length === 0) return { spec: null, problems: [...problems, 'sweep: no valid value; no sweep.'] };
   const spec: SweepSpec = { key, values, seeds: seedList };
   const n = runCount(spec);
-  if (n > MAX_SWEEP_RUNS) return { spec: null, problems: [...problems, `sweep: ${n} runs is more than ${MAX_SWEEP_RUNS} for a browser tab; no sweep (npm run sweep runs larger ones).`] };
+  if (n > MAX_SWEEP_RUNS)
+    return {
+      spec: null,
+      problems: [...problems, `sweep: ${n} runs is more than ${MAX_SWEEP_RUNS} for a browser tab; no sweep (npm run sweep runs larger ones).`],
+    };
   return { spec, problems };
 }
 

@@ -12,8 +12,22 @@ import { createRunsStore, nextRunName } from './runsStore';
 let dbCount = 0;
 const freshDb = () => `test-runs-${++dbCount}`;
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
-const row = (step: number, ood: number): MetricRow => ({ step, loss: step ? 1 : null, acc: { ...scores(0.5), oodTwoHop: ood, idAtomic: NaN }, answerAcc: scores(0.6) });
-const report = (config: Config = DEFAULT_CONFIG) => browserReport({ config, backend: 'wasm', hash: 'h1', arms: ['cot'], history: { cot: [row(0, 0), row(10, 0.5)], direct: [] }, stepsPerSec: {}, wallSeconds: 1 });
+const row = (step: number, ood: number): MetricRow => ({
+  step,
+  loss: step ? 1 : null,
+  acc: { ...scores(0.5), oodTwoHop: ood, idAtomic: NaN },
+  answerAcc: scores(0.6),
+});
+const report = (config: Config = DEFAULT_CONFIG) =>
+  browserReport({
+    config,
+    backend: 'wasm',
+    hash: 'h1',
+    arms: ['cot'],
+    history: { cot: [row(0, 0), row(10, 0.5)], direct: [] },
+    stepsPerSec: {},
+    wallSeconds: 1,
+  });
 const file = (name: string, text: string) => ({ name, size: text.length, text: async () => text });
 
 function setup(openRepo: () => Promise<RunsRepo>) {
@@ -46,7 +60,10 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
     const b = setup(() => openRunsRepo(name));
     await b.store.getState().load();
     expect(b.store.getState().storage).toBe('indexeddb');
-    expect(b.store.getState().runs.map((r) => [r.name, r.pinned])).toEqual([['λ low', true], ['three', false]]); // pinned first
+    expect(b.store.getState().runs.map((r) => [r.name, r.pinned])).toEqual([
+      ['λ low', true],
+      ['three', false],
+    ]); // pinned first
     expect(b.store.getState().runs[0].report.arms.cot!.history[1].acc.idAtomic).toBeNaN();
     expect(await b.store.getState().clearAll()).toBe(1);
     const c = setup(() => openRunsRepo(name));
@@ -61,7 +78,13 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
     const bad = await store.getState().importFile(file('x.json', '{"version":1}'));
     expect(bad.ok).toBe(false);
     expect(notices.at(-1)!.text).toMatch(/^Could not import x\.json: not a run report/);
-    const huge = await store.getState().importFile({ name: 'big.json', size: 100e6, text: async () => { throw new Error('must not be read'); } });
+    const huge = await store.getState().importFile({
+      name: 'big.json',
+      size: 100e6,
+      text: async () => {
+        throw new Error('must not be read');
+      },
+    });
     expect(huge.message).toMatch(/100\.0 MB/);
     await store.getState().importFile(file('r.json', reportJson(report())));
     await store.getState().importFile(file('r again.json', reportJson(report())));
@@ -71,7 +94,13 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
 
   it('several files at once: one notice, with the problem of each file that failed', async () => {
     const { store, notices } = setup(() => openRunsRepo(freshDb()));
-    await store.getState().importFiles([file('a.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 1 }))), file('b.json', 'nope'), file('c.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 2 })))]);
+    await store
+      .getState()
+      .importFiles([
+        file('a.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 1 }))),
+        file('b.json', 'nope'),
+        file('c.json', reportJson(report({ ...DEFAULT_CONFIG, seed: 2 }))),
+      ]);
     expect(store.getState().runs).toHaveLength(2);
     expect(notices.map((n) => n.text)).toHaveLength(1);
     expect(notices[0].text).toMatch(/^Imported 2 runs from 2 of 3 files\. Could not import b\.json: the file is not JSON \(/);
@@ -112,7 +141,10 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
   it('a saved run of a newer format is left alone and reported', async () => {
     const name = freshDb();
     const repo = await openRunsRepo(name);
-    await repo.put([{ ...importedRecord(report(), { id: 'new', name: 'n', now: 1 }), format: 2 as 1 }, importedRecord(report(), { id: 'old', name: 'o', now: 2 })]);
+    await repo.put([
+      { ...importedRecord(report(), { id: 'new', name: 'n', now: 1 }), format: 2 as 1 },
+      importedRecord(report(), { id: 'old', name: 'o', now: 2 }),
+    ]);
     repo.close();
     const { store, notices } = setup(() => openRunsRepo(name));
     await store.getState().load();
@@ -130,7 +162,16 @@ describe('runs storage (IndexedDB via fake-indexeddb)', () => {
 });
 
 describe('run recorder', () => {
-  const idle = (): TrainingView => ({ status: 'idle', history: { cot: [], direct: [] }, runConfig: null, hash: null, backend: null, armStepsPerSec: {}, arms: ['cot', 'direct'], lens: {} });
+  const idle = (): TrainingView => ({
+    status: 'idle',
+    history: { cot: [], direct: [] },
+    runConfig: null,
+    hash: null,
+    backend: null,
+    armStepsPerSec: {},
+    arms: ['cot', 'direct'],
+    lens: {},
+  });
   const settle = () => new Promise((r) => setTimeout(r, 0));
   async function until(f: () => boolean) {
     for (let i = 0; i < 200 && !f(); i++) await settle();
@@ -193,8 +234,23 @@ describe('run recorder', () => {
     const training = createStore<TrainingView>(() => idle());
     const stop = startRunRecorder(training, store);
     const lens = { step: 10, split: 'oodTwoHop' as const, positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 1]], answerTop1: [[0, 0]], queries: 5 };
-    const trace = { step: 10, split: 'oodTwoHop' as const, target: 'bridge' as const, positions: lens.positions, restored: [[null, 1]], pClean: 0.9, pCorrupt: 0.1, queries: 5 };
-    training.setState({ status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', history: { cot: [row(0, 0), row(10, 0.5)], direct: [row(0, 0)] }, mechanism: { cot: [{ arm: 'cot', step: 10, lens: [lens], trace: [trace], ms: { lens: 12.4, trace: 30.6 } }] } });
+    const trace = {
+      step: 10,
+      split: 'oodTwoHop' as const,
+      target: 'bridge' as const,
+      positions: lens.positions,
+      restored: [[null, 1]],
+      pClean: 0.9,
+      pCorrupt: 0.1,
+      queries: 5,
+    };
+    training.setState({
+      status: 'running',
+      runConfig: DEFAULT_CONFIG,
+      hash: 'h',
+      history: { cot: [row(0, 0), row(10, 0.5)], direct: [row(0, 0)] },
+      mechanism: { cot: [{ arm: 'cot', step: 10, lens: [lens], trace: [trace], ms: { lens: 12.4, trace: 30.6 } }] },
+    });
     await until(() => store.getState().runs[0]?.report.arms.cot?.lens !== undefined);
     const cot = store.getState().runs[0].report.arms.cot!;
     expect([cot.lens, cot.trace, cot.mechanismMs]).toEqual([[lens], [trace], { lens: 12, trace: 31 }]);

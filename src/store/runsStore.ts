@@ -159,7 +159,10 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
       },
 
       rename: async (id, name) => {
-        const clean = name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, MAX_NAME);
+        const clean = name
+          .replace(/[\u0000-\u001f\u007f]/g, ' ')
+          .trim()
+          .slice(0, MAX_NAME);
         if (!clean) return;
         const saved = await withRepo('rename', (r) => r.update(id, (old) => (old ? { ...old, name: clean } : null)));
         const cur = get().runs.find((r) => r.id === id);
@@ -179,7 +182,9 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
         set((s) => ({ compare: s.compare.filter((x) => x !== id) }));
       },
       clearAll: async () => {
-        const gone = get().runs.filter((r) => !r.pinned).map((r) => r.id);
+        const gone = get()
+          .runs.filter((r) => !r.pinned)
+          .map((r) => r.id);
         await withRepo('delete', (r) => r.delete(gone));
         setRuns((runs) => runs.filter((r) => !gone.includes(r.id)));
         set((s) => ({ compare: s.compare.filter((x) => !gone.includes(x)) }));
@@ -189,8 +194,7 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
         const run = get().runs.find((r) => r.id === id);
         if (run) deps.openConfig(run.report.config);
       },
-      setCompared: (id, on) =>
-        set((s) => ({ compare: on ? (s.compare.includes(id) ? s.compare : [...s.compare, id]) : s.compare.filter((x) => x !== id) })),
+      setCompared: (id, on) => set((s) => ({ compare: on ? (s.compare.includes(id) ? s.compare : [...s.compare, id]) : s.compare.filter((x) => x !== id) })),
 
       importFile: async (file, quiet = false) => {
         const fileName = String(file.name ?? 'file').slice(0, 80);

@@ -7,7 +7,15 @@ import { createSweepStore } from './sweepStore';
 /** A training store that builds data and trains at once, as the workers would (later, in turns). */
 function fakeTraining() {
   const played: Config[] = [];
-  const store = createStore<{ status: string; runConfig: Config | null; error: string | null; refused?: string | null; play: () => void; pause: () => void; reset: () => void }>((set, get) => ({
+  const store = createStore<{
+    status: string;
+    runConfig: Config | null;
+    error: string | null;
+    refused?: string | null;
+    play: () => void;
+    pause: () => void;
+    reset: () => void;
+  }>((set, get) => ({
     status: 'idle',
     runConfig: null,
     error: null,
@@ -44,7 +52,12 @@ describe('sweep store', () => {
     });
     sweep.getState().define({ key: 'noise', values: [0, 0.4], seeds: [0, 1] });
     await sweep.getState().start();
-    expect(t.played.map((c) => [c.noise, c.seed, c.entities])).toEqual([[0, 0, 40], [0, 1, 40], [0.4, 0, 40], [0.4, 1, 40]]);
+    expect(t.played.map((c) => [c.noise, c.seed, c.entities])).toEqual([
+      [0, 0, 40],
+      [0, 1, 40],
+      [0.4, 0, 40],
+      [0.4, 1, 40],
+    ]);
     expect(sweep.getState()).toMatchObject({ status: 'done', index: 4, total: 4, current: null });
     expect(tags.map((x) => (x as { value: number; seed: number }).value)).toEqual([0, 0, 0.4, 0.4]);
     expect(new Set(tags.map((x) => (x as { id: string }).id)).size).toBe(1);
@@ -82,7 +95,12 @@ describe('sweep store', () => {
       },
     });
     const notices: string[] = [];
-    const sweep = createSweepStore({ getConfig: () => DEFAULT_CONFIG, setConfig: (c) => t.setPending(c), training: t.store as never, notify: (n) => notices.push(n) });
+    const sweep = createSweepStore({
+      getConfig: () => DEFAULT_CONFIG,
+      setConfig: (c) => t.setPending(c),
+      training: t.store as never,
+      notify: (n) => notices.push(n),
+    });
     sweep.getState().define({ key: 'lambda', values: [1.8, 3.6], seeds: [0] });
     const running = sweep.getState().start();
     for (let i = 0; i < 50 && t.played.length === 0; i++) await new Promise((r) => setTimeout(r, 0));

@@ -4,7 +4,7 @@ import type { WorkerLike } from '../worker/client';
 import type { FromWorker, FromWorkerTagged, ToWorker } from '../worker/protocol';
 import { useExperimentStore } from './experimentStore';
 import { disconnectTraining, flushMessages, setWorkerFactory, useTrainingStore } from './trainingStore';
-import { type Arm } from '../experiment/domain';
+import type { Arm } from '../experiment/domain';
 
 function fakeWorker(arm: Arm) {
   const posted: ToWorker[] = [];
@@ -96,12 +96,80 @@ describe('trainingStore', () => {
     expect(useTrainingStore.getState().backend).toBe('wasm');
     const notices = useExperimentStore.getState().notices.map((n) => n.text);
     expect(notices.filter((t) => t === 'Training on wasm: webgpu: not available here; webgl: failed to initialise.')).toHaveLength(1);
+    direct.send({ type: 'state', running: true, step: 10, done: false });
     cot.send({ type: 'loss', arm: 'cot', steps: [9, 10], losses: [2, NaN] });
-    expect(useExperimentStore.getState().notices.at(-1)?.text).toMatch(/CoT arm diverged.*step 10.*backend wasm/);
-    direct.send({ type: 'error', message: 'out of memory' });
-    expect(useTrainingStore.getState().status).toBe('error');
-    expect(useExperimentStore.getState().notices.at(-1)?.text).toBe('Training stopped: out of memory');
-    expect(cot.posted.at(-1)).toEqual({ type: 'pause' }); // the other arm stops too
+    cot.send({ type: 'stopped', arm: 'cot', step: 10, loss: NaN });
+    expect(useExperimentStore.getState().notices.at(-1)?.text).toBe(
+      'The CoT arm stopped at step 10: its training loss became NaN (the model diverged). The direct arm goes on. Try a lower learning rate.',
+    );
+    cot.send({ type: 'state', running: false, step: 10, done: true });
+    // the run goes on with the direct arm, and its step is direct's
+    direct.send({ type: 'progress', step: 30, running: true });
+    expect(useTrainingStore.getState()).toMatchObject({ status: 'running', step: 30 });
+    expect(useTrainingStore.getState().runs.cot?.stopped).toMatchObject({ step: 10 });
+  });
+
+  it('a worker that fails or crashes stops its arm only: notice, its curves kept, the other arm goes on; Reset starts a fresh worker', () => {
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    const cot = worker('cot');
+    const direct = worker('direct');
+    useTrainingStore.getState().play();
+    for (const f of [cot, direct]) f.send({ type: 'state', running: true, step: 0, done: false });
+    for (const f of [cot, direct]) f.send({ type: 'loss', arm: f.arm, steps: [10, 20], losses: [3, 2] });
+    // a crash: the worker's error event (as for an out-of-memory abort)
+    cot.w.onerror?.({ message: 'Uncaught RuntimeError: Aborted(OOM)', preventDefault: () => {} } as unknown as ErrorEvent);
+    const s = useTrainingStore.getState();
+    expect(s.status).toBe('running');
+    expect(s.runs.cot?.stopped).toMatchObject({ step: 20 });
+    expect(s.losses.cot).toHaveLength(2); // what it drew stays
+    expect(cot.terminated()).toBe(true);
+    expect(direct.terminated()).toBe(false);
+    expect(direct.posted.filter((m) => m.type === 'pause')).toHaveLength(0);
+    expect(useExperimentStore.getState().notices.at(-1)?.text).toBe(
+      'The CoT arm stopped at step 20: Uncaught RuntimeError: Aborted(OOM). The direct arm goes on; its curves and what CoT drew so far stay. Reset starts a fresh run.',
+    );
+    direct.send({ type: 'state', running: false, step: 300, done: true });
+    expect(useTrainingStore.getState()).toMatchObject({ status: 'done', step: 300 });
+    // Reset: a fresh CoT worker, both arms initialised again
+    useTrainingStore.getState().reset();
+    const cot2 = worker('cot');
+    expect(cot2).not.toBe(cot);
+    expect(cot2.posted[0]).toMatchObject({ type: 'init', arm: 'cot' });
+    expect(direct.posted.at(-1)).toMatchObject({ type: 'init', arm: 'direct' });
+    expect(useTrainingStore.getState()).toMatchObject({ status: 'idle', step: 0, losses: { cot: [], direct: [] } });
+    expect(useTrainingStore.getState().runs.cot?.stopped).toBeNull();
+  });
+
+  it('a config too big for a tab starts no worker; Play and Step do nothing; the status says why', () => {
+    useExperimentStore.setState({ config: { ...DEFAULT_CONFIG, layers: 8, dModel: 512, batch: 1024 } });
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    expect(() => worker('cot')).toThrow();
+    const s = useTrainingStore.getState();
+    expect(s.refused).toMatch(/^Not started: estimated [\d.]+ GiB for training, above the 2 GiB a browser tab can count on; lower batch or dModel/);
+    s.play();
+    s.stepOnce();
+    expect(useTrainingStore.getState().status).toBe('idle');
+    // a config that fits: the workers start
+    useExperimentStore.setState({ config: DEFAULT_CONFIG });
+    useTrainingStore.getState().reset();
+    expect(worker('cot').posted[0]).toMatchObject({ type: 'init' });
+    expect(useTrainingStore.getState().refused).toBeNull();
+  });
+
+  it('test hooks reach the workers only when a test defined __COT_TEST_HOOKS__', () => {
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    expect(worker('cot').posted[0]).not.toHaveProperty('test');
+    (globalThis as { __COT_TEST_HOOKS__?: unknown }).__COT_TEST_HOOKS__ = { faults: true, selfCheckError: 'x' };
+    try {
+      useTrainingStore.getState().reset();
+      expect(worker('cot').posted.at(-1)).toMatchObject({ type: 'init', test: { faults: true } });
+      expect(worker('cot').posted.at(-1)).not.toHaveProperty('test.selfCheckError');
+    } finally {
+      delete (globalThis as { __COT_TEST_HOOKS__?: unknown }).__COT_TEST_HOOKS__;
+    }
   });
 
   it('warns when the workers generated different datasets or train on different backends', () => {

@@ -9,10 +9,11 @@
 import { create } from 'zustand';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from '../worker/client';
-import type { FromWorker, FromWorkerTagged, InspectRequest, ToWorker } from '../worker/protocol';
+import type { FromWorker, FromWorkerTagged, InspectRequest, TestHooks, ToWorker } from '../worker/protocol';
 // values from src/train/* would pull tfjs onto the main thread: only types from there
 import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from '../worker/reduce';
-import { ARM_LABEL, ARMS, type Arm, armsOf } from '../experiment/domain';
+import { ARM_LABEL, ARMS, type Arm, armStoppedText, armsOf } from '../experiment/domain';
+import { checkBrowserBudget } from '../experiment/budget';
 import { totalSteps as runSteps } from '../experiment/phases';
 
 export type { TrainingStatus, LossPoint, ArmRun } from '../worker/reduce';
@@ -21,6 +22,11 @@ export interface TrainingState extends TrainingData {
   /** The query shown in the attention maps and the logit lens. */
   example: InspectRequest | null;
   connected: boolean;
+  /**
+   * Why the current config is not trained (too big for a browser tab: the estimated memory and what to lower),
+   * or null. No worker runs while it is set.
+   */
+  refused: string | null;
   /** Starts the workers with the current config (idempotent). */
   connect: () => void;
   play: () => void;
@@ -48,6 +54,17 @@ let lastBackendNotice = '';
 let runNotices = new Set<string>();
 /** Number of the current run; messages of older runs (still in flight after a reset) are dropped. */
 let runId = 0;
+
+/**
+ * Test hooks for the workers (protocol.ts TestHooks): only when a browser test defined
+ * `globalThis.__COT_TEST_HOOKS__` before the page's scripts ran; nothing a user can set reaches this.
+ */
+function testHooks(): TestHooks | undefined {
+  const h = (globalThis as { __COT_TEST_HOOKS__?: unknown }).__COT_TEST_HOOKS__;
+  if (!h || typeof h !== 'object') return undefined;
+  const { faults, selfCheckError } = h as TestHooks;
+  return { faults: faults === true, ...(typeof selfCheckError === 'number' && Number.isFinite(selfCheckError) ? { selfCheckError } : {}) };
+}
 
 /** Tests: replace the workers with fakes. */
 export function setWorkerFactory(f: (arm: Arm) => WorkerLike): void {
@@ -83,20 +100,11 @@ export function flushMessages(): void {
   pending = [];
   if (msgs.length === 0) return;
   const now = performance.now();
-  const before = useTrainingStore.getState().diverged;
   useTrainingStore.setState((s) => {
     let next: TrainingData = s;
     for (const { m, from } of msgs) next = reduce(next, m, now, from);
     return next;
   });
-  const after = useTrainingStore.getState();
-  for (const arm of ARMS) {
-    if (after.diverged[arm] !== undefined && before[arm] === undefined) {
-      useExperimentStore
-        .getState()
-        .notify(`The ${ARM_LABEL[arm]} arm diverged: its training loss is not a number from step ${after.diverged[arm]} on (backend ${after.runs[arm]?.backend ?? '?'}). Try a lower learning rate or another backend.`, 'warning');
-    }
-  }
   for (const { m, from } of msgs) afterMessage(m, from);
 }
 
@@ -107,18 +115,30 @@ function afterMessage(m: FromWorker, from: Arm): void {
     backendNotice(m);
     const used = store.arms.map((a) => store.runs[a]?.backend ?? null);
     if (used.every((b) => b !== null) && new Set(used).size > 1) {
-      noticeOnce(`The arms train on different backends (${store.arms.map((a, i) => `${ARM_LABEL[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`, 'info');
+      noticeOnce(
+        `The arms train on different backends (${store.arms.map((a, i) => `${ARM_LABEL[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`,
+        'info',
+      );
     }
   } else if (m.type === 'notice') {
-    // every worker checks the same config: show its corrections once
-    if (from === store.arms[0]) useExperimentStore.getState().notify(m.messages, 'warning');
+    // every worker checks the same config: its corrections show once (per run)
+    for (const text of m.messages) noticeOnce(text);
+  } else if (m.type === 'stopped') {
+    // a non-finite loss: that arm stopped, the others go on
+    noticeOnce(armStoppedText(m, liveArms(store)));
   } else if (m.type === 'error') {
-    noticeOnce(`Training stopped: ${m.message}`);
-    post({ type: 'pause' }); // the other arm stops too
+    // the arm's worker failed (or crashed): drop it, so that Reset starts a fresh one; the other arm goes on
+    workers[from]?.terminate();
+    delete workers[from];
+    const others = liveArms(store);
+    const goOn = others.length
+      ? ` The ${others.map((a) => ARM_LABEL[a]).join(' and ')} arm goes on; its curves and what ${ARM_LABEL[from]} drew so far stay.`
+      : '';
+    noticeOnce(`The ${ARM_LABEL[from]} arm stopped at step ${store.runs[from]?.step ?? 0}: ${m.message.replace(/\.$/, '')}.${goOn} Reset starts a fresh run.`);
   } else if (m.type === 'examples') {
     // keep the chosen query when it still fits the new vocabulary; otherwise show the first OOD query
     const e = store.example;
-    const fits = e && e.prompt.every((t) => t >= 0 && t < m.vocab.entities + m.vocab.relations);
+    const fits = e?.prompt.every((t) => t >= 0 && t < m.vocab.entities + m.vocab.relations);
     const chosen = fits ? e : (m.examples.find((x) => x.split === 'oodTwoHop') ?? m.examples[0] ?? null);
     if (chosen) {
       if (!fits) useTrainingStore.setState({ example: { prompt: chosen.prompt } });
@@ -131,12 +151,17 @@ function afterMessage(m: FromWorker, from: Arm): void {
   }
 }
 
+/** The arms still training (not stopped for good). */
+function liveArms(s: TrainingData): Arm[] {
+  return s.arms.filter((a) => !s.runs[a]?.stopped);
+}
+
 function receive(from: Arm, tagged: FromWorkerTagged | FromWorker): void {
   if ('run' in tagged && tagged.run !== runId) return;
   const m = tagged as FromWorker;
   pending.push({ m, from });
   // errors and state changes show at once; the rest is batched
-  if (m.type === 'error' || m.type === 'state' || m.type === 'backend') flushMessages();
+  if (m.type === 'error' || m.type === 'stopped' || m.type === 'state' || m.type === 'backend') flushMessages();
   else if (!flushTimer) flushTimer = setTimeout(flushMessages, FLUSH_MS);
 }
 
@@ -174,29 +199,39 @@ function init(): void {
   runNotices = new Set();
   const config = useExperimentStore.getState().config;
   const arms = armsOf(config);
-  const failed = ensureWorkers(arms);
   started = true;
-  useTrainingStore.setState({ ...initialTrainingData(runSteps(config), arms), connected: failed === null });
+  // too big for a tab: no worker starts (those running stop, freeing their memory); Play stays off
+  const budget = checkBrowserBudget(config);
+  if (!budget.ok) {
+    ensureWorkers([]);
+    runId++;
+    useTrainingStore.setState({ ...initialTrainingData(runSteps(config), arms), connected: false, refused: `Not started: ${budget.message}.` });
+    return;
+  }
+  const failed = ensureWorkers(arms);
+  useTrainingStore.setState({ ...initialTrainingData(runSteps(config), arms), connected: failed === null, refused: null });
   if (failed) {
     useTrainingStore.setState({ status: 'error', error: failed });
     useExperimentStore.getState().notify(failed, 'warning');
     return;
   }
   runId++;
-  for (const arm of arms) post({ type: 'init', config, run: runId, arm }, [arm]);
+  const test = testHooks();
+  for (const arm of arms) post({ type: 'init', config, run: runId, arm, ...(test ? { test } : {}) }, [arm]);
 }
 
 export const useTrainingStore = create<TrainingState>((set, get) => ({
   ...initialTrainingData(runSteps(useExperimentStore.getState().config)),
   example: null,
   connected: false,
+  refused: null,
   connect: () => {
     if (!started) init();
   },
   play: () => {
     const s = get();
     if (!started) s.connect();
-    if (s.status === 'running' || s.status === 'done' || s.status === 'error') return;
+    if (s.status === 'running' || s.status === 'done' || s.status === 'error' || get().refused !== null) return;
     set(markRunning(get()));
     post({ type: 'play' });
   },
@@ -208,7 +243,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => ({
   stepOnce: () => {
     const s = get();
     if (!started) s.connect();
-    if (s.status === 'done' || s.status === 'error') return;
+    if (s.status === 'done' || s.status === 'error' || get().refused !== null) return;
     post({ type: 'step' });
   },
   reset: () => {
@@ -240,5 +275,5 @@ export function disconnectTraining(): void {
   flushTimer = resetTimer = null;
   lastBackendNotice = '';
   runNotices = new Set();
-  useTrainingStore.setState({ ...initialTrainingData(runSteps(useExperimentStore.getState().config)), example: null, connected: false });
+  useTrainingStore.setState({ ...initialTrainingData(runSteps(useExperimentStore.getState().config)), example: null, connected: false, refused: null });
 }

@@ -34,7 +34,14 @@ export function TourButton() {
   const open = usePageStore((s) => s.page.story);
   const setStory = usePageStore((s) => s.setStory);
   return (
-    <button type="button" data-testid="story-start" className={open ? '' : 'tour-button'} aria-pressed={open} onClick={() => setStory(!open)} title="A guided tour through the two questions, in eight steps">
+    <button
+      type="button"
+      data-testid="story-start"
+      className={open ? '' : 'tour-button'}
+      aria-pressed={open}
+      onClick={() => setStory(!open)}
+      title="A guided tour through the two questions, in eight steps"
+    >
       {open ? 'Close the tour' : 'Take the tour'}
     </button>
   );
@@ -93,6 +100,7 @@ function StoryCard() {
     target.classList.add(TARGET_CLASS);
     return () => target.classList.remove(TARGET_CLASS);
   }, [target]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll again on every step, even to the same target
   useEffect(() => {
     target?.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' });
   }, [target, s.step]);
@@ -156,12 +164,18 @@ function StoryCard() {
         <p className="story-watch">
           <strong>Look at: </strong>
           {step.watch}
-          {step.target.length > 0 && !target && <span className="muted"> (not on the page yet{step.id === 'inside' ? ': it appears after an evaluation' : ''})</span>}
+          {step.target.length > 0 && !target && (
+            <span className="muted"> (not on the page yet{step.id === 'inside' ? ': it appears after an evaluation' : ''})</span>
+          )}
         </p>
         {step.also && findTarget([step.also.target]) && (
           <p className="story-also">
             {step.also.text}{' '}
-            <button type="button" className="small" onClick={() => findTarget([step.also!.target])?.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' })}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => findTarget([step.also!.target])?.scrollIntoView({ block: 'nearest', behavior: reducedMotion() ? 'auto' : 'smooth' })}
+            >
               Show it
             </button>
           </p>
@@ -179,7 +193,14 @@ function StoryCard() {
             <ol>
               {phases.map((p, i) => {
                 const r = ctx.phases[i];
-                const state = onPage === i ? (r?.status === 'done' ? `done at step ${r.step}` : `training… step ${r?.step ?? 0}`) : r ? `run to step ${r.step}` : 'not run yet';
+                const state =
+                  onPage === i
+                    ? r?.status === 'done'
+                      ? `done at step ${r.step}`
+                      : `training… step ${r?.step ?? 0}`
+                    : r
+                      ? `run to step ${r.step}`
+                      : 'not run yet';
                 return (
                   <li key={p.label}>
                     {p.label} <span className="muted">— {state}</span>

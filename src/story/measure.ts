@@ -75,7 +75,16 @@ export function lensReadings(msg: LensMessage): LensReading[] {
     const rank = (r: number) => msg.ranks[(k * msg.rows + r) * T + p];
     let fromRow: number | null = null;
     for (let r = msg.rows - 1; r >= 0 && rank(r) === 0; r--) fromRow = r;
-    out.push({ arm: msg.arm, step: msg.step, label: msg.labels[p + 1], role: tr.role, at: msg.labels[p], fromRow, layers: msg.rows - 1, finalRank: rank(msg.rows - 1) + 1 });
+    out.push({
+      arm: msg.arm,
+      step: msg.step,
+      label: msg.labels[p + 1],
+      role: tr.role,
+      at: msg.labels[p],
+      fromRow,
+      layers: msg.rows - 1,
+      finalRank: rank(msg.rows - 1) + 1,
+    });
   });
   return out;
 }

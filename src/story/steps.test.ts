@@ -6,9 +6,28 @@ import { commonStep, firstReaching, lensReadings, peakRow } from './measure';
 import { GAP_THRESHOLD, STEPS, paceText, readLens, type RunView, type StoryContext } from './steps';
 
 const scores = (ood: number, oodAtomic = 0, idAtomic = 0) => ({ idAtomic, oodAtomic, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: ood });
-const row = (step: number, ood: number, oodAtomic = 0, idAtomic = 0): MetricRow => ({ step, loss: null, acc: scores(ood, oodAtomic, idAtomic), answerAcc: scores(ood) });
+const row = (step: number, ood: number, oodAtomic = 0, idAtomic = 0): MetricRow => ({
+  step,
+  loss: null,
+  acc: scores(ood, oodAtomic, idAtomic),
+  answerAcc: scores(ood),
+});
 function run(cot: MetricRow[], direct: MetricRow[], extra: Partial<RunView> = {}): RunView {
-  return { config: DEFAULT_CONFIG, status: 'running', step: 0, totalSteps: 2000, arms: ['cot', 'direct'], history: { cot, direct }, lens: {}, examples: [], vocab: null, parameters: {}, stepsPerSec: null, live: true, ...extra };
+  return {
+    config: DEFAULT_CONFIG,
+    status: 'running',
+    step: 0,
+    totalSteps: 2000,
+    arms: ['cot', 'direct'],
+    history: { cot, direct },
+    lens: {},
+    examples: [],
+    vocab: null,
+    parameters: {},
+    stepsPerSec: null,
+    live: true,
+    ...extra,
+  };
 }
 const ctx = (main: RunView, phases: (RunView | null)[] = []): StoryContext => ({ main, phases, seen: {} });
 const step = (id: string) => STEPS.find((s) => s.id === id)!;
@@ -32,7 +51,10 @@ describe('the tour quotes what the page measured', () => {
   it('the atomic step quotes the first steps at 0.9 and the square of OOD atomic accuracy', () => {
     const cot = [row(0, 0), row(100, 0.1, 0.3, 0.95), row(200, 0.6, 0.92, 1)];
     const lines = step('atomic').measured(ctx(run(cot, [])));
-    expect(lines).toEqual(['CoT reached 0.9 on ID atomic facts at step 100, and on OOD atomic facts at step 200.', 'At step 200: OOD atomic 0.92, squared 0.85; OOD two-hop 0.60.']);
+    expect(lines).toEqual([
+      'CoT reached 0.9 on ID atomic facts at step 100, and on OOD atomic facts at step 200.',
+      'At step 200: OOD atomic 0.92, squared 0.85; OOD two-hop 0.60.',
+    ]);
   });
 
   it('phase steps compare the runs at their latest common step', () => {
@@ -50,7 +72,9 @@ describe('the tour quotes what the page measured', () => {
 
   it('the pace line uses the measured steps per second, or says nothing', () => {
     expect(paceText(run([], []), 2, 2000)).toBeNull();
-    expect(paceText(run([], [], { stepsPerSec: 5 }), 2, 2000)).toBe("At this tab's pace (5.0 steps/s measured on your run), each run of 2,000 steps takes about 7 min.");
+    expect(paceText(run([], [], { stepsPerSec: 5 }), 2, 2000)).toBe(
+      "At this tab's pace (5.0 steps/s measured on your run), each run of 2,000 steps takes about 7 min.",
+    );
   });
 
   it('measure helpers', () => {
@@ -69,9 +93,19 @@ describe('the tour quotes what the page measured', () => {
     set(0, 2, 2, 0);
     set(1, 2, 3, 0); // answer top only at L2, at the bridge
     const msg: LensMessage = {
-      type: 'lens', arm: 'cot', step: 40, tokens: [3, 42, 42, 19, 38], labels: ['e3', 'r2', 'r2', 'e19', 'e38'],
-      tracked: [{ token: 19, label: 'bridge e19', role: 'bridge' }, { token: 38, label: 'answer e38', role: 'answer' }],
-      rows: 3, ranks, probs: new Float32Array(ranks.length), top: [],
+      type: 'lens',
+      arm: 'cot',
+      step: 40,
+      tokens: [3, 42, 42, 19, 38],
+      labels: ['e3', 'r2', 'r2', 'e19', 'e38'],
+      tracked: [
+        { token: 19, label: 'bridge e19', role: 'bridge' },
+        { token: 38, label: 'answer e38', role: 'answer' },
+      ],
+      rows: 3,
+      ranks,
+      probs: new Float32Array(ranks.length),
+      top: [],
     };
     const [b, a] = lensReadings(msg);
     expect(b).toMatchObject({ label: 'e19', at: 'r2', fromRow: 1, layers: 2 });

@@ -9,7 +9,19 @@
 import { ARM_LABEL, type Arm, type MetricRow } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
 import type { ExampleOption, LensMessage, VocabInfo } from '../worker/protocol';
-import { commonStep, firstEvaluationDone, firstReaching, fmt, fromLayerText, lastRow, lensReadings, lensSplit, peakRow, rowAt, type LensReading } from './measure';
+import {
+  commonStep,
+  firstEvaluationDone,
+  firstReaching,
+  fmt,
+  fromLayerText,
+  lastRow,
+  lensReadings,
+  lensSplit,
+  peakRow,
+  rowAt,
+  type LensReading,
+} from './measure';
 
 /** One training run as the tour sees it (the training store's state, or a copy the tour kept). */
 export interface RunView {
@@ -174,7 +186,10 @@ export const STEPS: StoryStep[] = [
     },
     wait: {
       label: 'Waiting for the first evaluation',
-      done: ({ main }) => (firstEvaluationDone(main.history, main.arms) ? `Training has started: the first points are on the chart (step ${Math.min(...main.arms.map((a) => main.history[a].find((r) => r.step > 0)!.step))}).` : null),
+      done: ({ main }) =>
+        firstEvaluationDone(main.history, main.arms)
+          ? `Training has started: the first points are on the chart (step ${Math.min(...main.arms.map((a) => main.history[a].find((r) => r.step > 0)!.step))}).`
+          : null,
       progress: ({ main }) => (main.status === 'running' ? `Training… step ${main.step}.` : 'Press Play to start.'),
     },
     auto: true,
@@ -208,7 +223,8 @@ export const STEPS: StoryStep[] = [
       },
       progress: ({ main }) => {
         if (!main.arms.includes('cot')) return 'This link trains only the direct arm: there is no CoT curve to wait for.';
-        if (main.status === 'done') return `The run ended at step ${main.step} before CoT reached ${GAP_THRESHOLD}: this setting does not open the gap (the default experiment does).`;
+        if (main.status === 'done')
+          return `The run ended at step ${main.step} before CoT reached ${GAP_THRESHOLD}: this setting does not open the gap (the default experiment does).`;
         const last = lastRow(main.history.cot);
         return last && last.step > 0 ? `CoT OOD is ${oodOf(last)} at step ${last.step}.` : 'Waiting for the first evaluation.';
       },
@@ -272,7 +288,8 @@ export const STEPS: StoryStep[] = [
     wait: {
       label: 'Waiting for the logit lens of the CoT arm',
       done: (ctx) => (ctx.seen.oodTwoHop || ctx.seen.idTwoHop ? 'The lens has read a query.' : null),
-      progress: ({ main }) => (main.arms.includes('cot') ? 'The lens is drawn after an evaluation.' : 'This link trains only the direct arm: the lens has no bridge to find.'),
+      progress: ({ main }) =>
+        main.arms.includes('cot') ? 'The lens is drawn after an evaluation.' : 'This link trains only the direct arm: the lens has no bridge to find.',
     },
   },
   {

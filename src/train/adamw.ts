@@ -81,6 +81,23 @@ export class AdamW {
     });
   }
 
+  /** The moments and the step count, read back (for a checkpoint; one batched readback). */
+  async readState(): Promise<{ m: Float32Array; v: Float32Array; t: number }> {
+    const both = tf.tidy(() => tf.concat([this.m, this.v]));
+    const data = (await both.data()) as Float32Array;
+    both.dispose();
+    const n = this.m.size;
+    return { m: data.slice(0, n), v: data.slice(n), t: this.t };
+  }
+  /** Restores what readState returned (on this optimiser's current backend). */
+  setState(s: { m: Float32Array; v: Float32Array; t: number }): void {
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(s.m));
+      this.v.assign(tf.tensor1d(s.v));
+    });
+    this.t = s.t;
+  }
+
   dispose(): void {
     this.m.dispose();
     this.v.dispose();

@@ -6,7 +6,18 @@ import * as tf from '@tensorflow/tfjs';
 import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
 import type { Arm } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
-import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, modelOf, parameterCount, type Model, type ModelConfig, type Weights } from '../model/gpt';
+import {
+  allVariables,
+  disposeWeights,
+  forward,
+  initWeights,
+  maskedCrossEntropy,
+  modelOf,
+  parameterCount,
+  type Model,
+  type ModelConfig,
+  type Weights,
+} from '../model/gpt';
 import { AdamW } from './adamw';
 import { BatchSampler, packSequences } from './batches';
 import { evaluate } from './evaluate';
@@ -23,6 +34,13 @@ export function modelConfigOf(config: Config, vocabSize: number): ModelConfig {
     dropout: config.dropout,
     seed: config.seed,
   };
+}
+
+/** An arm's state at a step, on the CPU (a checkpoint). */
+export interface ArmSnapshot {
+  step: number;
+  weights: Float32Array;
+  optimizer: { m: Float32Array; v: Float32Array; t: number };
 }
 
 export class ArmTrainer {
@@ -94,6 +112,33 @@ export class ArmTrainer {
   /** Greedy evaluation on the five splits; `sample`: only the first that many queries of each. */
   evaluate(sample?: number): Promise<EvalResult> {
     return evaluate(this.gpt, this.data, this.arm === 'cot', sample);
+  }
+
+  /** Everything needed to go on from this step elsewhere (another backend): weights, optimiser state, step. */
+  async snapshot(): Promise<ArmSnapshot> {
+    const vars = allVariables(this.weights);
+    const flat = tf.tidy(() => tf.concat(vars.map((v) => v.reshape([-1]))));
+    const step = this.step;
+    const weights = Float32Array.from((await flat.data()) as Float32Array);
+    flat.dispose();
+    return { step, weights, optimizer: await this.optimizer.readState() };
+  }
+
+  /** Makes a fresh trainer (step 0) go on from a snapshot of an arm of the same config: weights, optimiser, step, batches. */
+  restore(s: ArmSnapshot): void {
+    if (this.step !== 0) throw new Error('restore() needs a fresh trainer');
+    const vars = allVariables(this.weights);
+    let off = 0;
+    tf.tidy(() => {
+      for (const v of vars) {
+        v.assign(tf.tensor(s.weights.subarray(off, off + v.size), v.shape, 'float32'));
+        off += v.size;
+      }
+    });
+    if (off !== s.weights.length) throw new Error(`snapshot of ${s.weights.length} weights for a model of ${off}`);
+    this.optimizer.setState(s.optimizer);
+    this.sampler.skip(s.step);
+    this.step = s.step;
   }
 
   dispose(): void {

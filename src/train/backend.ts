@@ -22,9 +22,7 @@ export interface BackendResult {
 async function webgpuSkipReason(): Promise<string | null> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
   if (!gpu) return 'no WebGPU in this browser';
-  const adapter = (await gpu.requestAdapter().catch(() => null)) as
-    | { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } }
-    | null;
+  const adapter = (await gpu.requestAdapter().catch(() => null)) as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } } | null;
   if (!adapter) return 'no WebGPU adapter (GPU blocked or missing)';
   if (adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter) return 'only a software WebGPU adapter, slower than wasm';
   return null;

@@ -33,7 +33,8 @@ describe('BatchSampler', () => {
       for (let r = 0; r < x.rows; r++) {
         const c = Array.from(x.inputs.subarray(r * w, r * w + w));
         const t = Array.from(y.inputs.subarray(r * w, r * w + w));
-        if (c[2] < d.vocab.entities) expect(c).toEqual(t); // atomic: h r t </a> <pad>
+        if (c[2] < d.vocab.entities)
+          expect(c).toEqual(t); // atomic: h r t </a> <pad>
         else expect([...c.slice(0, 3), ...c.slice(4)]).toEqual(t.slice(0, 4)); // h r1 r2 b t vs h r1 r2 t </a>
       }
     }

@@ -50,6 +50,18 @@ export class BatchSampler {
     return a;
   }
 
+  /** Moves on `n` batches without copying them (to resume a stream at a step). */
+  skip(n: number): void {
+    const rows = Math.min(this.batch, this.data.count);
+    for (let i = 0; i < n; i++) {
+      if (this.pos + rows > this.data.count) {
+        this.order = this.shuffle();
+        this.pos = 0;
+      }
+      this.pos += rows;
+    }
+  }
+
   /** The next batch (at most `batch` rows; the last rows of an epoch are skipped, as in the reference). */
   next(): { inputs: Int32Array; labels: Int32Array; rows: number } {
     const n = Math.min(this.batch, this.data.count);

@@ -5,10 +5,9 @@
  * (or the expected answer slot when no </a> is produced) equals the answer.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type Dataset, type EvalItem } from '../data/distribution';
+import type { Dataset, EvalItem } from '../data/distribution';
 import { forward, type Model } from '../model/gpt';
 import { SPLITS, type EvalResult, type SplitScores } from '../experiment/domain';
-
 
 const EVAL_BATCH = 512;
 
@@ -23,7 +22,10 @@ export async function generate(m: Model, prompts: number[][], steps: number): Pr
       let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
       const news: tf.Tensor[] = [];
       for (let s = 0; s < steps; s++) {
-        const next = tf.argMax(forward(m, x, { lastOnly: true }).logits, -1).toInt().reshape([rows.length, 1]);
+        const next = tf
+          .argMax(forward(m, x, { lastOnly: true }).logits, -1)
+          .toInt()
+          .reshape([rows.length, 1]);
         news.push(next);
         x = tf.concat([x, next as tf.Tensor2D], 1);
       }
@@ -72,7 +74,11 @@ export async function evaluate(m: Model, d: Dataset, cot: boolean, sample?: numb
       continue;
     }
     const targets = items.map((it) => (cot ? it.target : it.directTarget));
-    const generated = await generate(m, items.map((it) => it.prompt), targets[0].length);
+    const generated = await generate(
+      m,
+      items.map((it) => it.prompt),
+      targets[0].length,
+    );
     const s = score(items, generated, targets, d.vocab.eos);
     acc[split] = s.exact;
     answerAcc[split] = s.answer;

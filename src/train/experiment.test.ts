@@ -52,10 +52,11 @@ describe('Experiment', () => {
         expect(e.row.loss).toBeGreaterThan(0);
         expect(e.stepsPerSec).toBeGreaterThan(0);
       }
-      for (const e of evals) for (const s of SPLITS) {
-        expect(e.row.acc[s]).toBeGreaterThanOrEqual(0);
-        expect(e.row.acc[s]).toBeLessThanOrEqual(e.row.answerAcc[s]); // an exact match has the right answer
-      }
+      for (const e of evals)
+        for (const s of SPLITS) {
+          expect(e.row.acc[s]).toBeGreaterThanOrEqual(0);
+          expect(e.row.acc[s]).toBeLessThanOrEqual(e.row.answerAcc[s]); // an exact match has the right answer
+        }
       expect(ex.history[arm].map((r) => r.step)).toEqual([0, 5, 10, 12]);
       // every step's loss is reported exactly once
       const steps = events.filter((e) => e.type === 'loss' && e.arm === arm).flatMap((e) => (e as { steps: number[] }).steps);

@@ -9,14 +9,23 @@ import { datasetHash } from '../data/hash';
 import { evaluationAt } from '../experiment/evalSchedule';
 import type { Config } from '../experiment/schema';
 import { armsOf, type Arm, type ExperimentEvent, type MetricRow } from '../experiment/domain';
-import { ArmTrainer } from './arm';
+import { ArmTrainer, type ArmSnapshot } from './arm';
 import { phaseOf, totalSteps } from '../experiment/phases';
 import { RlTrainer } from './rl';
 
 export type { ExperimentEvent } from '../experiment/domain';
 
 /** How many steps' losses are collected before one batched readback. */
-const LOSS_READBACK_EVERY = 10;
+export const LOSS_READBACK_EVERY = 10;
+
+export interface ExperimentOptions {
+  /**
+   * Keep a CPU copy of every arm (weights, optimiser, step) after each evaluation, so that a run whose GPU is
+   * lost can go on elsewhere from there (`checkpoints`, `restore`). Costs one readback of 3× the parameters per
+   * evaluation; the worker turns it on for webgpu and webgl.
+   */
+  checkpoints?: boolean;
+}
 
 export class Experiment {
   readonly data: Dataset;
@@ -30,11 +39,16 @@ export class Experiment {
   private stopped = false;
   /** Each arm's RL stage (rl.ts), made when its SFT steps are done. */
   private readonly rl: Partial<Record<Arm, RlTrainer>> = {};
+  /** Arms stopped for good (a non-finite loss), with the step it happened at. */
+  private readonly halted: Partial<Record<Arm, number>> = {};
+  /** The last checkpoint of each arm (with options.checkpoints). */
+  readonly checkpoints: Partial<Record<Arm, ArmSnapshot>> = {};
 
   constructor(
     readonly config: Config,
     private readonly emit: (e: ExperimentEvent) => void = () => {},
     data?: Dataset,
+    private readonly options: ExperimentOptions = {},
   ) {
     this.data = data ?? generateDataset(config);
     this.hash = datasetHash(this.data);
@@ -46,11 +60,19 @@ export class Experiment {
     });
   }
 
+  /** The arms still training (not stopped by a non-finite loss). */
+  get live(): ArmTrainer[] {
+    return this.trainers.filter((t) => this.halted[t.arm] === undefined);
+  }
+  /** The step where `arm` stopped for good, if it did. */
+  stoppedAt(arm: Arm): number | undefined {
+    return this.halted[arm];
+  }
   get step(): number {
-    return this.trainers[0]?.step ?? 0;
+    return (this.live[0] ?? this.trainers[0])?.step ?? 0;
   }
   get done(): boolean {
-    return this.stopped || this.step >= totalSteps(this.config);
+    return this.stopped || this.live.length === 0 || this.step >= totalSteps(this.config);
   }
   get isRunning(): boolean {
     return this.running;
@@ -64,7 +86,7 @@ export class Experiment {
   /** Evaluates every arm at the current step (the step-0 row before training starts). */
   async evaluateAll(sample: number | null = null): Promise<void> {
     await this.flushLosses();
-    for (const t of this.trainers) {
+    for (const t of this.live) {
       const r = await t.evaluate(sample ?? undefined);
       const losses = this.lossSinceEval[t.arm];
       const loss = losses.length ? losses.reduce((a, b) => a + b, 0) / losses.length : null;
@@ -74,13 +96,31 @@ export class Experiment {
       this.history[t.arm].push(row);
       this.emit({ type: 'eval', arm: t.arm, row, stepsPerSec: this.stepsPerSec(t.arm) });
     }
+    // no checkpoints in the RL phase: a rewind goes back to the last SFT one, and RL replays from there
+    if (this.options.checkpoints && this.step <= this.config.steps) for (const t of this.live) this.checkpoints[t.arm] = await t.snapshot();
+  }
+
+  /**
+   * Makes this fresh experiment go on from another's checkpoints (same config and data, e.g. on another backend
+   * after a lost GPU): each arm's weights, optimiser and step, and its history up to that step. Emits `rewound`
+   * for each arm, so that a consumer drops what it was told after the checkpoint.
+   */
+  restore(from: Pick<Experiment, 'checkpoints' | 'history'>): void {
+    for (const t of this.trainers) {
+      const snap = from.checkpoints[t.arm];
+      const step = snap?.step ?? 0;
+      if (snap) t.restore(snap);
+      this.history[t.arm] = from.history[t.arm].filter((r) => r.step <= step);
+      if (snap) this.checkpoints[t.arm] = snap;
+      this.emit({ type: 'rewound', arm: t.arm, step });
+    }
   }
 
   /** One training step of every arm; evaluates when the schedule says so (src/experiment/evalSchedule.ts). */
   async stepOnce(): Promise<void> {
     if (this.done) return;
     if (this.step === 0 && this.history[this.trainers[0].arm].length === 0) await this.evaluateAll();
-    for (const t of this.trainers) {
+    for (const t of this.live) {
       const t0 = performance.now();
       const loss = t.step < this.config.steps ? t.trainStep() : await this.rlStep(t);
       this.trainSeconds[t.arm] += (performance.now() - t0) / 1000;
@@ -114,6 +154,12 @@ export class Experiment {
       this.trainSeconds[t.arm] += (performance.now() - t0) / 1000;
       this.lossSinceEval[t.arm].push(...values);
       this.emit({ type: 'loss', arm: t.arm, steps: pending.map((p) => p.step), losses: values });
+      // a NaN or infinite loss: the weights are ruined, so this arm stops here; the others go on
+      const bad = values.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0 && this.halted[t.arm] === undefined) {
+        this.halted[t.arm] = pending[bad].step;
+        this.emit({ type: 'stopped', arm: t.arm, step: pending[bad].step, loss: values[bad] });
+      }
     }
   }
 

@@ -89,7 +89,16 @@ describe('sampling', () => {
     const logits = [Math.log(0.6), Math.log(0.3), Math.log(0.1)];
     const n = 6000;
     const counts = async (t: number, seed: string) => {
-      const s = tf.tidy(() => sampleTokens(tf.tensor2d(Array.from({ length: n }, () => logits), [n, 3]), t, seed));
+      const s = tf.tidy(() =>
+        sampleTokens(
+          tf.tensor2d(
+            Array.from({ length: n }, () => logits),
+            [n, 3],
+          ),
+          t,
+          seed,
+        ),
+      );
       const v = Array.from(await s.data());
       s.dispose();
       return [0, 1, 2].map((k) => v.filter((x) => x === k).length / n);

@@ -3,7 +3,7 @@
  * fake workers.
  */
 import type { FromWorkerTagged, ToWorker } from './protocol';
-import { type Arm } from '../experiment/domain';
+import type { Arm } from '../experiment/domain';
 
 /** The part of a Worker the store uses. */
 export interface WorkerLike {

@@ -27,7 +27,11 @@ export function pickExamples(d: Dataset, n = 6): ExampleOption[] {
  * Returns the prompt tokens, or a plain-text reason it cannot be read.
  */
 export function parsePrompt(text: string, v: VocabInfo): { prompt: number[] } | { error: string } {
-  const parts = text.slice(0, 200).trim().split(/[\s,]+/).filter(Boolean);
+  const parts = text
+    .slice(0, 200)
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (parts.length < 2) return { error: 'Type an entity and one to three relations, e.g. "e3 r1 r4".' };
   if (parts.length > 1 + MAX_QUERY_RELATIONS) return { error: `At most ${MAX_QUERY_RELATIONS} relations.` };
   const prompt: number[] = [];

@@ -5,7 +5,19 @@ import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
 import { inspectArm } from './inspect';
 
-const tiny: Config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, oodShare: 0.3, layers: 2, heads: 2, dModel: 32, batch: 32, evalSize: 50, backend: 'cpu' };
+const tiny: Config = {
+  ...DEFAULT_CONFIG,
+  entities: 30,
+  relations: 6,
+  degree: 3,
+  oodShare: 0.3,
+  layers: 2,
+  heads: 2,
+  dModel: 32,
+  batch: 32,
+  evalSize: 50,
+  backend: 'cpu',
+};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

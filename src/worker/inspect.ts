@@ -38,10 +38,17 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
   const T = tokens.length;
   const labels = tokens.map((x) => tokenName(v, x));
 
-  const tracked: LensTracked[] = truth.answer === null ? [] : [
-    ...truth.bridges.map((b, i) => ({ token: b, label: `${truth.bridges.length > 1 ? `bridge ${i + 1}` : 'bridge'} ${tokenName(v, b)}`, role: 'bridge' as const })),
-    { token: truth.answer, label: `answer ${tokenName(v, truth.answer)}`, role: 'answer' as const },
-  ];
+  const tracked: LensTracked[] =
+    truth.answer === null
+      ? []
+      : [
+          ...truth.bridges.map((b, i) => ({
+            token: b,
+            label: `${truth.bridges.length > 1 ? `bridge ${i + 1}` : 'bridge'} ${tokenName(v, b)}`,
+            role: 'bridge' as const,
+          })),
+          { token: truth.answer, label: `answer ${tokenName(v, truth.answer)}`, role: 'answer' as const },
+        ];
   const K = tracked.length;
   const L = t.model.layers;
   const rows = L + 1;
@@ -51,12 +58,23 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
     const patterns = Array.from({ length: L }, (_, l) => blockHook(l, 'attn.hook_pattern'));
     const resids = Array.from({ length: rows }, (_, l) => residName(l));
     const { cache } = forward(t.gpt, x, { keep: [...patterns, ...resids] as HookName[] });
-    const attention = tf.concat(patterns.map((n) => cache[n]!), 0); // [L, heads, T, T]
-    const hidden = tf.concat(resids.map((n) => cache[n]!), 0).reshape([rows * T, t.model.dModel]) as tf.Tensor2D;
+    const attention = tf.concat(
+      patterns.map((n) => cache[n]!),
+      0,
+    ); // [L, heads, T, T]
+    const hidden = tf
+      .concat(
+        resids.map((n) => cache[n]!),
+        0,
+      )
+      .reshape([rows * T, t.model.dModel]) as tf.Tensor2D;
     const logits = unembed(t.gpt, hidden); // [rows·T, V]
     const best = tf.argMax(logits, 1);
     if (K === 0) return [attention, tf.zeros([0], 'int32'), tf.zeros([0]), best];
-    const idx = tf.tensor1d(tracked.map((k) => k.token), 'int32');
+    const idx = tf.tensor1d(
+      tracked.map((k) => k.token),
+      'int32',
+    );
     const own = tf.gather(logits, idx, 1); // [N, K]
     const rank = tf.sum(tf.cast(tf.greater(tf.expandDims(logits, 1), tf.expandDims(own, 2)), 'int32'), 2); // [N, K]
     const prob = tf.gather(tf.softmax(logits), idx, 1);

@@ -59,7 +59,21 @@ describe('watchMechanism', () => {
   });
 
   it('sends the lens of the evaluated step on both test splits, and leaks nothing', async () => {
-    const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, layers: 1, heads: 2, dModel: 16, batch: 16, evalSize: 40, steps: 2, evalEvery: 1, evalEarly: 'off' as const, arms: 'cot' as const };
+    const config = {
+      ...DEFAULT_CONFIG,
+      entities: 30,
+      relations: 6,
+      degree: 3,
+      layers: 1,
+      heads: 2,
+      dModel: 16,
+      batch: 16,
+      evalSize: 40,
+      steps: 2,
+      evalEvery: 1,
+      evalEarly: 'off' as const,
+      arms: 'cot' as const,
+    };
     const got: MechanismRecord[] = [];
     let exp!: Experiment;
     exp = new Experiment(config, (e) => {

@@ -6,7 +6,7 @@
 import type { Config } from '../experiment/schema';
 import type { MechanismRecord, TraceSummary } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
-import { type Arm, type SplitName } from '../experiment/domain';
+import type { Arm, SplitName } from '../experiment/domain';
 
 /** A query to inspect: prompt tokens (entity, then 1–3 relations). */
 export interface InspectRequest {
@@ -19,13 +19,36 @@ export type ToWorker =
    * arm this worker trains (the dataset is still generated from the whole config, so every worker's is the
    * same); without it the worker trains the config's arms in lockstep.
    */
-  | { type: 'init'; config: Config; run: number; arm?: Arm }
+  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
   /** A fresh run of the same config, numbered `run`. */
   | { type: 'reset'; run: number }
-  | { type: 'inspect'; example: InspectRequest };
+  | { type: 'inspect'; example: InspectRequest }
+  /** Test-only: injects a fault; ignored unless the worker's init had `test.faults` (see TestHooks). */
+  | { type: 'fault'; fault: Fault };
+
+/**
+ * Faults the browser tests inject (tests/e2e/faults.test.ts), each the real failure or the closest a page can
+ * cause on purpose: 'nan' poisons the arm's weights with NaN (its next losses are NaN, as in a divergence);
+ * 'crash' throws an uncaught error in the worker (the page sees the worker's error event, as when it runs out of
+ * memory); 'device-lost' destroys the worker's WebGPU device; 'gpu-error' causes an uncaptured WebGPU
+ * validation error.
+ */
+export type Fault = 'nan' | 'crash' | 'device-lost' | 'gpu-error';
+export const FAULTS: readonly Fault[] = ['nan', 'crash', 'device-lost', 'gpu-error'];
+
+/**
+ * Test hooks of a run. The page sends them only when a test set `globalThis.__COT_TEST_HOOKS__` before the
+ * page's scripts ran (playwright's addInitScript); no link, setting or stored value can, so users never see them.
+ */
+export interface TestHooks {
+  /** Honour `fault` messages. */
+  faults?: boolean;
+  /** Added to the first gradient of the backend self-check's result: a mismatch against the reference. */
+  selfCheckError?: number;
+}
 
 /** A query offered in the example picker. */
 export interface ExampleOption {
@@ -106,7 +129,12 @@ export type FromWorker =
   | LensMessage
   /** The arm's aggregated logit lens and causal tracing after an evaluation (src/worker/mechanism.ts). */
   | { type: 'mechanism'; record: MechanismRecord }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /**
+   * tfjs memory of the worker at a quiet point of training (after a loss readback, not at an evaluation);
+   * `inspecting`: a look inside was in flight (its tensors are counted).
+   */
+  | { type: 'memory'; step: number; numTensors: number; numBytes: number; inspecting: boolean };
 
 /** What actually crosses the thread boundary: a message and the run it belongs to. */
 export type FromWorkerTagged = FromWorker & { run: number };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { combine, hashMismatch, initialTrainingData, markRunning, reduce, thinLosses, MAX_LOSS_POINTS, type TrainingData } from './reduce';
 import type { FromWorker } from './protocol';
-import { type MetricRow } from '../experiment/domain';
+import type { MetricRow } from '../experiment/domain';
 
 const row = (step: number): MetricRow => ({
   step,
@@ -46,7 +46,7 @@ describe('reduce', () => {
     expect(s).toMatchObject({ status: 'done', step: 100, etaSec: 0 });
   });
 
-  it('measures each arm\'s wall-clock pace; the run goes at the slower arm\'s pace and ETA', () => {
+  it("measures each arm's wall-clock pace; the run goes at the slower arm's pace and ETA", () => {
     let s = both(1000);
     s = feed(s, 'cot', 0, state(true, 0));
     s = feed(s, 'direct', 0, state(true, 0));
@@ -67,7 +67,10 @@ describe('reduce', () => {
     s = feed(s, 'direct', 0, { type: 'loss', arm: 'direct', steps: [1, 2, 3], losses: [3, 2, NaN] });
     expect(s.history.cot.map((r) => r.step)).toEqual([10]);
     expect(s.history.direct).toEqual([]);
-    expect(s.losses.direct).toEqual([{ step: 1, loss: 3 }, { step: 2, loss: 2 }]);
+    expect(s.losses.direct).toEqual([
+      { step: 1, loss: 3 },
+      { step: 2, loss: 2 },
+    ]);
     expect(s.armStepsPerSec.cot).toBe(5);
     expect(s.diverged).toEqual({ direct: 3 });
     expect(s.runs.cot?.step).toBe(10);
@@ -104,8 +107,59 @@ describe('reduce', () => {
     expect(combine(initialTrainingData(0, []))).toMatchObject({ status: 'idle', step: 0 });
   });
 
+  it('an arm that stops (non-finite loss) or whose worker fails no longer counts: the run goes on with the other, an error once none is left', () => {
+    let s = feed(
+      both(),
+      'cot',
+      0,
+      state(true, 0),
+      { type: 'loss', arm: 'cot', steps: [10, 20], losses: [2, NaN] },
+      { type: 'stopped', arm: 'cot', step: 20, loss: NaN },
+    );
+    s = feed(s, 'cot', 0, state(false, 20, true));
+    s = feed(s, 'direct', 0, state(true, 0), { type: 'progress', step: 50, running: true });
+    expect(s).toMatchObject({ status: 'running', step: 50, diverged: { cot: 20 } });
+    expect(s.runs.cot?.stopped?.why).toMatch(/^The CoT arm stopped at step 20: its training loss became NaN/);
+    expect(markRunning(s).runs.cot?.status).toBe('done');
+    s = feed(s, 'direct', 0, state(false, 100, true));
+    expect(s).toMatchObject({ status: 'done', step: 100 });
+    // a failed worker: its arm stops at its step, with the message
+    let t = feed(both(), 'cot', 0, state(true, 0), { type: 'progress', step: 30, running: true });
+    t = feed(t, 'direct', 0, state(true, 0), { type: 'progress', step: 40, running: true });
+    t = feed(t, 'direct', 0, { type: 'error', message: 'out of memory' });
+    expect(t).toMatchObject({ status: 'running', step: 30, error: null });
+    expect(t.runs.direct?.stopped).toEqual({ step: 40, why: "The direct arm's training worker failed at step 40: out of memory." });
+    t = feed(t, 'cot', 0, { type: 'error', message: 'boom' });
+    expect(t).toMatchObject({ status: 'error', error: 'boom' });
+  });
+
+  it('rewound: an arm back at its checkpoint drops the curves after it; memory reports are kept per arm', () => {
+    let s = feed(
+      both(),
+      'cot',
+      0,
+      { type: 'loss', arm: 'cot', steps: [10, 20, 30], losses: [3, 2, 1] },
+      { type: 'eval', arm: 'cot', row: row(20), stepsPerSec: 1 },
+      { type: 'eval', arm: 'cot', row: row(30), stepsPerSec: 1 },
+    );
+    s = feed(s, 'direct', 0, { type: 'loss', arm: 'direct', steps: [10, 20, 30], losses: [3, 2, 1] });
+    s = feed(s, 'cot', 0, { type: 'rewound', arm: 'cot', step: 20 });
+    expect(s.losses.cot.map((p) => p.step)).toEqual([10, 20]);
+    expect(s.history.cot.map((r) => r.step)).toEqual([20]);
+    expect(s.losses.direct).toHaveLength(3);
+    expect(s.runs.cot?.step).toBe(20);
+    s = feed(s, 'direct', 0, { type: 'memory', step: 30, numTensors: 40, numBytes: 1024, inspecting: false });
+    expect(s.runs.direct?.memory).toEqual({ step: 30, numTensors: 40, numBytes: 1024 });
+    expect(s.runs.cot?.memory).toBeNull();
+  });
+
   it('takes the run config from the examples message', () => {
-    const s = reduce(initialTrainingData(), { type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' }, 0, 'cot');
+    const s = reduce(
+      initialTrainingData(),
+      { type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' },
+      0,
+      'cot',
+    );
     expect(s.totalSteps).toBe(300);
     expect(s.runConfig?.steps).toBe(300);
   });

@@ -9,9 +9,8 @@
 import type { Config } from '../experiment/schema';
 import { appendRecord, type MechanismRecord } from '../experiment/mechanism';
 import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
-import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
+import { ARM_LABEL, ARMS, armStoppedText, type Arm, type MetricRow } from '../experiment/domain';
 import { totalSteps as runSteps } from '../experiment/phases';
-
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
 export interface LossPoint {
@@ -37,6 +36,10 @@ export interface ArmRun {
   /** Seconds this arm needs to finish at its pace; null when unknown or not running. */
   etaSec: number | null;
   pace: { t: number; step: number } | null;
+  /** The arm stopped for good (a non-finite loss, a crashed worker): at which step, and why (plain text). */
+  stopped: { step: number; why: string } | null;
+  /** The worker's tfjs memory at its last report (tensors and bytes, at a step). */
+  memory: { step: number; numTensors: number; numBytes: number } | null;
 }
 
 export interface TrainingData {
@@ -77,7 +80,19 @@ export interface TrainingData {
 }
 
 export function initialArmRun(): ArmRun {
-  return { status: 'idle', step: 0, done: false, backend: null, fallbacks: [], hash: null, stepsPerSec: null, etaSec: null, pace: null };
+  return {
+    status: 'idle',
+    step: 0,
+    done: false,
+    backend: null,
+    fallbacks: [],
+    hash: null,
+    stepsPerSec: null,
+    etaSec: null,
+    pace: null,
+    stopped: null,
+    memory: null,
+  };
 }
 
 /** The state before any message; `arms` are the arms that will train (one worker each). */
@@ -138,17 +153,21 @@ function armStatus(running: boolean, done: boolean, step: number): ArmRun['statu
   return step > 0 ? 'paused' : 'idle';
 }
 
-/** The run as a whole, from its arms' progress. */
+/**
+ * The run as a whole, from its arms' progress. An arm that stopped for good no longer counts: the run goes on
+ * with the others (its step is theirs), and is an error only when every arm has stopped.
+ */
 export function combine(s: TrainingData): TrainingData {
   const runs = s.arms.map((a) => s.runs[a] ?? initialArmRun());
   if (runs.length === 0) return s;
-  const step = Math.min(...runs.map((r) => r.step));
-  const running = runs.filter((r) => r.status === 'running');
+  const live = runs.filter((r) => r.stopped === null);
+  const step = live.length ? Math.min(...live.map((r) => r.step)) : Math.max(...runs.map((r) => r.step));
+  const running = live.filter((r) => r.status === 'running');
   let status: TrainingStatus;
-  if (s.error !== null) status = 'error';
+  if (s.error !== null || live.length === 0) status = 'error';
   else if (running.length) status = 'running';
-  else if (runs.every((r) => r.status === 'done')) status = 'done';
-  else status = runs.some((r) => r.step > 0) ? 'paused' : 'idle';
+  else if (live.every((r) => r.status === 'done')) status = 'done';
+  else status = live.some((r) => r.step > 0) ? 'paused' : 'idle';
   const rates = running.map((r) => r.stepsPerSec).filter((x): x is number => x !== null);
   const etas = running.map((r) => r.etaSec).filter((x): x is number => x !== null);
   const names = [...new Set(runs.map((r) => r.backend).filter((b): b is string => b !== null))];
@@ -169,7 +188,7 @@ export function markRunning(s: TrainingData): TrainingData {
   const runs = { ...s.runs };
   for (const a of s.arms) {
     const r = runs[a] ?? initialArmRun();
-    if (!r.done) runs[a] = { ...r, status: 'running' };
+    if (!r.done && r.stopped === null) runs[a] = { ...r, status: 'running' };
   }
   return combine({ ...s, runs });
 }
@@ -194,7 +213,10 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
     case 'backend':
       return withRun(s, from, (r) => ({ ...r, backend: m.backend, fallbacks: m.fallbacks }));
     case 'examples':
-      return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: runSteps(m.config) }, from, (r) => ({ ...r, hash: m.hash }));
+      return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: runSteps(m.config) }, from, (r) => ({
+        ...r,
+        hash: m.hash,
+      }));
     case 'ready': {
       const arms = ARMS.filter((a) => s.arms.includes(a) || m.arms.some((x) => x.arm === a));
       const parameters = { ...s.parameters, ...Object.fromEntries(m.arms.map((a) => [a.arm, a.parameters])) };
@@ -228,8 +250,29 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
       return { ...s, lens: { ...s.lens, [m.arm]: m } };
     case 'mechanism':
       return { ...s, mechanism: { ...s.mechanism, [m.record.arm]: appendRecord(s.mechanism[m.record.arm], m.record) } };
-    case 'error':
-      return { ...s, error: m.message };
+    case 'error': {
+      // the arm's worker failed: that arm stops, the others go on (the run is an error once none is left)
+      const next = withRun(s, from, (r) => ({
+        ...r,
+        status: r.done ? 'done' : r.step > 0 ? 'paused' : 'idle',
+        pace: null,
+        etaSec: null,
+        stopped: r.stopped ?? { step: r.step, why: `The ${ARM_LABEL[from]} arm's training worker failed at step ${r.step}: ${m.message.replace(/\.$/, '')}.` },
+      }));
+      const left = next.arms.filter((a) => next.runs[a]?.stopped == null);
+      return left.length === 0 ? { ...next, error: m.message } : next;
+    }
+    case 'stopped':
+      return withRun(s, m.arm, (r) => ({ ...r, stopped: r.stopped ?? { step: m.step, why: armStoppedText(m) } }));
+    case 'rewound': {
+      const losses = { ...s.losses, [m.arm]: s.losses[m.arm].filter((p) => p.step <= m.step) };
+      const history = { ...s.history, [m.arm]: s.history[m.arm].filter((r) => r.step <= m.step) };
+      const diverged = { ...s.diverged };
+      if ((diverged[m.arm] ?? -1) > m.step) delete diverged[m.arm];
+      return withRun({ ...s, losses, history, diverged }, m.arm, (r) => ({ ...r, step: m.step, pace: null }));
+    }
+    case 'memory':
+      return withRun(s, from, (r) => ({ ...r, memory: { step: m.step, numTensors: m.numTensors, numBytes: m.numBytes } }));
     case 'notice':
       return s;
   }

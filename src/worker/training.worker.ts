@@ -4,9 +4,15 @@
  * generated from the whole config, identical in every worker), forwards its events, and after evaluations
  * looks inside the model (attention maps, logit lens) on the chosen query. Commands are handled one at a time,
  * in order; `pause` acts at once (between two training steps).
+ *
+ * Faults: a config over the memory budget is refused; a GPU backend must pass a self-check against cpu (else
+ * wasm); a lost WebGPU device or an uncaptured GPU error moves the arm to wasm from its last checkpoint (kept
+ * at every evaluation on GPU backends); a non-finite loss stops the arm (Experiment); every ~0.5 s at a quiet
+ * point (every 0.5 s, at least every 100 steps) the worker reports its tfjs memory. Test hooks (`fault` messages, a self-check mismatch) act only when
+ * the page's init carried `test` (see protocol.ts TestHooks).
  */
 /// <reference lib="webworker" />
-import '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
@@ -15,12 +21,14 @@ import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wa
 import { checkConfig, correctionTexts } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
 import { selectBackend } from '../train/backend';
-import { Experiment, type ExperimentEvent } from '../train/experiment';
+import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experiment';
+import { selfCheck, selfCheckText } from '../train/selfCheck';
+import { checkBrowserBudget } from '../experiment/budget';
 import { pickExamples } from './examples';
 import { inspectArm } from './inspect';
 import { watchMechanism } from './mechanism';
-import type { FromWorker, InspectRequest, ToWorker } from './protocol';
-import { type Arm } from '../experiment/domain';
+import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
+import { ARM_LABEL, type Arm, type BackendName } from '../experiment/domain';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -47,6 +55,21 @@ let inspectDue = false;
 let inspectAgain = false;
 let lastInspect = 0;
 let lastProgress = 0;
+/** A memory report is sent while training every MEMORY_MS, and at least every MEMORY_STEPS steps. */
+const MEMORY_MS = 500;
+const MEMORY_STEPS = 100;
+let lastMemory = -Infinity;
+let lastMemoryStep = 0;
+/** The backend in use. */
+let backendName: BackendName | null = null;
+/** The test hooks of the current run (empty unless a test asked, see protocol.ts). */
+let hooks: TestHooks = {};
+/** What went wrong with the GPU, once it did (the worker stays on wasm from then on). */
+let gpuFault: string | null = null;
+let onGpuFaultSeen: (() => void) | null = null;
+const gpuFaultSeen = new Promise<void>((ok) => (onGpuFaultSeen = ok));
+/** The move to wasm after a GPU fault, while it runs: commands wait for it. */
+let recovering: Promise<void> | null = null;
 
 function send(m: FromWorker, transfer: Transferable[] = [], from = run): void {
   scope.postMessage({ ...m, run: from }, transfer);
@@ -55,11 +78,31 @@ function fail(e: unknown): void {
   send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
+/** Whether a GPU fault is (or within `ms` becomes) known: a failed readback may come just before the device's lost event. */
+async function gpuFaultWithin(ms: number): Promise<boolean> {
+  if (gpuFault !== null) return true;
+  if (backendName !== 'webgpu') return false;
+  return Promise.race([gpuFaultSeen.then(() => true), sleep(ms).then(() => false)]);
+}
+/** A failure of the experiment `current`: reported unless it is no longer current or the GPU failed (then it moves to wasm). */
+async function failOf(e: unknown, current: Experiment | null): Promise<void> {
+  if (await gpuFaultWithin(1000)) return;
+  if (exp === current) fail(e);
+}
+
 function onEvent(e: ExperimentEvent, from: number): void {
   send(e, [], from);
   if (e.type === 'eval' && from === run) inspectDue = true;
   // the aggregated lens (and tracing, within its time budget) of this step's weights
   if (e.type === 'eval' && from === run && exp) watchMechanism(exp, e, (record) => send({ type: 'mechanism', record }, [], from));
+}
+
+/** Numbers the experiments: one abandoned after a GPU fault may still emit when it ends late; dropped. */
+let generation = 0;
+function makeExperiment(c: Config, id: number, data?: Experiment['data'], checkpoints = false): Experiment {
+  const g = ++generation;
+  return new Experiment(c, (e) => g === generation && onEvent(e, id), data, { checkpoints });
 }
 
 /** Looks inside every arm on the chosen query (one look at a time). */
@@ -84,7 +127,7 @@ function inspectNow(): Promise<void> {
       send(lens, [lens.ranks.buffer, lens.probs.buffer], from);
     }
   })()
-    .catch(fail)
+    .catch((e) => failOf(e, current))
     .finally(() => {
       inspecting = null;
       if (inspectAgain) {
@@ -101,7 +144,124 @@ function onStep(step: number): void {
     lastProgress = now;
     send({ type: 'progress', step, running: true });
   }
+  // memory at a quiet point of training: every loss just read back, and no evaluation at this step (the work that
+  // follows one — a look inside, mechanism measurements — holds tensors for a while); `inspecting` says whether a
+  // look inside is still in flight (its tensors are counted)
+  const current = exp;
+  const evaluated = current?.trainers.some((t) => current.history[t.arm].at(-1)?.step === step);
+  if (step % LOSS_READBACK_EVERY === 0 && !evaluated && (now - lastMemory >= MEMORY_MS || Math.abs(step - lastMemoryStep) >= MEMORY_STEPS)) {
+    lastMemory = now;
+    lastMemoryStep = step;
+    const m = tf.memory();
+    send({ type: 'memory', step, numTensors: m.numTensors, numBytes: m.numBytes, inspecting: inspecting !== null });
+  }
   if (inspectDue && now - lastInspect >= INSPECT_MS) void inspectNow();
+}
+
+// ---------------------------------------------------------------- the GPU: self-check, lost device, uncaught errors
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  addEventListener(type: 'uncapturederror', f: (e: { error?: { message?: string } }) => void): void;
+  destroy(): void;
+  createBuffer(d: { size: number; usage: number }): unknown;
+  queue: { onSubmittedWorkDone(): Promise<void> };
+}
+const gpuDevice = (): GpuDeviceLike | null => (tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as { device?: GpuDeviceLike }).device ?? null) : null);
+
+function watchDevice(): void {
+  const device = gpuDevice();
+  if (!device) return;
+  void device.lost.then((info) => onGpuFault(`its WebGPU device was lost (${[info.reason, info.message].filter(Boolean).join(': ') || 'no reason given'})`));
+  device.addEventListener('uncapturederror', (e) => onGpuFault(`an uncaptured WebGPU error (${e.error?.message?.split('\n')[0] || 'no message'})`));
+}
+
+function onGpuFault(why: string): void {
+  if (gpuFault !== null || backendName !== 'webgpu') return;
+  gpuFault = why;
+  onGpuFaultSeen?.();
+  exp?.pause();
+  recovering = recoverOnWasm(why)
+    .catch(fail)
+    .finally(() => (recovering = null));
+}
+
+/** Waits for `p`, at most `ms` (a step on a lost device may never end). */
+const settle = (p: Promise<unknown> | null, ms: number) => (p ? Promise.race([p.catch(() => {}), sleep(ms)]) : Promise.resolve());
+
+/** After a GPU fault: the experiment goes on on wasm from its last checkpoint (or starts there, if none yet). */
+async function recoverOnWasm(why: string): Promise<void> {
+  const old = exp;
+  const wasRunning = running !== null;
+  exp = null; // nothing new starts on the old one
+  old?.pause();
+  await settle(running, 5000);
+  await settle(inspecting, 5000);
+  running = null;
+  inspecting = null;
+  const faultStep = old?.step ?? 0;
+  try {
+    old?.dispose(); // buffers of a lost device: nothing to free, but the engine forgets them
+  } catch {
+    /* the device is gone */
+  }
+  const { backend, fallbacks } = await selectBackend('wasm');
+  backendName = backend;
+  if (!old || !config) {
+    send({ type: 'backend', backend, fallbacks: [`webgpu: ${why}`, ...fallbacks] });
+    return;
+  }
+  const from = run;
+  const next = makeExperiment(old.config, from, old.data);
+  next.restore(old);
+  exp = next;
+  // one line, shown by the page as "Training on wasm: webgpu: the CoT arm lost the GPU at step 57: …"
+  const who = onlyArm ? `the ${ARM_LABEL[onlyArm]} arm` : 'the run';
+  const where = next.step > 0 ? `from step ${next.step}, its last checkpoint` : 'from the start';
+  send({ type: 'backend', backend, fallbacks: [`webgpu: ${who} lost the GPU at step ${faultStep}: ${why}; it goes on on ${backend} ${where}`, ...fallbacks] });
+  send({ type: 'state', running: false, step: next.step, done: next.done });
+  if (wasRunning) play();
+  else void inspectNow();
+}
+
+/** Test-only faults (honoured only with `hooks.faults`). */
+function injectFault(fault: Fault): void {
+  if (fault === 'crash') {
+    // uncaught, outside any promise: the page gets the worker's error event
+    setTimeout(() => {
+      throw new Error('injected crash (test hook)');
+    });
+  } else if (fault === 'nan') {
+    const t = exp?.trainers[0];
+    if (t) tf.tidy(() => t.weights.tokenEmbedding.assign(tf.fill(t.weights.tokenEmbedding.shape, NaN)));
+  } else if (fault === 'device-lost') {
+    gpuDevice()?.destroy();
+  } else if (fault === 'gpu-error') {
+    // MAP_READ (1) may only go with COPY_DST: with STORAGE (128) this is a validation error nobody captures
+    const device = gpuDevice();
+    device?.createBuffer({ size: 4, usage: 1 | 128 });
+    void device?.queue.onSubmittedWorkDone(); // an idle device may not report the error until it does something
+  }
+}
+
+/** Picks the backend; a GPU backend must also pass the self-check, else training runs on wasm. */
+async function chooseBackend(choice: Config['backend']): Promise<{ backend: BackendName; fallbacks: string[] }> {
+  if (gpuFault !== null) {
+    const r = await selectBackend('wasm');
+    return { backend: r.backend, fallbacks: [`webgpu: ${gpuFault} earlier in this tab`, ...r.fallbacks] };
+  }
+  const first = await selectBackend(choice);
+  if (first.backend !== 'webgpu' && first.backend !== 'webgl') return first;
+  let problem: string | null = null;
+  try {
+    const bump = hooks.selfCheckError;
+    const check = await selfCheck(first.backend, bump ? { perturb: (v) => (v[v.length - 1] += bump) } : {});
+    if (!check.ok) problem = selfCheckText(check);
+  } catch (e) {
+    problem = `${first.backend}: its self-check could not run (${e instanceof Error ? e.message : String(e)})`;
+  }
+  if (problem === null) return first;
+  const wasm = await selectBackend('wasm');
+  return { backend: wasm.backend, fallbacks: [...first.fallbacks, problem, ...wasm.fallbacks] };
 }
 
 /** Stops training and waits until the current step and look inside are over. */
@@ -114,7 +274,7 @@ async function halt(): Promise<void> {
 /** The arm this worker trains (from the page's init); null: the config's arms, in lockstep. */
 let onlyArm: Arm | null = null;
 
-async function init(raw: Config, id: number): Promise<void> {
+async function init(raw: Config, id: number, test?: TestHooks): Promise<void> {
   // forget the old experiment first, so that nothing starts on it while it winds down
   const old = exp;
   exp = null;
@@ -123,15 +283,27 @@ async function init(raw: Config, id: number): Promise<void> {
   while (inspecting) await inspecting;
   old?.dispose();
   run = id;
+  if (test !== undefined) hooks = { faults: test?.faults === true, selfCheckError: Number.isFinite(test?.selfCheckError) ? test.selfCheckError : undefined };
   const { config: checked, corrections } = checkConfig(raw);
   config = checked;
   if (corrections.length) send({ type: 'notice', messages: correctionTexts(corrections) });
+  // the page refuses these before it starts a worker; a config from elsewhere is refused here too
+  const budget = checkBrowserBudget(checked);
+  if (!budget.ok) {
+    config = null;
+    send({ type: 'error', message: `not started: ${budget.message}` });
+    return;
+  }
   if (backendChoice !== checked.backend) {
-    const { backend, fallbacks } = await selectBackend(checked.backend);
+    const { backend, fallbacks } = await chooseBackend(checked.backend);
     backendChoice = checked.backend;
+    backendName = backend;
+    if (backend === 'webgpu') watchDevice();
     send({ type: 'backend', backend, fallbacks });
   }
-  exp = new Experiment(onlyArm ? { ...checked, arms: onlyArm } : checked, (e) => onEvent(e, id));
+  // on a GPU, a copy of every arm at each evaluation, to go on from if the GPU is lost
+  const checkpoints = backendName === 'webgpu' || backendName === 'webgl';
+  exp = makeExperiment(onlyArm ? { ...checked, arms: onlyArm } : checked, id, undefined, checkpoints);
   const v = exp.data.vocab;
   send({
     type: 'examples',
@@ -146,13 +318,14 @@ async function init(raw: Config, id: number): Promise<void> {
 function play(): void {
   const current = exp;
   if (!current || running || current.done) return;
-  running = current
+  const p: Promise<void> = current
     .run(onStep)
-    .catch(fail)
+    .catch((e) => failOf(e, current))
     .finally(() => {
-      running = null;
+      if (running === p) running = null; // a run abandoned after a GPU fault ends late: not the current one
       if (exp === current) void inspectNow();
     });
+  running = p;
 }
 
 async function stepOnce(): Promise<void> {
@@ -165,10 +338,11 @@ async function stepOnce(): Promise<void> {
 }
 
 async function handle(m: ToWorker): Promise<void> {
+  while (recovering) await recovering;
   switch (m.type) {
     case 'init':
       onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
-      return init(m.config, Number.isSafeInteger(m.run) ? m.run : run + 1);
+      return init(m.config, Number.isSafeInteger(m.run) ? m.run : run + 1, m.test && typeof m.test === 'object' ? m.test : {});
     case 'reset':
       return config ? init(config, Number.isSafeInteger(m.run) ? m.run : run + 1) : undefined;
     case 'play':
@@ -184,6 +358,9 @@ async function handle(m: ToWorker): Promise<void> {
       if (inspecting) await inspecting;
       return inspectNow();
     }
+    case 'fault':
+      if (hooks.faults && FAULTS.includes(m.fault)) injectFault(m.fault);
+      return;
   }
 }
 

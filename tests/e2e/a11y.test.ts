@@ -62,7 +62,11 @@ describe('accessibility', () => {
         el.dataset.tabbed = String(n);
         const s = getComputedStyle(el);
         const ring = el.matches(':focus-visible') && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none');
-        return { id: `${el.tagName.toLowerCase()} ${el.dataset.testid ?? el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 24)}`, ring, again: false };
+        return {
+          id: `${el.tagName.toLowerCase()} ${el.dataset.testid ?? el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 24)}`,
+          ring,
+          again: false,
+        };
       }, i);
       if (r === null || r.again) break;
       reached.push(r);
@@ -73,7 +77,13 @@ describe('accessibility', () => {
     const missed = await page.evaluate(() => {
       const sel = 'button, a[href], input:not([type="hidden"]), select, textarea, summary, [tabindex="0"]';
       return [...document.querySelectorAll<HTMLElement>(sel)]
-        .filter((el) => !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !el.closest('details:not([open]) > :not(summary)'))
+        .filter(
+          (el) =>
+            !(el as HTMLButtonElement).disabled &&
+            el.getClientRects().length > 0 &&
+            getComputedStyle(el).visibility !== 'hidden' &&
+            !el.closest('details:not([open]) > :not(summary)'),
+        )
         .filter((el) => !el.dataset.tabbed)
         .map((el) => `${el.tagName.toLowerCase()} ${el.dataset.testid ?? el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 24)}`);
     });
@@ -96,7 +106,9 @@ describe('accessibility', () => {
     await expect(target.evaluate((el) => getComputedStyle(el).animationName)).resolves.toBe('none');
     await expect(p.page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches)).resolves.toBe(true);
     // the designer's transitions are off too
-    await expect(p.page.evaluate(() => [...document.querySelectorAll('*')].every((e) => ['0s', ''].includes(getComputedStyle(e).transitionDuration.split(',')[0].trim())))).resolves.toBe(true);
+    await expect(
+      p.page.evaluate(() => [...document.querySelectorAll('*')].every((e) => ['0s', ''].includes(getComputedStyle(e).transitionDuration.split(',')[0].trim()))),
+    ).resolves.toBe(true);
     expect(p.errors()).toEqual([]);
     await p.close();
   });

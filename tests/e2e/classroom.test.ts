@@ -19,7 +19,19 @@ async function tabOrder(page: Page, max = 200): Promise<string[]> {
     const id = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el || el === document.body) return null;
-      const where = el.closest('.designer-column') ? 'designer' : el.closest('.inspector') ? 'inspector' : el.closest('[data-testid="mechanism-panel"]') ? 'mechanism' : el.closest('.explain') ? 'explanation' : el.closest('.preview') ? 'preview' : el.closest('.runs-panel') ? 'runs' : '';
+      const where = el.closest('.designer-column')
+        ? 'designer'
+        : el.closest('.inspector')
+          ? 'inspector'
+          : el.closest('[data-testid="mechanism-panel"]')
+            ? 'mechanism'
+            : el.closest('.explain')
+              ? 'explanation'
+              : el.closest('.preview')
+                ? 'preview'
+                : el.closest('.runs-panel')
+                  ? 'runs'
+                  : '';
       return `${where}|${el.dataset?.testid ?? ''}|${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}|${(el.textContent ?? '').trim().slice(0, 20)}`;
     });
     if (id === null || (seen.length > 0 && id === seen[0])) break;
@@ -58,7 +70,10 @@ describe('classroom links', () => {
     const order = await tabOrder(page);
     expect(order.length).toBeGreaterThan(5);
     expect(order.filter((x) => /^(designer|inspector|mechanism|explanation|preview)\|/.test(x))).toEqual([]);
-    expect(order.some((x) => x.includes('|train-toggle|')), order.join('\n')).toBe(true);
+    expect(
+      order.some((x) => x.includes('|train-toggle|')),
+      order.join('\n'),
+    ).toBe(true);
     await p.screenshot('classroom-hidden-presenter-1280x800');
     // Copy link keeps the page keys
     await page.getByTestId('copy-link').click();

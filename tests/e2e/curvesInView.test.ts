@@ -10,7 +10,11 @@ const app = useBrowser();
 const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50&steps=400&evalEvery=100&backend=wasm';
 
 test('once Play is pressed the accuracy chart is on screen (1280×800, 1440×900, 1920×1080), fed by early points', async () => {
-  for (const [width, height] of [[1280, 800], [1440, 900], [1920, 1080]]) {
+  for (const [width, height] of [
+    [1280, 800],
+    [1440, 900],
+    [1920, 1080],
+  ]) {
     const p = await app.open(`/?${TINY}`, { width, height });
     const toggle = p.page.getByTestId('train-toggle');
     await expect.poll(() => toggle.isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -26,7 +30,11 @@ test('once Play is pressed the accuracy chart is on screen (1280×800, 1440×900
     if (width === 1280) {
       const [csv] = await Promise.all([p.page.waitForEvent('download'), p.page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
       const { readFileSync } = await import('node:fs');
-      const steps = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => Number(l.split(',')[0]));
+      const steps = readFileSync((await csv.path())!, 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l) => Number(l.split(',')[0]));
       expect(steps.slice(0, 2)).toEqual([0, 10]);
       await p.screenshot('curves-in-view-1280x800');
     }

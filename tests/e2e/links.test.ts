@@ -6,14 +6,14 @@ import { queryOf, useBrowser } from './harness';
 const app = useBrowser();
 /** Polls wait this long: the preview worker and the training worker share a busy CPU. */
 const SLOW = { timeout: 10_000 };
-const valueOf = (page: Page, key: string) => page.getByTestId(`param-${key}`).getAttribute('data-value');
+const valueOfParam = (page: Page, key: string) => page.getByTestId(`param-${key}`).getAttribute('data-value');
 
 describe('links', () => {
   test('a link restores the controls, opens folded groups and stays in the address', async () => {
     const link = '/?v=1&entities=300&hops=3&degree=6&oodShare=0.2&lr=0.003&layers=2&arms=cot&noiseKind=b';
     const p = await app.open(link);
     const want: Record<string, string> = { entities: '300', hops: '3', degree: '6', oodShare: '0.2', lr: '0.003', layers: '2', arms: 'cot', noiseKind: 'b' };
-    for (const [k, v] of Object.entries(want)) await expect(valueOf(p.page, k), k).resolves.toBe(v);
+    for (const [k, v] of Object.entries(want)) await expect(valueOfParam(p.page, k), k).resolves.toBe(v);
     await expect(p.page.getByTestId('param-hops').inputValue()).resolves.toBe('3');
     await expect(p.page.getByRole('textbox', { name: 'Entities, exact value' }).inputValue()).resolves.toBe('300');
     await expect(p.page.getByTestId('param-layers').isVisible()).resolves.toBe(true); // Model group opened
@@ -35,17 +35,17 @@ describe('links', () => {
     expect(text).toContain('entities');
     expect(text).toContain('layers');
     expect(text).toContain('degree');
-    await expect(valueOf(p.page, 'entities')).resolves.toBe('200');
-    await expect(valueOf(p.page, 'layers')).resolves.toBe('24'); // 999 clamped to the schema's maximum
-    await expect(valueOf(p.page, 'degree')).resolves.toBe('1');
+    await expect(valueOfParam(p.page, 'entities')).resolves.toBe('200');
+    await expect(valueOfParam(p.page, 'layers')).resolves.toBe('24'); // 999 clamped to the schema's maximum
+    await expect(valueOfParam(p.page, 'degree')).resolves.toBe('1');
     // the page works: preview generated, controls respond
     await p.page.getByTestId('split-sizes').waitFor();
     await p.page.getByTestId('param-entities').fill('300');
     await expect.poll(() => queryOf(p.page).get('entities'), SLOW).toBe('300');
     // nothing from the link ran or became markup
     expect(p.dialogs).toEqual([]);
-    const injected = await p.page.evaluate(() =>
-      [...document.querySelectorAll('script')].filter((s) => !s.src || (s.textContent ?? '').includes('alert')).length,
+    const injected = await p.page.evaluate(
+      () => [...document.querySelectorAll('script')].filter((s) => !s.src || (s.textContent ?? '').includes('alert')).length,
     );
     expect(injected).toBe(0);
     await expect(p.page.evaluate(() => document.body.innerHTML.includes('<script>alert'))).resolves.toBe(false);
@@ -72,8 +72,8 @@ describe('links', () => {
     const q = new URL(copied).searchParams;
     expect(Object.fromEntries(q)).toEqual({ v: '1', entities: '120', hops: '3' });
     const again = await app.open(new URL(copied).pathname + new URL(copied).search);
-    await expect(valueOf(again.page, 'entities')).resolves.toBe('120');
-    await expect(valueOf(again.page, 'hops')).resolves.toBe('3');
+    await expect(valueOfParam(again.page, 'entities')).resolves.toBe('120');
+    await expect(valueOfParam(again.page, 'hops')).resolves.toBe('3');
     await again.close();
     // back to the defaults: the query disappears
     await p.page.getByRole('button', { name: 'Defaults' }).click();
@@ -102,11 +102,11 @@ describe('links', () => {
       history.pushState(null, '', '?v=1&entities=600');
     });
     await p.page.goBack();
-    await expect.poll(() => valueOf(p.page, 'entities'), SLOW).toBe('500');
+    await expect.poll(() => valueOfParam(p.page, 'entities'), SLOW).toBe('500');
     await p.page.goBack();
-    await expect.poll(() => valueOf(p.page, 'entities'), SLOW).toBe('150');
+    await expect.poll(() => valueOfParam(p.page, 'entities'), SLOW).toBe('150');
     await p.page.goForward();
-    await expect.poll(() => valueOf(p.page, 'entities'), SLOW).toBe('500');
+    await expect.poll(() => valueOfParam(p.page, 'entities'), SLOW).toBe('500');
     expect(p.errors()).toEqual([]);
     await p.close();
   });

@@ -57,9 +57,18 @@ interface Seen {
   backend?: string;
 }
 
-const server = await preview({ root: resolve(import.meta.dirname, '../..'), logLevel: 'warn', build: { outDir: dist }, preview: { host: '127.0.0.1', port: 0 } });
+const server = await preview({
+  root: resolve(import.meta.dirname, '../..'),
+  logLevel: 'warn',
+  build: { outDir: dist },
+  preview: { host: '127.0.0.1', port: 0 },
+});
 const base = server.resolvedUrls?.local[0] ?? '';
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless=new', '--no-sandbox', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--disable-background-networking'],
+});
 try {
   for (let r = 0; r < runs; r++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -87,7 +96,9 @@ try {
     });
     await page.goto(`${base}?${query}`);
     const toggle = page.getByTestId('train-toggle');
-    await page.waitForFunction(() => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled, null, { timeout: 60_000 });
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled, null, {
+      timeout: 60_000,
+    });
     const cpu0 = rendererThreads();
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     const t0 = await page.evaluate(() => {
@@ -95,7 +106,13 @@ try {
       return performance.now();
     });
     await toggle.click();
-    await page.waitForFunction((n) => document.querySelector('[data-testid="step-count"]')?.textContent === String(n) && /Finished/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''), steps, { timeout: 600_000, polling: 250 });
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="step-count"]')?.textContent === String(n) &&
+        /Finished/.test(document.querySelector('[data-testid="train-status"]')?.textContent ?? ''),
+      steps,
+      { timeout: 600_000, polling: 250 },
+    );
     const tEnd = await page.evaluate(() => performance.now());
     const cpu1 = rendererThreads();
     await page.waitForTimeout(2000); // the last chart and inspector redraws
@@ -111,15 +128,26 @@ try {
       const last = seen.filter((s) => (s.type === 'loss' || s.type === 'eval') && s.arm === arm && s.step === steps).at(-1);
       if (losses.length < 2 || !last) continue;
       const first = losses[0];
-      perArm[arm] = `${(((last.step ?? 0) - (first.step ?? 0)) / ((last.t - first.t) / 1000)).toFixed(2)} steps/s (done after ${((last.t - t0) / 1000).toFixed(1)} s)`;
+      perArm[arm] =
+        `${(((last.step ?? 0) - (first.step ?? 0)) / ((last.t - first.t) / 1000)).toFixed(2)} steps/s (done after ${((last.t - t0) / 1000).toFixed(1)} s)`;
     }
     const during = long.filter((l) => l.t >= t0);
-    const top = [...during].sort((a, b) => b.d - a.d).slice(0, 8).map((l) => `${Math.round(l.d)}@${((l.t - t0) / 1000).toFixed(1)}s`);
+    const top = [...during]
+      .sort((a, b) => b.d - a.d)
+      .slice(0, 8)
+      .map((l) => `${Math.round(l.d)}@${((l.t - t0) / 1000).toFixed(1)}s`);
     console.log(`run ${r + 1}: backend ${backends.join('/')}; ${JSON.stringify(perArm)}; wall ${((tEnd - t0) / 1000).toFixed(1)} s`);
     console.log(`  long tasks after Play: ${during.length}, worst (ms@s after Play) ${top.join(' ')}`);
-    console.log(`  main-thread tasks (trace) over 50 ms wall: ${tasks.filter((x) => x.wall > 50).length}; CPU of all tasks ${(tasks.reduce((a, x) => a + x.cpu, 0) / 1000).toFixed(2)} s; most CPU (cpu/wall ms@s): ${describeTasks(tasks)}`);
+    console.log(
+      `  main-thread tasks (trace) over 50 ms wall: ${tasks.filter((x) => x.wall > 50).length}; CPU of all tasks ${(tasks.reduce((a, x) => a + x.cpu, 0) / 1000).toFixed(2)} s; most CPU (cpu/wall ms@s): ${describeTasks(tasks)}`,
+    );
     if (process.env.MEASURE_EVENTS) {
-      const first = (type: string) => seen.filter((x) => x.type === type && x.t >= t0).map((x) => `${x.arm ?? ''}@${((x.t - t0) / 1000).toFixed(1)}`).slice(0, 4).join(' ');
+      const first = (type: string) =>
+        seen
+          .filter((x) => x.type === type && x.t >= t0)
+          .map((x) => `${x.arm ?? ''}@${((x.t - t0) / 1000).toFixed(1)}`)
+          .slice(0, 4)
+          .join(' ');
       console.log(`  first eval: ${first('eval')}; attention: ${first('attention')}; lens: ${first('lens')}; loss: ${first('loss')}`);
     }
     const busy = [...cpu1].map(([k, v]) => [k, v - (cpu0.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.2);

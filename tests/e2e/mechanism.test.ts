@@ -23,7 +23,10 @@ describe('mechanism views', () => {
     const panel = page.getByTestId('mechanism-panel');
     await panel.scrollIntoViewIfNeeded();
     // the lens of both arms: ID and OOD, bridge and answer (2 layers + the embedding, 5 or 4 positions)
-    for (const [arm, T] of [['cot', 5], ['direct', 4]] as const) {
+    for (const [arm, T] of [
+      ['cot', 5],
+      ['direct', 4],
+    ] as const) {
       const grids = page.locator(`[data-testid="mech-lens"][data-arm="${arm}"] figure.mech-heatmap`);
       await expect.poll(() => grids.count(), { timeout: PATIENCE }).toBe(4);
       await expect(grids.first().locator('rect').count()).resolves.toBe(3 * T);
@@ -40,20 +43,27 @@ describe('mechanism views', () => {
     await expect.poll(() => page.locator('[data-testid="ood-bridge-chart"] path.recharts-curve').count(), { timeout: PATIENCE }).toBe(4);
     // the reading: generated from the numbers of step 400, for both arms
     const reading = page.getByTestId('mechanism-reading');
-    await expect.poll(() => reading.locator('p[data-arm="cot"]').innerText(), { timeout: PATIENCE }).toMatch(/^CoT arm, step 400 \(\d+ ID, \d+ OOD test queries\):$/);
+    await expect
+      .poll(() => reading.locator('p[data-arm="cot"]').innerText(), { timeout: PATIENCE })
+      .toMatch(/^CoT arm, step 400 \(\d+ ID, \d+ OOD test queries\):$/);
     await expect(reading.locator('li').first().innerText()).resolves.toMatch(/^On ID queries the bridge .*\d+%/);
     await expect(reading.locator('p[data-arm="direct"]').innerText()).resolves.toMatch(/^direct arm, step 400 /);
-    await expect(page.getByTestId('mechanism-cost').innerText()).resolves.toMatch(/CoT: lens \d+ ms \(\d+×\), tracing \d+ ms \(\d+×\); [\d.]+% of its training time so far/);
+    await expect(page.getByTestId('mechanism-cost').innerText()).resolves.toMatch(
+      /CoT: lens \d+ ms \(\d+×\), tracing \d+ ms \(\d+×\); [\d.]+% of its training time so far/,
+    );
 
     await page.mouse.move(1, 1);
     // below the sticky training bar
     const show = (selector: string) =>
-      page.locator(selector).first().evaluate((el) => {
-        el.scrollIntoView({ block: 'start', behavior: 'instant' });
-        let box: HTMLElement | null = el.parentElement;
-        while (box && !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible')) box = box.parentElement;
-        (box ?? document.scrollingElement)?.scrollBy({ top: -120, behavior: 'instant' });
-      });
+      page
+        .locator(selector)
+        .first()
+        .evaluate((el) => {
+          el.scrollIntoView({ block: 'start', behavior: 'instant' });
+          let box: HTMLElement | null = el.parentElement;
+          while (box && !(box.scrollHeight > box.clientHeight && getComputedStyle(box).overflowY !== 'visible')) box = box.parentElement;
+          (box ?? document.scrollingElement)?.scrollBy({ top: -120, behavior: 'instant' });
+        });
     await show('[data-testid="mechanism-panel"]');
     await p.screenshot('mechanism-1280x800');
     await show('[data-testid="mechanism-reading"]');

@@ -29,7 +29,11 @@ test('a tiny SFT + RL run trains to the end; the RL chart shows both arms after 
   // the boundary is marked on the accuracy chart too
   await expect(p.page.getByTestId('acc-chart').innerText()).resolves.toContain('RL →');
   const [csv] = await Promise.all([p.page.waitForEvent('download'), p.page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
-  const steps = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => Number(l.split(',')[0]));
+  const steps = readFileSync((await csv.path())!, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => Number(l.split(',')[0]));
   expect(steps).toEqual([0, 10, 20, 30, 40, 50, 60, 70]);
   await p.page.getByTestId('rl-chart').scrollIntoViewIfNeeded();
   await p.screenshot('rl-stage-1440x900');

@@ -47,7 +47,9 @@ describe('runs', () => {
     await p.page.reload({ waitUntil: 'load' });
     await expect.poll(() => items(p.page).count(), SLOW).toBe(2);
     // the panel says how much of the site's storage is used (navigator.storage.estimate)
-    await expect.poll(() => p.page.getByTestId('runs-panel').locator('.runs-head').innerText(), SLOW).toMatch(/2 kept in this browser \([\d.,]+ MB of [\d.,]+ MB used\)/);
+    await expect
+      .poll(() => p.page.getByTestId('runs-panel').locator('.runs-head').innerText(), SLOW)
+      .toMatch(/2 kept in this browser \([\d.,]+ MB of [\d.,]+ MB used\)/);
     // newest first, each labelled by its difference from the current experiment (λ 3.6, from the address)
     await expect(items(p.page).allInnerTexts()).resolves.toEqual([expect.stringContaining('same as now'), expect.stringContaining('λ 7.2')]);
     const ids = await items(p.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
@@ -76,7 +78,11 @@ describe('runs', () => {
   test('a report written by the CLI imports into the runs panel; rename, pin, open, delete, clear all; a bad file gets a notice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cot-runs-e2e-'));
     const file = join(dir, 'cli-report.json');
-    execFileSync(process.execPath, ['--import', 'tsx', 'cli/experiment.ts', `${TINY}&lambda=3.6&steps=3&evalEvery=1`, '--backend', 'cpu', '--json', file, '--quiet'], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'cli/experiment.ts', `${TINY}&lambda=3.6&steps=3&evalEvery=1`, '--backend', 'cpu', '--json', file, '--quiet'],
+      { cwd: root, stdio: 'pipe' },
+    );
     const cli = JSON.parse(readFileSync(file, 'utf8'));
     const hostile = join(dir, 'hostile.json');
     writeFileSync(hostile, JSON.stringify({ ...cli, name: '<img src=x onerror=alert(1)>', config: { ...cli.config, noise: 0.2 } }));
@@ -96,7 +102,16 @@ describe('runs', () => {
 
     // a bad file: a notice saying why, nothing added
     await p.page.getByTestId('import-run').setInputFiles(bad);
-    await expect.poll(() => p.page.getByTestId('notice').filter({ hasText: /Could not import bad\.json: not a run report/ }).count(), SLOW).toBe(1);
+    await expect
+      .poll(
+        () =>
+          p.page
+            .getByTestId('notice')
+            .filter({ hasText: /Could not import bad\.json: not a run report/ })
+            .count(),
+        SLOW,
+      )
+      .toBe(1);
     // a hostile name is shown as text
     await p.page.getByTestId('import-run').setInputFiles(hostile);
     await expect.poll(() => items(p.page).count(), SLOW).toBe(2);
@@ -109,7 +124,10 @@ describe('runs', () => {
     await cliItem.getByTestId('run-name').click();
     await p.page.getByRole('textbox', { name: 'Run name' }).fill('λ 3.6 from the CLI');
     await p.page.keyboard.press('Enter');
-    await cliItem.or(items(p.page).filter({ hasText: 'λ 3.6 from the CLI' })).first().waitFor();
+    await cliItem
+      .or(items(p.page).filter({ hasText: 'λ 3.6 from the CLI' }))
+      .first()
+      .waitFor();
     const renamed = items(p.page).filter({ hasText: 'λ 3.6 from the CLI' });
     await renamed.getByTestId('run-pin').click();
     await expect.poll(() => items(p.page).first().innerText()).toMatch(/λ 3\.6 from the CLI/); // pinned first

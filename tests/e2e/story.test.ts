@@ -11,7 +11,8 @@ import { queryOf, useBrowser } from './harness';
 
 const app = useBrowser();
 /** Tiny, and fast enough that CoT passes 0.5 on OOD within a few hundred steps (measured with the CLI). */
-const STORY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50&backend=wasm&lr=0.01&warmup=20&weightDecay=0&steps=600&evalEvery=50';
+const STORY =
+  'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50&backend=wasm&lr=0.01&warmup=20&weightDecay=0&steps=600&evalEvery=50';
 const LONG = { timeout: 180_000 };
 
 const stepOf = (page: Page) => page.getByTestId('story-step').getAttribute('data-step').then(Number);
@@ -20,7 +21,9 @@ const card = (page: Page) => page.getByTestId('story-step');
 /** The accuracy chart's CSV: one object per row, by column name. */
 async function csvRows(page: Page): Promise<Record<string, number>[]> {
   const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
-  const [head, ...lines] = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/);
+  const [head, ...lines] = readFileSync((await csv.path())!, 'utf8')
+    .trim()
+    .split(/\r?\n/);
   const cols = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v === '' ? Number.NaN : Number(v)])));
 }
@@ -74,7 +77,9 @@ test('the tour from the first screen to the mechanism, the noise runs and back o
   // step 3 quotes the atomic facts from the same history
   const atomic = await page.getByTestId('story-measured').innerText();
   const last = [...rows].reverse().find((r) => Number.isFinite(r.cot_oodAtomic_acc))!; // the arms pause at different steps
-  expect(atomic).toContain(`At step ${last.step}: OOD atomic ${last.cot_oodAtomic_acc.toFixed(2)}, squared ${(last.cot_oodAtomic_acc ** 2).toFixed(2)}; OOD two-hop ${last.cot_oodTwoHop_acc.toFixed(2)}.`);
+  expect(atomic).toContain(
+    `At step ${last.step}: OOD atomic ${last.cot_oodAtomic_acc.toFixed(2)}, squared ${(last.cot_oodAtomic_acc ** 2).toFixed(2)}; OOD two-hop ${last.cot_oodTwoHop_acc.toFixed(2)}.`,
+  );
   await p.screenshot('story-3-atomic');
 
   // step 4: the logit lens, quoted from the lens the page drew
@@ -89,7 +94,8 @@ test('the tour from the first screen to the mechanism, the noise runs and back o
   if (b) {
     const from = b[3] === undefined ? 0 : Number(b[3]);
     const titles = await lens.locator('title').allTextContents();
-    const cell = (row: number) => titles.find((t) => t.startsWith(`${row === 0 ? 'embedding' : `after layer ${row}`}, at ${b[2]} `) && t.includes(` ${b[1]} has rank`))!;
+    const cell = (row: number) =>
+      titles.find((t) => t.startsWith(`${row === 0 ? 'embedding' : `after layer ${row}`}, at ${b[2]} `) && t.includes(` ${b[1]} has rank`))!;
     expect(cell(from)).toContain(`${b[1]} has rank 1 `);
     if (from > 0) expect(cell(from - 1)).not.toContain(`${b[1]} has rank 1 `);
   } else {

@@ -110,6 +110,9 @@ export function describeTasks(tasks: MainTask[], n = 6): string {
   return [...tasks]
     .sort((a, b) => b.cpu - a.cpu)
     .slice(0, n)
-    .map((t) => `${Math.round(t.cpu)}/${Math.round(t.wall)}@${t.at.toFixed(1)}s${t.parts.length ? ` (${t.parts.map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')})` : ''}`)
+    .map(
+      (t) =>
+        `${Math.round(t.cpu)}/${Math.round(t.wall)}@${t.at.toFixed(1)}s${t.parts.length ? ` (${t.parts.map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')})` : ''}`,
+    )
     .join('; ');
 }

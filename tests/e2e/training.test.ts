@@ -40,7 +40,9 @@ function recordTrainingWorkers(): void {
       if (!opts?.name?.startsWith('training')) return;
       const entry: WorkerLog = { name: opts.name, msgs: [] };
       log.push(entry);
-      this.addEventListener('message', (e: MessageEvent<{ type: string; hash?: string; running?: boolean }>) => entry.msgs.push({ type: e.data.type, hash: e.data.hash, running: e.data.running }));
+      this.addEventListener('message', (e: MessageEvent<{ type: string; hash?: string; running?: boolean }>) =>
+        entry.msgs.push({ type: e.data.type, hash: e.data.hash, running: e.data.running }),
+      );
     }
   };
 }
@@ -121,11 +123,16 @@ async function train(page: Page, steps: number, pauseOnce: boolean, patience: nu
   const d = await lines.first().getAttribute('d');
   expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
   // attention maps of both arms: 1 layer × 2 heads × the lower triangle of T×T
-  for (const [arm, T] of [['cot', 5], ['direct', 4]] as const) {
+  for (const [arm, T] of [
+    ['cot', 5],
+    ['direct', 4],
+  ] as const) {
     const cells = page.locator(`[data-testid="attention-map"][data-arm="${arm}"] rect.attn-cell`);
     await expect.poll(() => cells.count(), { timeout: patience }).toBe(2 * ((T * (T + 1)) / 2));
     // refreshed once the run ends
-    await expect.poll(() => page.locator(`[data-testid="attention-map"][data-arm="${arm}"]`).innerText(), { timeout: patience }).toMatch(new RegExp(`at step ${steps}\\b`));
+    await expect
+      .poll(() => page.locator(`[data-testid="attention-map"][data-arm="${arm}"]`).innerText(), { timeout: patience })
+      .toMatch(new RegExp(`at step ${steps}\\b`));
   }
   await expect.poll(() => page.locator('[data-testid="logit-lens"] .lens-cell').count(), { timeout: patience }).toBeGreaterThan(0);
   await expectNoTfjsOnMainThread(page);
@@ -142,28 +149,35 @@ async function expectOnScreen(page: Page, testId: string): Promise<void> {
 }
 
 describe('the training bar', () => {
-  test('Play and the OOD headline are on the first screen and stay there when scrolling (1280×800, 1920×1080, light and dark)', async () => {
-    for (const [width, height] of [[1280, 800], [1920, 1080]]) {
-      for (const colorScheme of ['light', 'dark'] as const) {
-        const p = await app.open(`/?${TINY}&steps=20&backend=wasm`, { width, height, colorScheme, init: recordTrainingWorkers });
-        await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
-        for (const id of ['train-toggle', 'step-count', 'backend', 'ood-headline']) await expectOnScreen(p.page, id);
-        await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD two-hop:\s*CoT\s*—\s*vs\s*direct\s*—$/);
-        // the charts stay below, in the training panel
-        const bar = (await p.page.locator('.training-bar').boundingBox())!;
-        expect((await p.page.getByTestId('acc-chart').boundingBox())!.y).toBeGreaterThan(bar.y + bar.height);
-        await p.page.mouse.move(1, 1);
-        await p.screenshot(`first-screen-${colorScheme}-${width}x${height}`);
-        // scrolled down to the inspector, the bar is still in view
-        await p.page.locator('.inspector').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-        await expectOnScreen(p.page, 'train-toggle');
-        await expectOnScreen(p.page, 'ood-headline');
-        if (width === 1280 && colorScheme === 'light') await p.screenshot('first-screen-scrolled-light-1280x800');
-        expect(p.errors()).toEqual([]);
-        await p.close();
+  test(
+    'Play and the OOD headline are on the first screen and stay there when scrolling (1280×800, 1920×1080, light and dark)',
+    async () => {
+      for (const [width, height] of [
+        [1280, 800],
+        [1920, 1080],
+      ]) {
+        for (const colorScheme of ['light', 'dark'] as const) {
+          const p = await app.open(`/?${TINY}&steps=20&backend=wasm`, { width, height, colorScheme, init: recordTrainingWorkers });
+          await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
+          for (const id of ['train-toggle', 'step-count', 'backend', 'ood-headline']) await expectOnScreen(p.page, id);
+          await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD two-hop:\s*CoT\s*—\s*vs\s*direct\s*—$/);
+          // the charts stay below, in the training panel
+          const bar = (await p.page.locator('.training-bar').boundingBox())!;
+          expect((await p.page.getByTestId('acc-chart').boundingBox())!.y).toBeGreaterThan(bar.y + bar.height);
+          await p.page.mouse.move(1, 1);
+          await p.screenshot(`first-screen-${colorScheme}-${width}x${height}`);
+          // scrolled down to the inspector, the bar is still in view
+          await p.page.locator('.inspector').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+          await expectOnScreen(p.page, 'train-toggle');
+          await expectOnScreen(p.page, 'ood-headline');
+          if (width === 1280 && colorScheme === 'light') await p.screenshot('first-screen-scrolled-light-1280x800');
+          expect(p.errors()).toEqual([]);
+          await p.close();
+        }
       }
-    }
-  }, 4 * TRAINING_MS.wasm);
+    },
+    4 * TRAINING_MS.wasm,
+  );
 
   test('one arm: one worker, one number in the headline', async () => {
     const p = await app.open(`/?${TINY}&steps=20&arms=cot&backend=wasm`, { init: recordTrainingWorkers });
@@ -189,65 +203,86 @@ describe('training in the browser', () => {
     await p.close();
   });
 
-  test('webgpu: trains 4 steps, charts and attention maps draw, no errors', async () => {
-    // SwiftShader's WebGPU (a CPU emulation) takes seconds per step here: 4 steps
-    const p = await app.open(`/?${TINY}&steps=4&evalEvery=2&backend=webgpu`, { width: 1280, height: 800, init: recordTrainingWorkers });
-    await trainAndCheck(p.page, 'webgpu', 4);
-    // a WebGPU kernel with too many storage buffers once turned every loss into NaN: none here
-    await expect(p.page.getByTestId('train-status').innerText()).resolves.not.toMatch(/diverged/);
-    await expect(p.page.getByTestId('notice').filter({ hasText: 'diverged' }).count()).resolves.toBe(0);
-    await scrollTo(p.page, '.training-panel');
-    await p.screenshot('training-webgpu-1280x800');
-    await scrollTo(p.page, '.inspector');
-    await p.screenshot('training-inspector-1280x800');
-    expect(p.errors()).toEqual([]);
-    await p.close();
-  }, 2 * TRAINING_MS.webgpu);
+  test(
+    'webgpu: trains 4 steps, charts and attention maps draw, no errors',
+    async () => {
+      // SwiftShader's WebGPU (a CPU emulation) takes seconds per step here: 4 steps
+      const p = await app.open(`/?${TINY}&steps=4&evalEvery=2&backend=webgpu`, { width: 1280, height: 800, init: recordTrainingWorkers });
+      await trainAndCheck(p.page, 'webgpu', 4);
+      // a WebGPU kernel with too many storage buffers once turned every loss into NaN: none here
+      await expect(p.page.getByTestId('train-status').innerText()).resolves.not.toMatch(/diverged/);
+      await expect(p.page.getByTestId('notice').filter({ hasText: 'diverged' }).count()).resolves.toBe(0);
+      await scrollTo(p.page, '.training-panel');
+      await p.screenshot('training-webgpu-1280x800');
+      await scrollTo(p.page, '.inspector');
+      await p.screenshot('training-inspector-1280x800');
+      expect(p.errors()).toEqual([]);
+      await p.close();
+    },
+    2 * TRAINING_MS.webgpu,
+  );
 
-  test('wasm (?backend=wasm): trains, pauses and resets; dark theme at 1920×1080', async () => {
-    const p = await app.open(`/?${TINY}&steps=300&evalEvery=50&backend=wasm`, { width: 1920, height: 1080, colorScheme: 'dark', init: recordTrainingWorkers });
-    await trainAndCheck(p.page, 'wasm', 300, true);
-    // no divergence, no error notices
-    await expect(p.page.getByTestId('notice').count()).resolves.toBe(0);
-    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/CoT\s*\d\.\d\d[\s\S]*direct\s*\d\.\d\d/);
-    await p.page.mouse.move(1, 1);
-    await p.screenshot('first-screen-trained-dark-1920x1080');
-    await scrollTo(p.page, '.training-panel');
-    await p.screenshot('training-wasm-dark-1920x1080');
-    await scrollTo(p.page, '.inspector');
-    await p.screenshot('training-inspector-dark-1920x1080');
-    // exports: the metrics as CSV (one row per evaluation: steps 0, 50, …, 300) and the chart as PNG
-    const chartCard = p.page.locator('.chart-card').first();
-    const [csv] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'CSV' }).click()]);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r?\n/);
-    expect(lines[0].split(',')).toEqual(expect.arrayContaining(['step', 'cot_oodTwoHop_acc', 'direct_oodTwoHop_acc']));
-    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 10, 20, 50, 100, 150, 200, 250, 300]) // early points at 10 and 20 (evalEarly), then every 50;
-    // both arms' histories filled: every evaluated step has an OOD accuracy of each arm
-    const header = lines[0].split(',');
-    for (const col of ['cot_oodTwoHop_acc', 'direct_oodTwoHop_acc']) {
-      const i = header.indexOf(col);
-      expect(lines.slice(1).map((l) => l.split(',')[i]).every((v) => v !== '' && Number(v) >= 0 && Number(v) <= 1), col).toBe(true);
-    }
-    const [png] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'PNG' }).click()]);
-    const image = readFileSync((await png.path())!);
-    expect(image.subarray(1, 4).toString()).toBe('PNG');
-    expect(image.length).toBeGreaterThan(10_000);
-    expect(png.suggestedFilename()).toMatch(/^cot-playground-accuracy-[0-9a-f]+\.png$/);
-    // a typed query: an ID test query from the picker, then a malformed one (a plain-text message)
-    const idQuery = await p.page.locator('.example-picker optgroup[label="ID test queries"] option').first().innerText();
-    const typed = p.page.getByRole('textbox', { name: 'or type one' });
-    await typed.fill(idQuery);
-    await typed.press('Enter');
-    await expect.poll(() => p.page.locator('.truth-line').innerText(), { timeout: TRAINING_MS.wasm }).toMatch(/ID test$/);
-    await typed.fill('<b>e1</b> r0');
-    await typed.press('Enter');
-    await expect(p.page.getByRole('alert').innerText()).resolves.toMatch(/should be an entity like e3/);
-    await expect(p.page.locator('.example-picker b').count()).resolves.toBe(0);
-    // reset: a fresh run at step 0
-    await p.page.getByRole('button', { name: /^Reset/ }).click();
-    await expect.poll(() => stepCount(p.page), { timeout: UI_MS }).toBe(0);
-    await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
-    expect(p.errors()).toEqual([]);
-    await p.close();
-  }, 5 * TRAINING_MS.wasm);
+  test(
+    'wasm (?backend=wasm): trains, pauses and resets; dark theme at 1920×1080',
+    async () => {
+      const p = await app.open(`/?${TINY}&steps=300&evalEvery=50&backend=wasm`, {
+        width: 1920,
+        height: 1080,
+        colorScheme: 'dark',
+        init: recordTrainingWorkers,
+      });
+      await trainAndCheck(p.page, 'wasm', 300, true);
+      // no divergence, no error notices
+      await expect(p.page.getByTestId('notice').count()).resolves.toBe(0);
+      await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/CoT\s*\d\.\d\d[\s\S]*direct\s*\d\.\d\d/);
+      await p.page.mouse.move(1, 1);
+      await p.screenshot('first-screen-trained-dark-1920x1080');
+      await scrollTo(p.page, '.training-panel');
+      await p.screenshot('training-wasm-dark-1920x1080');
+      await scrollTo(p.page, '.inspector');
+      await p.screenshot('training-inspector-dark-1920x1080');
+      // exports: the metrics as CSV (one row per evaluation: steps 0, 50, …, 300) and the chart as PNG
+      const chartCard = p.page.locator('.chart-card').first();
+      const [csv] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'CSV' }).click()]);
+      const lines = readFileSync((await csv.path())!, 'utf8')
+        .trim()
+        .split(/\r?\n/);
+      expect(lines[0].split(',')).toEqual(expect.arrayContaining(['step', 'cot_oodTwoHop_acc', 'direct_oodTwoHop_acc']));
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 10, 20, 50, 100, 150, 200, 250, 300]); // early points at 10 and 20 (evalEarly), then every 50;
+      // both arms' histories filled: every evaluated step has an OOD accuracy of each arm
+      const header = lines[0].split(',');
+      for (const col of ['cot_oodTwoHop_acc', 'direct_oodTwoHop_acc']) {
+        const i = header.indexOf(col);
+        expect(
+          lines
+            .slice(1)
+            .map((l) => l.split(',')[i])
+            .every((v) => v !== '' && Number(v) >= 0 && Number(v) <= 1),
+          col,
+        ).toBe(true);
+      }
+      const [png] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'PNG' }).click()]);
+      const image = readFileSync((await png.path())!);
+      expect(image.subarray(1, 4).toString()).toBe('PNG');
+      expect(image.length).toBeGreaterThan(10_000);
+      expect(png.suggestedFilename()).toMatch(/^cot-playground-accuracy-[0-9a-f]+\.png$/);
+      // a typed query: an ID test query from the picker, then a malformed one (a plain-text message)
+      const idQuery = await p.page.locator('.example-picker optgroup[label="ID test queries"] option').first().innerText();
+      const typed = p.page.getByRole('textbox', { name: 'or type one' });
+      await typed.fill(idQuery);
+      await typed.press('Enter');
+      await expect.poll(() => p.page.locator('.truth-line').innerText(), { timeout: TRAINING_MS.wasm }).toMatch(/ID test$/);
+      await typed.fill('<b>e1</b> r0');
+      await typed.press('Enter');
+      await expect(p.page.getByRole('alert').innerText()).resolves.toMatch(/should be an entity like e3/);
+      await expect(p.page.locator('.example-picker b').count()).resolves.toBe(0);
+      // reset: a fresh run at step 0
+      await p.page.getByRole('button', { name: /^Reset/ }).click();
+      await expect.poll(() => stepCount(p.page), { timeout: UI_MS }).toBe(0);
+      await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
+      expect(p.errors()).toEqual([]);
+      await p.close();
+    },
+    5 * TRAINING_MS.wasm,
+  );
 });

@@ -102,7 +102,9 @@ describe.skipIf(!RUN_TORCH_TESTS)(`train.py against the engine${SKIP_REASON ? ` 
     // away from 0; then train.py evaluates those very weights
     await tf.setBackend('wasm');
     await tf.ready();
-    const c = config('entities=40&relations=8&degree=4&layers=2&heads=2&dModel=32&batch=64&evalSize=50&lr=0.01&warmup=10&lrSchedule=constant&steps=200&evalEvery=200&evalEarly=off');
+    const c = config(
+      'entities=40&relations=8&degree=4&layers=2&heads=2&dModel=32&batch=64&evalSize=50&lr=0.01&warmup=10&lrSchedule=constant&steps=200&evalEvery=200&evalEarly=off',
+    );
     const out = join(dir, 'eval');
     await writeExport(c, out);
     const ex = await engineRun(c);
@@ -125,7 +127,10 @@ describe.skipIf(!RUN_TORCH_TESTS)(`train.py against the engine${SKIP_REASON ? ` 
       expect(theirs.oodBridgeAcc).toBe(ours.oodBridgeAcc);
       // not a trivial agreement: the trained model is right on some queries and wrong on others
       const accs = SPLITS.map((s) => ours.acc[s]);
-      expect(accs.some((a) => a > 0.05 && a < 0.95), `${t.arm}: ${accs.join(', ')}`).toBe(true);
+      expect(
+        accs.some((a) => a > 0.05 && a < 0.95),
+        `${t.arm}: ${accs.join(', ')}`,
+      ).toBe(true);
       if (t.arm === 'cot') expect(Math.max(...accs)).toBeGreaterThan(0.5);
     }
     ex.dispose();

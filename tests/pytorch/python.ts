@@ -13,7 +13,9 @@ export const PYTHON = process.env.COT_PYTHON ?? '/usr/bin/python3';
 export const TORCH_REQUIRED = process.env.COT_REQUIRE_TORCH === '1';
 
 function probe(): { ok: true; version: string } | { ok: false; why: string } {
-  const r = spawnSync(PYTHON, ['-c', 'import torch, torch.distributed as d; print(torch.__version__, d.is_available() and d.is_gloo_available())'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', 'import torch, torch.distributed as d; print(torch.__version__, d.is_available() and d.is_gloo_available())'], {
+    encoding: 'utf8',
+  });
   if (r.error) return { ok: false, why: `${PYTHON} could not be started (${r.error.message})` };
   if (r.status !== 0) return { ok: false, why: `${PYTHON} cannot import torch (${(r.stderr.trim().split('\n').at(-1) ?? '').slice(0, 120)})` };
   return { ok: true, version: r.stdout.trim() };
@@ -38,10 +40,15 @@ export interface Result {
 export function python(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
   if (!TORCH.ok && TORCH_REQUIRED) throw new Error(`COT_REQUIRE_TORCH=1 but ${SKIP_REASON}`);
   return new Promise((done) => {
-    execFile(PYTHON, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      PYTHON,
+      args,
+      { cwd: opts.cwd ?? ROOT, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 

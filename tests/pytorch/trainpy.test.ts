@@ -39,7 +39,12 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
   });
 
   it('compiles, and pyflakes finds nothing', async () => {
-    const compiled = await python(['-c', 'import sys, py_compile; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', TRAIN_PY, join(dir, 'train.pyc')]);
+    const compiled = await python([
+      '-c',
+      'import sys, py_compile; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)',
+      TRAIN_PY,
+      join(dir, 'train.pyc'),
+    ]);
     expect(compiled.code, compiled.stderr).toBe(0);
     const flakes = await python(['-m', 'pyflakes', TRAIN_PY]);
     if (/No module named pyflakes/.test(flakes.stderr) && !TORCH_REQUIRED) {
@@ -53,7 +58,10 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
   it('draws the same batches as src/train/batches.ts and implements the parameters the export allows', async () => {
     const count = 1003;
     const probe = await python(
-      ['-c', 'import json, train; s = train.BatchSampler(1003, 64, 7); print(json.dumps({"batches": [s.next() for _ in range(40)], "keys": list(train.IMPLEMENTED_KEYS)}))'],
+      [
+        '-c',
+        'import json, train; s = train.BatchSampler(1003, 64, 7); print(json.dumps({"batches": [s.next() for _ in range(40)], "keys": list(train.IMPLEMENTED_KEYS)}))',
+      ],
       { cwd: join(ROOT, 'python') },
     );
     expect(probe.code, probe.stderr).toBe(0);
@@ -144,7 +152,10 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
     const broken = join(dir, 'broken');
     await writeExport(config, broken);
     const meta = JSON.parse(readFileSync(join(broken, 'config.json'), 'utf8'));
-    writeFileSync(join(broken, 'config.json'), JSON.stringify({ ...meta, config: { ...meta.config, futureKey: 3 }, defaults: { ...meta.defaults, futureKey: 0 } }));
+    writeFileSync(
+      join(broken, 'config.json'),
+      JSON.stringify({ ...meta, config: { ...meta.config, futureKey: 3 }, defaults: { ...meta.defaults, futureKey: 0 } }),
+    );
     const truncated = join(dir, 'truncated');
     await writeExport(config, truncated);
     writeFileSync(join(truncated, 'data.json'), readFileSync(join(truncated, 'data.json'), 'utf8').slice(0, 500));

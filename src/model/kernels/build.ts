@@ -24,7 +24,9 @@ export interface BuiltKernels {
 /** FNV-1a over the sources (sorted by name), to tell whether wasm.generated.ts is stale without a compiler. */
 export function sourceHash(dir = here): string {
   let h = 0x811c9dc5;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.as')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.as'))
+    .sort()) {
     const text = f + '\0' + readFileSync(join(dir, f), 'utf8').replace(/\r\n/g, '\n');
     for (let i = 0; i < text.length; i++) {
       h ^= text.charCodeAt(i);
@@ -39,8 +41,19 @@ async function compile(relaxed: boolean, dir: string): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
   const args = [
-    'index.ts', '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--importMemory', '--noAssert',
-    '--use', 'abort=', '--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : []),
+    'index.ts',
+    '--outFile',
+    'out.wasm',
+    '-O3',
+    '--runtime',
+    'stub',
+    '--importMemory',
+    '--noAssert',
+    '--use',
+    'abort=',
+    '--enable',
+    'simd',
+    ...(relaxed ? ['--enable', 'relaxed-simd'] : []),
   ];
   const result = await asc.main(args, {
     // sources are *.as on disk, *.ts to the compiler

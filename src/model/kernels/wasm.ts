@@ -10,19 +10,72 @@ import type * as tf from '@tensorflow/tfjs';
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './wasm.generated';
 
 export interface KernelExports {
-  sgemm(M: number, N: number, K: number, a: number, transA: number, b: number, transB: number, c: number, bias: number, accumulate: number, scratch: number): void;
+  sgemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    transA: number,
+    b: number,
+    transB: number,
+    c: number,
+    bias: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
   layerNorm(x: number, gain: number, bias: number, N: number, d: number, eps: number, y: number, mean: number, rstd: number): void;
-  layerNormGrad(dy: number, x: number, mean: number, rstd: number, gain: number, N: number, d: number, dx: number, dgain: number, dbias: number, tmp: number): void;
+  layerNormGrad(
+    dy: number,
+    x: number,
+    mean: number,
+    rstd: number,
+    gain: number,
+    N: number,
+    d: number,
+    dx: number,
+    dgain: number,
+    dbias: number,
+    tmp: number,
+  ): void;
   gelu(x: number, n: number, y: number): void;
   geluGrad(dy: number, x: number, n: number, dx: number): void;
   colSum(x: number, N: number, d: number, out: number, accumulate: number): void;
   sumSquares(x: number, n: number): number;
   attention(qkv: number, B: number, T: number, H: number, hd: number, scale: number, mask: number, out: number, probs: number): void;
-  attentionGrad(dout: number, qkv: number, probs: number, mask: number, B: number, T: number, H: number, hd: number, scale: number, dqkv: number, tmp: number): void;
+  attentionGrad(
+    dout: number,
+    qkv: number,
+    probs: number,
+    mask: number,
+    B: number,
+    T: number,
+    H: number,
+    hd: number,
+    scale: number,
+    dqkv: number,
+    tmp: number,
+  ): void;
   embed(tokens: number, N: number, T: number, wte: number, V: number, wpe: number, d: number, x: number): void;
   embedGrad(dx: number, tokens: number, N: number, T: number, V: number, P: number, d: number, dwte: number, dwpe: number): void;
   crossEntropy(logits: number, labels: number, N: number, V: number, loss: number, dlogits: number): void;
-  adamw(p: number, g: number, m: number, v: number, n: number, scale: number, lr: number, beta1: number, beta2: number, eps: number, bias1: number, bias2: number, decay: number, pOut: number, mOut: number, vOut: number): void;
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    scale: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    bias1: number,
+    bias2: number,
+    decay: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm that the kernels use. */

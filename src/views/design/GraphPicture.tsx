@@ -110,9 +110,7 @@ export function GraphPicture({ g, hops }: { g: Picture; hops: number }) {
         <span className="muted">
           {' '}
           · {g.ood ? 'OOD test query' : 'no OOD paths; an ID query'} <code>{g.query}</code>
-          {g.ood
-            ? `: every hop is an OOD fact, trained only as an atomic fact and never inside a ${hops === 3 ? 'three' : 'two'}-hop example.`
-            : '.'}
+          {g.ood ? `: every hop is an OOD fact, trained only as an atomic fact and never inside a ${hops === 3 ? 'three' : 'two'}-hop example.` : '.'}
         </span>
       </figcaption>
     </figure>

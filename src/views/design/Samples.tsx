@@ -61,50 +61,50 @@ export function Samples({ groups }: { groups: SampleGroup[] }) {
       )}
       {direct && cot && (
         <div className="sample-table-wrap">
-        <table className="sample-table">
-          <caption className="visually-hidden">The same multi-hop paths in the direct and the CoT format</caption>
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Set</span>
-              </th>
-              <th scope="col" className="sample-direct">
-                <span className="arm-dot direct" aria-hidden="true" />
-                {direct.title}
-                <span className="muted small">{direct.note}</span>
-              </th>
-              <th scope="col" className="sample-cot">
-                <span className="arm-dot cot" aria-hidden="true" />
-                {cot.title}
-                <span className="muted small">{cot.note}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {cot.samples.map((s, i) => (
-              <tr key={i} className={s.ood ? 'is-ood' : undefined}>
-                <th scope="row">
-                  <SourceBadge s={s} />
+          <table className="sample-table">
+            <caption className="visually-hidden">The same multi-hop paths in the direct and the CoT format</caption>
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">Set</span>
                 </th>
-                <td>{direct.samples[i] && <TokenChips chips={direct.samples[i].chips} />}</td>
-                <td>
-                  <TokenChips chips={s.chips} />
-                </td>
-              </tr>
-            ))}
-            {noisy?.samples.map((s, i) => (
-              <tr key={`noisy-${i}`} className="noisy-row">
-                <th scope="row">
-                  <span className="source-badge">noisy</span>
+                <th scope="col" className="sample-direct">
+                  <span className="arm-dot direct" aria-hidden="true" />
+                  {direct.title}
+                  <span className="muted small">{direct.note}</span>
                 </th>
-                <td className="muted small noisy-note">{noisy.note}</td>
-                <td>
-                  <TokenChips chips={s.chips} />
-                </td>
+                <th scope="col" className="sample-cot">
+                  <span className="arm-dot cot" aria-hidden="true" />
+                  {cot.title}
+                  <span className="muted small">{cot.note}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {cot.samples.map((s, i) => (
+                <tr key={i} className={s.ood ? 'is-ood' : undefined}>
+                  <th scope="row">
+                    <SourceBadge s={s} />
+                  </th>
+                  <td>{direct.samples[i] && <TokenChips chips={direct.samples[i].chips} />}</td>
+                  <td>
+                    <TokenChips chips={s.chips} />
+                  </td>
+                </tr>
+              ))}
+              {noisy?.samples.map((s, i) => (
+                <tr key={`noisy-${i}`} className="noisy-row">
+                  <th scope="row">
+                    <span className="source-badge">noisy</span>
+                  </th>
+                  <td className="muted small noisy-note">{noisy.note}</td>
+                  <td>
+                    <TokenChips chips={s.chips} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       <p className="chip-legend muted small" aria-label="Legend">

@@ -22,7 +22,10 @@ export function SplitSizes({ s, lambda }: { s: PreviewSummary; lambda: number })
         <div>
           <dt>Atomic facts</dt>
           <dd>
-            {n(st.atomic)} <span className="muted">= {n(st.idAtomic)} ID + {n(st.oodAtomic)} OOD</span>
+            {n(st.atomic)}{' '}
+            <span className="muted">
+              = {n(st.idAtomic)} ID + {n(st.oodAtomic)} OOD
+            </span>
           </dd>
         </div>
         <div>
@@ -49,7 +52,9 @@ export function SplitSizes({ s, lambda }: { s: PreviewSummary; lambda: number })
         </div>
       </dl>
       <div className="path-bar-wrap">
-        <div className="path-bar-caption muted small">All {n(st.paths)} {multi} paths of the graph:</div>
+        <div className="path-bar-caption muted small">
+          All {n(st.paths)} {multi} paths of the graph:
+        </div>
         <div className="path-bar" role="img" aria-label={parts.map((p) => `${p.label} ${n(p.value)}`).join(', ')}>
           {parts.map((p) =>
             p.value > 0 ? <span key={p.key} className={`seg seg-${p.key}`} style={{ flexGrow: p.value / total }} title={`${p.label}: ${n(p.value)}`} /> : null,
@@ -65,8 +70,8 @@ export function SplitSizes({ s, lambda }: { s: PreviewSummary; lambda: number })
       </div>
       {s.lambdaCapped && (
         <p className="inline-warning" role="status">
-          λ is capped by the pool: λ = {lambda} asks for {n(s.requestedTrain)} training paths, but only {n(s.trainPool)} ID paths are left after
-          the ID test is held out. Effective λ = {st.lambdaEffective.toFixed(2)}. Add entities or degree for a larger pool.
+          λ is capped by the pool: λ = {lambda} asks for {n(s.requestedTrain)} training paths, but only {n(s.trainPool)} ID paths are left after the ID test is
+          held out. Effective λ = {st.lambdaEffective.toFixed(2)}. Add entities or degree for a larger pool.
         </p>
       )}
       {st.oodTwoHop < LOW_OOD && (

@@ -3,7 +3,19 @@
  * from a worker: split sizes, a few sample sequences of each kind as token chips, and a neighbourhood of the
  * knowledge graph around one OOD test path.
  */
-import { atomicSequence, countPaths, generateDataset, MAX_PATHS, pathSequence, type AtomicFact, type DataConfig, type DataStats, type Dataset, type Path, type Sequence } from '../../data/distribution';
+import {
+  atomicSequence,
+  countPaths,
+  generateDataset,
+  MAX_PATHS,
+  pathSequence,
+  type AtomicFact,
+  type DataConfig,
+  type DataStats,
+  type Dataset,
+  type Path,
+  type Sequence,
+} from '../../data/distribution';
 import { relationToken, tokenKind, tokenName, type TokenKind } from '../../experiment/vocab';
 import type { Config } from '../../experiment/schema';
 
@@ -64,10 +76,7 @@ export interface PreviewSummary {
   graph: GraphPicture | null;
 }
 
-export type PreviewResult =
-  | { kind: 'ok'; summary: PreviewSummary }
-  | { kind: 'too-big'; paths: number; message: string }
-  | { kind: 'error'; message: string };
+export type PreviewResult = { kind: 'ok'; summary: PreviewSummary } | { kind: 'too-big'; paths: number; message: string } | { kind: 'error'; message: string };
 
 /** The parameters the preview depends on; other changes (model, training) keep the same preview. */
 export const DATA_KEYS = [
@@ -128,8 +137,14 @@ export function summarize(d: Dataset, c: DataConfig): PreviewSummary {
     ood: f.ood,
     chips: chips(d, atomicSequence(d.vocab, f), 0),
   });
-  const idFacts = pick(d.atomic.filter((f) => !f.ood), 2);
-  const oodFacts = pick(d.atomic.filter((f) => f.ood), 1);
+  const idFacts = pick(
+    d.atomic.filter((f) => !f.ood),
+    2,
+  );
+  const oodFacts = pick(
+    d.atomic.filter((f) => f.ood),
+    1,
+  );
 
   // a clean training example (noise leaves the object identical when it does not corrupt it)
   const cleanIdx = d.train.findIndex((p, i) => p === d.trainClean[i]);

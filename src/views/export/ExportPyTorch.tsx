@@ -30,6 +30,7 @@ function useExport(config: Config) {
   const worker = useRef<Worker | null>(null);
   useEffect(() => () => worker.current?.terminate(), []);
   // a new experiment: what was said about the last export no longer applies
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new experiment clears the last export's message
   useEffect(() => setState((s) => (s.kind === 'working' ? s : { kind: 'idle' })), [config]);
 
   const start = () => {
@@ -71,7 +72,14 @@ export function ExportButton({ testId, primary }: { testId: string; primary?: bo
     : 'Download this experiment for PyTorch: the dataset, the config and train.py (one GPU: python train.py; several: torchrun --nproc_per_node=N train.py)';
   return (
     <span className="export-pytorch">
-      <button type="button" data-testid={testId} className={primary ? 'primary' : undefined} onClick={start} disabled={state.kind === 'working' || unsupported.length > 0} title={title}>
+      <button
+        type="button"
+        data-testid={testId}
+        className={primary ? 'primary' : undefined}
+        onClick={start}
+        disabled={state.kind === 'working' || unsupported.length > 0}
+        title={title}
+      >
         {state.kind === 'working' ? 'Exporting…' : 'Export for PyTorch'}
       </button>
       <span className="export-note muted small" aria-live="polite">

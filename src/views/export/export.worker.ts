@@ -20,7 +20,8 @@ function build(raw: unknown): ExportResponse {
   if (corrections.length) return { ok: false, message: `the experiment needs corrections first: ${corrections.map((c) => c.text).join(' ')}` };
   const unsupported = unsupportedForPyTorch(config);
   if (unsupported.length) return { ok: false, message: unsupported.join('; ') };
-  if (countPaths(config) > MAX_PATHS) return { ok: false, message: `the graph is too large to generate (more than ${MAX_PATHS.toLocaleString('en-US')} paths)` };
+  if (countPaths(config) > MAX_PATHS)
+    return { ok: false, message: `the graph is too large to generate (more than ${MAX_PATHS.toLocaleString('en-US')} paths)` };
   const data = generateDataset(config);
   const hash = datasetHash(data);
   const folder = exportFolderName(hash);

@@ -44,7 +44,15 @@ export const Heatmap = memo(function Heatmap({ title, grid, positions, mark, col
       const where = `${r === 0 ? 'after the embedding' : `after layer ${r}`}, at ${positions[p]}`;
       cells.push(
         <g key={`${r}-${p}`}>
-          <rect x={x} y={y} width={CELL - 1} height={CELL - 1} fill={fill} stroke={p === mark ? colors.fg : v === null ? colors.border : 'none'} strokeWidth={p === mark ? 2 : 1} />
+          <rect
+            x={x}
+            y={y}
+            width={CELL - 1}
+            height={CELL - 1}
+            fill={fill}
+            stroke={p === mark ? colors.fg : v === null ? colors.border : 'none'}
+            strokeWidth={p === mark ? 2 : 1}
+          />
           <text x={x + CELL / 2 - 0.5} y={y + CELL / 2 + 3.5} textAnchor="middle" fontSize={10} fill={v === null ? colors.muted : ink}>
             {v === null ? '–' : Math.round(100 * v)}
           </text>

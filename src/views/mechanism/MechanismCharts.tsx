@@ -58,8 +58,14 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
       <div className="chart-head">
         <h3>Where is the bridge found?</h3>
         <span className="chart-legend-arms" aria-hidden="true">
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" /></svg> CoT
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" /></svg> direct
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" />
+          </svg>{' '}
+          CoT
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" />
+          </svg>{' '}
+          direct
           <span className="swatch" style={{ background: colors.split.idTwoHop }} /> ID
           <span className="swatch" style={{ background: colors.split.oodTwoHop }} /> OOD
         </span>
@@ -69,7 +75,17 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={rows} margin={MARGIN}>
             <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, 1)]} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} label={label} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={[0, Math.max(totalSteps, 1)]}
+              ticks={xTicks}
+              niceTicks="none"
+              interval={0}
+              tick={xTick}
+              stroke={colors.border}
+              label={label}
+            />
             <YAxis domain={[0, layers + 1]} ticks={yTicks} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={44} reversed />
             <Tooltip content={tooltip} isAnimationActive={false} />
             {arms.flatMap((arm) =>
@@ -94,8 +110,8 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
         </ResponsiveContainer>
       </div>
       <p className="muted small chart-caption">
-        The first layer (emb = the embedding, L1… after each block) at which the logit lens has the bridge as its top-1 token at the last relation on more than half
-        of the sampled test queries; “none” when it is at no layer.
+        The first layer (emb = the embedding, L1… after each block) at which the logit lens has the bridge as its top-1 token at the last relation on more than
+        half of the sampled test queries; “none” when it is at no layer.
       </p>
     </div>
   );
@@ -133,11 +149,31 @@ export const OodBridgeChart = memo(function OodBridgeChart(props: { history: Rec
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={rows} margin={MARGIN}>
             <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, 1)]} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} label={label} />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={[0, Math.max(totalSteps, 1)]}
+              ticks={xTicks}
+              niceTicks="none"
+              interval={0}
+              tick={xTick}
+              stroke={colors.border}
+              label={label}
+            />
             <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={40} />
             <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(2) : String(v))} />
             {series.map((s) => (
-              <Line key={s.key} dataKey={s.key} name={s.name} stroke={s.stroke} strokeWidth={s.width} strokeDasharray={s.dash} dot={false} isAnimationActive={false} connectNulls />
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.name}
+                stroke={s.stroke}
+                strokeWidth={s.width}
+                strokeDasharray={s.dash}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

@@ -27,11 +27,37 @@ function LensGrids({ arm, rec, colors }: { arm: Arm; rec: MechanismRecord; color
           if (!l || l.queries === 0) return [];
           const name = MECHANISM_SPLIT_LABEL[split];
           return [
-            <Heatmap key={`${split}-b`} title={`${name}: bridge top-1`} grid={l.bridgeTop1} positions={l.positions} mark={lastRelationPosition(l.positions)} colors={colors} what="of the queries have the bridge top-1" />,
+            <Heatmap
+              key={`${split}-b`}
+              title={`${name}: bridge top-1`}
+              grid={l.bridgeTop1}
+              positions={l.positions}
+              mark={lastRelationPosition(l.positions)}
+              colors={colors}
+              what="of the queries have the bridge top-1"
+            />,
             ...(l.bridge2Top1
-              ? [<Heatmap key={`${split}-b2`} title={`${name}: bridge 2 top-1`} grid={l.bridge2Top1} positions={l.positions} mark={lastRelationPosition(l.positions) + 1} colors={colors} what="of the queries have the second bridge top-1" />]
+              ? [
+                  <Heatmap
+                    key={`${split}-b2`}
+                    title={`${name}: bridge 2 top-1`}
+                    grid={l.bridge2Top1}
+                    positions={l.positions}
+                    mark={lastRelationPosition(l.positions) + 1}
+                    colors={colors}
+                    what="of the queries have the second bridge top-1"
+                  />,
+                ]
               : []),
-            <Heatmap key={`${split}-a`} title={`${name}: answer top-1`} grid={l.answerTop1} positions={l.positions} mark={answerPosition(l.positions)} colors={colors} what="of the queries have the answer top-1" />,
+            <Heatmap
+              key={`${split}-a`}
+              title={`${name}: answer top-1`}
+              grid={l.answerTop1}
+              positions={l.positions}
+              mark={answerPosition(l.positions)}
+              colors={colors}
+              what="of the queries have the answer top-1"
+            />,
           ];
         })}
       </div>
@@ -74,8 +100,20 @@ function costText(recs: readonly MechanismRecord[], trainSeconds: number | null)
 
 export function MechanismPanel() {
   const running = useTrainingStore((s) => s.status === 'running');
-  const mechanism = useDeferredValue(useThrottled(useTrainingStore((s) => s.mechanism), running ? 1000 : 0, 700));
-  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 1000 : 0, 800));
+  const mechanism = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.mechanism),
+      running ? 1000 : 0,
+      700,
+    ),
+  );
+  const history = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.history),
+      running ? 1000 : 0,
+      800,
+    ),
+  );
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const layers = useTrainingStore((s) => s.runConfig?.layers ?? null);
@@ -91,8 +129,9 @@ export function MechanismPanel() {
         <MechanismPresets />
       </div>
       <p className="muted small">
-        After evaluations each arm’s worker reads the logit lens over a fixed sample of ID and OOD test queries (and, within a time budget, traces them causally).
-        The question of the paper: does the CoT arm resolve the bridge at the last relation in an intermediate layer, and use the bridge it wrote to find the answer?
+        After evaluations each arm’s worker reads the logit lens over a fixed sample of ID and OOD test queries (and, within a time budget, traces them
+        causally). The question of the paper: does the CoT arm resolve the bridge at the last relation in an intermediate layer, and use the bridge it wrote to
+        find the answer?
       </p>
       <div className="charts">
         <BridgeFoundChart records={mechanism} arms={shownArms} layers={L} totalSteps={totalSteps} colors={colors} />
@@ -118,8 +157,8 @@ export function MechanismPanel() {
       </div>
       <h4>Aggregated logit lens</h4>
       <p className="muted small">
-        Each cell: the share of sampled queries whose bridge (or answer) is the lens’ top-1 token there (%, rows = the residual stream after the embedding and after each
-        layer; outlined = where the arm must say it; at the token’s own position the lens echoes the input).
+        Each cell: the share of sampled queries whose bridge (or answer) is the lens’ top-1 token there (%, rows = the residual stream after the embedding and
+        after each layer; outlined = where the arm must say it; at the token’s own position the lens echoes the input).
       </p>
       <div className="mech-row">
         {shownArms.map((a) => {
@@ -129,13 +168,19 @@ export function MechanismPanel() {
       </div>
       <h4>Causal tracing</h4>
       <p className="muted small">
-        Each cell: how much of the clean target’s probability comes back (%) when that one state of the clean query is copied into the run of a counterfactual with another
-        head entity. “–”: the clean run barely prefers that target, nothing to restore.
+        Each cell: how much of the clean target’s probability comes back (%) when that one state of the clean query is copied into the run of a counterfactual
+        with another head entity. “–”: the clean run barely prefers that target, nothing to restore.
       </p>
       <div className="mech-row">
         {shownArms.map((a) => {
           const rec = latest(mechanism[a] ?? [], 'trace');
-          return rec ? <TraceGrids key={a} arm={a} rec={rec} colors={colors} /> : <p key={a} className="muted small">{ARM_LABEL[a]} arm: no tracing yet (it runs every few evaluations, within 10% of training time).</p>;
+          return rec ? (
+            <TraceGrids key={a} arm={a} rec={rec} colors={colors} />
+          ) : (
+            <p key={a} className="muted small">
+              {ARM_LABEL[a]} arm: no tracing yet (it runs every few evaluations, within 10% of training time).
+            </p>
+          );
         })}
       </div>
       <p className="muted small" data-testid="mechanism-cost">

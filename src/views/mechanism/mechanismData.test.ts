@@ -36,7 +36,13 @@ describe('bridgeFoundRows', () => {
 describe('oodRows', () => {
   it('CoT exact, answer-only and bridge accuracy on the OOD test, with direct exact; NaN left out', () => {
     const row = (step: number, exact: number, answer: number, bridge?: number): MetricRow =>
-      ({ step, loss: null, acc: { oodTwoHop: exact }, answerAcc: { oodTwoHop: answer }, ...(bridge !== undefined ? { oodBridgeAcc: bridge } : {}) }) as unknown as MetricRow;
+      ({
+        step,
+        loss: null,
+        acc: { oodTwoHop: exact },
+        answerAcc: { oodTwoHop: answer },
+        ...(bridge !== undefined ? { oodBridgeAcc: bridge } : {}),
+      }) as unknown as MetricRow;
     expect(oodRows({ cot: [row(0, 0, 0, 0), row(100, 0.4, 0.45, 0.97)], direct: [row(100, 0.01, NaN)] })).toEqual([
       { step: 0, exact: 0, answer: 0, bridge: 0 },
       { step: 100, exact: 0.4, answer: 0.45, bridge: 0.97, direct: 0.01 },

@@ -58,8 +58,10 @@ function bridgeSentence(l: LensSummary, layers: number, h: BridgeHistory): strin
   }
   const b = best(l.bridgeTop1, at);
   const most = `at most ${pct(b.share)}${b.share > 0 ? `, after ${rowShort(b.row)}` : ''}`;
-  if (h.lastFound !== null) return `On ${split} queries the bridge is no longer top-1 at ${where} on most of them at any layer (${most}; it was at step ${h.lastFound}).`;
-  if (h.measurements > 1) return `On ${split} queries the bridge has not been top-1 at ${where} on most of them at any layer in any of the ${h.measurements} measurements so far (now ${most}).`;
+  if (h.lastFound !== null)
+    return `On ${split} queries the bridge is no longer top-1 at ${where} on most of them at any layer (${most}; it was at step ${h.lastFound}).`;
+  if (h.measurements > 1)
+    return `On ${split} queries the bridge has not been top-1 at ${where} on most of them at any layer in any of the ${h.measurements} measurements so far (now ${most}).`;
   return `On ${split} queries the bridge is not yet top-1 at ${where} on most of them at any layer (${most}).`;
 }
 
@@ -118,7 +120,9 @@ export function readMechanism(records: Partial<Record<Arm, readonly MechanismRec
     const cot = arm === 'cot';
     const lens = latest(recs, 'lens');
     if (!lens) return { arm, step: null, sentences: [`${ARM_LABEL[arm]} arm: no measurement yet.`] };
-    const sentences = [`${ARM_LABEL[arm]} arm, step ${lens.step} (${lens.lens.map((l) => `${l.queries} ${MECHANISM_SPLIT_LABEL[l.split]}`).join(', ')} test queries):`];
+    const sentences = [
+      `${ARM_LABEL[arm]} arm, step ${lens.step} (${lens.lens.map((l) => `${l.queries} ${MECHANISM_SPLIT_LABEL[l.split]}`).join(', ')} test queries):`,
+    ];
     for (const split of MECHANISM_SPLITS) {
       const l = lens.lens.find((x) => x.split === split);
       if (!l || l.queries === 0) continue;

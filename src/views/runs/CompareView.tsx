@@ -119,10 +119,18 @@ export function CompareView() {
   return (
     <div className="compare-view" data-testid="compare-view">
       <div className="chart-head">
-        <h3>Compare {runs.length} run{runs.length === 1 ? '' : 's'}</h3>
+        <h3>
+          Compare {runs.length} run{runs.length === 1 ? '' : 's'}
+        </h3>
         <span className="chart-legend-arms" aria-hidden="true">
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" /></svg> CoT
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" /></svg> direct
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" />
+          </svg>{' '}
+          CoT
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" />
+          </svg>{' '}
+          direct
         </span>
         <span className="chart-tools">
           <button type="button" onClick={() => ids.forEach((id) => setCompared(id, false))}>

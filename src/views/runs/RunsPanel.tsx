@@ -27,7 +27,11 @@ const STATUS_TEXT: Record<RunRecord['status'], string> = {
 };
 
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
-const slug = (s: string) => s.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+const slug = (s: string) =>
+  s
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60) || 'run';
 
 function when(t: number): string {
   const d = new Date(t);
@@ -88,7 +92,13 @@ const RunItem = memo(function RunItem({ run, current, compared }: { run: RunReco
   return (
     <li className={`run-item${compared ? ' compared' : ''}${run.pinned ? ' pinned' : ''}`} data-testid="run-item" data-run-id={run.id} data-status={run.status}>
       <label className="run-check" title="Compare: draw this run with the other ticked runs">
-        <input type="checkbox" data-testid="run-compare" checked={compared} onChange={(e) => setCompared(run.id, e.target.checked)} aria-label={`Compare ${run.name}`} />
+        <input
+          type="checkbox"
+          data-testid="run-compare"
+          checked={compared}
+          onChange={(e) => setCompared(run.id, e.target.checked)}
+          aria-label={`Compare ${run.name}`}
+        />
       </label>
       <div className="run-main">
         <div className="run-line">
@@ -108,19 +118,44 @@ const RunItem = memo(function RunItem({ run, current, compared }: { run: RunReco
         </div>
       </div>
       <div className="run-actions">
-        <button type="button" className="ghost small" onClick={() => open(run.id)} title="Load this run's experiment (its link) into the designer" data-testid="run-open">
+        <button
+          type="button"
+          className="ghost small"
+          onClick={() => open(run.id)}
+          title="Load this run's experiment (its link) into the designer"
+          data-testid="run-open"
+        >
           Open
         </button>
-        <button type="button" className={`ghost small${run.pinned ? ' on' : ''}`} aria-pressed={run.pinned} onClick={() => void togglePin(run.id)} title={run.pinned ? 'Unpin' : 'Pin: keep at the top, and keep when clearing all'} data-testid="run-pin">
+        <button
+          type="button"
+          className={`ghost small${run.pinned ? ' on' : ''}`}
+          aria-pressed={run.pinned}
+          onClick={() => void togglePin(run.id)}
+          title={run.pinned ? 'Unpin' : 'Pin: keep at the top, and keep when clearing all'}
+          data-testid="run-pin"
+        >
           {run.pinned ? '★' : '☆'}
         </button>
-        <button type="button" className="ghost small" onClick={() => exportJson([run], `${slug(run.name)}.json`)} title="Download as a run report (the CLI's --json format)">
+        <button
+          type="button"
+          className="ghost small"
+          onClick={() => exportJson([run], `${slug(run.name)}.json`)}
+          title="Download as a run report (the CLI's --json format)"
+        >
           JSON
         </button>
         <button type="button" className="ghost small" onClick={() => exportCsv([run], `${slug(run.name)}.csv`)} title="Download every evaluation as CSV">
           CSV
         </button>
-        <button type="button" className="ghost small danger" onClick={() => void remove(run.id)} title="Delete this run" aria-label={`Delete ${run.name}`} data-testid="run-delete">
+        <button
+          type="button"
+          className="ghost small danger"
+          onClick={() => void remove(run.id)}
+          title="Delete this run"
+          aria-label={`Delete ${run.name}`}
+          data-testid="run-delete"
+        >
           ✕
         </button>
       </div>
@@ -155,6 +190,7 @@ function ClearAll({ count }: { count: number }) {
 /** How much of this site's storage quota is used (navigator.storage.estimate), as text; null where the browser does not say. */
 function useStorageUse(deps: unknown): string | null {
   const [text, setText] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `deps` changes when runs are saved or deleted: measure again
   useEffect(() => {
     let live = true;
     const est = typeof navigator !== 'undefined' ? navigator.storage?.estimate?.bind(navigator.storage) : undefined;
@@ -203,17 +239,38 @@ export function RunsPanel() {
         <h2>Runs</h2>
         <span className="muted small">
           {runs.length} kept{storage === 'indexeddb' ? ' in this browser' : storage === 'memory' ? ' until the page closes' : ''}
-          {storage === 'indexeddb' && used ? <span title="This site's storage in this browser (runs and the app's files)"> ({used})</span> : null} · tick to compare
+          {storage === 'indexeddb' && used ? <span title="This site's storage in this browser (runs and the app's files)"> ({used})</span> : null} · tick to
+          compare
         </span>
         <span className="runs-tools">
           <label className="button small" title="Import run reports (npm run experiment -- … --json FILE, or an export from here), JSON or CSV">
             {importing ? 'Importing…' : 'Import…'}
-            <input ref={input} type="file" accept=".json,.csv,application/json,text/csv" multiple className="visually-hidden" data-testid="import-run" onChange={(e) => void onFiles(e.target.files)} />
+            <input
+              ref={input}
+              type="file"
+              accept=".json,.csv,application/json,text/csv"
+              multiple
+              className="visually-hidden"
+              data-testid="import-run"
+              onChange={(e) => void onFiles(e.target.files)}
+            />
           </label>
-          <button type="button" className="small" disabled={!runs.length} onClick={() => exportJson(runs, `cot-playground-runs-${stamp}.json`)} title="Download every run as a list of run reports (JSON)">
+          <button
+            type="button"
+            className="small"
+            disabled={!runs.length}
+            onClick={() => exportJson(runs, `cot-playground-runs-${stamp}.json`)}
+            title="Download every run as a list of run reports (JSON)"
+          >
             Export all
           </button>
-          <button type="button" className="small" disabled={!runs.length} onClick={() => exportCsv(runs, `cot-playground-runs-${stamp}.csv`)} title="Download every evaluation of every run as one CSV">
+          <button
+            type="button"
+            className="small"
+            disabled={!runs.length}
+            onClick={() => exportCsv(runs, `cot-playground-runs-${stamp}.csv`)}
+            title="Download every evaluation of every run as one CSV"
+          >
             CSV
           </button>
           <ClearAll count={unpinned} />
@@ -225,7 +282,11 @@ export function RunsPanel() {
         </p>
       )}
       {runs.length === 0 ? (
-        <p className="muted small runs-empty">{storage === 'loading' ? 'Reading saved runs…' : 'No runs yet. Every run you train is kept here (saved at each evaluation), and so is every report you import.'}</p>
+        <p className="muted small runs-empty">
+          {storage === 'loading'
+            ? 'Reading saved runs…'
+            : 'No runs yet. Every run you train is kept here (saved at each evaluation), and so is every report you import.'}
+        </p>
       ) : (
         <ul className="run-list">
           {runs.map((r) => (

@@ -31,7 +31,9 @@ function useSweepRuns(): { runs: RunRecord[]; spec: SweepSpec | null } {
     if (runs.length === 0) return { runs, spec: null };
     const key = runs[0].sweep!.key as ParamKey;
     if (spec && spec.key === key && runs.every((r) => spec.values.includes(r.sweep!.value))) return { runs, spec };
-    const values = [...new Set(runs.map((r) => r.sweep!.value))].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1));
+    const values = [...new Set(runs.map((r) => r.sweep!.value))].sort((a, b) =>
+      typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1,
+    );
     return { runs, spec: { key, values, seeds: [...new Set(runs.map((r) => r.sweep!.seed))] } };
   }, [all, sweepId, spec]);
 }
@@ -49,7 +51,7 @@ const SweepPlot = memo(function SweepPlot({ spec, points, means, colors }: PlotP
   const numeric = spec.values.every((v) => typeof v === 'number');
   const ticks = numeric ? (spec.values as number[]) : spec.values.map((_, i) => i);
   const format = (x: number) => (numeric ? String(x) : String(spec.values[x] ?? ''));
-  const xTick = useMemo(() => plainTick(colors.muted, format), [colors, spec]);
+  const xTick = useMemo(() => plainTick(colors.muted, (x: number) => (numeric ? String(x) : String(spec.values[x] ?? ''))), [colors, numeric, spec]);
   const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const lo = Math.min(...ticks);
   const hi = Math.max(...ticks);
@@ -60,12 +62,34 @@ const SweepPlot = memo(function SweepPlot({ spec, points, means, colors }: PlotP
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
         <XAxis dataKey="x" type="number" domain={[lo - pad, hi + pad]} ticks={ticks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} />
         <YAxis domain={[0, 1]} ticks={Y_TICKS} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={40} />
-        <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(x) => `${spec.key} ${format(Number(x))}`} />
+        <Tooltip
+          isAnimationActive={false}
+          formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))}
+          labelFormatter={(x) => `${spec.key} ${format(Number(x))}`}
+        />
         {ARMS.map((arm) => (
-          <Line key={`mean-${arm}`} dataKey={arm} name={`${ARM_LABEL[arm]} mean`} stroke={colors[arm]} strokeWidth={2.5} strokeDasharray={arm === 'direct' ? '6 4' : undefined} dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            key={`mean-${arm}`}
+            dataKey={arm}
+            name={`${ARM_LABEL[arm]} mean`}
+            stroke={colors[arm]}
+            strokeWidth={2.5}
+            strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
         {ARMS.map((arm) => (
-          <Scatter key={`pts-${arm}`} name={`${ARM_LABEL[arm]} runs`} data={points.filter((p) => p.arm === arm)} dataKey="y" fill={colors[arm]} isAnimationActive={false} className={`sweep-points-${arm}`} />
+          <Scatter
+            key={`pts-${arm}`}
+            name={`${ARM_LABEL[arm]} runs`}
+            data={points.filter((p) => p.arm === arm)}
+            dataKey="y"
+            fill={colors[arm]}
+            isAnimationActive={false}
+            className={`sweep-points-${arm}`}
+          />
         ))}
       </ComposedChart>
     </ResponsiveContainer>
@@ -117,7 +141,17 @@ function SweepChart() {
             <option value="atStep">at step</option>
           </select>
         </label>
-        {metric === 'atStep' && <input type="number" min={0} step={100} value={step} onChange={(e) => setStep(Math.max(0, Number(e.target.value) || 0))} aria-label="Step" className="sweep-step" />}
+        {metric === 'atStep' && (
+          <input
+            type="number"
+            min={0}
+            step={100}
+            value={step}
+            onChange={(e) => setStep(Math.max(0, Number(e.target.value) || 0))}
+            aria-label="Step"
+            className="sweep-step"
+          />
+        )}
         <label>
           split{' '}
           <select value={split} onChange={(e) => setSplit(e.target.value as SplitName)}>
@@ -174,7 +208,10 @@ function SweepForm() {
   const copy = async () => {
     if (!reading.spec) return;
     const url = new URL(location.href);
-    const q = url.search.replace(/^\?/, '').split('&').filter((p) => p && !/^(sweep|seeds)=/.test(p));
+    const q = url.search
+      .replace(/^\?/, '')
+      .split('&')
+      .filter((p) => p && !/^(sweep|seeds)=/.test(p));
     url.search = [...q, sweepQuery(reading.spec)].join('&');
     try {
       await navigator.clipboard.writeText(url.toString());
@@ -212,7 +249,14 @@ function SweepForm() {
             Cancel
           </button>
         ) : (
-          <button type="button" className="small primary" disabled={!reading.spec} onClick={go} data-testid="sweep-start" title="Train every combination in turn, from the current experiment">
+          <button
+            type="button"
+            className="small primary"
+            disabled={!reading.spec}
+            onClick={go}
+            data-testid="sweep-start"
+            title="Train every combination in turn, from the current experiment"
+          >
             Start sweep{reading.spec ? ` (${runCount(reading.spec)} runs)` : ''}
           </button>
         )}
@@ -223,7 +267,15 @@ function SweepForm() {
       <div className="sweep-row sweep-presets" role="group" aria-label="Paper figures">
         <span className="muted">Paper figures:</span>
         {FIGURE_PRESETS.map((p) => (
-          <button key={p.id} type="button" className={`small${preset?.id === p.id ? ' on' : ''}`} disabled={running} onClick={() => choosePreset(p)} title={`${p.paper} ${p.cost}.`} data-testid={`figure-${p.id}`}>
+          <button
+            key={p.id}
+            type="button"
+            className={`small${preset?.id === p.id ? ' on' : ''}`}
+            disabled={running}
+            onClick={() => choosePreset(p)}
+            title={`${p.paper} ${p.cost}.`}
+            data-testid={`figure-${p.id}`}
+          >
             {p.title}
           </button>
         ))}
@@ -234,13 +286,18 @@ function SweepForm() {
             <strong>{preset.title}.</strong> {preset.paper}
           </p>
           <p className="muted">
-            Measured here (seed 0, npm run sweep with this link): {preset.measured} Cost: {preset.cost} (both arms; a tab trains them on two cores). Press Start sweep.
+            Measured here (seed 0, npm run sweep with this link): {preset.measured} Cost: {preset.cost} (both arms; a tab trains them on two cores). Press Start
+            sweep.
           </p>
         </div>
       )}
       {(running || status === 'done' || status === 'cancelled') && (
         <p className="muted small" data-testid="sweep-progress" role="status">
-          {running ? `Run ${index} of ${total} · ETA ${fmtEta(etaSec)}` : status === 'done' ? `Sweep finished: ${total} runs.` : `Sweep cancelled at run ${index} of ${total}.`}
+          {running
+            ? `Run ${index} of ${total} · ETA ${fmtEta(etaSec)}`
+            : status === 'done'
+              ? `Sweep finished: ${total} runs.`
+              : `Sweep cancelled at run ${index} of ${total}.`}
         </p>
       )}
       {[...reading.problems, ...problems].slice(0, 4).map((p) => (

@@ -33,7 +33,11 @@ function AccTooltip({ active, payload, label }: TooltipContentProps) {
         const v = bySplit.get(s)!;
         return (
           <div key={s} className={s === 'oodTwoHop' ? 'chart-tooltip-strong' : undefined}>
-            {SPLIT_LABELS[s]}: {(['cot', 'direct'] as const).filter((a) => v[a] !== undefined).map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`).join(' · ')}
+            {SPLIT_LABELS[s]}:{' '}
+            {(['cot', 'direct'] as const)
+              .filter((a) => v[a] !== undefined)
+              .map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`)
+              .join(' · ')}
           </div>
         );
       })}
@@ -50,7 +54,14 @@ const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
  * The plot itself, memoised with stable props: recharts 3 keeps its own store and recomputes every axis when
  * any prop object changes, so nothing here is rebuilt unless the data or the theme changed.
  */
-const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeColors; shown: Record<SplitName, boolean>; arms: Arm[]; totalSteps: number; boundary: number | null }) {
+const AccPlot = memo(function AccPlot(props: {
+  rows: ChartRow[];
+  colors: ThemeColors;
+  shown: Record<SplitName, boolean>;
+  arms: Arm[];
+  totalSteps: number;
+  boundary: number | null;
+}) {
   const { rows, colors, shown, arms, totalSteps, boundary } = props;
   const boundaryText = useMemo(() => boundaryLabel(colors.muted), [colors]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
@@ -89,7 +100,13 @@ const AccPlot = memo(function AccPlot(props: { rows: ChartRow[]; colors: ThemeCo
 export function AccuracyChart() {
   const running = useTrainingStore((s) => s.status === 'running');
   // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
-  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0, 30));
+  const history = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.history),
+      running ? 500 : 0,
+      30,
+    ),
+  );
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const config = useExperimentStore((s) => s.config);
@@ -129,12 +146,22 @@ export function AccuracyChart() {
       <div className="chart-head">
         <h3>Accuracy</h3>
         <span className="chart-legend-arms" aria-hidden="true">
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" /></svg> CoT
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" /></svg> direct
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" />
+          </svg>{' '}
+          CoT
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" />
+          </svg>{' '}
+          direct
         </span>
         <span className="chart-tools">
-          <button type="button" onClick={exportCsv} disabled={!hasData} title="One row per evaluated step; columns per arm × split">CSV</button>
-          <button type="button" onClick={() => void exportPng()} disabled={!hasData || busy}>PNG</button>
+          <button type="button" onClick={exportCsv} disabled={!hasData} title="One row per evaluated step; columns per arm × split">
+            CSV
+          </button>
+          <button type="button" onClick={() => void exportPng()} disabled={!hasData || busy}>
+            PNG
+          </button>
         </span>
       </div>
       <div className="split-chips" role="group" aria-label="Splits shown">

@@ -38,7 +38,15 @@ export function AttentionMap({ msg, colors }: { msg: AttentionMessage; colors: T
         for (let k = 0; k <= q; k++) {
           const w = weights[base + q * T + k];
           cells.push(
-            <rect key={`${l}-${h}-${q}-${k}`} className="attn-cell" x={x0 + k * cell} y={y0 + q * cell} width={cell - 1} height={cell - 1} fill={attentionColor(w, colors.dark)}>
+            <rect
+              key={`${l}-${h}-${q}-${k}`}
+              className="attn-cell"
+              x={x0 + k * cell}
+              y={y0 + q * cell}
+              width={cell - 1}
+              height={cell - 1}
+              fill={attentionColor(w, colors.dark)}
+            >
               <title>{`layer ${l + 1}, head ${h + 1}: ${labels[q]} (position ${q + 1}) reads ${labels[k]} (position ${k + 1}) with weight ${w.toFixed(3)}`}</title>
             </rect>,
           );
@@ -48,7 +56,14 @@ export function AttentionMap({ msg, colors }: { msg: AttentionMessage; colors: T
   }
   const text = { fill: colors.muted, fontSize: 10, fontFamily: 'var(--mono, monospace)' };
   return (
-    <svg className="attn-svg" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${ARM_TITLE[msg.arm]} attention, ${layers} layers × ${heads} heads`}>
+    <svg
+      className="attn-svg"
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      role="img"
+      aria-label={`${ARM_TITLE[msg.arm]} attention, ${layers} layers × ${heads} heads`}
+    >
       {Array.from({ length: heads }, (_, h) => (
         <text key={`h${h}`} x={left + h * (map + gap) + map / 2} y={11} textAnchor="middle" {...text} fill={colors.fg}>
           head {h + 1}
@@ -96,8 +111,7 @@ export const AttentionPanel = memo(function AttentionPanel({ msg, colors }: { ms
         <strong style={{ color: msg.arm === 'cot' ? colors.cot : colors.direct }}>{ARM_TITLE[msg.arm]}</strong>
         <span className="muted"> at step {msg.step}</span>
         <div className="attn-says">
-          says <code>{msg.generated.join(' ')}</code>{' '}
-          {ok === null ? null : ok ? <span className="ok">✓ right</span> : <span className="bad">✗ wrong</span>}
+          says <code>{msg.generated.join(' ')}</code> {ok === null ? null : ok ? <span className="ok">✓ right</span> : <span className="bad">✗ wrong</span>}
         </div>
       </div>
       <div className="attn-scroll">

@@ -75,7 +75,11 @@ function ExamplePicker() {
         </label>{' '}
         <button type="submit">Show</button>
       </form>
-      {error && <span className="bad" role="alert">{error}</span>}
+      {error && (
+        <span className="bad" role="alert">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -112,8 +116,20 @@ function TruthLine() {
 
 export function Inspector() {
   // redrawn after the charts (useThrottled's lag), each in its own task
-  const attention = useDeferredValue(useThrottled(useTrainingStore((s) => s.attention), 0, 400));
-  const lens = useDeferredValue(useThrottled(useTrainingStore((s) => s.lens), 0, 600));
+  const attention = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.attention),
+      0,
+      400,
+    ),
+  );
+  const lens = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.lens),
+      0,
+      600,
+    ),
+  );
   const arms = useTrainingStore((s) => s.arms);
   const vocab = useTrainingStore((s) => s.vocab);
   const colors = useThemeColors();
@@ -131,21 +147,31 @@ export function Inspector() {
       <h4>Attention</h4>
       <p className="muted small">
         Each map: rows are the position reading, columns the position read; darker = more weight. The input is the prompt followed by{' '}
-        {teacherForced ? 'the true continuation (teacher forcing, as in the paper’s analysis)' : 'the model’s own greedy output (this query has no true answer)'}; CoT
-        reads <code>{three ? 'h r1 r2 r3 b1 b2 t' : 'h r1 r2 b t'}</code>, direct reads <code>{three ? 'h r1 r2 r3 t' : 'h r1 r2 t'}</code>. Refreshed after evaluations.
+        {teacherForced
+          ? 'the true continuation (teacher forcing, as in the paper’s analysis)'
+          : 'the model’s own greedy output (this query has no true answer)'}
+        ; CoT reads <code>{three ? 'h r1 r2 r3 b1 b2 t' : 'h r1 r2 b t'}</code>, direct reads <code>{three ? 'h r1 r2 r3 t' : 'h r1 r2 t'}</code>. Refreshed
+        after evaluations.
       </p>
       <div className="attn-row">
-        {arms.map((a) => (attention[a] ? <AttentionPanel key={a} msg={attention[a]!} colors={colors} /> : <div key={a} className="attn-panel muted">Waiting for the {a} model…</div>))}
+        {arms.map((a) =>
+          attention[a] ? (
+            <AttentionPanel key={a} msg={attention[a]!} colors={colors} />
+          ) : (
+            <div key={a} className="attn-panel muted">
+              Waiting for the {a} model…
+            </div>
+          ),
+        )}
       </div>
       <h4>Logit lens</h4>
       <p className="muted small">
-        Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the arm must say it; faded = the token’s own position, where the lens just echoes the input).
-        Look for the CoT arm resolving the bridge at the last relation in middle layers, then finding the answer at the emitted bridge, fed back as input.
-        Below, causal tracing of this query: how much of the clean bridge’s (answer’s) probability comes back when one state of the query is copied into the run of a counterfactual with another head entity.
+        Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the
+        arm must say it; faded = the token’s own position, where the lens just echoes the input). Look for the CoT arm resolving the bridge at the last relation
+        in middle layers, then finding the answer at the emitted bridge, fed back as input. Below, causal tracing of this query: how much of the clean bridge’s
+        (answer’s) probability comes back when one state of the query is copied into the run of a counterfactual with another head entity.
       </p>
-      <div className="lens-row">
-        {arms.map((a) => (lens[a] ? <LogitLensPanel key={a} msg={lens[a]!} colors={colors} vocab={vocabSize} /> : null))}
-      </div>
+      <div className="lens-row">{arms.map((a) => (lens[a] ? <LogitLensPanel key={a} msg={lens[a]!} colors={colors} vocab={vocabSize} /> : null))}</div>
     </section>
   );
 }

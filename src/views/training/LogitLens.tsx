@@ -86,10 +86,11 @@ export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab 
           ))}
         </div>
       )}
-      {msg.trace && msg.trace.every((t) => t.restored.every((r) => r.every((v) => v === null))) && (
+      {msg.trace?.every((t) => t.restored.every((r) => r.every((v) => v === null))) && (
         <p className="muted small">
-          Tracing this query: the clean run barely prefers the {msg.trace.map((t) => `${t.target} (p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual)`).join(' or the ')} yet, so
-          there is nothing to restore.
+          Tracing this query: the clean run barely prefers the{' '}
+          {msg.trace.map((t) => `${t.target} (p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual)`).join(' or the ')} yet, so there is
+          nothing to restore.
         </p>
       )}
       {msg.trace && (

@@ -18,14 +18,28 @@ const LOG_DOMAIN = ['auto', 'auto'] as const;
 const LIN_DOMAIN = [0, 'auto'] as const;
 /** Ticks and domain of the loss axis, computed here (recharts' own nice-tick search is costly per redraw). */
 function useLossAxis(rows: ChartRow[], arms: readonly Arm[], log: boolean) {
-  return useMemo(() => lossAxis(rows.flatMap((r) => arms.map((a) => r[`${a}.loss`] ?? NaN)), log), [rows, arms, log]);
+  return useMemo(
+    () =>
+      lossAxis(
+        rows.flatMap((r) => arms.map((a) => r[`${a}.loss`] ?? NaN)),
+        log,
+      ),
+    [rows, arms, log],
+  );
 }
 const formatTick = (v: number) => String(Number(v.toPrecision(3)));
 const formatValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 const formatLabel = (l: unknown) => `step ${String(l)}`;
 
 /** The plot, memoised with stable props (see AccuracyChart). */
-const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: ThemeColors; log: boolean; arms: readonly Arm[]; totalSteps: number; boundary: number | null }) {
+const LossPlot = memo(function LossPlot(props: {
+  rows: ChartRow[];
+  colors: ThemeColors;
+  log: boolean;
+  arms: readonly Arm[];
+  totalSteps: number;
+  boundary: number | null;
+}) {
   const { rows, colors, log, arms, totalSteps, boundary } = props;
   const boundaryText = useMemo(() => boundaryLabel(colors.muted), [colors]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
@@ -39,7 +53,16 @@ const LossPlot = memo(function LossPlot(props: { rows: ChartRow[]; colors: Theme
       <LineChart data={rows} margin={MARGIN}>
         <CartesianGrid stroke={colors.border} strokeDasharray="2 4" />
         <XAxis dataKey="step" type="number" domain={xDomain} ticks={xTicks} niceTicks="none" interval={0} tick={xTick} stroke={colors.border} />
-        <YAxis scale={log ? 'log' : 'linear'} domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)} ticks={axis?.ticks} niceTicks={axis ? 'none' : 'auto'} interval={0} tick={yTick} stroke={colors.border} width={44} />
+        <YAxis
+          scale={log ? 'log' : 'linear'}
+          domain={axis?.domain ?? (log ? LOG_DOMAIN : LIN_DOMAIN)}
+          ticks={axis?.ticks}
+          niceTicks={axis ? 'none' : 'auto'}
+          interval={0}
+          tick={yTick}
+          stroke={colors.border}
+          width={44}
+        />
         <Tooltip formatter={formatValue} labelFormatter={formatLabel} contentStyle={contentStyle} isAnimationActive={false} />
         {boundary !== null && <ReferenceLine x={boundary} stroke={colors.muted} strokeDasharray="3 3" label={boundaryText} />}
         {arms.map((arm) => (
@@ -65,7 +88,13 @@ export function LossChart() {
   const running = useTrainingStore((s) => s.status === 'running');
   // the loss arrives every 10 steps: redraw at most every 1.5 s (a recharts redraw is not cheap), and 200 ms
   // after the accuracy chart, so that both never redraw in one task
-  const losses = useDeferredValue(useThrottled(useTrainingStore((s) => s.losses), running ? 1500 : 0, 200));
+  const losses = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.losses),
+      running ? 1500 : 0,
+      200,
+    ),
+  );
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const boundary = rlBoundary(useRunConfig());
@@ -73,7 +102,17 @@ export function LossChart() {
   const [log, setLog] = useState(true);
   const [alpha, setAlpha] = useState(0.6);
   // the RL phase's loss is the GRPO objective (not a cross-entropy, often below 0): not drawn on this axis
-  const rows = useMemo(() => thin(smooth(lossRows(losses).filter((r) => boundary === null || r.step <= boundary), alpha), MAX_POINTS), [losses, alpha, boundary]);
+  const rows = useMemo(
+    () =>
+      thin(
+        smooth(
+          lossRows(losses).filter((r) => boundary === null || r.step <= boundary),
+          alpha,
+        ),
+        MAX_POINTS,
+      ),
+    [losses, alpha, boundary],
+  );
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as const)), [arms]);
   const chart = <LossPlot rows={rows} colors={colors} log={log} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
 
@@ -95,7 +134,9 @@ export function LossChart() {
         {rows.length === 0 && <div className="chart-empty">The loss appears after 10 steps (it is read back in batches).</div>}
         {chart}
       </div>
-      {boundary !== null && <p className="muted small chart-caption">SFT cross-entropy up to step {boundary.toLocaleString('en-US')}; the RL phase after it is in the RL chart.</p>}
+      {boundary !== null && (
+        <p className="muted small chart-caption">SFT cross-entropy up to step {boundary.toLocaleString('en-US')}; the RL phase after it is in the RL chart.</p>
+      )}
     </div>
   );
 }

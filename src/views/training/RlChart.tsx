@@ -90,7 +90,13 @@ export function RlChart() {
   const config = useRunConfig();
   const boundary = rlBoundary(config);
   const running = useTrainingStore((s) => s.status === 'running');
-  const history = useDeferredValue(useThrottled(useTrainingStore((s) => s.history), running ? 500 : 0, 100));
+  const history = useDeferredValue(
+    useThrottled(
+      useTrainingStore((s) => s.history),
+      running ? 500 : 0,
+      100,
+    ),
+  );
   const arms = useTrainingStore((s) => s.arms);
   const step = useTrainingStore((s) => s.step);
   const colors = useThemeColors();
@@ -103,10 +109,18 @@ export function RlChart() {
   return (
     <div className="chart-card" data-testid="rl-chart">
       <div className="chart-head">
-        <h3>RL stage (steps {boundary.toLocaleString('en-US')}–{total.toLocaleString('en-US')})</h3>
+        <h3>
+          RL stage (steps {boundary.toLocaleString('en-US')}–{total.toLocaleString('en-US')})
+        </h3>
         <span className="chart-legend-arms" aria-hidden="true">
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" /></svg> CoT
-          <svg width="26" height="8"><line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" /></svg> direct
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" />
+          </svg>{' '}
+          CoT
+          <svg width="26" height="8">
+            <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" />
+          </svg>{' '}
+          direct
         </span>
       </div>
       <div className="split-chips" aria-label="Series">
@@ -131,15 +145,17 @@ export function RlChart() {
       <div className="chart-box">
         {!hasRl && (
           <div className="chart-empty">
-            {step < boundary ? `RL starts after SFT step ${boundary.toLocaleString('en-US')}; its curves appear here then.` : 'The first RL points appear at the next evaluation.'}
+            {step < boundary
+              ? `RL starts after SFT step ${boundary.toLocaleString('en-US')}; its curves appear here then.`
+              : 'The first RL points appear at the next evaluation.'}
           </div>
         )}
         <RlPlot rows={rows} colors={colors} arms={shownArms} from={boundary} to={total} />
       </div>
       <p className="muted small chart-caption">
-        After SFT, each arm samples {config.rlSamples} continuations of each training prompt at temperature {config.rlTemperature} and is
-        rewarded only for the right final answer in a well-formed sequence (GRPO, KL β {config.rlKl}); the bridge itself is never rewarded.
-        Reward, CoT rate and right bridge are means over the samples since the previous point; OOD accuracy is greedy, as in the chart above.
+        After SFT, each arm samples {config.rlSamples} continuations of each training prompt at temperature {config.rlTemperature} and is rewarded only for the
+        right final answer in a well-formed sequence (GRPO, KL β {config.rlKl}); the bridge itself is never rewarded. Reward, CoT rate and right bridge are
+        means over the samples since the previous point; OOD accuracy is greedy, as in the chart above.
       </p>
     </div>
   );

@@ -8,7 +8,6 @@ import { latest } from './chartData';
 import './trainingBar.css';
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
 
-
 export function formatDuration(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '—';
   const s = Math.round(sec);
@@ -25,11 +24,20 @@ function Buttons() {
   const toggle = useTrainingStore((s) => s.toggle);
   const stepOnce = useTrainingStore((s) => s.stepOnce);
   const reset = useTrainingStore((s) => s.reset);
+  const refused = useTrainingStore((s) => s.refused);
   const running = status === 'running';
-  const stopped = status === 'done' || status === 'error' || !connected;
+  const stopped = status === 'done' || status === 'error' || !connected || refused !== null;
   return (
     <div className="train-buttons">
-      <button type="button" className="primary" data-testid="train-toggle" onClick={toggle} disabled={stopped} title={running ? 'Pause (space)' : 'Train (space)'} aria-keyshortcuts="Space">
+      <button
+        type="button"
+        className="primary"
+        data-testid="train-toggle"
+        onClick={toggle}
+        disabled={stopped}
+        title={refused ?? (running ? 'Pause (space)' : 'Train (space)')}
+        aria-keyshortcuts="Space"
+      >
         {running ? 'Pause' : status === 'done' ? 'Done' : started ? 'Resume' : 'Play'} <kbd>space</kbd>
       </button>
       <button type="button" onClick={stepOnce} disabled={stopped} title="One training step of each arm (s)" aria-keyshortcuts="S">
@@ -48,7 +56,10 @@ function Stats() {
   const arms = s.arms;
   const steps = arms.map((a) => s.runs[a]?.step ?? 0);
   const apart = arms.length > 1 && steps.some((x) => x !== steps[0]);
-  const stepTitle = arms.length > 1 ? `The slower arm's step. ${arms.map((a, i) => `${ARM_LABEL[a]}: step ${steps[i]}`).join(', ')} (each arm trains in its own worker).` : undefined;
+  const stepTitle =
+    arms.length > 1
+      ? `The slower arm's step. ${arms.map((a, i) => `${ARM_LABEL[a]}: step ${steps[i]}`).join(', ')} (each arm trains in its own worker).`
+      : undefined;
   const trainingOnly = Object.entries(s.armStepsPerSec)
     .map(([a, r]) => `${ARM_LABEL[a as Arm]} ${r.toFixed(1)}`)
     .join(', ');
@@ -60,7 +71,20 @@ function Stats() {
       : arms.length > 1
         ? `${arms.map((a, i) => `${ARM_LABEL[a]} ${rates[i]?.toFixed(1) ?? '—'}`).join(' · ')} steps/s`
         : `${rates[0]!.toFixed(1)} steps/s`;
-  const fallbackWhy = s.fallbacks.length ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}` : s.backend ? `Training runs on ${s.backend} (one worker per arm)` : 'Starting…';
+  const memory = arms
+    .map(
+      (a) =>
+        s.runs[a]?.memory &&
+        `${ARM_LABEL[a]} worker: ${s.runs[a]!.memory!.numTensors} tensors, ${(s.runs[a]!.memory!.numBytes / 2 ** 20).toFixed(1)} MiB (step ${s.runs[a]!.memory!.step})`,
+    )
+    .filter(Boolean)
+    .join('; ');
+  const backendWhy = s.fallbacks.length
+    ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}`
+    : s.backend
+      ? `Training runs on ${s.backend} (one worker per arm)`
+      : 'Starting…';
+  const fallbackWhy = memory ? `${backendWhy}. Memory: ${memory}` : backendWhy;
   return (
     <div className="train-stats" aria-live="off">
       <span className="stat" title={stepTitle}>
@@ -85,19 +109,35 @@ function Headline() {
   const history = useTrainingStore((s) => s.history);
   const arms = useTrainingStore((s) => s.arms);
   const hops = useTrainingStore((s) => s.vocab?.hops ?? 2);
+  const stopped = useTrainingStore((s) => s.arms.filter((a) => s.runs[a]?.stopped).join(','));
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   return (
-    <div className="headline" data-testid="ood-headline" title="Exact-match accuracy on OOD test queries: queries composed only of facts that were never trained inside any multi-hop example">
+    <div
+      className="headline"
+      data-testid="ood-headline"
+      title="Exact-match accuracy on OOD test queries: queries composed only of facts that were never trained inside any multi-hop example"
+    >
       <span className="headline-label">OOD {hops === 3 ? 'three' : 'two'}-hop:</span>
       {arms.map((a, i) => (
         <span key={a} className="headline-pair">
           {i > 0 && <span className="headline-vs">vs</span>}
           <span className={`headline-num ${a}`}>
-            <span className="arm">{ARM_LABEL[a]}</span> {fmt(latest(history[a], 'oodTwoHop'))}
+            <span className="arm">{ARM_LABEL[a]}</span> {stopped.split(',').includes(a) ? 'stopped' : fmt(latest(history[a], 'oodTwoHop'))}
           </span>
         </span>
       ))}
     </div>
+  );
+}
+
+/** Why Play is off: the model is too big for a tab (plain text, on the first screen). */
+function Refusal() {
+  const refused = useTrainingStore((s) => s.refused);
+  if (!refused) return null;
+  return (
+    <p className="train-refused" data-testid="train-refused" role="alert">
+      ⚠ {refused}
+    </p>
   );
 }
 
@@ -107,6 +147,7 @@ export function TrainingBar() {
       <Buttons />
       <Stats />
       <Headline />
+      <Refusal />
     </div>
   );
 }

@@ -20,9 +20,12 @@ function StatusLine() {
   const history = useTrainingStore((s) => s.history);
   const error = useTrainingStore((s) => s.error);
   const diverged = useTrainingStore((s) => s.diverged);
-  const text = verdict({ status, step, totalSteps, arms, history, error, diverged });
+  const runs = useTrainingStore((s) => s.runs);
+  const refused = useTrainingStore((s) => s.refused);
+  const stopped = Object.fromEntries(arms.flatMap((a) => (runs[a]?.stopped ? [[a, runs[a]!.stopped!.why]] : [])));
+  const text = verdict({ status, step, totalSteps, arms, history, error, diverged, stopped, refused });
   return (
-    <p className={`status-line ${status}`} data-testid="train-status" role="status">
+    <p className={`status-line ${refused ? 'error' : status}`} data-testid="train-status" role="status">
       {text}
     </p>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyRows, csvTable, latest, lossAxis, lossRows, smooth, stepTicks, thin } from './chartData';
-import { type MetricRow } from '../../experiment/domain';
+import type { MetricRow } from '../../experiment/domain';
 
 const scores = (x: number) => ({ idAtomic: x, oodAtomic: x / 2, trainTwoHop: x, idTwoHop: x, oodTwoHop: x / 4 });
 const row = (step: number, x: number): MetricRow => ({ step, loss: step ? 1 / step : null, acc: scores(x), answerAcc: scores(x) });
@@ -13,14 +13,25 @@ describe('chart data', () => {
     expect(rows.map((r) => r.step)).toEqual([0, 10]);
     expect(rows[1]['cot.oodTwoHop']).toBeCloseTo(0.2);
     expect(rows[1]['direct.idAtomic']).toBeCloseTo(0.4);
-    expect(lossRows({ cot: [{ step: 3, loss: 2 }], direct: [{ step: 3, loss: 1 }, { step: 1, loss: 5 }] })).toEqual([
+    expect(
+      lossRows({
+        cot: [{ step: 3, loss: 2 }],
+        direct: [
+          { step: 3, loss: 1 },
+          { step: 1, loss: 5 },
+        ],
+      }),
+    ).toEqual([
       { step: 1, 'direct.loss': 5 },
       { step: 3, 'cot.loss': 2, 'direct.loss': 1 },
     ]);
   });
 
   it('smooths with a bias-corrected EMA and leaves alpha = 0 alone', () => {
-    const rows = [{ step: 1, 'cot.loss': 4 }, { step: 2, 'cot.loss': 2 }];
+    const rows = [
+      { step: 1, 'cot.loss': 4 },
+      { step: 2, 'cot.loss': 2 },
+    ];
     expect(smooth(rows, 0)).toBe(rows);
     const s = smooth(rows, 0.5);
     expect(s[0]['cot.loss']).toBeCloseTo(4); // no pull towards 0

@@ -93,12 +93,7 @@ export function latest(history: MetricRow[], split: SplitName): number | null {
 }
 
 /** Tick steps within a decade, by how many ticks fit: fine to coarse. */
-const LOG_STEPS = [
-  [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8],
-  [1, 2, 3, 5],
-  [1, 2, 5],
-  [1],
-];
+const LOG_STEPS = [[1, 1.5, 2, 2.5, 3, 4, 5, 6, 8], [1, 2, 3, 5], [1, 2, 5], [1]];
 
 /**
  * A y axis for positive values (the loss): domain and ticks computed here, so that the chart library does
@@ -128,7 +123,8 @@ export function lossAxis(values: number[], log: boolean, max = 7): { domain: [nu
     const below = all.filter((t) => t <= lo).at(-1) ?? all[0];
     const above = all.find((t) => t >= hi) ?? all[all.length - 1];
     const ticks = all.filter((t) => t >= below && t <= above);
-    if (ticks.length <= max || steps.length === 1) return { domain: [below, above], ticks: steps.length === 1 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / max) === 0) : ticks };
+    if (ticks.length <= max || steps.length === 1)
+      return { domain: [below, above], ticks: steps.length === 1 ? ticks.filter((_, i) => i % Math.ceil(ticks.length / max) === 0) : ticks };
   }
   return null;
 }

@@ -24,7 +24,15 @@ export function plainTick(fill: string, format: (v: number) => string, fontSize 
   return function PlainTick(p: TickProps) {
     const v = p.payload?.value;
     return (
-      <text x={p.x} y={p.y} dy={dyOf(p.verticalAnchor)} textAnchor={p.textAnchor === 'start' || p.textAnchor === 'end' ? p.textAnchor : 'middle'} fill={fill} fontSize={fontSize} className="recharts-cartesian-axis-tick-value">
+      <text
+        x={p.x}
+        y={p.y}
+        dy={dyOf(p.verticalAnchor)}
+        textAnchor={p.textAnchor === 'start' || p.textAnchor === 'end' ? p.textAnchor : 'middle'}
+        fill={fill}
+        fontSize={fontSize}
+        className="recharts-cartesian-axis-tick-value"
+      >
         {typeof v === 'number' ? format(v) : String(v ?? '')}
       </text>
     );

@@ -4,7 +4,14 @@ import { latestRl, rlRows } from './rlChartData';
 
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
 const sft = (step: number, ood: number): MetricRow => ({ step, phase: 'sft', loss: 1, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.5) });
-const rl = (step: number, ood: number, reward: number): MetricRow => ({ ...sft(step, ood), phase: 'rl', reward, cotRate: 0.5, bridgeRightRate: 0.25, kl: 0.01 });
+const rl = (step: number, ood: number, reward: number): MetricRow => ({
+  ...sft(step, ood),
+  phase: 'rl',
+  reward,
+  cotRate: 0.5,
+  bridgeRightRate: 0.25,
+  kl: 0.01,
+});
 
 describe('rlRows', () => {
   it('starts at the boundary (accuracy only there), merges the arms by step, RL metrics after it', () => {

@@ -3,7 +3,7 @@
  * theme changes. Charts need concrete colours: an exported SVG/PNG carries no stylesheet.
  */
 import { useEffect, useState } from 'react';
-import { type SplitName } from '../../experiment/domain';
+import type { SplitName } from '../../experiment/domain';
 
 export interface ThemeColors {
   dark: boolean;
@@ -32,7 +32,7 @@ function read(): ThemeColors {
   const cs = getComputedStyle(document.documentElement);
   const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
   const theme = document.documentElement.dataset.theme;
-  const dark = theme ? theme === 'dark' : (typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches);
+  const dark = theme ? theme === 'dark' : typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   return {
     dark,
     fg: v('--fg', FALLBACK.fg),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verdict, type VerdictInput } from './verdict';
-import { type MetricRow } from '../../experiment/domain';
+import type { MetricRow } from '../../experiment/domain';
 
 const row = (step: number, ood: number): MetricRow => {
   const s = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: 1, oodTwoHop: ood };
@@ -27,6 +27,16 @@ describe('verdict', () => {
     );
     expect(verdict({ ...base, status: 'error', error: 'boom' })).toMatch(/error: boom/);
     expect(verdict({ ...base, status: 'paused', step: 5, diverged: { cot: 3 } })).toMatch(/CoT arm diverged \(loss NaN from step 3\)/);
+    // an arm that stopped: said once (not also as "diverged"), the other arm's result stands
+    const stopped = { cot: 'The CoT arm stopped at step 3: its training loss became NaN (the model diverged).' };
+    const t = verdict({ ...base, history: { cot: [], direct: [row(2000, 0)] }, diverged: { cot: 3 }, stopped });
+    expect(t).toBe(
+      'Finished 2000 steps. Direct stayed low on OOD (0.00), as in the paper. The CoT arm stopped at step 3: its training loss became NaN (the model diverged).',
+    );
+    expect(verdict({ ...base, status: 'error', stopped: { cot: 'A.', direct: 'B.' } })).toBe('A. B. Press Reset to start again.');
+    expect(verdict({ ...base, status: 'idle', step: 0, refused: 'Not started: estimated 5 GiB.' })).toBe(
+      'Not started: estimated 5 GiB. Play stays off until it fits.',
+    );
     expect(verdict({ ...base, status: 'idle', step: 0 })).toMatch(/^Press Play to train both arms/);
     expect(verdict({ ...base, status: 'idle', step: 0, arms: ['cot'] })).toMatch(/^Press Play to train the CoT arm alone/);
   });

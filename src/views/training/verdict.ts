@@ -22,6 +22,10 @@ export interface VerdictInput {
   error: string | null;
   /** First step with a non-finite loss, per arm. */
   diverged?: Partial<Record<Arm, number>>;
+  /** Arms that stopped for good (a non-finite loss, a failed worker), with why (a sentence). */
+  stopped?: Partial<Record<Arm, string>>;
+  /** Why the config is not trained at all (too big for the tab), or null. */
+  refused?: string | null;
 }
 
 /** Why CoT may be short of the goal, judged from its OOD atomic accuracy. */
@@ -34,9 +38,15 @@ function cotAtomicHint(rows: MetricRow[]): string {
 }
 
 export function verdict(v: VerdictInput): string {
-  if (v.status === 'error') return `Training stopped with an error: ${v.error ?? 'unknown'}. Press Reset to start again.`;
-  const cot = v.arms.includes('cot') ? latest(v.history.cot, 'oodTwoHop') : null;
-  const direct = v.arms.includes('direct') ? latest(v.history.direct, 'oodTwoHop') : null;
+  if (v.refused) return `${v.refused} Play stays off until it fits.`;
+  const stopped = v.arms.map((a) => v.stopped?.[a]).filter((x): x is string => !!x);
+  if (v.status === 'error') {
+    if (stopped.length === v.arms.length && stopped.length > 0) return `${stopped.join(' ')} Press Reset to start again.`;
+    return `Training stopped with an error: ${v.error ?? 'unknown'}. Press Reset to start again.`;
+  }
+  // an arm that stopped early says so (below), not what its last evaluation showed
+  const cot = v.arms.includes('cot') && !v.stopped?.cot ? latest(v.history.cot, 'oodTwoHop') : null;
+  const direct = v.arms.includes('direct') && !v.stopped?.direct ? latest(v.history.direct, 'oodTwoHop') : null;
   if (v.status === 'idle' && v.step === 0) {
     if (v.arms.length === 1) return `Press Play to train the ${ARM_LABEL[v.arms[0]]} arm alone (set Arms to both to compare).`;
     return 'Press Play to train both arms on the same data: CoT learns h r1 r2 → bridge, answer; direct learns h r1 r2 → answer.';
@@ -64,9 +74,10 @@ export function verdict(v: VerdictInput): string {
     else if (cot !== null) parts.push(`CoT OOD accuracy so far: ${f2(cot)}.`);
     else if (direct !== null) parts.push(`Direct OOD accuracy so far: ${f2(direct)}.`);
   }
+  parts.push(...stopped);
   for (const arm of ['cot', 'direct'] as const) {
     const at = v.diverged?.[arm];
-    if (at !== undefined) parts.push(`The ${ARM_LABEL[arm]} arm diverged (loss NaN from step ${at}); its numbers mean nothing.`);
+    if (at !== undefined && !v.stopped?.[arm]) parts.push(`The ${ARM_LABEL[arm]} arm diverged (loss NaN from step ${at}); its numbers mean nothing.`);
   }
   return parts.join(' ');
 }
