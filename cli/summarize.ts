@@ -46,7 +46,8 @@ export const SUMMARY_HEADER = [
 /**
  * `--rl`: one row per arm of each report, for the training recipes (issue 12: CoT share, RL stage): the arm's CoT
  * share (0 for the direct arm, which trains as share 0), its SFT and RL steps, greedy OOD two-hop accuracy at
- * the end of SFT and at the end, OOD atomic and ID test at the end, and the RL rows' sample metrics (first → last
+ * the end of SFT and at the end (exact match / answer only: below share 1 an answer without its bridge is a
+ * right answer, not an exact match), OOD atomic and ID test at the end, and the RL rows' sample metrics (first → last
  * RL row: mean reward and CoT rate; the last row's share with the right bridge).
  */
 export function rlSummaryRows(file: string, r: Report): string[] {
@@ -68,8 +69,8 @@ export function rlSummaryRows(file: string, r: Report): string[] {
         arm === 'cot' ? (c.cotShare ?? 1) : 0,
         c.steps,
         rlSteps,
-        sftEnd ? fmt(sftEnd.acc.oodTwoHop) : '—',
-        `${fmt(last.acc.oodTwoHop)} (${last.step})`,
+        sftEnd ? `${fmt(sftEnd.acc.oodTwoHop)} / ${fmt(sftEnd.answerAcc.oodTwoHop)}` : '—',
+        `${fmt(last.acc.oodTwoHop)} / ${fmt(last.answerAcc.oodTwoHop)} (${last.step})`,
         fmt(last.acc.oodAtomic),
         fmt(last.acc.idTwoHop),
         span('reward'),
@@ -82,7 +83,7 @@ export function rlSummaryRows(file: string, r: Report): string[] {
 }
 
 export const RL_SUMMARY_HEADER = [
-  '| run | arm | seed | CoT share | SFT steps | RL steps | OOD at end of SFT | OOD at end (step) | OOD atomic at end | ID test at end | RL reward (first → last) | RL CoT rate (first → last) | RL right bridge (last) |',
+  '| run | arm | seed | CoT share | SFT steps | RL steps | OOD exact / answer at end of SFT | OOD exact / answer at end (step) | OOD atomic at end | ID test at end | RL reward (first → last) | RL CoT rate (first → last) | RL right bridge (last) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ].join('\n');
 
