@@ -156,10 +156,10 @@ describe('faults', () => {
     timeout: 300_000,
   }, async () => {
     // SwiftShader's WebGPU is a CPU emulation: with two workers on this 2-core machine the first evaluation
-    // (compiling every shader) takes ~30 s and a step several seconds, so 6 steps, a checkpoint at each evaluation
-    // (0, 3, 6). A worker reports step 3 once its evaluation (and checkpoint) at 3 is done; it then queues steps 4
+    // (compiling every shader) takes ~30 s and a step several seconds, so 9 steps, a checkpoint at each evaluation
+    // (0, 3, 6, 9): a worker that runs ahead on a loaded machine still has steps left when its fault comes. A worker reports step 3 once its evaluation (and checkpoint) at 3 is done; it then queues steps 4
     // and 5 at once and waits for the GPU at the last evaluation: each fault comes then.
-    const p = await app.open(`/?${TINY}&steps=6&evalEvery=3&evalEarly=off&backend=webgpu`, { init: withFaultHooks({ faults: true }) });
+    const p = await app.open(`/?${TINY}&steps=9&evalEvery=3&evalEarly=off&backend=webgpu`, { init: withFaultHooks({ faults: true }) });
     await ready(p.page, 'webgpu');
     await p.page.getByTestId('train-toggle').click();
     await Promise.all(
@@ -174,23 +174,22 @@ describe('faults', () => {
     await expect
       .poll(() => notices(p.page), { timeout: 60_000 })
       .toMatch(
-        /Training on wasm: webgpu: the CoT arm lost the GPU at step [3-6]: its WebGPU device was lost \(destroyed[^\n]*\); it goes on on wasm from step 3, its last checkpoint\./,
+        /Training on wasm: webgpu: the CoT arm lost the GPU at step [3-9]: its WebGPU device was lost \(destroyed[^\n]*\); it goes on on wasm from step [36], its last checkpoint\./,
       );
     await expect
       .poll(() => notices(p.page), { timeout: 60_000 })
       .toMatch(
-        /Training on wasm: webgpu: the direct arm lost the GPU at step [3-6]: an uncaptured WebGPU error \([^\n]+\); it goes on on wasm from step 3, its last checkpoint\./,
+        /Training on wasm: webgpu: the direct arm lost the GPU at step [3-9]: an uncaptured WebGPU error \([^\n]+\); it goes on on wasm from step [36], its last checkpoint\./,
       );
     await expect.poll(() => p.page.getByTestId('backend').innerText(), { timeout: 30_000 }).toBe('wasm');
     // the page answers while the workers move (a generous bound: a loaded machine is slow, not broken)
     await p.page.getByRole('button', { name: /What is this|Hide explanation/ }).click({ timeout: 10_000 });
-    await expect.poll(() => status(p.page), { timeout: 90_000 }).toMatch(/^Finished 6 steps\./);
-    // each worker went back once, to its checkpoint at step 3, and finished on wasm
+    await expect.poll(() => status(p.page), { timeout: 90_000 }).toMatch(/^Finished 9 steps\./);
+    // each worker went back once, to its last checkpoint (step 3 or 6), and finished on wasm
     for (const w of await workers(p.page)) {
-      expect(
-        w.msgs.filter((m) => m.type === 'rewound').map((m) => m.step),
-        w.name,
-      ).toEqual([3]);
+      const rewound = w.msgs.filter((m) => m.type === 'rewound').map((m) => m.step);
+      expect(rewound, w.name).toHaveLength(1);
+      expect([3, 6], w.name).toContain(rewound[0]);
       expect(
         w.msgs.filter((m) => m.type === 'backend').map((m) => m.backend),
         w.name,

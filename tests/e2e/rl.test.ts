@@ -24,7 +24,7 @@ test('a tiny SFT + RL run trains to the end; the RL chart shows both arms after 
   await expect.poll(() => p.page.getByTestId('train-status').innerText(), { timeout: 60_000 }).not.toMatch(/^Training/);
   const headline = p.page.getByTestId('rl-headline');
   await expect.poll(() => headline.innerText(), { timeout: 30_000 }).toMatch(/CoT: reward \d\.\d\d · CoT rate \d\.\d\d · right bridge \d\.\d\d/);
-  await expect(headline.innerText()).resolves.toMatch(/direct: reward \d\.\d\d · CoT rate \d\.\d\d · right bridge \d\.\d\d/);
+  await expect.poll(() => headline.innerText(), { timeout: 30_000 }).toMatch(/direct: reward \d\.\d\d · CoT rate \d\.\d\d · right bridge \d\.\d\d/);
   await expect(p.page.getByTestId('rl-chart').innerText()).resolves.toContain(`RL stage (steps ${SFT}–${SFT + RL})`);
   // the boundary is marked on the accuracy chart too
   await expect(p.page.getByTestId('acc-chart').innerText()).resolves.toContain('RL →');

@@ -89,18 +89,22 @@ test('the tour from the first screen to the mechanism, the noise runs and back o
   await lens.waitFor();
   await expect.poll(() => page.locator('.story-target').getAttribute('data-testid')).toBe('logit-lens');
   await expect.poll(() => page.getByTestId('story-measured').innerText(), { timeout: 20_000 }).toMatch(/OOD test query/);
-  const said = await page.getByTestId('story-measured').innerText();
-  const b = /the bridge (e\d+), read at (r\d+), is the top guess (?:from layer (\d+) of (\d+) on|already in the embedding)/.exec(said);
-  if (b) {
+  // the sentence and the lens it quotes are redrawn after each look inside the model: read both until they agree
+  // (they can be one look apart for a moment), then check that the sentence says what the drawn lens shows
+  const pattern = /the bridge (e\d+), read at (r\d+), is the top guess (?:from layer (\d+) of (\d+) on|already in the embedding)/;
+  const consistent = async (): Promise<string> => {
+    const said = await page.getByTestId('story-measured').innerText();
+    const b = pattern.exec(said);
+    if (!b) return /the bridge e\d+, read at r\d+, is not the top guess even after the last layer \(rank \d+ there\)/.test(said) ? 'ok' : `unreadable: ${said}`;
     const from = b[3] === undefined ? 0 : Number(b[3]);
     const titles = await lens.locator('title').allTextContents();
     const cell = (row: number) =>
-      titles.find((t) => t.startsWith(`${row === 0 ? 'embedding' : `after layer ${row}`}, at ${b[2]} `) && t.includes(` ${b[1]} has rank`))!;
-    expect(cell(from)).toContain(`${b[1]} has rank 1 `);
-    if (from > 0) expect(cell(from - 1)).not.toContain(`${b[1]} has rank 1 `);
-  } else {
-    expect(said).toMatch(/the bridge e\d+, read at r\d+, is not the top guess even after the last layer \(rank \d+ there\)/);
-  }
+      titles.find((t) => t.startsWith(`${row === 0 ? 'embedding' : `after layer ${row}`}, at ${b[2]} `) && t.includes(` ${b[1]} has rank`)) ?? '';
+    if (!cell(from).includes(`${b[1]} has rank 1 `)) return `layer ${from}: ${cell(from)}`;
+    if (from > 0 && cell(from - 1).includes(`${b[1]} has rank 1 `)) return `layer ${from - 1} already: ${cell(from - 1)}`;
+    return 'ok';
+  };
+  await expect.poll(consistent, { timeout: 60_000 }).toBe('ok');
   // an ID query too: pick one in the inspector's menu
   const picker = page.locator('.example-picker select');
   const idQuery = await picker.locator('optgroup[label="ID test queries"] option').first().getAttribute('value');
