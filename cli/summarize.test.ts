@@ -69,7 +69,21 @@ describe('rlSummaryRows (--rl)', () => {
       stepsPerSec: {},
     });
     const [cot, direct] = rlSummaryRows('f.json', r).map((x) => x.split(' | '));
-    expect(cot).toEqual(['f.json', 'cot', '0', '0.1', '200', '100', '0.300 / 0.300', '0.600 / 0.600 (300)', '1.000', '0.000', '0.500 → 0.700', '0.200 → 0.400', '0.200']);
+    expect(cot).toEqual([
+      'f.json',
+      'cot',
+      '0',
+      '0.1',
+      '200',
+      '100',
+      '0.300 / 0.300',
+      '0.600 / 0.600 (300)',
+      '1.000',
+      '0.000',
+      '0.500 → 0.700',
+      '0.200 → 0.400',
+      '0.200',
+    ]);
     expect(direct.slice(1, 4)).toEqual(['direct', '0', '0']);
     expect(direct.slice(10)).toEqual(['0.100 → 0.100', '0.000 → 0.000', '0.000']);
     const sftOnly = buildReport({
