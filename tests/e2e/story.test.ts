@@ -69,7 +69,17 @@ test('the tour from the first screen to the mechanism, the noise runs and back o
   const arrived = await page.getByTestId('story-arrived').innerText();
   const m = /CoT passed 0\.5 on the OOD test at step (\d+) \((\d\.\d\d)\); direct was at (\d\.\d\d) then/.exec(arrived);
   expect(m, arrived).not.toBeNull();
-  const rows = await csvRows(page);
+  // the chart (and its CSV) redraws on a throttle, a moment behind the store the tour reads: wait for it
+  let rows = await csvRows(page);
+  await expect
+    .poll(
+      async () => {
+        rows = await csvRows(page);
+        return rows.some((r) => r.cot_oodTwoHop_acc >= 0.5);
+      },
+      { timeout: 30_000, interval: 1000 },
+    )
+    .toBe(true);
   const first = rows.find((r) => r.cot_oodTwoHop_acc >= 0.5)!;
   expect(first.step).toBe(Number(m![1]));
   expect(first.cot_oodTwoHop_acc.toFixed(2)).toBe(m![2]);
