@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RACE_BUDGET_MS, fastest, raceText, selectBackend, timeSteps, type RaceTiming } from './backend';
+import { DEFAULT_CONFIG } from '../experiment/schema';
+import { RACE_BUDGET_MS, fastest, raceText, raceTimer, selectBackend, timeSteps, type RaceTiming } from './backend';
 
 // a stand-in GPU backend for the race: it starts (a cpu backend under another name) but runs no kernels, so
 // only injected timings are ever asked of it
@@ -104,6 +105,15 @@ describe('auto backend: the race', () => {
     calls = 0;
     await timeSteps(() => tf.scalar(++calls), 60_000, 5);
     expect(calls).toBe(6); // capped at maxSteps timed steps
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("raceTimer: times the run's own model (a tiny config here) and leaves no tensor", async () => {
+    await tf.setBackend('wasm');
+    const tiny = { ...DEFAULT_CONFIG, entities: 20, relations: 4, degree: 2, layers: 1, dModel: 16, heads: 2, batch: 8, evalSize: 10 };
+    const before = tf.memory().numTensors;
+    const rate = await raceTimer(tiny, 'cot')('wasm', 0);
+    expect(rate).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -7,8 +7,10 @@
  * backend is in use and why the others were not.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from '../experiment/domain';
-import type { BackendChoice } from '../experiment/schema';
+import { generateDataset } from '../data/distribution';
+import type { Arm, BackendName } from '../experiment/domain';
+import type { BackendChoice, Config } from '../experiment/schema';
+import { ArmTrainer } from './arm';
 
 export type { BackendName } from '../experiment/domain';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -72,6 +74,23 @@ export async function timeSteps(step: () => tf.Scalar, budgetMs: number, maxStep
     n++;
   }
   return n / ((performance.now() - t1) / 1000);
+}
+
+/**
+ * The race's timer for a run: steps of `arm`'s own model on the run's data (made at the first timing, so only when
+ * a race happens), a fresh trainer per backend, disposed after.
+ */
+export function raceTimer(config: Config, arm: Arm): NonNullable<SelectOptions['time']> {
+  let data: ReturnType<typeof generateDataset> | null = null;
+  return async (_backend, budgetMs) => {
+    data ??= generateDataset(config);
+    const trainer = new ArmTrainer(config, data, arm);
+    try {
+      return await timeSteps(() => trainer.trainStep(), budgetMs);
+    } finally {
+      trainer.dispose();
+    }
+  };
 }
 
 /**

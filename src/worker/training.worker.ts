@@ -20,7 +20,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { checkConfig, correctionTexts } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
-import { selectBackend } from '../train/backend';
+import { raceTimer, selectBackend } from '../train/backend';
 import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experiment';
 import { selfCheck, selfCheckText } from '../train/selfCheck';
 import { checkBrowserBudget } from '../experiment/budget';
@@ -249,7 +249,8 @@ async function chooseBackend(choice: Config['backend']): Promise<{ backend: Back
     const r = await selectBackend('wasm');
     return { backend: r.backend, fallbacks: [`webgpu: ${gpuFault} earlier in this tab`, ...r.fallbacks] };
   }
-  const first = await selectBackend(choice);
+  // auto: a race of the usable backends on this run's own model (config is set by init before it calls this)
+  const first = await selectBackend(choice, config ? { time: raceTimer(config, onlyArm ?? 'cot') } : {});
   if (first.backend !== 'webgpu' && first.backend !== 'webgl') return first;
   let problem: string | null = null;
   try {

@@ -79,10 +79,12 @@ function Stats() {
     )
     .filter(Boolean)
     .join('; ');
-  const backendWhy = s.fallbacks.length
+  // auto's race ("auto: wasm 5.1 steps/s, webgpu 3.2 steps/s → wasm") is a choice, not a fallback
+  const fellBack = s.fallbacks.some((f) => !f.startsWith('auto:'));
+  const backendWhy = fellBack
     ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}`
     : s.backend
-      ? `Training runs on ${s.backend} (one worker per arm)`
+      ? `Training runs on ${s.backend} (one worker per arm)${s.fallbacks.length ? `; ${s.fallbacks.join('; ')}` : ''}`
       : 'Starting…';
   const fallbackWhy = memory ? `${backendWhy}. Memory: ${memory}` : backendWhy;
   return (
@@ -97,9 +99,9 @@ function Stats() {
       <span className="stat" title={arms.length > 1 ? 'Time until the slower arm finishes' : undefined}>
         ETA {running ? formatDuration(s.etaSec) : s.status === 'done' ? 'done' : '—'}
       </span>
-      <span className={`backend-badge${s.fallbacks.length ? ' fallback' : ''}`} title={fallbackWhy}>
+      <span className={`backend-badge${fellBack ? ' fallback' : ''}`} title={fallbackWhy}>
         <span className="muted">backend</span> <span data-testid="backend">{s.backend ?? ''}</span>
-        {s.fallbacks.length > 0 && <span aria-label="fell back"> ⚠</span>}
+        {fellBack && <span aria-label="fell back"> ⚠</span>}
       </span>
     </div>
   );
