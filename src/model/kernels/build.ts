@@ -17,6 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export interface BuiltKernels {
   simd: Uint8Array;
   relaxed: Uint8Array;
+  /** GEMM alone (threads.as) on an imported shared memory, for the helper threads of threads.ts. */
+  sharedSimd: Uint8Array;
+  sharedRelaxed: Uint8Array;
   /** Hash of the .as sources the binaries were built from. */
   sourceHash: string;
 }
@@ -36,12 +39,12 @@ export function sourceHash(dir = here): string {
   return h.toString(16).padStart(8, '0');
 }
 
-async function compile(relaxed: boolean, dir: string): Promise<Uint8Array> {
+async function compile(relaxed: boolean, dir: string, shared = false): Promise<Uint8Array> {
   const asc = (await import('assemblyscript/asc')).default;
   let binary: Uint8Array | null = null;
   const errors: string[] = [];
   const args = [
-    'index.ts',
+    shared ? 'threads.ts' : 'index.ts',
     '--outFile',
     'out.wasm',
     '-O3',
@@ -54,6 +57,8 @@ async function compile(relaxed: boolean, dir: string): Promise<Uint8Array> {
     '--enable',
     'simd',
     ...(relaxed ? ['--enable', 'relaxed-simd'] : []),
+    // any shared memory of up to 4 GiB can be imported (an import's maximum must be ≥ the memory's)
+    ...(shared ? ['--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'] : []),
   ];
   const result = await asc.main(args, {
     // sources are *.as on disk, *.ts to the compiler
@@ -78,13 +83,14 @@ async function compile(relaxed: boolean, dir: string): Promise<Uint8Array> {
 
 export async function buildKernels(dir = here): Promise<BuiltKernels> {
   const [simd, relaxed] = [await compile(false, dir), await compile(true, dir)];
+  const [sharedSimd, sharedRelaxed] = [await compile(false, dir, true), await compile(true, dir, true)];
   setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20 has relaxed SIMD behind a flag
-  for (const bin of [simd, relaxed]) {
+  for (const bin of [simd, relaxed, sharedSimd, sharedRelaxed]) {
     const mod = new WebAssembly.Module(bin as BufferSource);
     const imports = WebAssembly.Module.imports(mod);
     if (imports.length !== 1 || imports[0].kind !== 'memory') throw new Error('kernels must import only env.memory');
   }
-  return { simd, relaxed, sourceHash: sourceHash(dir) };
+  return { simd, relaxed, sharedSimd, sharedRelaxed, sourceHash: sourceHash(dir) };
 }
 
 function base64(bytes: Uint8Array): string {
@@ -97,7 +103,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 export const SOURCE_HASH = '${built.sourceHash}';
 export const SIMD_WASM = '${base64(built.simd)}';
 export const RELAXED_SIMD_WASM = '${base64(built.relaxed)}';
+export const SHARED_SIMD_WASM = '${base64(built.sharedSimd)}';
+export const SHARED_RELAXED_SIMD_WASM = '${base64(built.sharedRelaxed)}';
 `;
   writeFileSync(join(here, 'wasm.generated.ts'), text);
-  console.log(`wasm.generated.ts: simd ${built.simd.length} B, relaxed ${built.relaxed.length} B, sources ${built.sourceHash}`);
+  console.log(
+    `wasm.generated.ts: simd ${built.simd.length} B, relaxed ${built.relaxed.length} B, shared GEMM ${built.sharedSimd.length} / ${built.sharedRelaxed.length} B, sources ${built.sourceHash}`,
+  );
 }

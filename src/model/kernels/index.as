@@ -1,4 +1,4 @@
 // AssemblyScript entry point (compiled by build.ts): the kernels the module exports.
-export { sgemm } from './gemm';
+export { sgemm, sgemmStrided } from './gemm';
 export { colSum, gelu, geluGrad, layerNorm, layerNormGrad, sumSquares } from './nn';
 export { adamw, attention, attentionGrad, crossEntropy, embed, embedGrad } from './seq';

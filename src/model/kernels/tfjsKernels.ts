@@ -3,7 +3,7 @@
  * Each reads its inputs and writes fresh outputs in the backend's heap; none mutates an input.
  * Gradients are not registered here: fastOps.ts pairs forward and backward kernels with tf.customGrad.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { bind, type BoundKernels } from './wasm';
 
 type Info = tf.TensorInfo;
@@ -35,7 +35,7 @@ export const KERNELS: Record<string, { inputs: string[]; body: KernelBody }> = {
       const N = at.transB ? b.shape[0] : b.shape[1];
       const c = K.out([M, N]);
       const scratch = K.scratch(((Math.ceil(M / 4) * 4 + Math.ceil(N / 8) * 8) * Ka + 512) * f32);
-      K.k.sgemm(M, N, Ka, K.ptr(a), at.transA ? 1 : 0, K.ptr(b), at.transB ? 1 : 0, c.ptr, bias ? K.ptr(bias) : 0, 0, scratch);
+      K.gemm(M, N, Ka, K.ptr(a), !!at.transA, K.ptr(b), !!at.transB, c.ptr, bias ? K.ptr(bias) : 0, scratch);
       return c.info;
     },
   },
@@ -48,8 +48,8 @@ export const KERNELS: Record<string, { inputs: string[]; body: KernelBody }> = {
       const dx = K.out([N, I]);
       const dw = K.out([I, O]);
       const scratch = K.scratch(((Math.ceil(Math.max(N, I) / 4) * 4 + Math.ceil(Math.max(I, O) / 8) * 8) * Math.max(N, O) + 512) * f32);
-      K.k.sgemm(N, I, O, K.ptr(dy), 0, K.ptr(w), 1, dx.ptr, 0, 0, scratch);
-      K.k.sgemm(I, O, N, K.ptr(x), 1, K.ptr(dy), 0, dw.ptr, 0, 0, scratch);
+      K.gemm(N, I, O, K.ptr(dy), false, K.ptr(w), true, dx.ptr, 0, scratch);
+      K.gemm(I, O, N, K.ptr(x), true, K.ptr(dy), false, dw.ptr, 0, scratch);
       if (!at.bias) return [dx.info, dw.info];
       const db = K.out([O]);
       K.k.colSum(K.ptr(dy), N, O, db.ptr, 0);

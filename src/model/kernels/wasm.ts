@@ -6,7 +6,8 @@
  * `dataIdMap`, `makeOutput`); `bind` returns null when any of them is missing or the memory is shared (the
  * threaded build), and callers then use plain tfjs ops.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
+import { createGemmPool, type GemmPool, type SgemmStrided } from './threads';
 import { RELAXED_SIMD_WASM, SIMD_WASM } from './wasm.generated';
 
 export interface KernelExports {
@@ -23,6 +24,7 @@ export interface KernelExports {
     accumulate: number,
     scratch: number,
   ): void;
+  sgemmStrided: SgemmStrided;
   layerNorm(x: number, gain: number, bias: number, N: number, d: number, eps: number, y: number, mean: number, rstd: number): void;
   layerNormGrad(
     dy: number,
@@ -87,6 +89,8 @@ interface WasmBackendLike {
 
 export interface BoundKernels {
   k: KernelExports;
+  /** `k.sgemm` without accumulation, split over the GEMM threads when there are some (see useGemmThreads). */
+  gemm(M: number, N: number, K: number, a: number, transA: boolean, b: number, transB: boolean, c: number, bias: number, scratch: number): void;
   /** Byte offset of a tensor's data in the heap. */
   ptr(t: tf.TensorInfo): number;
   /** A new output tensor (uninitialised) and its offset. */
@@ -142,6 +146,25 @@ export function kernelVariant(): 'relaxed-simd' | 'simd' | null {
   return compiled ? (compiled.relaxed ? 'relaxed-simd' : 'simd') : null;
 }
 
+let pool: GemmPool | null = null;
+
+/**
+ * Splits every large-enough GEMM of our kernels over `threads` threads (this one and helpers, threads.ts), or
+ * over none when threads ≤ 1. Returns the number of threads in use: 1 where memory cannot be shared (a page
+ * that is not cross-origin isolated) or the helpers could not start. Results are bit for bit those of 1 thread.
+ */
+export async function useGemmThreads(threads: number, minMacs?: number): Promise<number> {
+  const variant = kernelVariant();
+  pool?.close();
+  pool = variant && threads > 1 ? await createGemmPool(threads, variant, minMacs) : null;
+  return pool?.threads ?? 1;
+}
+
+/** Threads a large GEMM runs on now, and how many GEMMs were split. */
+export function gemmThreads(): { threads: number; splits: number } {
+  return { threads: pool?.threads ?? 1, splits: pool?.splits ?? 0 };
+}
+
 const bound = new WeakMap<object, BoundKernels | null>();
 
 /** Our kernels bound to this tfjs wasm backend, or null when that is not possible. */
@@ -174,6 +197,10 @@ function tryBind(be: WasmBackendLike): BoundKernels | null {
   };
   return {
     k,
+    gemm: (M, N, K, a, transA, b, transB, c, bias, scratch) => {
+      if (pool?.sgemm(k.sgemmStrided, memory, scratch, M, N, K, a, transA, b, transB, c, bias)) return;
+      k.sgemm(M, N, K, a, transA ? 1 : 0, b, transB ? 1 : 0, c, bias, 0, scratch);
+    },
     ptr,
     out: (shape, dtype = 'float32') => {
       const info = be.makeOutput(shape, dtype);
