@@ -21,6 +21,7 @@ import { Notices } from './Notices';
 import { initialTheme, saveTheme, type Theme } from './theme';
 import { loadFlag, saveFlag } from './prefs';
 import { RunsPanel } from '../views/runs/RunsPanel';
+import { ResumeOffer } from '../views/runs/ResumeOffer';
 import { installRunHistory } from '../store/installRuns';
 import { Story, TourButton } from '../story/Story';
 import { ClassroomPanel } from './ClassroomPanel';
@@ -113,6 +114,11 @@ export function App() {
           <ErrorBoundary title="The training controls stopped.">
             <TrainingBar />
           </ErrorBoundary>
+          {shows('runs') && (
+            <ErrorBoundary key="resume" title="The resume offer stopped.">
+              <ResumeOffer />
+            </ErrorBoundary>
+          )}
           <ExportHint />
           {/* once a run has started, its curves come first (in view without scrolling); before, the explanation and the data */}
           {started && training}

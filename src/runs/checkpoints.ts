@@ -7,7 +7,7 @@
  * of a model of another size, or damaged is refused with a message, never half-restored.
  */
 import { z } from 'zod';
-import type { Arm } from '../experiment/domain';
+import type { Arm, MetricRow } from '../experiment/domain';
 
 export const CHECKPOINT_FORMAT = 1;
 
@@ -16,6 +16,8 @@ export interface CheckpointData {
   step: number;
   weights: Float32Array;
   optimizer: { m: Float32Array; v: Float32Array; t: number };
+  /** The arm's metric rows up to `step`, so that a resumed run has the very rows its checkpoint came with. */
+  rows?: MetricRow[];
 }
 export interface Checkpoint extends CheckpointData {
   format: typeof CHECKPOINT_FORMAT;
@@ -43,6 +45,10 @@ const stored = z.object({
   step: z.number().int().min(0),
   weights: f32,
   optimizer: z.object({ m: f32, v: f32, t: z.number().int().min(0) }),
+  rows: z
+    .array(z.object({ step: z.number().int().min(0) }).loose())
+    .max(20_000)
+    .optional(),
 });
 
 export type CheckpointReading = { ok: true; checkpoint: Checkpoint } | { ok: false; message: string };
@@ -63,6 +69,7 @@ export function readCheckpoint(raw: unknown, expect: { link: string; hash: strin
   const n = c.weights.length;
   if (c.optimizer.m.length !== n || c.optimizer.v.length !== n)
     return { ok: false, message: 'the checkpoint is damaged (its optimiser state does not match its weights).' };
+  if (c.rows?.some((r) => r.step > c.step)) return { ok: false, message: 'the checkpoint is damaged (it has rows after its step).' };
   if (expect.parameters !== undefined && n !== expect.parameters)
     return { ok: false, message: `the checkpoint holds ${n} weights; this model has ${expect.parameters}.` };
   return { ok: true, checkpoint: c };
@@ -81,5 +88,6 @@ export function makeCheckpoint(run: string, arm: Arm, link: string, hash: string
     step: data.step,
     weights: Float32Array.from(data.weights),
     optimizer: { m: Float32Array.from(data.optimizer.m), v: Float32Array.from(data.optimizer.v), t: data.optimizer.t },
+    ...(data.rows ? { rows: structuredClone(data.rows) } : {}),
   };
 }

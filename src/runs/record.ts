@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ARMS, type Arm, type MetricRow } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
+import { totalSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';
 import { checkConfig } from '../experiment/validate';
 import type { MechanismRecord } from '../experiment/mechanism';
@@ -15,7 +16,8 @@ import { REPORT_VERSION, type ArmReport, type Report } from './reportFormat';
 /** Version of the saved-run record; bump (and add a migration below) when a field changes meaning. */
 export const RECORD_FORMAT = 1;
 
-export type RunStatus = 'training' | 'paused' | 'done' | 'error' | 'imported';
+/** `interrupted`: saved while training and never told it stopped (the tab was reloaded or closed); only ever read back, never written. */
+export type RunStatus = 'training' | 'paused' | 'done' | 'error' | 'imported' | 'interrupted';
 
 /** What the logit lens showed at the run's last look: the rank (0 = top) of each tracked token per layer, at the last prompt position. */
 export interface LensSummary {
@@ -46,6 +48,8 @@ export interface RunRecord {
   report: Report;
   lens?: Partial<Record<Arm, LensSummary>>;
   sweep?: SweepTag;
+  /** The step of each arm's last checkpoint saved in the database (src/runs/checkpoints.ts): where Resume goes on from. */
+  checkpoint?: Partial<Record<Arm, number>>;
 }
 
 /** A new id: time-ordered, unique enough for one browser. */
@@ -68,7 +72,7 @@ const stored = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   source: z.enum(['browser', 'import']),
-  status: z.enum(['training', 'paused', 'done', 'error', 'imported']),
+  status: z.enum(['training', 'paused', 'done', 'error', 'imported', 'interrupted']),
   report: z.object({
     version: z.number(),
     link: z.string(),
@@ -80,6 +84,7 @@ const stored = z.object({
   }),
   lens: z.record(z.string(), z.unknown()).optional(),
   sweep: z.object({ id: z.string().max(64), key: z.string().max(64), value: z.union([z.string().max(64), z.number()]), seed: z.number() }).optional(),
+  checkpoint: z.object({ cot: z.number().int().min(0).optional(), direct: z.number().int().min(0).optional() }).optional(),
 });
 
 export type StoredReading = { ok: true; record: RunRecord } | { ok: false; id: string | null; message: string };
@@ -107,8 +112,8 @@ export function readStored(raw: unknown): StoredReading {
     };
   const r = parsed.data as unknown as RunRecord;
   const { config } = checkConfig(r.report.config);
-  // an old run whose status was "training" when the page went away is paused now
-  const status: RunStatus = r.status === 'training' ? 'paused' : r.status;
+  // a run whose status was "training" when the page went away was interrupted
+  const status: RunStatus = r.status === 'training' ? 'interrupted' : r.status;
   return { ok: true, record: { ...r, status, report: { ...r.report, config, link: configToQuery(config) } } };
 }
 
@@ -162,6 +167,16 @@ export function browserReport(opts: {
     arms,
     wallSeconds: Math.round(opts.wallSeconds * 10) / 10,
   };
+}
+
+/**
+ * Whether Resume can go on with a saved run: one trained here, not finished, with a checkpoint of every arm it
+ * trains (the checkpoints themselves are checked when they are read back).
+ */
+export function resumable(r: RunRecord): boolean {
+  if (r.source !== 'browser' || r.status === 'done' || r.status === 'training' || !r.checkpoint) return false;
+  const arms = ARMS.filter((a) => r.report.arms[a]);
+  return arms.length > 0 && arms.every((a) => r.checkpoint?.[a] !== undefined) && lastStep(r.report) < totalSteps(r.report.config);
 }
 
 /** The last step any arm of a report reached. */

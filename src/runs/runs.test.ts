@@ -4,7 +4,7 @@ import { DEFAULT_CONFIG } from '../experiment/schema';
 import { figureOf, figureRows, maxStep, overlayKey, overlayRows, spreadOf } from './compare';
 import { CSV_FIELDS, readRunsCsv, runsCsv } from './csv';
 import { diffLabel, diffTitle, legendLabels } from './diff';
-import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored } from './record';
+import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored, resumable, type RunRecord } from './record';
 
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
 const row = (step: number, ood: number, loss: number | null = 1): MetricRow => ({
@@ -98,17 +98,41 @@ describe('seed spread', () => {
 
 describe('records', () => {
   const r = importedRecord(report(), { id: 'r1', name: 'one', now: 5 });
-  it('reads its own format; a run saved while training reads back paused', () => {
+  it('reads its own format; a run saved while training reads back interrupted', () => {
     const back = readStored(structuredClone(r));
     expect(back).toEqual({ ok: true, record: r });
     const live = readStored({ ...structuredClone(r), status: 'training' });
-    expect(live.ok && live.record.status).toBe('paused');
+    expect(live.ok && live.record.status).toBe('interrupted');
   });
   it('refuses a newer format and a damaged record with a message, and never throws', () => {
     const newer = readStored({ ...r, format: RECORD_FORMAT + 1 });
     expect(newer).toMatchObject({ ok: false, id: 'r1' });
     expect(!newer.ok && newer.message).toMatch(/newer version of the playground \(format 2; this one reads 1\)/);
     for (const bad of [null, 3, 'x', [], {}, { ...r, report: null }, { ...r, name: 7 }, { ...r, format: 0 }]) expect(readStored(bad).ok).toBe(false);
+  });
+  it('a run can be resumed when it was trained here, is not finished and has a checkpoint of every arm', () => {
+    const rep = report();
+    const live: RunRecord = {
+      ...importedRecord(rep, { id: 'b', name: 'b', now: 1 }),
+      source: 'browser',
+      status: 'interrupted',
+      checkpoint: { cot: 2, direct: 2 },
+    };
+    const steps = rep.config.steps + rep.config.rlSteps;
+    const at = (step: number): RunRecord => ({
+      ...live,
+      report: { ...rep, arms: { cot: { ...rep.arms.cot!, final: { ...rep.arms.cot!.final!, step } }, direct: rep.arms.direct } },
+    });
+    expect(resumable(at(steps - 1))).toBe(true);
+    expect(readStored(structuredClone(at(steps - 1)))).toEqual({ ok: true, record: at(steps - 1) }); // the checkpoint steps are kept
+    expect(resumable({ ...at(steps - 1), status: 'paused' })).toBe(true);
+    expect(resumable({ ...at(steps - 1), status: 'error' })).toBe(true);
+    expect(resumable(at(steps))).toBe(false); // finished
+    expect(resumable({ ...at(steps - 1), status: 'done' })).toBe(false);
+    expect(resumable({ ...at(steps - 1), status: 'training' })).toBe(false); // training now
+    expect(resumable({ ...at(steps - 1), checkpoint: { cot: 2 } })).toBe(false); // an arm without one
+    expect(resumable({ ...at(steps - 1), checkpoint: undefined })).toBe(false);
+    expect(resumable({ ...at(steps - 1), source: 'import' })).toBe(false);
   });
   it('ids are time-ordered and distinct', () => {
     expect(newRunId(1000, () => 0.5) < newRunId(2000, () => 0.1)).toBe(true);

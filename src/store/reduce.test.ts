@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { combine, hashMismatch, initialTrainingData, markRunning, reduce, thinLosses, MAX_LOSS_POINTS, type TrainingData } from './reduce';
-import type { FromWorker } from './protocol';
+import type { FromWorker } from '../worker/protocol';
 import type { MetricRow } from '../experiment/domain';
 
 const row = (step: number): MetricRow => ({

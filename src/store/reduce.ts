@@ -8,7 +8,7 @@
  */
 import type { Config } from '../experiment/schema';
 import { appendRecord, type MechanismRecord } from '../experiment/mechanism';
-import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from './protocol';
+import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from '../worker/protocol';
 import { ARM_LABEL, ARMS, armStoppedText, type Arm, type MetricRow } from '../experiment/domain';
 import { totalSteps as runSteps } from '../experiment/phases';
 
@@ -77,6 +77,8 @@ export interface TrainingData {
   mechanism: Record<Arm, MechanismRecord[]>;
   /** The config the workers are running (after their checks). */
   runConfig: Config | null;
+  /** The step of each arm's last checkpoint saved for resuming (src/runs/checkpoints.ts). */
+  checkpoints: Partial<Record<Arm, number>>;
 }
 
 export function initialArmRun(): ArmRun {
@@ -120,6 +122,7 @@ export function initialTrainingData(totalSteps = 0, arms: Arm[] = []): TrainingD
     lens: {},
     mechanism: { cot: [], direct: [] },
     runConfig: null,
+    checkpoints: {},
   };
 }
 
@@ -270,6 +273,16 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
       const diverged = { ...s.diverged };
       if ((diverged[m.arm] ?? -1) > m.step) delete diverged[m.arm];
       return withRun({ ...s, losses, history, diverged }, m.arm, (r) => ({ ...r, step: m.step, pace: null }));
+    }
+    case 'checkpoint':
+      return m.problem ? s : { ...s, checkpoints: { ...s.checkpoints, [m.arm]: m.step } };
+    case 'resumed': {
+      if (m.problem) return s;
+      // the loss chart before the checkpoint: each row's mean training loss since the row before (coarser than live)
+      const before = m.history.filter((r) => r.loss !== null && Number.isFinite(r.loss)).map((r) => ({ step: r.step, loss: r.loss as number }));
+      const history = { ...s.history, [m.arm]: m.history };
+      const losses = { ...s.losses, [m.arm]: thinLosses([...before, ...s.losses[m.arm].filter((p) => p.step > m.step)]) };
+      return withRun({ ...s, history, losses, checkpoints: { ...s.checkpoints, [m.arm]: m.step } }, m.arm, (r) => ({ ...r, step: m.step, pace: null }));
     }
     case 'memory':
       return withRun(s, from, (r) => ({ ...r, memory: { step: m.step, numTensors: m.numTensors, numBytes: m.numBytes } }));

@@ -2,8 +2,10 @@
  * Keeps every run: watches the training store (without changing it) and saves the current run into the runs
  * store at every evaluation and whenever it stops, so a reload loses at most what came after the last write.
  * A run begins with its first evaluation and ends when the training store is reset (its history empties: a new
- * config, Reset, a new link). Writes never overlap: changes that arrive while one is being written are written
- * together right after it.
+ * config, Reset, a new link). It is saved under the training store's record id (the id its workers write their
+ * checkpoints under), with the steps of the checkpoints saved so far; a resumed run goes on in its old record
+ * (name, pin, sweep, training time and the mechanism measured before the checkpoint kept). Writes never overlap:
+ * changes that arrive while one is being written are written together right after it.
  */
 import { ARMS, type Arm } from '../experiment/domain';
 import { browserReport, newRunId, RECORD_FORMAT, type LensSummary, type RunRecord, type RunStatus, type SweepTag } from '../runs/record';
@@ -14,10 +16,11 @@ import { nextRunName } from './runsStore';
 import type { TrainingState } from './trainingStore';
 
 /** What the recorder reads of the training store. */
-export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'> & {
-  /** Each arm's aggregated logit lens and causal tracing records, where the training store keeps them. */
-  mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
-};
+export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'> &
+  Partial<Pick<TrainingState, 'recordId' | 'resumed' | 'checkpoints'>> & {
+    /** Each arm's aggregated logit lens and causal tracing records, where the training store keeps them. */
+    mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
+  };
 
 function statusOf(s: TrainingView['status']): RunStatus {
   return s === 'running' ? 'training' : s === 'done' ? 'done' : s === 'error' ? 'error' : 'paused';
@@ -51,6 +54,11 @@ interface Run {
   written: boolean;
   stopped: boolean;
   sweep?: SweepTag;
+  /** A resumed run: the training time and mechanism records its record had before (taken at its first write). */
+  before?: { wallMs: number; arms: RunRecord['report']['arms'] };
+  resumed: boolean;
+  /** The step each arm of a resumed run went on from. */
+  from: Partial<Record<Arm, number>>;
 }
 
 export interface RecorderOptions {
@@ -90,6 +98,7 @@ export function startRunRecorder(
   const wallMs = () => trainingMs + (runningSince === null ? 0 : clock() - runningSince);
 
   function record(s: TrainingView, run: Run, old: RunRecord | undefined, wall = wallMs()): RunRecord {
+    if (run.resumed && !run.before) run.before = { wallMs: (old?.report.wallSeconds ?? 0) * 1000, arms: old?.report.arms ?? {} };
     const report = browserReport({
       config: s.runConfig!,
       backend: backendOf(s),
@@ -97,9 +106,18 @@ export function startRunRecorder(
       arms: s.arms.length ? s.arms : ARMS.filter((a) => s.history[a].length > 0),
       history: s.history,
       stepsPerSec: s.armStepsPerSec,
-      wallSeconds: wall / 1000,
+      wallSeconds: ((run.before?.wallMs ?? 0) + wall) / 1000,
       ...(s.mechanism ? { mechanism: s.mechanism } : {}),
     });
+    // a resumed run: the lens and tracing measured up to the step it went on from, then the new ones
+    for (const a of ARMS) {
+      const was = run.before?.arms[a];
+      const arm = report.arms[a];
+      const upTo = run.from[a] ?? -1;
+      if (!was || !arm) continue;
+      if (was.lens?.length) arm.lens = [...was.lens.filter((l) => l.step <= upTo), ...(arm.lens ?? []).filter((l) => l.step > upTo)];
+      if (was.trace?.length) arm.trace = [...was.trace.filter((t) => t.step <= upTo), ...(arm.trace ?? []).filter((t) => t.step > upTo)];
+    }
     const lens: Partial<Record<Arm, LensSummary>> = {};
     for (const a of ARMS) {
       const l = lensSummary(s.lens[a]);
@@ -116,7 +134,8 @@ export function startRunRecorder(
       status: statusOf(s.status),
       report,
       ...(Object.keys(lens).length ? { lens } : old?.lens ? { lens: old.lens } : {}),
-      ...(run.sweep ? { sweep: run.sweep } : {}),
+      ...(run.sweep ? { sweep: run.sweep } : old?.sweep ? { sweep: old.sweep } : {}),
+      ...(s.checkpoints && Object.keys(s.checkpoints).length ? { checkpoint: { ...s.checkpoints } } : old?.checkpoint ? { checkpoint: old.checkpoint } : {}),
     };
   }
 
@@ -168,9 +187,12 @@ export function startRunRecorder(
     if (!current) {
       const sweep = opts.tag?.(s.runConfig);
       const name = sweep ? `${sweep.key} ${String(sweep.value)} · seed ${sweep.seed}` : nextRunName(runs.getState().runs);
-      current = { id: newRunId(now()), name, createdAt: now(), written: false, stopped: false, ...(sweep ? { sweep } : {}) };
+      const id = s.recordId ?? newRunId(now());
+      current = { id, name, createdAt: now(), written: false, stopped: false, resumed: s.resumed === true, from: {}, ...(sweep ? { sweep } : {}) };
     }
-    if (s.history !== prev.history || s.status !== prev.status) flush(current, s);
+    // a resumed arm's rows come at once, up to the step it goes on from
+    if (current.resumed) for (const a of ARMS) if (current.from[a] === undefined && s.history[a].length) current.from[a] = s.history[a].at(-1)!.step;
+    if (s.history !== prev.history || s.status !== prev.status || s.checkpoints !== prev.checkpoints) flush(current, s);
   });
   return () => {
     unsubscribe();

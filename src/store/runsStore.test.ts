@@ -258,6 +258,45 @@ describe('run recorder', () => {
     stop();
   });
 
+  it("saves under the training store's record id with its checkpoints; a resumed run goes on in its old record", async () => {
+    const { store } = setup(() => openRunsRepo(freshDb()));
+    const training = createStore<TrainingView>(() => idle());
+    let t = 0;
+    const stop = startRunRecorder(training, store, { clock: () => t });
+    const lens = (step: number) => ({ step, split: 'oodTwoHop' as const, positions: ['h'], bridgeTop1: [[step]], answerTop1: [[0]], queries: 1 });
+    const mech = (step: number) => ({ arm: 'cot' as const, step, lens: [lens(step)], trace: [], ms: { lens: 1, trace: 0 } });
+    training.setState({ status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', recordId: 'rA', resumed: false, checkpoints: {} });
+    training.setState({ history: { cot: [row(0, 0), row(10, 0.1), row(20, 0.2)], direct: [row(0, 0)] }, mechanism: { cot: [mech(0), mech(10), mech(20)] } });
+    t = 30_000;
+    training.setState({ checkpoints: { cot: 10, direct: 0 } });
+    await until(() => store.getState().runs[0]?.checkpoint?.cot === 10);
+    await store.getState().rename('rA', 'mine');
+    expect(store.getState().runs.map((r) => [r.id, r.name, r.checkpoint])).toEqual([['rA', 'mine', { cot: 10, direct: 0 }]]);
+    // the page goes away (nothing more is written); after a reload the run is resumed from its checkpoints
+    stop();
+    const again = createStore<TrainingView>(() => ({ ...idle(), recordId: 'rB' }));
+    t = 0;
+    const stop2 = startRunRecorder(again, store, { clock: () => t });
+    again.setState({ recordId: 'rA', resumed: true, status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', checkpoints: { cot: 10, direct: 0 } });
+    again.setState({ history: { cot: [row(0, 0), row(10, 0.1)], direct: [row(0, 0)] } });
+    t = 5000;
+    const remeasured = { ...mech(20), lens: [{ ...lens(20), bridgeTop1: [[99]] }] };
+    again.setState({ history: { cot: [row(0, 0), row(10, 0.1), row(20, 0.25)], direct: [row(0, 0)] }, mechanism: { cot: [remeasured] } });
+    await until(() => store.getState().runs[0]?.report.arms.cot?.history[2]?.acc.oodTwoHop === 0.25);
+    const r = store.getState().runs;
+    expect(r.map((x) => x.id)).toEqual(['rA']);
+    expect(r[0].name).toBe('mine');
+    expect(r[0].report.arms.cot!.history.map((x) => x.acc.oodTwoHop)).toEqual([0, 0.1, 0.25]);
+    // the lens measured before the checkpoint stays, what came after it is replaced by the new measurements
+    expect(r[0].report.arms.cot!.lens!.map((l) => [l.step, l.bridgeTop1[0][0]])).toEqual([
+      [0, 0],
+      [10, 10],
+      [20, 99],
+    ]);
+    expect(r[0].report.wallSeconds).toBeGreaterThanOrEqual(30); // the training time before the reload counts
+    stop2();
+  });
+
   it('runs that follow each other at once (a sweep) are all written, each with its last state', async () => {
     const { store } = setup(() => openRunsRepo(freshDb()));
     const training = createStore<TrainingView>(() => idle());

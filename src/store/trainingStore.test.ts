@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import type { WorkerLike } from '../worker/client';
+import type { WorkerLike } from './workers';
 import type { FromWorker, FromWorkerTagged, ToWorker } from '../worker/protocol';
 import { useExperimentStore } from './experimentStore';
-import { disconnectTraining, flushMessages, setWorkerFactory, useTrainingStore } from './trainingStore';
-import type { Arm } from '../experiment/domain';
+import { createTrainingStore } from './trainingStore';
+import type { Arm, MetricRow } from '../experiment/domain';
 
 function fakeWorker(arm: Arm) {
   const posted: ToWorker[] = [];
@@ -15,18 +15,27 @@ function fakeWorker(arm: Arm) {
     const last = [...posted].reverse().find((x) => x.type === 'init');
     const tagged = { ...m, run: run ?? (last?.type === 'init' ? last.run : 0) } as FromWorkerTagged;
     w.onmessage?.({ data: tagged } as MessageEvent<FromWorkerTagged>);
-    flushMessages();
   };
   return { arm, w, posted, send, terminated: () => terminated };
 }
 
-/** Installs a factory of fake workers; returns the workers it made, by arm (latest first). */
+/** The training client under test (each test builds its own, with fake workers). */
+let useTrainingStore: ReturnType<typeof createTrainingStore>;
+let ids = 0;
+
+/** Builds a training client on a factory of fake workers; returns the workers it made, by arm (latest first). */
 function fakes() {
   const made: ReturnType<typeof fakeWorker>[] = [];
-  setWorkerFactory((arm) => {
-    const f = fakeWorker(arm);
-    made.unshift(f);
-    return f.w;
+  ids = 0;
+  useTrainingStore = createTrainingStore({
+    startWorker: (arm) => {
+      const f = fakeWorker(arm);
+      made.unshift(f);
+      return f.w;
+    },
+    experiment: useExperimentStore,
+    flushMs: 0,
+    newRecordId: () => `rec${++ids}`,
   });
   return (arm: Arm) => {
     const f = made.find((x) => x.arm === arm);
@@ -47,7 +56,7 @@ const examples = (hash = 'abc'): FromWorker => ({
 });
 
 afterEach(() => {
-  disconnectTraining();
+  useTrainingStore?.getState().disconnect();
   useExperimentStore.setState({ config: DEFAULT_CONFIG, notices: [] });
   vi.useRealTimers();
 });
@@ -204,6 +213,56 @@ describe('trainingStore', () => {
     expect(cot.terminated()).toBe(true);
     expect(worker('direct').posted[0]).toMatchObject({ type: 'init', arm: 'direct' });
     expect(useTrainingStore.getState()).toMatchObject({ arms: ['direct'], status: 'idle', step: 0 });
+  });
+
+  it('each run has its record id (sent to the workers, new at a reset); Resume goes on under the saved one and plays', () => {
+    vi.useFakeTimers();
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    const cot = worker('cot');
+    expect(cot.posted[0]).toMatchObject({ type: 'init', record: 'rec1' });
+    expect(cot.posted[0]).not.toHaveProperty('resume');
+    expect(useTrainingStore.getState()).toMatchObject({ recordId: 'rec1', resumed: false });
+    useTrainingStore.getState().reset();
+    expect(cot.posted.at(-1)).toMatchObject({ type: 'init', record: 'rec2' });
+    // Resume a saved run of another experiment: its config becomes the current one, and no debounced reset follows
+    const saved = { ...DEFAULT_CONFIG, lambda: 3.6 };
+    useTrainingStore.getState().resume({ id: 'rOld', config: saved });
+    expect(useExperimentStore.getState().config).toEqual(saved);
+    for (const arm of ['cot', 'direct'] as const) {
+      const f = worker(arm);
+      expect(f.posted.slice(-2)).toEqual([{ type: 'init', config: saved, run: expect.any(Number), arm, record: 'rOld', resume: true }, { type: 'play' }]);
+    }
+    expect(useTrainingStore.getState()).toMatchObject({ recordId: 'rOld', resumed: true, status: 'running' });
+    vi.advanceTimersByTime(1000);
+    expect(cot.posted.filter((m) => m.type === 'init')).toHaveLength(3);
+    // the workers say where they went on from: the rows up to the checkpoint, the step
+    const rows = [0, 50, 100].map((step) => ({ step, loss: step ? 1 : null, acc: {}, answerAcc: {} }) as unknown as MetricRow);
+    cot.send({ type: 'resumed', arm: 'cot', step: 100, history: rows });
+    expect(useTrainingStore.getState().history.cot).toEqual(rows);
+    expect(useTrainingStore.getState().checkpoints).toEqual({ cot: 100 });
+    expect(useTrainingStore.getState().runs.cot?.step).toBe(100);
+    // one that cannot: a notice, and it trains from step 0
+    worker('direct').send({ type: 'resumed', arm: 'direct', step: 0, history: [], problem: 'no checkpoint of it was saved; it starts again at step 0' });
+    expect(useExperimentStore.getState().notices.at(-1)?.text).toBe(
+      'The direct arm could not resume: no checkpoint of it was saved; it starts again at step 0.',
+    );
+  });
+
+  it('a checkpoint the worker could not save (a full disk, no IndexedDB) gives a notice once, never an error', () => {
+    const worker = fakes();
+    useTrainingStore.getState().connect();
+    const quota = { kind: 'quota' as const, text: "The browser's storage for this site is full." };
+    for (const step of [10, 20]) worker('cot').send({ type: 'checkpoint', arm: 'cot', step, problem: quota });
+    worker('direct').send({ type: 'checkpoint', arm: 'direct', step: 10 });
+    const texts = useExperimentStore.getState().notices.map((n) => [n.kind, n.text]);
+    expect(texts).toEqual([['warning', expect.stringMatching(/^The browser's storage for this site is full: the run's checkpoint was not saved/)]]);
+    expect(useTrainingStore.getState().checkpoints).toEqual({ direct: 10 });
+    useTrainingStore.getState().reset();
+    worker('cot').send({ type: 'checkpoint', arm: 'cot', step: 10, problem: quota });
+    worker('cot').send({ type: 'checkpoint', arm: 'cot', step: 10, problem: { kind: 'unavailable', text: 'no IndexedDB' } });
+    expect(useExperimentStore.getState().notices.map((n) => n.kind)).toEqual(['warning', 'info']); // the full disk told once
+    expect(useTrainingStore.getState().status).toBe('idle');
   });
 
   it('resets with the new config when the experiment changes (debounced)', () => {

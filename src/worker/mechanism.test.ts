@@ -9,7 +9,7 @@ import type { MechanismRecord } from '../experiment/mechanism';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { Experiment } from '../train/experiment';
 import { BUDGET, LENS_BUDGET, due, newCadence, record, watchMechanism } from './mechanism';
-import { initialTrainingData, reduce } from './reduce';
+import { initialTrainingData, reduce } from '../store/reduce';
 
 const rec = (step: number, ms = { lens: 10, trace: 100 }): MechanismRecord => ({ arm: 'cot', step, lens: [], trace: [], ms });
 

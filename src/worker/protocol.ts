@@ -6,7 +6,7 @@
 import type { Config } from '../experiment/schema';
 import type { MechanismRecord, TraceSummary } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
-import type { Arm, SplitName } from '../experiment/domain';
+import type { Arm, MetricRow, SplitName } from '../experiment/domain';
 
 /** A query to inspect: prompt tokens (entity, then 1–3 relations). */
 export interface InspectRequest {
@@ -17,9 +17,11 @@ export type ToWorker =
   /**
    * `run` numbers the experiment: every message the worker sends carries the run it comes from. `arm`: the one
    * arm this worker trains (the dataset is still generated from the whole config, so every worker's is the
-   * same); without it the worker trains the config's arms in lockstep.
+   * same); without it the worker trains the config's arms in lockstep. `record`: the id of the page's run record;
+   * the worker then writes its arm's checkpoint to IndexedDB under it after every evaluation (src/runs/checkpoints.ts).
+   * `resume`: go on from that record's checkpoint instead of starting at step 0.
    */
-  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks }
+  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -130,6 +132,16 @@ export type FromWorker =
   /** The arm's aggregated logit lens and causal tracing after an evaluation (src/worker/mechanism.ts). */
   | { type: 'mechanism'; record: MechanismRecord }
   | { type: 'error'; message: string }
+  /**
+   * The arm's checkpoint at `step` is saved (or, with `problem`, could not be: `kind` as src/runs/db.ts
+   * StorageProblem's, `text` a sentence for a notice).
+   */
+  | { type: 'checkpoint'; arm: Arm; step: number; problem?: { kind: 'quota' | 'unavailable' | 'other'; text: string } }
+  /**
+   * The arm went on from its checkpoint at `step`, with the rows it was saved with (`history`); or, with
+   * `problem`, could not (the checkpoint is missing or refused) and starts again at step 0.
+   */
+  | { type: 'resumed'; arm: Arm; step: number; history: MetricRow[]; problem?: string }
   /**
    * tfjs memory of the worker at a quiet point of training (after a loss readback, not at an evaluation);
    * `inspecting`: a look inside was in flight (its tensors are counted).

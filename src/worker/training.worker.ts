@@ -28,7 +28,12 @@ import { pickExamples } from './examples';
 import { inspectArm } from './inspect';
 import { watchMechanism } from './mechanism';
 import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
-import { ARM_LABEL, type Arm, type BackendName } from '../experiment/domain';
+import { ARM_LABEL, type Arm, type BackendName, type MetricRow } from '../experiment/domain';
+import { configToQuery } from '../experiment/link';
+import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoints';
+import { openRunsRepo } from '../runs/db';
+import type { ArmSnapshot } from '../train/arm';
+import { checkpointWriter } from './checkpointWriter';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -60,8 +65,14 @@ const MEMORY_MS = 500;
 const MEMORY_STEPS = 100;
 let lastMemory = -Infinity;
 let lastMemoryStep = 0;
-/** The backend in use. */
+/** The backend in use, and why the one asked for was not (sent again with every init). */
 let backendName: BackendName | null = null;
+let backendFallbacks: string[] = [];
+/** The page's run record of the current run: each arm's checkpoint is written under it after every evaluation. */
+let record: string | null = null;
+const checkpoints = checkpointWriter(() => openRunsRepo());
+/** The checkpoint of each arm last handed to the writer (a new evaluation makes a new one). */
+const queued = new WeakSet<ArmSnapshot>();
 /** The test hooks of the current run (empty unless a test asked, see protocol.ts). */
 let hooks: TestHooks = {};
 /** What went wrong with the GPU, once it did (the worker stays on wasm from then on). */
@@ -156,6 +167,59 @@ function onStep(step: number): void {
     send({ type: 'memory', step, numTensors: m.numTensors, numBytes: m.numBytes, inspecting: inspecting !== null });
   }
   if (inspectDue && now - lastInspect >= INSPECT_MS) void inspectNow();
+  saveCheckpoints();
+}
+
+/** Hands each arm's newest checkpoint (made at an evaluation) to the writer, with its rows; the page is told when it is saved. */
+function saveCheckpoints(): void {
+  const current = exp;
+  if (!current || record === null || !config) return;
+  const link = configToQuery(config);
+  for (const t of current.trainers) {
+    const snap = current.checkpoints[t.arm];
+    if (!snap || queued.has(snap)) continue;
+    queued.add(snap);
+    const rows = current.history[t.arm].filter((r) => r.step <= snap.step);
+    const from = run;
+    const arm = t.arm;
+    checkpoints.write(makeCheckpoint(record, arm, link, current.hash, { ...snap, rows }), (o) =>
+      send({ type: 'checkpoint', arm, step: snap.step, ...(o.ok ? {} : { problem: { kind: o.kind, text: o.text } }) }, [], from),
+    );
+  }
+}
+
+/**
+ * Makes the fresh experiment go on from the checkpoints saved under the run record (every arm, or none: arms in
+ * lockstep must stay at one step). Tells the page, per arm, where it went on from and with which rows, or why not.
+ */
+async function resumeFrom(current: Experiment): Promise<void> {
+  if (record === null || !config) return;
+  const link = configToQuery(config);
+  const reads = await Promise.all(
+    current.trainers.map(async (t) => {
+      const raw = await checkpoints.read(checkpointKey(record!, t.arm));
+      if (!raw.ok) return { arm: t.arm, ok: false as const, message: raw.text };
+      if (raw.raw === undefined) return { arm: t.arm, ok: false as const, message: 'no checkpoint of it was saved' };
+      const read = readCheckpoint(raw.raw, { link, hash: current.hash, parameters: t.parameters });
+      return read.ok ? { arm: t.arm, ...read } : { arm: t.arm, ok: false as const, message: read.message.replace(/\.$/, '') };
+    }),
+  );
+  if (exp !== current) return;
+  const failed = reads.filter((r) => !r.ok);
+  if (failed.length === 0) {
+    const ok = reads.filter((r) => r.ok);
+    current.restore({
+      checkpoints: Object.fromEntries(ok.map((r) => [r.arm, r.checkpoint])),
+      history: { cot: [], direct: [], ...Object.fromEntries(ok.map((r) => [r.arm, (r.checkpoint.rows ?? []) as MetricRow[]])) },
+    });
+    for (const t of current.trainers) send({ type: 'resumed', arm: t.arm, step: t.step, history: current.history[t.arm] });
+    return;
+  }
+  for (const t of current.trainers) {
+    const why = failed.find((r) => r.arm === t.arm);
+    const problem = `${why ? why.message : 'the other arm could not'}; it starts again at step 0 (same seed: the same curve)`;
+    send({ type: 'resumed', arm: t.arm, step: 0, history: [], problem });
+  }
 }
 
 // ---------------------------------------------------------------- the GPU: self-check, lost device, uncaught errors
@@ -207,17 +271,19 @@ async function recoverOnWasm(why: string): Promise<void> {
   const { backend, fallbacks } = await selectBackend('wasm');
   backendName = backend;
   if (!old || !config) {
-    send({ type: 'backend', backend, fallbacks: [`webgpu: ${why}`, ...fallbacks] });
+    backendFallbacks = [`webgpu: ${why}`, ...fallbacks];
+    send({ type: 'backend', backend, fallbacks: backendFallbacks });
     return;
   }
   const from = run;
-  const next = makeExperiment(old.config, from, old.data);
+  const next = makeExperiment(old.config, from, old.data, record !== null);
   next.restore(old);
   exp = next;
   // one line, shown by the page as "Training on wasm: webgpu: the CoT arm lost the GPU at step 57: …"
   const who = onlyArm ? `the ${ARM_LABEL[onlyArm]} arm` : 'the run';
   const where = next.step > 0 ? `from step ${next.step}, its last checkpoint` : 'from the start';
-  send({ type: 'backend', backend, fallbacks: [`webgpu: ${who} lost the GPU at step ${faultStep}: ${why}; it goes on on ${backend} ${where}`, ...fallbacks] });
+  backendFallbacks = [`webgpu: ${who} lost the GPU at step ${faultStep}: ${why}; it goes on on ${backend} ${where}`, ...fallbacks];
+  send({ type: 'backend', backend, fallbacks: backendFallbacks });
   send({ type: 'state', running: false, step: next.step, done: next.done });
   if (wasRunning) play();
   else void inspectNow();
@@ -275,7 +341,7 @@ async function halt(): Promise<void> {
 /** The arm this worker trains (from the page's init); null: the config's arms, in lockstep. */
 let onlyArm: Arm | null = null;
 
-async function init(raw: Config, id: number, test?: TestHooks): Promise<void> {
+async function init(raw: Config, id: number, test?: TestHooks, runRecord: string | null = null, resume = false): Promise<void> {
   // forget the old experiment first, so that nothing starts on it while it winds down
   const old = exp;
   exp = null;
@@ -284,6 +350,7 @@ async function init(raw: Config, id: number, test?: TestHooks): Promise<void> {
   while (inspecting) await inspecting;
   old?.dispose();
   run = id;
+  record = runRecord;
   if (test !== undefined) hooks = { faults: test?.faults === true, selfCheckError: Number.isFinite(test?.selfCheckError) ? test.selfCheckError : undefined };
   const { config: checked, corrections } = checkConfig(raw);
   config = checked;
@@ -299,12 +366,17 @@ async function init(raw: Config, id: number, test?: TestHooks): Promise<void> {
     const { backend, fallbacks } = await chooseBackend(checked.backend);
     backendChoice = checked.backend;
     backendName = backend;
+    backendFallbacks = fallbacks;
     if (backend === 'webgpu') watchDevice();
-    send({ type: 'backend', backend, fallbacks });
   }
-  // on a GPU, a copy of every arm at each evaluation, to go on from if the GPU is lost
-  const checkpoints = backendName === 'webgpu' || backendName === 'webgl';
-  exp = makeExperiment(onlyArm ? { ...checked, arms: onlyArm } : checked, id, undefined, checkpoints);
+  // every run is told its backend (the page forgets it at a reset)
+  if (backendName) send({ type: 'backend', backend: backendName, fallbacks: backendFallbacks });
+  // a copy of every arm at each evaluation: on a GPU to go on from if it is lost, and saved for resuming the run
+  const keep = backendName === 'webgpu' || backendName === 'webgl' || record !== null;
+  const current = makeExperiment(onlyArm ? { ...checked, arms: onlyArm } : checked, id, undefined, keep);
+  exp = current;
+  if (resume) await resumeFrom(current);
+  if (exp !== current) return;
   const v = exp.data.vocab;
   send({
     type: 'examples',
@@ -313,7 +385,7 @@ async function init(raw: Config, id: number, test?: TestHooks): Promise<void> {
     config: checked,
     hash: exp.hash,
   });
-  send({ type: 'state', running: false, step: 0, done: exp.done });
+  send({ type: 'state', running: false, step: current.step, done: current.done });
 }
 
 function play(): void {
@@ -334,6 +406,7 @@ async function stepOnce(): Promise<void> {
   const current = exp;
   if (!current || current.done) return;
   await current.stepOnce();
+  saveCheckpoints();
   send({ type: 'state', running: false, step: current.step, done: current.done });
   await inspectNow();
 }
@@ -343,7 +416,13 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
       onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
-      return init(m.config, Number.isSafeInteger(m.run) ? m.run : run + 1, m.test && typeof m.test === 'object' ? m.test : {});
+      return init(
+        m.config,
+        Number.isSafeInteger(m.run) ? m.run : run + 1,
+        m.test && typeof m.test === 'object' ? m.test : {},
+        typeof m.record === 'string' && m.record.length <= 64 ? m.record : null,
+        m.resume === true,
+      );
     case 'reset':
       return config ? init(config, Number.isSafeInteger(m.run) ? m.run : run + 1) : undefined;
     case 'play':

@@ -1,7 +1,8 @@
 /**
  * The runs panel: every run kept (trained here, or imported), pinned first then newest first, each labelled by
  * how its experiment differs from the current one. Per run: tick to compare, rename (click the name), pin,
- * open (restore its link), export (JSON report, CSV), delete. For all: import a report file, export all,
+ * open (restore its link), resume (a run interrupted or stopped, from its last checkpoint), export (JSON report,
+ * CSV), delete. For all: import a report file, export all,
  * clear all (pinned runs are kept). Ticked runs are drawn together below (CompareView.tsx). Plain text only.
  */
 import { memo, useEffect, useRef, useState } from 'react';
@@ -9,10 +10,11 @@ import { ARM_LABEL, ARMS } from '../../experiment/domain';
 import type { Config } from '../../experiment/schema';
 import { runsCsv } from '../../runs/csv';
 import { diffLabel, diffTitle } from '../../runs/diff';
-import { lastStep, type RunRecord } from '../../runs/record';
+import { lastStep, resumable, type RunRecord } from '../../runs/record';
 import { reportJson } from '../../runs/reportFormat';
 import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
+import { useTrainingStore } from '../../store/trainingStore';
 import { download } from '../training/exportChart';
 import { CompareView } from './CompareView';
 import { SweepPanel } from './SweepPanel';
@@ -24,7 +26,20 @@ const STATUS_TEXT: Record<RunRecord['status'], string> = {
   done: 'done',
   error: 'failed',
   imported: 'imported',
+  interrupted: 'interrupted',
 };
+
+/** The step a resumed run goes on from: its arms' checkpoints (the slower arm's). */
+export const resumeStep = (r: RunRecord) => Math.min(...Object.values(r.checkpoint ?? {}));
+
+/**
+ * Whether the run offers Resume: it can be resumed, and it is not the run training now (that one plays on
+ * from where it is) unless all of that run's workers failed.
+ */
+export function useResumable(run: RunRecord): boolean {
+  const live = useTrainingStore((s) => s.recordId === run.id && s.status !== 'error');
+  return !live && resumable(run);
+}
 
 const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(2));
 const slug = (s: string) =>
@@ -86,6 +101,7 @@ function RunName({ run }: { run: RunRecord }) {
 
 const RunItem = memo(function RunItem({ run, current, compared }: { run: RunRecord; current: Config; compared: boolean }) {
   const { setCompared, togglePin, remove, open } = useRunsStore.getState();
+  const canResume = useResumable(run);
   const config = run.report.config;
   const step = lastStep(run.report);
   const finals = ARMS.filter((a) => run.report.arms[a]).map((a) => `${ARM_LABEL[a]} ${fmt(run.report.arms[a]!.final?.acc.oodTwoHop)}`);
@@ -118,6 +134,17 @@ const RunItem = memo(function RunItem({ run, current, compared }: { run: RunReco
         </div>
       </div>
       <div className="run-actions">
+        {canResume && (
+          <button
+            type="button"
+            className="small primary"
+            onClick={() => useTrainingStore.getState().resume({ id: run.id, config: run.report.config })}
+            title={`Go on training this run from step ${resumeStep(run)}, its last checkpoint (its link becomes the current experiment)`}
+            data-testid="run-resume"
+          >
+            Resume
+          </button>
+        )}
         <button
           type="button"
           className="ghost small"

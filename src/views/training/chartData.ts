@@ -2,7 +2,7 @@
  * Chart data from the training history (pure): one row per evaluated step with a column per arm × split,
  * optional EMA smoothing, thinning to a bounded number of points, and the CSV export table.
  */
-import type { LossPoint } from '../../worker/reduce';
+import type { LossPoint } from '../../store/reduce';
 import { type Arm, type MetricRow, SPLITS, type SplitName } from '../../experiment/domain';
 
 export type SeriesKey = `${Arm}.${SplitName}`;

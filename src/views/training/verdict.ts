@@ -2,7 +2,7 @@
  * The honest status line (pure): what the run shows so far, in plain words, without claiming more than the
  * numbers do. Thresholds: CoT "generalises OOD" at ≥ 0.9 OOD accuracy; direct "stays low" below 0.1.
  */
-import type { TrainingStatus } from '../../worker/reduce';
+import type { TrainingStatus } from '../../store/reduce';
 import { latest } from './chartData';
 import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
 
