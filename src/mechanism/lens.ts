@@ -9,7 +9,7 @@
  * a GPU queued in order), so a summary reflects the weights at the call even if training goes on meanwhile; the
  * results come back in one batched readback per call.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { EvalItem } from '../data/distribution';
 import { emitPosition, positionRoles, type LensSummary, type MechanismSplit } from '../experiment/mechanism';
 import { forward, residName, unembed, type Model } from '../model/gpt';

@@ -14,7 +14,7 @@
  * Every (row, position) cell is one patched copy of the corrupted batch; all cells run as one batch (chunked).
  * Pure functions over a model and a sample; all tensors are computed before the first await (see lens.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import type { Dataset, EvalItem } from '../data/distribution';
 import { emitPosition, positionRoles, type MechanismSplit, type TraceSummary, type TraceTarget } from '../experiment/mechanism';

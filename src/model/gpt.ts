@@ -8,7 +8,7 @@
  * name (`blocks.{l}.hook_resid_pre`, `blocks.{l}.attn.hook_pattern`, … — see HookName) and can replace any of
  * them with a patching hook (activation patching, causal tracing).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { pickOps, type AttentionOptions, type OpPath, type Ops } from './ops';
 
 export interface ModelConfig {

@@ -16,7 +16,7 @@
  * matmul gradient, the naive baseline. The module-level functions below (`linear`, `layerNorm`, …) run the ops
  * of that default at each call: for tests of single ops and one-off use, not for a model.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fast from './kernels/fastOps';
 import { registerWasmKernels } from './kernels/tfjsKernels';
 import { bind } from './kernels/wasm';

@@ -5,7 +5,7 @@
  * `blocks.{l}.ln1.gain`, `blocks.{l}.wQKV`, …, `lnFinal.bias`; shapes as stored here ([in, out] matrices);
  * values little-endian float32, base64.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig, Weights } from './gpt';
 
 export const WEIGHTS_FORMAT = 'cot-playground-weights';

@@ -7,7 +7,7 @@
  * (model/ops.ts) the whole step is one fused kernel; elsewhere it is ~20 tfjs ops on the flattened gradients
  * plus one slice per parameter (instead of ~15 ops per parameter: fewer GPU dispatches on webgpu/webgl).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fast from '../model/kernels/fastOps';
 import { fastKernelsActive } from '../model/ops';
 

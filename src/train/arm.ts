@@ -2,7 +2,7 @@
  * One arm of the experiment (CoT or direct): its model, optimiser and batch stream on the shared dataset.
  * Both arms use the same seed, so they start from the same weights and see batches in the same order.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
 import type { Arm } from '../experiment/domain';
 import type { Config } from '../experiment/schema';

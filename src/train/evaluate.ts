@@ -4,7 +4,7 @@
  * (for CoT multi-hop, every bridge and the answer). Answer accuracy: the token before the first </a>
  * (or the expected answer slot when no </a> is produced) equals the answer.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset, EvalItem } from '../data/distribution';
 import { forward, type Model } from '../model/gpt';
 import { SPLITS, type EvalResult, type SplitScores } from '../experiment/domain';

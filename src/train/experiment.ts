@@ -3,7 +3,7 @@
  * Emits events for any consumer (the worker forwards them to the UI, the CLI prints them) and can be
  * paused, resumed, stepped and stopped. Losses are read back asynchronously, in batches, never per step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { generateDataset, type Dataset } from '../data/distribution';
 import { datasetHash } from '../data/hash';
 import { evaluationAt } from '../experiment/evalSchedule';

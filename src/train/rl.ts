@@ -19,7 +19,7 @@
  * tfjs discipline: every step in one tf.tidy; the sampled tokens are read back once per step (asynchronously,
  * the rewards need them), the KL values only when metrics are taken (one batched readback).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { pathPrompt, type Dataset } from '../data/distribution';
 import type { Config } from '../experiment/schema';

@@ -5,7 +5,7 @@
  * half-precision WebGL, a broken shader) gives a mismatch far above float32 round-off; the worker then trains
  * on wasm and says why. Cheap: ~0.2 M multiply-adds, one batched readback per backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../experiment/domain';
 import { allVariables, createModel, disposeWeights, forward, maskedCrossEntropy, type Model, type ModelConfig } from '../model/gpt';
 

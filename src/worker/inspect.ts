@@ -7,7 +7,7 @@
  * analysis); the model's own greedy output is reported beside it. When the query has no truth (a hop is
  * missing from the graph), the model's own greedy output is read instead.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/distribution';
 import { tokenName } from '../experiment/vocab';
 import { blockHook, forward, residName, unembed, type HookName } from '../model/gpt';

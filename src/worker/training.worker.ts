@@ -12,8 +12,8 @@
  * the page's init carried `test` (see protocol.ts TestHooks).
  */
 /// <reference lib="webworker" />
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import '../train/tfjsWorker'; // gradients, chained ops, cpu; webgpu and webgl loaded when tried
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';

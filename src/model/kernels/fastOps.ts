@@ -5,7 +5,7 @@
  * Whatever a backward kernel reads is `save`d (tfjs disposes the forward pass's intermediates before the
  * backward pass starts; saving copies them, ~40 MB a step on the default preset, a few ms).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernels, type AdamWAttrs } from './tfjsKernels';
 
 type T = tf.Tensor;
