@@ -46,6 +46,8 @@ describe('parseCliArgs', () => {
     const plain = parseCliArgs(['x=1']);
     expect(plain.ok && plain.options.lens === undefined && plain.options.trace === undefined).toBe(true);
     expect(parseCliArgs(['--trace'])).toMatchObject({ ok: true, options: { trace: true } });
+    expect(plain.ok && plain.options.jobs === undefined).toBe(true); // each arm in its own thread
+    expect(parseCliArgs(['--jobs', '1'])).toMatchObject({ ok: true, options: { jobs: 1 } });
   });
 
   it('rejects bad arguments with one short line', () => {
@@ -58,6 +60,10 @@ describe('parseCliArgs', () => {
       [['--steps', '2.5'], /--steps must be a whole number/],
       [['--steps', '1e3'], /--steps must be a whole number/],
       [['--steps', '1000001'], /--steps must be at most 1000000/],
+      [['--jobs', '0'], /^--jobs must be a whole number in 1–64, got "0"$/],
+      [['--jobs', '-1'], /^--jobs must be a whole number in 1–64, got "-1"$/],
+      [['--jobs', 'two'], /--jobs must be a whole number/],
+      [['--jobs', '65'], /--jobs must be a whole number in 1–64/],
       [['--steps'], /^--steps needs a value$/],
       [['--backend', 'webgl'], /^--backend must be one of wasm, cpu/],
       [['--json', '/no/such/dir/r.json'], /^--json .*does not exist$/],

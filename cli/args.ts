@@ -28,6 +28,8 @@ export interface CliOptions {
   /** Add the aggregated logit lens / causal tracing of every evaluation to the report (set only when given). */
   lens?: boolean;
   trace?: boolean;
+  /** How many threads train the arms: 1 = all in this thread, in lockstep; more (the default) = each arm in its own worker thread. */
+  jobs?: number;
 }
 
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
@@ -42,6 +44,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
   --quiet             no progress bar and no per-evaluation lines
   --lens              at every evaluation, the aggregated logit lens of each arm on ID and OOD test queries
   --trace             at every evaluation, causal tracing of each arm (bridge and answer) on ID and OOD test queries
+  --jobs N            threads for the arms: 1 = all arms in this thread, in lockstep; default: each arm in its own
+                      worker thread (so on its own core); the results are the same either way
   --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
   --params            list every link parameter with its allowed values and default
   -h, --help          show this help
@@ -49,6 +53,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
 A link with an unknown key, a value that is not a number or out of range, or a broken rule between
 parameters is refused (exit 2, one line per problem) unless --lenient is given.`;
 
+/** More threads than arms (two) add nothing; the bound only keeps the number sane. */
+const MAX_JOBS = 64;
 /** --steps follows the schema's range of steps (0 = data only). */
 const MAX_STEPS = (PARAM_BY_KEY.steps as IntParam).max;
 
@@ -71,11 +77,11 @@ function parseError(e: unknown): string {
   return message;
 }
 
-/** "--steps -3" → "--steps=-3", so that a negative number is reported as such, not as a missing value. */
+/** "--steps -3" → "--steps=-3" (and --jobs), so that a negative number is reported as such, not as a missing value. */
 function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--steps' && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`--steps=${argv[++i]}`);
+    if ((argv[i] === '--steps' || argv[i] === '--jobs') && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
@@ -84,6 +90,7 @@ function joinNegativeValues(argv: string[]): string[] {
 const PARSE_CONFIG = {
   options: {
     steps: { type: 'string' },
+    jobs: { type: 'string' },
     backend: { type: 'string' },
     json: { type: 'string' },
     'dump-data': { type: 'string' },
@@ -120,6 +127,12 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     const n = Number(s);
     if (n > MAX_STEPS) return { ok: false, message: `--steps must be at most ${MAX_STEPS}, got ${s.slice(0, 24)}` };
     options.steps = n;
+  }
+  if (values.jobs !== undefined) {
+    const j = values.jobs.trim();
+    if (!/^\d+$/.test(j) || Number(j) < 1 || Number(j) > MAX_JOBS)
+      return { ok: false, message: `--jobs must be a whole number in 1–${MAX_JOBS}, got "${values.jobs.slice(0, 24)}"` };
+    options.jobs = Number(j);
   }
   if (values.backend !== undefined) {
     if (!(CLI_BACKENDS as readonly string[]).includes(values.backend)) {

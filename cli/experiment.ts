@@ -1,6 +1,6 @@
 /**
  * Runs an experiment headless, from its link:
- *   npm run experiment -- 'entities=100&steps=500' [--steps N] [--backend wasm|cpu] [--json FILE] [--dump-data FILE] [--quiet]
+ *   npm run experiment -- 'entities=100&steps=500' [--steps N] [--backend wasm|cpu] [--json FILE] [--dump-data FILE] [--quiet] [--jobs N]
  * The link goes through the same schema as the playground (corrections are printed on stderr); both arms
  * train on the same data with the same runner as the browser. See cli/README.md.
  * Exit codes: 0 done, 2 bad arguments or an experiment too large to build (or, by the memory estimate of

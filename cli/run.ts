@@ -1,27 +1,24 @@
 /**
  * The work of `npm run experiment` once its arguments are parsed (cli/experiment.ts parses them first, so that
- * bad arguments are reported without loading tfjs): data, dump, backend, training with progress, JSON report.
+ * bad arguments are reported without loading tfjs): data, dump, training with progress (cli/train.ts, in one
+ * worker thread per arm by default: cli/armThreads.ts), JSON report, final table. This thread loads no tfjs
+ * unless it trains itself (`--jobs 1`).
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { generateDataset, type Dataset } from '../src/data/distribution';
 import { buildDump } from '../src/data/dump';
 import { datasetHash } from '../src/data/hash';
+import { type Arm, type MetricRow, armStoppedText, armsOf } from '../src/experiment/domain';
 import { configToQuery } from '../src/experiment/link';
-import type { Config } from '../src/experiment/schema';
-import { totalSteps } from '../src/experiment/phases';
-import { checkConfig } from '../src/experiment/validate';
-import { selectBackend } from '../src/train/backend';
-import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
-import { Experiment } from '../src/train/experiment';
-import type { CliOptions, CliBackend } from './args';
-import { MechanismProbe } from '../src/mechanism/probe';
 import type { MechanismRecord } from '../src/experiment/mechanism';
+import { totalSteps } from '../src/experiment/phases';
+import type { Config } from '../src/experiment/schema';
+import { checkConfig } from '../src/experiment/validate';
+import type { CliBackend, CliOptions } from './args';
 import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
 import { Progress } from './progress';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
-import { type Arm, type MetricRow, armStoppedText, armsOf } from '../src/experiment/domain';
+import type { TrainingResult, TrainingSink } from './train';
 
 /** A bad experiment (e.g. a graph too large to build): reported like a bad argument, exit 2. */
 export class UsageError extends Error {
@@ -65,22 +62,14 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
     say(`dataset written to ${opts.dumpData}`);
   }
 
-  // ---- the backend
-  tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
-  await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
-  const { backend, fallbacks } = await selectBackend(backendChoice);
-  if (backend !== backendChoice) for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
-  say(`backend ${backend}`);
-
   const arms: Arm[] = armsOf(config);
+  let backend: string = backendChoice; // until training has picked it
   const stepsPerSec: Partial<Record<Arm, number>> = {};
   const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
   let trainingStart: number | null = null;
   // --lens / --trace: measured after every evaluation of every arm, on a fixed sample of the test splits
   const asked = { lens: opts.lens ?? false, trace: opts.trace ?? false };
-  const probe = new MechanismProbe(data, asked);
   const mechanism: Partial<Record<Arm, MechanismRecord[]>> = {};
-  let measuring: Promise<void> = Promise.resolve();
   const writeJson = () => {
     if (!opts.json) return;
     const wallSeconds = trainingStart === null ? 0 : (performance.now() - trainingStart) / 1000;
@@ -93,31 +82,27 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
     return 0;
   }
 
-  // ---- training
-  trainingStart = performance.now();
-  const progress = new Progress(totalSteps(config), process.stderr, process.stdout, !opts.quiet);
+  // ---- training: each arm in its own worker thread, or all in this one (--jobs 1); the same numbers either way
+  const newProgress = () => new Progress(totalSteps(config), process.stderr, process.stdout, !opts.quiet);
+  let progress = newProgress();
   const stoppedArms: Arm[] = [];
-  let ex: Experiment | undefined;
-  ex = new Experiment(
-    config,
-    (e) => {
+  const threaded = Math.min(opts.jobs ?? arms.length, arms.length) > 1;
+  const sink: TrainingSink = {
+    backend: (name, fallbacks) => {
+      for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
+      backend = name;
+      say(`backend ${name}${threaded ? ` (${arms.join(' and ')} each in a worker thread of its own)` : ''}`);
+    },
+    event: (e) => {
       if (e.type === 'eval') {
+        history[e.arm].push(e.row);
         stepsPerSec[e.arm] = e.stepsPerSec;
         if (!opts.quiet) progress.log(evalLine(e.arm, e.row, e.stepsPerSec));
-        const trainer = probe.active ? ex?.trainers.find((t) => t.arm === e.arm) : undefined;
-        if (trainer) {
-          // computed now, at this step's weights; read back while training goes on
-          const pending = probe.measure(e.arm, trainer.gpt, e.row.step);
-          measuring = measuring.then(async () => {
-            const r = await pending;
-            (mechanism[e.arm] ??= []).push(r);
-            if (!opts.quiet && asked.lens) progress.log(lensLine(e.arm, r));
-            if (!opts.quiet && asked.trace) progress.log(traceLine(e.arm, r));
-            writeJson();
-          });
-        }
         writeJson();
       } else if (e.type === 'ready') {
+        // the clock starts once every arm is built (its thread started, tfjs loaded), as the arms start training
+        trainingStart = performance.now();
+        progress = newProgress();
         const sizes = e.arms.map((a) => `${a.arm}: ${a.parameters.toLocaleString('en-US')} parameters, ${a.trainExamples} sequences`);
         say(`model ${config.layers} layers × d ${config.dModel}, ${config.heads} heads; ${sizes.join('; ')}`);
       } else if (e.type === 'stopped') {
@@ -131,33 +116,48 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
         );
       }
     },
-    data,
-  );
-  for (const arm of arms) history[arm] = ex.history[arm];
+    mechanism: (arm, r) => {
+      (mechanism[arm] ??= []).push(r);
+      if (!opts.quiet && asked.lens) progress.log(lensLine(arm, r));
+      if (!opts.quiet && asked.trace) progress.log(traceLine(arm, r));
+      writeJson();
+    },
+    step: (step) => progress.update(step),
+  };
   let interrupted = false;
+  let stop = () => {};
   const onSigint = () => {
     interrupted = true;
-    ex.stop();
+    stop();
   };
+  const control = { onStop: (s: () => void) => (stop = s) };
+  const job = { config, backend: backendChoice, asked };
   process.once('SIGINT', onSigint);
+  let result: TrainingResult | undefined;
   try {
-    await ex.run((step) => progress.update(step));
+    // tfjs is loaded only where it trains: here with --jobs 1, else only in the arms' threads
+    if (threaded) {
+      const { trainInThreads } = await import('./armThreads');
+      result = await trainInThreads({ ...job, hash, arms }, sink, control);
+    } else {
+      const { train } = await import('./train');
+      result = await train({ ...job, data }, sink, control);
+    }
   } finally {
     process.off('SIGINT', onSigint);
-    await measuring;
     progress.done();
-    for (const arm of arms) stepsPerSec[arm] = ex.stepsPerSec(arm);
+    if (result) Object.assign(stepsPerSec, result.stepsPerSec);
     writeJson();
-    ex.dispose();
   }
-  if (interrupted) process.stderr.write(`interrupted at step ${ex.step}\n`);
+  const stepOf = (a: Arm) => result?.steps[a] ?? 0;
+  if (interrupted) process.stderr.write(`interrupted at step ${Math.min(...arms.map(stepOf))}\n`);
   say('');
   say(finalTable(arms, history));
-  if (probe.active)
+  if (asked.lens || asked.trace)
     say(
       costLine(
         mechanism,
-        arms.reduce((s, a) => s + (stepsPerSec[a] ? ex.step / stepsPerSec[a]! : 0), 0),
+        arms.reduce((s, a) => s + (stepsPerSec[a] ? stepOf(a) / stepsPerSec[a]! : 0), 0),
       ),
     );
   if (opts.json) say(`results written to ${opts.json}`);

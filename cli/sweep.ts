@@ -11,11 +11,12 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { readReports, type Report } from '../src/runs/reportFormat';
 import { parseSweepArgs, SWEEP_USAGE, type PlannedRun, type SweepPlan } from './sweepArgs';
 import type { JobData, JobMessage } from './sweepJob';
 import { resultOf, sweepJson, sweepTable, type SweepRunResult } from './sweepSummary';
+import { startTsWorker } from './threads';
 
 const STATUS_EVERY_MS = 15_000;
 
@@ -59,7 +60,7 @@ function runJob(plan: SweepPlan, run: PlannedRun, started: Map<string, Worker>):
   return new Promise((done) => {
     let error: string | undefined;
     let code: number | undefined;
-    const worker = new Worker(new URL('./sweepWorker.mjs', import.meta.url), { workerData: data, stdout: true, stderr: true });
+    const worker = startTsWorker(new URL('./sweepJob.ts', import.meta.url), data, { stdout: true, stderr: true });
     started.set(run.file, worker);
     worker.stdout.pipe(log, { end: false });
     worker.stderr.pipe(log, { end: false });

@@ -1,0 +1,15 @@
+/**
+ * TypeScript modules in worker threads, for the CLIs (a sweep's runs, an experiment's arms): Node 20 workers do
+ * not inherit `--import tsx`, so each starts at cli/tsWorker.mjs, which registers tsx and imports the module.
+ */
+import { Worker, workerData, type WorkerOptions } from 'node:worker_threads';
+
+/** Starts `module` (a URL, e.g. `new URL('./job.ts', import.meta.url)`) in a worker; `workerInput()` there returns `data`. */
+export function startTsWorker(module: URL, data: unknown, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
+  return new Worker(new URL('./tsWorker.mjs', import.meta.url), { ...options, workerData: { module: module.href, data } });
+}
+
+/** In a worker started by startTsWorker: the data it was given. */
+export function workerInput<T>(): T {
+  return (workerData as { data: T }).data;
+}

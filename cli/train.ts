@@ -1,0 +1,97 @@
+/**
+ * The training of `npm run experiment`, where tfjs runs: picks the backend, trains the config's arms in lockstep
+ * (src/train/experiment.ts) and, with --lens/--trace, measures each arm after every evaluation. What happens is
+ * told to a `TrainingSink`. Run in the CLI's own thread for all arms (`--jobs 1`), or in one worker thread per
+ * arm with the config narrowed to that arm (cli/armJob.ts): an arm's training depends only on the config, the
+ * data and its own seeded streams, so the two ways give the same numbers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// in Node the union's bundle registers what training needs beside the core (gradients, chained ops, cpu)
+import '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import type { Dataset } from '../src/data/distribution';
+import type { Arm, ExperimentEvent } from '../src/experiment/domain';
+import type { MechanismRecord } from '../src/experiment/mechanism';
+import type { Config } from '../src/experiment/schema';
+import { MechanismProbe } from '../src/mechanism/probe';
+import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
+import { selectBackend } from '../src/train/backend';
+import { Experiment } from '../src/train/experiment';
+import type { CliBackend } from './args';
+
+/** The events the CLI shows and records: `ready`, `eval` and `stopped` (losses and states are not forwarded). */
+export type ArmEvent = Extract<ExperimentEvent, { type: 'ready' | 'eval' | 'stopped' }>;
+
+export interface TrainingSink {
+  /** The backend in use; `fallbacks` say why another was not (empty when the asked one started). */
+  backend(backend: string, fallbacks: string[]): void;
+  event(e: ArmEvent): void;
+  mechanism(arm: Arm, record: MechanismRecord): void;
+  /** After every training step: the step reached. */
+  step(step: number): void;
+}
+
+export interface TrainingJob {
+  config: Config;
+  data: Dataset;
+  backend: CliBackend;
+  asked: { lens: boolean; trace: boolean };
+}
+
+/** Per arm, where training ended and its training speed (steps/s, evaluation excluded). */
+export interface TrainingResult {
+  steps: Partial<Record<Arm, number>>;
+  stepsPerSec: Partial<Record<Arm, number>>;
+}
+
+export interface TrainingControl {
+  /** Called with a function that stops training after the current step (e.g. on Ctrl-C). */
+  onStop(stop: () => void): void;
+  /** Awaited once the model is built, before the first step (the arms' threads start together). */
+  beforeRun?(): Promise<void>;
+}
+
+/** Selects the backend the way the CLI always has: tfjs's production mode, relaxed SIMD for our kernels. */
+export async function startBackend(choice: CliBackend, sink: TrainingSink): Promise<void> {
+  tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
+  await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
+  const { backend, fallbacks } = await selectBackend(choice);
+  sink.backend(backend, backend !== choice ? fallbacks : []);
+}
+
+export async function train(job: TrainingJob, sink: TrainingSink, control: TrainingControl): Promise<TrainingResult> {
+  await startBackend(job.backend, sink);
+  const probe = new MechanismProbe(job.data, job.asked);
+  let measuring: Promise<void> = Promise.resolve();
+  let ex: Experiment | undefined;
+  ex = new Experiment(
+    job.config,
+    (e) => {
+      if (e.type === 'eval') {
+        sink.event(e);
+        const trainer = probe.active ? ex?.trainers.find((t) => t.arm === e.arm) : undefined;
+        if (trainer) {
+          // computed now, at this step's weights; read back while training goes on
+          const pending = probe.measure(e.arm, trainer.gpt, e.row.step);
+          measuring = measuring.then(async () => sink.mechanism(e.arm, await pending));
+        }
+      } else if (e.type === 'ready' || e.type === 'stopped') sink.event(e);
+    },
+    job.data,
+  );
+  const experiment = ex;
+  control.onStop(() => experiment.stop());
+  try {
+    await control.beforeRun?.();
+    await experiment.run((step) => sink.step(step));
+  } finally {
+    await measuring;
+    experiment.dispose();
+  }
+  const result: TrainingResult = { steps: {}, stepsPerSec: {} };
+  for (const t of experiment.trainers) {
+    result.steps[t.arm] = t.step;
+    result.stepsPerSec[t.arm] = experiment.stepsPerSec(t.arm);
+  }
+  return result;
+}
