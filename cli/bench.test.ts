@@ -20,6 +20,8 @@ describe('npm run bench: arguments', () => {
         ui: false,
         link: '',
         lenient: false,
+        seed: null,
+        gapBackend: 'auto',
       },
     });
   });
@@ -38,6 +40,8 @@ describe('npm run bench: arguments', () => {
       ui: false,
       link: '',
       lenient: false,
+      seed: null,
+      gapBackend: 'auto',
     });
     const b = parseBenchArgs(['--browser']);
     expect(b.ok && b.options.browser).toEqual(['wasm']);
@@ -99,6 +103,40 @@ describe('npm run bench: arguments', () => {
     expect(parseBenchArgs(['--link', 'seed=3', '--gap'])).toMatchObject({ ok: true, options: { link: 'seed=3', gap: true, lenient: false } });
     expect(parseBenchArgs(['--link=seed=3', '--lenient'])).toMatchObject({ ok: true, options: { link: 'seed=3', lenient: true } });
     expect(parseBenchArgs(['--link'])).toEqual({ ok: false, message: '--link needs a value' });
+  });
+});
+
+describe('npm run bench -- --browser --gap: arguments', () => {
+  it('the page as a user opens it (backend auto) unless --browser names one; --seed, --link and --json go with it', () => {
+    expect(parseBenchArgs(['--browser', '--gap'])).toMatchObject({ ok: true, options: { gap: true, browser: ['wasm'], gapBackend: 'auto', seed: null } });
+    expect(parseBenchArgs(['--browser=webgpu', '--gap', '--seed', '3', '--json', 'g.json'])).toMatchObject({
+      ok: true,
+      options: { gapBackend: 'webgpu', seed: 3, json: 'g.json' },
+    });
+    expect(parseBenchArgs(['--gap', '--browser', '--seed=0', '--link', 'entities=100'])).toMatchObject({
+      ok: true,
+      options: { gapBackend: 'auto', seed: 0, link: 'entities=100' },
+    });
+    // Node's --gap takes a seed too
+    expect(parseBenchArgs(['--gap', '--seed', '7'])).toMatchObject({ ok: true, options: { gap: true, browser: [], seed: 7 } });
+  });
+
+  it('refuses what the browser run cannot honour, with a message', () => {
+    for (const [args, msg] of [
+      [['--seed', '3'], /--seed goes with --gap/],
+      [['--gap', '--seed', '-1'], /--seed must be a whole number in 0–999999 \(got '-1'\)/],
+      [['--gap', '--seed', '1e3'], /--seed must be a whole number/],
+      [['--gap', '--seed', '1000000'], /--seed must be a whole number/],
+      [['--gap', '--seed'], /--seed needs a value/],
+      [['--browser', '--gap', '--quick'], /--browser --gap takes only --seed, --link, --lenient and --json \(got --quick\)/],
+      [['--browser', '--gap', '--backend', 'wasm', '--naive'], /\(got --backend, --naive\)/],
+      [['--browser=wasm,webgpu', '--gap'], /--browser --gap runs one backend \(got wasm,webgpu\)/],
+      [['--ui', '--seed', '2', '--gap'], /--ui takes only --browser and --json/],
+    ] as const) {
+      const r = parseBenchArgs([...args]);
+      expect(r.ok, args.join(' ')).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(msg);
+    }
   });
 });
 

@@ -3,6 +3,7 @@
  *   npm run bench -- [--backend wasm|cpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
  *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
  *   npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]
+ *   npm run bench -- --browser[=B] --gap [--seed N] [--link L] [--json FILE]
  * For each backend: training steps/s, tokens/s, achieved GFLOP/s and the ratio to PyTorch (one thread, this
  * machine) on the fixed shapes (vocab 252, d 64, 2 layers, 4 heads, sequence 8, batch 64) and on the default
  * preset (from DEFAULT_CONFIG and its generated data); a per-kernel profile of one preset step; kernels per step;
@@ -11,6 +12,8 @@
  * --browser runs the measurements instead in a Worker of headless Chromium (cli/benchBrowser.ts).
  * --ui measures instead how responsive the app's main thread stays while it trains in headless Chromium, per
  * backend (default wasm,webgpu): main-thread task CPU/wall times, Long Tasks, Pause latency (cli/benchUi.ts).
+ * --browser --gap instead times the real playground (a production build in headless Chromium, Play pressed, both
+ * arms in their workers) to the gap, beside Node alone on the same preset (cli/benchGap.ts).
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
 import { readLink } from './link';
@@ -31,6 +34,10 @@ export interface BenchOptions {
   link: string;
   /** Correct a bad link as the browser does instead of refusing it. */
   lenient: boolean;
+  /** The preset's seed instead of the link's (with --gap). */
+  seed: number | null;
+  /** With --browser --gap: the page's backend ('auto', as a user gets it, unless --browser=B names one). */
+  gapBackend: string;
 }
 
 /** What --ui measures when --browser does not say. */
@@ -49,6 +56,11 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
                        --browser LIST, default wasm,webgpu) and report the main thread's longest tasks (CPU and
                        wall ms), p50/p95/max, tasks over 50/100 ms, the Pause click latency and the load average,
                        against the target of 100 ms CPU per task; takes only --browser and --json
+  --browser[=B] --gap  instead: build the playground, open it in headless Chromium, press Play on the preset and
+                       report the seconds to the first evaluation with CoT OOD two-hop ≥ 0.9 and direct ≤ 0.1,
+                       per-arm steps/s (beside Node alone, measured first), navigation → first step, where each
+                       arm's time went, the backend and the load (backend auto unless B is given; minutes)
+  --seed N             the preset's seed (with --gap)
   --link LINK          measure this experiment as the preset (and train it with --gap) instead of the default
                        one; a link that needs any correction is refused (exit 2, one line per problem)
   --lenient            correct a bad --link as the browser does instead of refusing it
@@ -67,7 +79,10 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     ui: false,
     link: '',
     lenient: false,
+    seed: null,
+    gapBackend: 'auto',
   };
+  let browserNamed = false;
   /** Options of the Node measurements that were given (--ui takes none of them). */
   const nodeOnly: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -102,6 +117,13 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           o.link = value();
           nodeOnly.push(flag);
           break;
+        case '--seed': {
+          const v = value();
+          if (!/^\d+$/.test(v) || Number(v) > 999_999) return { ok: false, message: `--seed must be a whole number in 0–999999 (got '${v}')` };
+          o.seed = Number(v);
+          nodeOnly.push(flag);
+          break;
+        }
         case '--lenient':
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
           o.lenient = true;
@@ -115,6 +137,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           const bad = list.find((b) => !['wasm', 'webgpu', 'webgl', 'cpu'].includes(b));
           if (bad || list.length === 0) return { ok: false, message: `--browser takes wasm, webgpu, webgl or cpu (got '${bad ?? ''}')` };
           o.browser = list;
+          browserNamed = inline !== undefined;
           break;
         }
         case '--no-relaxed':
@@ -127,6 +150,13 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     } catch (e) {
       return { ok: false, message: (e as Error).message };
     }
+  }
+  if (o.seed !== null && !o.gap) return { ok: false, message: '--seed goes with --gap' };
+  if (o.gap && o.browser.length && !o.ui) {
+    const other = nodeOnly.filter((x) => !['--gap', '--seed', '--link'].includes(x));
+    if (other.length) return { ok: false, message: `--browser --gap takes only --seed, --link, --lenient and --json (got ${other.join(', ')})` };
+    if (o.browser.length > 1) return { ok: false, message: `--browser --gap runs one backend (got ${o.browser.join(',')})` };
+    if (browserNamed) o.gapBackend = o.browser[0];
   }
   if (o.ui) {
     if (nodeOnly.length) return { ok: false, message: `--ui takes only --browser and --json (got ${nodeOnly.join(', ')})` };
@@ -152,13 +182,21 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
+  const o = parsed.options;
+  const config = o.seed === null ? reading.config : { ...reading.config, seed: o.seed };
   try {
+    if (o.gap && o.browser.length && !o.ui) {
+      const { runGapBench } = await import('./benchGap');
+      const { configToQuery } = await import('../src/experiment/link');
+      const query = o.link || o.seed !== null ? configToQuery(config) : ''; // none: the page's own default, as a user opens it
+      return await runGapBench({ json: o.json, backend: o.gapBackend, query, command: `npm run bench -- ${argv.join(' ')}` }, config);
+    }
     if (parsed.options.ui) {
       const { runUiBench } = await import('./benchUi'); // no tfjs in Node: the app trains in the browser
       return await runUiBench(parsed.options);
     }
     const { runBench } = await import('./benchRun'); // tfjs loads only after the arguments are checked
-    return await runBench(parsed.options, reading.config);
+    return await runBench(o, config);
   } catch (e) {
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { generateDataset, trainingSequences, type Dataset } from '../src/data/distribution';
+import type { Arm } from '../src/experiment/domain';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy, modelOf, type ModelConfig } from '../src/model/gpt';
 import { setFastMatmulGrad, setFastPath } from '../src/model/ops';
@@ -69,9 +70,9 @@ export function fixedWorkload(): Workload {
   return { shapes: 'fixed', step, model, batch: FIXED.batch, seq: FIXED.seq, dispose: () => (disposeWeights(weights), opt.dispose()) };
 }
 
-export function presetWorkload(config: Config = DEFAULT_CONFIG, data: Dataset = generateDataset(config)): Workload {
-  const t = new ArmTrainer(config, data, 'cot');
-  const seq = Math.max(...trainingSequences(data, true).map((s) => s.tokens.length)) - 1; // as ArmTrainer pads
+export function presetWorkload(config: Config = DEFAULT_CONFIG, data: Dataset = generateDataset(config), arm: Arm = 'cot'): Workload {
+  const t = new ArmTrainer(config, data, arm);
+  const seq = Math.max(...trainingSequences(data, arm === 'cot').map((s) => s.tokens.length)) - 1; // as ArmTrainer pads
   return { shapes: 'preset', step: () => t.trainStep(), model: t.model, batch: config.batch, seq, dispose: () => t.dispose() };
 }
 

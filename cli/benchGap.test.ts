@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { armFigures, cpuBetween, findGap, formatGapReport, gapReport, type PageLog } from './benchGap';
+
+const ev = (arm: 'cot' | 'direct', step: number, ood: number | null, t: number, trainRate = 5): PageLog['evals'][number] => ({
+  arm,
+  step,
+  ood,
+  sample: null,
+  trainRate,
+  t,
+});
+
+/** A run: Play at 1 s; each arm 10 steps per wall second from 2 s; evaluations every 100 steps taking 0.5 s. */
+function fakeLog(): PageLog {
+  const log: PageLog = {
+    play: 1000,
+    evals: [],
+    progress: { cot: [], direct: [] },
+    losses: { cot: [], direct: [] },
+    mechanism: [],
+    backends: [
+      { arm: 'cot', backend: 'wasm', fallbacks: ['webgpu: only a software WebGPU adapter, slower than wasm'] },
+      { arm: 'direct', backend: 'wasm', fallbacks: ['webgpu: only a software WebGPU adapter, slower than wasm'] },
+    ],
+    messages: { progress: { count: 120, bytes: 0 }, attention: { count: 4, bytes: 4096 } },
+    longTasks: [
+      { t: 500, d: 300 },
+      { t: 5000, d: 70 },
+    ],
+    headline: { t: 62_400, text: 'OOD two-hop: CoT 0.93 vs Direct 0.01' },
+  };
+  const ood = { cot: [0, 0.2, 0.5, 0.85, 0.88, 0.93, 0.95], direct: [0, 0, 0.01, 0.02, 0.05, 0.01, 0.2] };
+  for (const arm of ['cot', 'direct'] as const) {
+    for (let s = 1; s <= 600; s++) log.progress[arm].push([s, 2000 + s * 100]);
+    for (let s = 10; s <= 600; s += 10) log.losses[arm].push([s, 2000 + s * 100 + 1]);
+    for (let k = 1; k <= 6; k++) {
+      const t = 2000 + k * 10_000 + 501 + (arm === 'cot' ? 10 : 0);
+      log.evals.push(ev(arm, k * 100, ood[arm][k], t, 12.5));
+      log.mechanism.push({ arm, step: k * 100, lensMs: 100, traceMs: k === 3 ? 400 : 0, t: t + 150 });
+    }
+  }
+  return log;
+}
+
+describe('bench --browser --gap: the figures from what the page saw', () => {
+  it('the gap: the first step both arms evaluated with CoT OOD ≥ 0.9 and direct ≤ 0.1, when the later row came', () => {
+    const log = fakeLog();
+    expect(findGap(log.evals)).toEqual({ step: 500, t: 52_511, cotOod: 0.93, directOod: 0.01 });
+    // CoT above 0.9 but direct above 0.1 at that step: no gap there
+    expect(findGap([ev('cot', 100, 0.95, 10), ev('direct', 100, 0.2, 11), ev('cot', 200, 0.91, 20)])).toBe(null);
+    // direct's row not in yet: not yet
+    expect(findGap([ev('cot', 100, 0.95, 10)])).toBe(null);
+    expect(findGap([ev('cot', 200, 0.95, 30), ev('direct', 200, 0, 25), ev('direct', 100, 0, 12), ev('cot', 100, 0.9, 15)])).toEqual({
+      step: 100,
+      t: 15,
+      cotOod: 0.9,
+      directOod: 0,
+    });
+    expect(findGap([ev('cot', 100, null, 10), ev('direct', 100, null, 11)])).toBe(null);
+  });
+
+  it("an arm's wall pace and where its time went: training, evaluations, mechanism, the rest", () => {
+    const a = armFigures(fakeLog(), 'cot', 52_511)!;
+    // steps 1 … 505 (the last progress before the gap's row, 100 ms apart), from the first step to the end
+    expect(a.steps).toBe(504);
+    expect(a.wallS).toBeCloseTo(50.411, 6);
+    expect(a.wallStepsPerSec).toBeCloseTo(10, 1);
+    expect(a.trainStepsPerSec).toBe(12.5);
+    expect(a.evaluations).toBe(5);
+    expect(a.evalS).toBeCloseTo(5 * 0.51, 6); // loss report at t+1, eval row 510 ms later
+    expect(a.mechanismS).toBeCloseTo(4 * 0.1 + 0.4, 6); // the mechanism record of step 500 came after the end
+    expect(a.share.train).toBeCloseTo(504 / 12.5 / 50.411, 6);
+    expect(a.share.train + a.share.eval + a.share.mechanism + a.share.other).toBeCloseTo(1, 6);
+    expect(armFigures({ ...fakeLog(), progress: { cot: [], direct: [] } }, 'cot', 1e9)).toBe(null);
+  });
+
+  it('the report: times from Play, navigation to the first step, the backend, the ratio to Node alone; and its text', () => {
+    const r = gapReport(fakeLog(), {
+      command: 'npm run bench -- --browser --gap',
+      date: '2026-12-01T00:00:00.000Z',
+      machine: '2 × cpu',
+      chromium: '150',
+      url: 'http://127.0.0.1:1/',
+      node: { cot: 12.5, direct: 20 },
+      cpuS: { mainThread: 3, workers: [50, 48], otherRenderer: 1, wallS: 52 },
+      loadAverage: { start: [1, 1, 1], end: [2, 2, 2] },
+      end: 70_000,
+    });
+    expect(r).toMatchObject({
+      reached: true,
+      playToGapS: 51.511,
+      playToHeadlineS: 61.4,
+      navigationToPlayS: 1,
+      navigationToFirstStepS: 2.1,
+      backend: 'wasm',
+      backendNotes: ['webgpu: only a software WebGPU adapter, slower than wasm'],
+      last: { cot: { step: 500, ood: 0.93 }, direct: { step: 500, ood: 0.01 } },
+      longTasks: { count: 1, maxMs: 70 },
+      targets: { seconds: 90, stretch: 45, vsNode: 0.9 },
+    });
+    expect(r.playToFirstStepS).toBeCloseTo(1.1, 6);
+    expect(r.vsNode?.cot?.wall).toBeCloseTo(10 / 12.5, 2);
+    expect(r.vsNode?.cot?.train).toBe(1);
+    expect(r.vsNode?.direct?.train).toBeCloseTo(12.5 / 20, 6);
+    const text = formatGapReport(r);
+    expect(text).toMatch(/Play → the gap: 51\.5 s \(step 500: CoT OOD 0\.930, direct 0\.010\); target ≤ 90 s, stretch ≤ 45 s: target met/);
+    expect(text).toMatch(/cot {4}10\.00 steps\/s wall, 12\.50 training only; Node alone 12\.50 → 0\.80× wall, 1\.00× training only \(target ≥ 0\.9\)/);
+    expect(text).toMatch(/backend: wasm \(webgpu: only a software WebGPU adapter/);
+    expect(text).toMatch(/main thread 3\.0, workers 50\.0 \+ 48\.0/);
+
+    // not reached: how far it got, up to the end of the run
+    const log = fakeLog();
+    log.evals = log.evals.filter((e) => e.step <= 300);
+    const miss = gapReport(log, { ...r, node: null, end: 70_000 });
+    expect(miss).toMatchObject({ reached: false, playToGapS: null, gap: null, vsNode: null, last: { cot: { step: 300, ood: 0.85 } } });
+    expect(formatGapReport(miss)).toMatch(/gap not reached: last evaluations CoT step 300 OOD 0\.850, direct step 300 OOD 0\.020/);
+  });
+
+  it("the renderer's CPU: the page's main thread, each training worker, the rest", () => {
+    const a = new Map([
+      ['1/1 chromium', 1],
+      ['1/2 DedicatedWorker', 0],
+      ['1/3 DedicatedWorker', 0],
+      ['1/4 Compositor', 0.5],
+    ]);
+    const b = new Map([
+      ['1/1 chromium', 3.5],
+      ['1/2 DedicatedWorker', 40],
+      ['1/3 DedicatedWorker', 45],
+      ['1/4 Compositor', 1],
+      ['1/5 DedicatedWorker', 0.01],
+    ]);
+    expect(cpuBetween(a, b, 50)).toEqual({ mainThread: 2.5, workers: [45, 40], otherRenderer: 0.5, wallS: 50 });
+  });
+});
