@@ -1,7 +1,8 @@
 /**
  * The one-way data flow, checked on the sources: what runs on the page's main thread (src/main.tsx and
  * everything it imports, value or type) never reaches tfjs, src/train or src/model; src/experiment, the shared
- * domain module, imports nothing but itself and zod. Workers are entered through `new Worker(new URL(…))`,
+ * domain module, imports nothing but itself and zod; what folds the workers' messages into the page's state lives
+ * in src/store, not in src/worker. Workers are entered through `new Worker(new URL(…))` (src/store/workers.ts),
  * which is not an import, so they stay out of the page's graph.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -47,6 +48,11 @@ describe('layering', () => {
       ...bare.filter((b) => b.startsWith('@tensorflow/')).map((b) => `${rel(f)} → ${b}`),
     ]);
     expect(bad).toEqual([]);
+  });
+
+  it('page-side logic lives in src/store: of src/worker the page imports only the messages and the pure query helpers', () => {
+    const fromWorker = [...graph('src/main.tsx').keys()].map(rel).filter((f) => f.startsWith('src/worker/'));
+    expect(fromWorker.sort()).toEqual(['src/worker/examples.ts', 'src/worker/protocol.ts']);
   });
 
   it('src/experiment (shared by views, store, workers and CLI) depends only on itself and zod', () => {

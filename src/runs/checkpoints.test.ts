@@ -34,6 +34,11 @@ async function roundTrip(repo: RunsRepo) {
   await repo.delete(['r1']);
   expect(await repo.getCheckpoint(checkpointKey('r1', 'cot'))).toBeUndefined();
   expect(await repo.getCheckpoint(checkpointKey('r2', 'direct'))).toBeDefined();
+  // a checkpoint written after its run was deleted is pruned; those of kept runs stay
+  await repo.putCheckpoint(makeCheckpoint('r1', 'cot', 'v=1', 'h', data(10)));
+  expect(await repo.pruneCheckpoints(new Set(['r2']))).toBe(1);
+  expect(await repo.getCheckpoint(checkpointKey('r1', 'cot'))).toBeUndefined();
+  expect(await repo.getCheckpoint(checkpointKey('r2', 'direct'))).toBeDefined();
 }
 
 describe('checkpoints', () => {

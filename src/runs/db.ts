@@ -68,6 +68,8 @@ export interface RunsRepo {
   /** The latest checkpoint of an arm replaces the one before (read back raw: checkpoints.ts checks it). */
   putCheckpoint(c: Checkpoint): Promise<void>;
   getCheckpoint(key: string): Promise<unknown>;
+  /** Deletes the checkpoints of runs not in `keep` (left by a worker that wrote after its run was deleted); resolves to how many. */
+  pruneCheckpoints(keep: ReadonlySet<string>): Promise<number>;
   close(): void;
 }
 
@@ -94,6 +96,11 @@ export function memoryRepo(): RunsRepo {
       checkpoints.set(c.key, structuredClone(c));
     },
     getCheckpoint: async (key) => structuredClone(checkpoints.get(key)),
+    pruneCheckpoints: async (keep) => {
+      let n = 0;
+      for (const [k, c] of checkpoints) if (!keep.has(c.run) && checkpoints.delete(k)) n++;
+      return n;
+    },
     close: () => {},
   };
 }
@@ -133,6 +140,13 @@ function idbRepo(db: IDBPDatabase<RunsDb>): RunsRepo {
       }),
     putCheckpoint: (c) => guard(() => db.put(CHECKPOINTS, c).then(() => {})),
     getCheckpoint: (key) => guard(() => db.get(CHECKPOINTS, key)),
+    pruneCheckpoints: (keep) =>
+      guard(async () => {
+        const tx = db.transaction(CHECKPOINTS, 'readwrite');
+        const keys = (await tx.store.getAllKeys()).filter((k) => !keep.has(k.slice(0, k.lastIndexOf(':'))));
+        await Promise.all([...keys.map((k) => tx.store.delete(k)), tx.done]);
+        return keys.length;
+      }),
     close: () => db.close(),
   };
 }

@@ -170,13 +170,15 @@ export function browserReport(opts: {
 }
 
 /**
- * Whether Resume can go on with a saved run: one trained here, not finished, with a checkpoint of every arm it
- * trains (the checkpoints themselves are checked when they are read back).
+ * Whether Resume can go on with a saved run: one trained here, not done (a run whose arm's worker crashed is
+ * failed, not done) and not training, with an arm short of the last step, and a checkpoint of every arm (the
+ * checkpoints themselves are checked when they are read back).
  */
 export function resumable(r: RunRecord): boolean {
   if (r.source !== 'browser' || r.status === 'done' || r.status === 'training' || !r.checkpoint) return false;
   const arms = ARMS.filter((a) => r.report.arms[a]);
-  return arms.length > 0 && arms.every((a) => r.checkpoint?.[a] !== undefined) && lastStep(r.report) < totalSteps(r.report.config);
+  const end = totalSteps(r.report.config);
+  return arms.length > 0 && arms.every((a) => r.checkpoint?.[a] !== undefined) && arms.some((a) => (r.report.arms[a]?.final?.step ?? 0) < end);
 }
 
 /** The last step any arm of a report reached. */

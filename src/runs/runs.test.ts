@@ -119,15 +119,22 @@ describe('records', () => {
       checkpoint: { cot: 2, direct: 2 },
     };
     const steps = rep.config.steps + rep.config.rlSteps;
-    const at = (step: number): RunRecord => ({
+    const at = (step: number, direct = step): RunRecord => ({
       ...live,
-      report: { ...rep, arms: { cot: { ...rep.arms.cot!, final: { ...rep.arms.cot!.final!, step } }, direct: rep.arms.direct } },
+      report: {
+        ...rep,
+        arms: {
+          cot: { ...rep.arms.cot!, final: { ...rep.arms.cot!.final!, step } },
+          direct: { ...rep.arms.direct!, final: { ...rep.arms.direct!.final!, step: direct } },
+        },
+      },
     });
     expect(resumable(at(steps - 1))).toBe(true);
     expect(readStored(structuredClone(at(steps - 1)))).toEqual({ ok: true, record: at(steps - 1) }); // the checkpoint steps are kept
     expect(resumable({ ...at(steps - 1), status: 'paused' })).toBe(true);
     expect(resumable({ ...at(steps - 1), status: 'error' })).toBe(true);
     expect(resumable(at(steps))).toBe(false); // finished
+    expect(resumable({ ...at(steps, 120), status: 'error' })).toBe(true); // one arm's worker crashed at 120, the other finished
     expect(resumable({ ...at(steps - 1), status: 'done' })).toBe(false);
     expect(resumable({ ...at(steps - 1), status: 'training' })).toBe(false); // training now
     expect(resumable({ ...at(steps - 1), checkpoint: { cot: 2 } })).toBe(false); // an arm without one

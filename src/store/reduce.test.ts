@@ -120,6 +120,7 @@ describe('reduce', () => {
     s = feed(s, 'direct', 0, state(true, 0), { type: 'progress', step: 50, running: true });
     expect(s).toMatchObject({ status: 'running', step: 50, diverged: { cot: 20 } });
     expect(s.runs.cot?.stopped?.why).toMatch(/^The CoT arm stopped at step 20: its training loss became NaN/);
+    expect(s.runs.cot?.stopped?.cause).toBe('diverged');
     expect(markRunning(s).runs.cot?.status).toBe('done');
     s = feed(s, 'direct', 0, state(false, 100, true));
     expect(s).toMatchObject({ status: 'done', step: 100 });
@@ -128,7 +129,7 @@ describe('reduce', () => {
     t = feed(t, 'direct', 0, state(true, 0), { type: 'progress', step: 40, running: true });
     t = feed(t, 'direct', 0, { type: 'error', message: 'out of memory' });
     expect(t).toMatchObject({ status: 'running', step: 30, error: null });
-    expect(t.runs.direct?.stopped).toEqual({ step: 40, why: "The direct arm's training worker failed at step 40: out of memory." });
+    expect(t.runs.direct?.stopped).toEqual({ step: 40, why: "The direct arm's training worker failed at step 40: out of memory.", cause: 'crash' });
     t = feed(t, 'cot', 0, { type: 'error', message: 'boom' });
     expect(t).toMatchObject({ status: 'error', error: 'boom' });
   });

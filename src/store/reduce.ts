@@ -37,7 +37,7 @@ export interface ArmRun {
   etaSec: number | null;
   pace: { t: number; step: number } | null;
   /** The arm stopped for good (a non-finite loss, a crashed worker): at which step, and why (plain text). */
-  stopped: { step: number; why: string } | null;
+  stopped: { step: number; why: string; cause: 'crash' | 'diverged' } | null;
   /** The worker's tfjs memory at its last report (tensors and bytes, at a step). */
   memory: { step: number; numTensors: number; numBytes: number } | null;
 }
@@ -260,13 +260,17 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
         status: r.done ? 'done' : r.step > 0 ? 'paused' : 'idle',
         pace: null,
         etaSec: null,
-        stopped: r.stopped ?? { step: r.step, why: `The ${ARM_LABEL[from]} arm's training worker failed at step ${r.step}: ${m.message.replace(/\.$/, '')}.` },
+        stopped: r.stopped ?? {
+          step: r.step,
+          why: `The ${ARM_LABEL[from]} arm's training worker failed at step ${r.step}: ${m.message.replace(/\.$/, '')}.`,
+          cause: 'crash',
+        },
       }));
       const left = next.arms.filter((a) => next.runs[a]?.stopped == null);
       return left.length === 0 ? { ...next, error: m.message } : next;
     }
     case 'stopped':
-      return withRun(s, m.arm, (r) => ({ ...r, stopped: r.stopped ?? { step: m.step, why: armStoppedText(m) } }));
+      return withRun(s, m.arm, (r) => ({ ...r, stopped: r.stopped ?? { step: m.step, why: armStoppedText(m), cause: 'diverged' } }));
     case 'rewound': {
       const losses = { ...s.losses, [m.arm]: s.losses[m.arm].filter((p) => p.step <= m.step) };
       const history = { ...s.history, [m.arm]: s.history[m.arm].filter((r) => r.step <= m.step) };

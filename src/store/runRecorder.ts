@@ -17,13 +17,16 @@ import type { TrainingState } from './trainingStore';
 
 /** What the recorder reads of the training store. */
 export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'> &
-  Partial<Pick<TrainingState, 'recordId' | 'resumed' | 'checkpoints'>> & {
+  Partial<Pick<TrainingState, 'recordId' | 'resumed' | 'checkpoints' | 'runs'>> & {
     /** Each arm's aggregated logit lens and causal tracing records, where the training store keeps them. */
     mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
   };
 
-function statusOf(s: TrainingView['status']): RunStatus {
-  return s === 'running' ? 'training' : s === 'done' ? 'done' : s === 'error' ? 'error' : 'paused';
+/** A run whose arm's worker crashed is failed once nothing trains (the other arm may have finished): Resume can go on with it. */
+function statusOf(s: TrainingView): RunStatus {
+  if (s.status === 'running') return 'training';
+  if (s.status === 'error' || ARMS.some((a) => s.runs?.[a]?.stopped?.cause === 'crash')) return 'error';
+  return s.status === 'done' ? 'done' : 'paused';
 }
 
 /** The logit lens of an arm, summarised: per tracked token, its best rank in each row over the input's positions. */
@@ -131,7 +134,7 @@ export function startRunRecorder(
       createdAt: old?.createdAt ?? run.createdAt,
       updatedAt: now(),
       source: 'browser',
-      status: statusOf(s.status),
+      status: statusOf(s),
       report,
       ...(Object.keys(lens).length ? { lens } : old?.lens ? { lens: old.lens } : {}),
       ...(run.sweep ? { sweep: run.sweep } : old?.sweep ? { sweep: old.sweep } : {}),

@@ -150,6 +150,9 @@ export function createRunsStore(deps: RunsDeps): UseBoundStore<StoreApi<RunsStat
             if (read.ok) runs.push(read.record);
             else unreadable.push(read.message);
           }
+          // checkpoints of runs no longer kept (written after their run was deleted) free their space
+          const ids = new Set(raw.map((r) => (r && typeof r === 'object' ? String((r as { id?: unknown }).id) : '')));
+          void repo.pruneCheckpoints(ids).catch(() => {});
           if (unreadable.length) tell('unreadable', `${unreadable.length} saved run${unreadable.length > 1 ? 's' : ''} could not be read: ${unreadable[0]}`);
           // runs of this session (recorded before the storage opened) stay
           set((s) => ({ storage: repo!.kind, runs: [...runs.filter((r) => !s.runs.some((x) => x.id === r.id)), ...s.runs].sort(order), unreadable }));

@@ -33,11 +33,11 @@ const STATUS_TEXT: Record<RunRecord['status'], string> = {
 export const resumeStep = (r: RunRecord) => Math.min(...Object.values(r.checkpoint ?? {}));
 
 /**
- * Whether the run offers Resume: it can be resumed, and it is not the run training now (that one plays on
- * from where it is) unless all of that run's workers failed.
+ * Whether the run offers Resume: it can be resumed, and it is not the current run (that one plays on from where
+ * it is) unless an arm's worker of it crashed and nothing trains.
  */
 export function useResumable(run: RunRecord): boolean {
-  const live = useTrainingStore((s) => s.recordId === run.id && s.status !== 'error');
+  const live = useTrainingStore((s) => s.recordId === run.id && (s.status === 'running' || !ARMS.some((a) => s.runs[a]?.stopped?.cause === 'crash')));
   return !live && resumable(run);
 }
 
