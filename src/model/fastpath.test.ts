@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
 import { sourceHash } from './kernels/build';
 import { SOURCE_HASH } from './kernels/wasm.generated';
-import { gemmThreads, useGemmThreads } from './kernels/wasm';
+import { gemmThreads, setGemmThreads } from './kernels/wasm';
 import { BLOCK_HOOKS, blockHook, forward, modelOf } from './gpt';
 import { fastKernelsActive, pickOps, setFastPath } from './ops';
 
@@ -87,19 +87,19 @@ describe('fast path (wasm kernels) vs tfjs reference', () => {
 });
 
 describe('GEMMs split over threads', () => {
-  afterAll(() => useGemmThreads(1));
+  afterAll(() => setGemmThreads(1));
 
   it('training on 2 and 3 threads gives the one-thread losses bit for bit (every GEMM split)', async () => {
     const cfg = { ...small, dropout: 0.1 }; // the dropout masks come from the same seeds on every thread count
     const one = losses(cfg, 'cot', 6, true);
     for (const threads of [2, 3]) {
-      expect(await useGemmThreads(threads, 0)).toBe(threads);
+      expect(await setGemmThreads(threads, 0)).toBe(threads);
       const before = gemmThreads().splits;
       const many = losses(cfg, 'cot', 6, true);
       expect(gemmThreads().splits - before, 'GEMMs split').toBeGreaterThan(6 * 3 * small.layers);
       expect(many).toEqual(one);
     }
-    expect(await useGemmThreads(1)).toBe(1);
+    expect(await setGemmThreads(1)).toBe(1);
     expect(gemmThreads()).toEqual({ threads: 1, splits: 0 });
   });
 });

@@ -28,6 +28,8 @@ export interface ArmRun {
   /** The worker said the arm has finished (its last `state` had done = true). */
   done: boolean;
   backend: string | null;
+  /** How many threads the arm's GEMMs use (wasm), as the worker says it: '2 threads', '1 thread (…)'. */
+  threads: string | null;
   fallbacks: string[];
   /** Hash of the dataset the worker generated (both workers must agree). */
   hash: string | null;
@@ -58,6 +60,8 @@ export interface TrainingData {
   runs: Partial<Record<Arm, ArmRun>>;
   /** The backend in use: one name when all arms agree, else the names joined with ' / ' (cot first). */
   backend: string | null;
+  /** The arms' GEMM threads, joined like `backend` (null: not on wasm). */
+  threads: string | null;
   /** Why the requested backend was not used (one line per skipped backend, all workers). */
   fallbacks: string[];
   error: string | null;
@@ -87,6 +91,7 @@ export function initialArmRun(): ArmRun {
     step: 0,
     done: false,
     backend: null,
+    threads: null,
     fallbacks: [],
     hash: null,
     stepsPerSec: null,
@@ -108,6 +113,7 @@ export function initialTrainingData(totalSteps = 0, arms: Arm[] = []): TrainingD
     armStepsPerSec: {},
     runs: Object.fromEntries(arms.map((a) => [a, initialArmRun()])),
     backend: null,
+    threads: null,
     fallbacks: [],
     error: null,
     arms,
@@ -174,6 +180,7 @@ export function combine(s: TrainingData): TrainingData {
   const rates = running.map((r) => r.stepsPerSec).filter((x): x is number => x !== null);
   const etas = running.map((r) => r.etaSec).filter((x): x is number => x !== null);
   const names = [...new Set(runs.map((r) => r.backend).filter((b): b is string => b !== null))];
+  const threads = [...new Set(runs.map((r) => r.threads).filter((t): t is string => t !== null))];
   return {
     ...s,
     status,
@@ -181,6 +188,7 @@ export function combine(s: TrainingData): TrainingData {
     stepsPerSec: rates.length ? Math.min(...rates) : status === 'running' ? s.stepsPerSec : null,
     etaSec: status === 'done' ? 0 : etas.length && etas.length === running.length ? Math.max(...etas) : null,
     backend: names.length ? names.join(' / ') : null,
+    threads: threads.length ? threads.join(' / ') : null,
     fallbacks: [...new Set(runs.flatMap((r) => r.fallbacks))],
     hash: runs.find((r) => r.hash !== null)?.hash ?? s.hash,
   };
@@ -214,7 +222,7 @@ export function reduce(s: TrainingData, m: FromWorker, now: number, from: Arm): 
 function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): TrainingData {
   switch (m.type) {
     case 'backend':
-      return withRun(s, from, (r) => ({ ...r, backend: m.backend, fallbacks: m.fallbacks }));
+      return withRun(s, from, (r) => ({ ...r, backend: m.backend, threads: m.threads ?? null, fallbacks: m.fallbacks }));
     case 'examples':
       return withRun({ ...s, vocab: m.vocab, examples: m.examples, runConfig: m.config, totalSteps: runSteps(m.config) }, from, (r) => ({
         ...r,

@@ -121,7 +121,8 @@ export interface LensMessage {
 }
 
 export type FromWorker =
-  | { type: 'backend'; backend: BackendName; fallbacks: string[] }
+  /** `threads` (wasm): how many threads the arm's GEMMs use, e.g. '2 threads', '1 thread (page not cross-origin isolated)'. */
+  | { type: 'backend'; backend: BackendName; fallbacks: string[]; threads?: string }
   | ExperimentEvent
   | { type: 'progress'; step: number; running: boolean }
   /** `config`: the checked config as asked for (its `arms` not narrowed to the worker's arm); `hash`: the dataset's. */

@@ -34,12 +34,14 @@ import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoin
 import { openRunsRepo } from '../runs/db';
 import type { ArmSnapshot } from '../train/arm';
 import { checkpointWriter } from './checkpointWriter';
+import { keepTfjsWasmUnthreaded, startGemmThreads, threadsText } from '../model/kernels/threadPolicy';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
 });
+keepTfjsWasmUnthreaded(); // our kernels need tfjs's plain heap; they split their GEMMs themselves
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** At most this often (ms) is a progress message or a look inside the models sent while training. */
@@ -369,8 +371,9 @@ async function init(raw: Config, id: number, test?: TestHooks, runRecord: string
     backendFallbacks = fallbacks;
     if (backend === 'webgpu') watchDevice();
   }
-  // every run is told its backend (the page forgets it at a reset)
-  if (backendName) send({ type: 'backend', backend: backendName, fallbacks: backendFallbacks });
+  // every run is told its backend (the page forgets it at a reset); on wasm, how many threads its GEMMs use
+  const threads = backendName === 'wasm' ? threadsText(await startGemmThreads(checked.arms === 'both' ? 2 : 1)) : undefined;
+  if (backendName) send({ type: 'backend', backend: backendName, fallbacks: backendFallbacks, ...(threads ? { threads } : {}) });
   // a copy of every arm at each evaluation: on a GPU to go on from if it is lost, and saved for resuming the run
   const keep = backendName === 'webgpu' || backendName === 'webgl' || record !== null;
   const current = makeExperiment(onlyArm ? { ...checked, arms: onlyArm } : checked, id, undefined, keep);

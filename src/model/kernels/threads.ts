@@ -83,7 +83,12 @@ function start(m) {
     Atomics.wait(c, 0, gen);
     gen = Atomics.load(c, 0);
     if (Atomics.load(c, 2)) return;
-    if (c[o] > 0) sgemm(c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4], c[o + 5], c[o + 6], c[o + 7], c[o + 8], c[o + 9], c[o + 10], c[o + 11], 0, c[o + 12]);
+    try {
+      if (c[o] > 0) sgemm(c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4], c[o + 5], c[o + 6], c[o + 7], c[o + 8], c[o + 9], c[o + 10], c[o + 11], 0, c[o + 12]);
+    } catch (e) {
+      Atomics.store(c, 2, 2); // failed: the caller redoes the GEMM alone and stops using the pool
+      port.postMessage(String(e && e.message || e));
+    }
     if (Atomics.sub(c, 1, 1) === 1) Atomics.notify(c, 1);
   }
 }
@@ -103,16 +108,18 @@ async function spawn(): Promise<HelperHandle> {
     const { Worker: NodeWorker } = await import('node:worker_threads');
     const w = new NodeWorker(code, { eval: true });
     w.unref(); // never keeps a CLI alive
+    let started = false;
     const ready = new Promise<void>((ok, fail) => {
-      w.once('message', () => ok());
+      w.on('message', (m) => (started ? console.warn(`GEMM helper: ${m}`) : ((started = true), ok())));
       w.once('error', fail);
     });
     return { post: (m) => w.postMessage(m), ready, end: () => void w.terminate() };
   }
   const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
   const w = new Worker(url);
+  let started = false;
   const ready = new Promise<void>((ok, fail) => {
-    w.onmessage = () => ok();
+    w.onmessage = (e) => (started ? console.warn(`GEMM helper: ${e.data}`) : ((started = true), ok()));
     w.onerror = (e) => fail(new Error(e.message || 'GEMM helper failed to start'));
   });
   return {
@@ -251,6 +258,12 @@ function makePool(threads: number, minMacs: number, memory: WebAssembly.Memory, 
       if (byRows) own(per, N, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
       else own(M, per, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
       for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, left);
+      if (Atomics.load(ctl, 2) === 2) {
+        // a helper failed (its error is logged): this GEMM on one thread, and no more splits
+        closed = true;
+        own(M, N, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
+        return true;
+      }
       const out = new Float32Array(heap.buffer); // the same heap (nothing ran on it meanwhile), a fresh view
       const back = new Float32Array(memory.buffer);
       if (byRows) out.set(back.subarray(sc >>> 2, (sc >>> 2) + (M - start) * N), (c >>> 2) + start * N);

@@ -4,6 +4,11 @@
  * [--vocab 222] [--reps 15]`. Shapes: the default preset's (CoT arm: 256 sequences × 5 tokens); per GEMM the
  * median of `reps` alternating runs of both; also the cost of the copies alone (operands into the shared memory,
  * C back) measured as plain TypedArray copies of the same sizes. Prints one line per shape and the totals.
+ *
+ * Besides wall time, the CPU time of the whole process (all threads) per GEMM: on a loaded machine the helpers
+ * may get no free core, so wall time cannot show the scaling, but CPU time shows the work a split adds (copies,
+ * duplicated packing, waking the helpers): split CPU / 1-thread CPU is the work inflation w, and on n free
+ * cores the GEMMs would take about w / n of their one-thread time.
  */
 import { cpus, loadavg } from 'node:os';
 import { enableRelaxedSimdInNode } from './node';
@@ -60,22 +65,38 @@ const now = () => performance.now();
 const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
 const sharedCopy = new Float32Array(new SharedArrayBuffer(1 << 25));
 
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 let one = 0;
 let many = 0;
+let cpuOne = 0;
+let cpuMany = 0;
 let copies = 0;
 let flops = 0;
 console.log(`${variant}, ${threads} threads, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(2)}`);
 for (const [M, N, K, tA, tB, count, what] of shapes) {
   const t1: number[] = [];
   const tn: number[] = [];
+  const c1: number[] = [];
+  const cn: number[] = [];
   for (let r = 0; r < reps; r++) {
     let t = now();
+    let c = cpuMs();
     k.sgemm(M, N, K, A, tA ? 1 : 0, B, tB ? 1 : 0, C1, 0, 0, S);
     t1.push(now() - t);
+    c1.push(cpuMs() - c);
     t = now();
+    c = cpuMs();
     if (!pool.sgemm(k.sgemmStrided, heap, S, M, N, K, A, tA, B, tB, C2, 0)) k.sgemm(M, N, K, A, tA ? 1 : 0, B, tB ? 1 : 0, C2, 0, 0, S);
     tn.push(now() - t);
+    cn.push(cpuMs() - c);
   }
+  // CPU time is counted in ticks: the sum over the runs, not the median
+  const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
+  cpuOne += (sum(c1) / reps) * count;
+  cpuMany += (sum(cn) / reps) * count;
   // the copies a split makes (upper bound: all of A and B in, (1 − 1/threads) of C back)
   const floats = M * K + K * N + Math.ceil((M * N * (threads - 1)) / threads);
   const tc: number[] = [];
@@ -90,10 +111,10 @@ for (const [M, N, K, tA, tB, count, what] of shapes) {
   copies += c * count;
   flops += 2 * M * N * K * count;
   console.log(
-    `${what.padEnd(16)} ${`${M}×${N}×${K}`.padEnd(15)} ×${count}  1 thread ${a.toFixed(3)} ms  ${threads} threads ${b.toFixed(3)} ms  ${(a / b).toFixed(2)}×  copies ${c.toFixed(3)} ms`,
+    `${what.padEnd(16)} ${`${M}×${N}×${K}`.padEnd(15)} ×${count}  1 thread ${a.toFixed(3)} ms  ${threads} threads ${b.toFixed(3)} ms  ${(a / b).toFixed(2)}×  copies ${c.toFixed(3)} ms  CPU ${(sum(c1) / reps).toFixed(2)} / ${(sum(cn) / reps).toFixed(2)} ms`,
   );
 }
 console.log(
-  `step's GEMMs (${(flops / 1e9).toFixed(2)} GFLOP): 1 thread ${one.toFixed(1)} ms (${(flops / one / 1e6).toFixed(1)} GFLOP/s), ${threads} threads ${many.toFixed(1)} ms (${(flops / many / 1e6).toFixed(1)} GFLOP/s): ${(one / many).toFixed(2)}×; copies alone ${copies.toFixed(1)} ms; load average ${loadavg()[0].toFixed(2)}`,
+  `step's GEMMs (${(flops / 1e9).toFixed(2)} GFLOP): 1 thread ${one.toFixed(1)} ms (${(flops / one / 1e6).toFixed(1)} GFLOP/s), ${threads} threads ${many.toFixed(1)} ms (${(flops / many / 1e6).toFixed(1)} GFLOP/s): ${(one / many).toFixed(2)}×; copies alone ${copies.toFixed(1)} ms; CPU time (all threads) 1 thread ${cpuOne.toFixed(1)} ms, ${threads} threads ${cpuMany.toFixed(1)} ms: work inflation ${(cpuMany / cpuOne).toFixed(2)}; load average ${loadavg()[0].toFixed(2)}`,
 );
 pool.close();

@@ -89,7 +89,7 @@ interface WasmBackendLike {
 
 export interface BoundKernels {
   k: KernelExports;
-  /** `k.sgemm` without accumulation, split over the GEMM threads when there are some (see useGemmThreads). */
+  /** `k.sgemm` without accumulation, split over the GEMM threads when there are some (see setGemmThreads). */
   gemm(M: number, N: number, K: number, a: number, transA: boolean, b: number, transB: boolean, c: number, bias: number, scratch: number): void;
   /** Byte offset of a tensor's data in the heap. */
   ptr(t: tf.TensorInfo): number;
@@ -147,14 +147,17 @@ export function kernelVariant(): 'relaxed-simd' | 'simd' | null {
 }
 
 let pool: GemmPool | null = null;
+let poolMinMacs: number | undefined;
 
 /**
  * Splits every large-enough GEMM of our kernels over `threads` threads (this one and helpers, threads.ts), or
  * over none when threads ≤ 1. Returns the number of threads in use: 1 where memory cannot be shared (a page
  * that is not cross-origin isolated) or the helpers could not start. Results are bit for bit those of 1 thread.
  */
-export async function useGemmThreads(threads: number, minMacs?: number): Promise<number> {
+export async function setGemmThreads(threads: number, minMacs?: number): Promise<number> {
   const variant = kernelVariant();
+  if (pool && pool.threads === threads && minMacs === poolMinMacs) return threads;
+  poolMinMacs = minMacs;
   pool?.close();
   pool = variant && threads > 1 ? await createGemmPool(threads, variant, minMacs) : null;
   return pool?.threads ?? 1;

@@ -101,6 +101,7 @@ function Stats() {
       </span>
       <span className={`backend-badge${fellBack ? ' fallback' : ''}`} title={fallbackWhy}>
         <span className="muted">backend</span> <span data-testid="backend">{s.backend ?? ''}</span>
+        {s.threads && <span data-testid="backend-threads"> · {s.threads}</span>}
         {fellBack && <span aria-label="fell back"> ⚠</span>}
       </span>
     </div>
