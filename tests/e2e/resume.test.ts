@@ -114,6 +114,9 @@ describe('resume', () => {
     // the current experiment is that run's: the page offers to go on with it, and so does the runs panel
     const offer = p.page.getByTestId('resume-offer-button');
     await expect.poll(() => offer.innerText(), SLOW).toBe(`Resume from step ${from}`);
+    await expect(p.page.getByTestId('resume-offer').innerText()).resolves.toMatch(
+      new RegExp(`^“Run 1” of this experiment was interrupted at step \\d+ of ${STEPS}; its last checkpoint is at step ${from}\\.`),
+    );
     await expect(item.getByTestId('run-resume').count()).resolves.toBe(1);
     await p.screenshot('resume-offer-1280x800');
     await p.page.mouse.move(1, 1);

@@ -23,19 +23,18 @@ export function ResumeOffer() {
   if (!fresh || !run) return null;
   const from = resumeStep(run);
   const what = run.status === 'interrupted' ? 'was interrupted' : run.status === 'error' ? 'failed' : 'stopped';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const text = `“${run.name}” of this experiment ${what} at step ${n(lastStep(run.report))} of ${n(totalSteps(run.report.config))}; its last checkpoint is at step ${n(from)}.`;
   return (
     <p className="resume-offer" role="status" data-testid="resume-offer">
-      <span>
-        “{run.name}” of this experiment {what} at step {lastStep(run.report).toLocaleString('en-US')} of {totalSteps(run.report.config).toLocaleString('en-US')}
-        .
-      </span>
+      <span>{text}</span>
       <button
         type="button"
         className="small primary"
         onClick={() => useTrainingStore.getState().resume({ id: run.id, config: run.report.config })}
         data-testid="resume-offer-button"
       >
-        Resume from step {from.toLocaleString('en-US')}
+        Resume from step {n(from)}
       </button>
     </p>
   );
