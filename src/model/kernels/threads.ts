@@ -61,6 +61,7 @@ export interface GemmPool {
 /** GEMMs below this many multiply-adds run on one thread: waking the helpers and the copies cost more. */
 export const MIN_SPLIT_MACS = 1 << 20;
 const MAX_PAGES = 16384; // 1 GiB of shared memory at most
+const START_MS = 20_000;
 const MR = 4;
 const NR = 8;
 /** Control words: [0] generation, [1] helpers still working, [2] close; then 16 words per helper's job. */
@@ -154,7 +155,10 @@ export async function createGemmPool(threads: number, variant: 'simd' | 'relaxed
       helpers.push(h);
       h.post({ module, memory, ctl, id });
     }
-    await Promise.all(helpers.map((h) => h.ready));
+    // a helper that never starts (a browser refusing nested workers quietly) must not hold up training
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('GEMM helpers did not start')), START_MS)));
+    await Promise.race([Promise.all(helpers.map((h) => h.ready)), late]).finally(() => clearTimeout(timer));
     return makePool(threads, minMacs, memory, new Int32Array(ctl), helpers);
   } catch {
     for (const h of helpers) h.end();
