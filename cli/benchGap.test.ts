@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armFigures, cpuBetween, findGap, formatGapReport, gapReport, type PageLog } from './benchGap';
+import { armFigures, cpuBetween, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './benchGap';
 
 const ev = (arm: 'cot' | 'direct', step: number, ood: number | null, t: number, trainRate = 5): PageLog['evals'][number] => ({
   arm,
@@ -82,6 +82,7 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       chromium: '150',
       url: 'http://127.0.0.1:1/',
       node: { cot: 12.5, direct: 20 },
+      nodeCpuPerStep: { cot: 0.08, direct: 0.05 },
       cpuS: { mainThread: 3, workers: [50, 48], otherRenderer: 1, wallS: 52 },
       loadAverage: { start: [1, 1, 1], end: [2, 2, 2] },
       end: 70_000,
@@ -107,21 +108,43 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
     expect(text).toMatch(/cot {4}10\.00 steps\/s wall, 12\.50 training only; Node alone 12\.50 → 0\.80× wall, 1\.00× training only \(target ≥ 0\.9\)/);
     expect(text).toMatch(/backend: wasm \(webgpu: only a software WebGPU adapter/);
     expect(text).toMatch(/main thread 3\.0, workers 50\.0 \+ 48\.0/);
+    // Node's CPU for the workers' steps (504 × 80 ms + direct's × 50 ms) over the workers' 98 CPU seconds
+    expect(r.cpuEfficiencyVsNode).toBeCloseTo((504 * 0.08 + r.arms.direct!.steps * 0.05) / 98, 6);
+    expect(text).toMatch(
+      /per CPU second \(load does not skew it\): the workers made their steps at 0\.\d\d× the efficiency of Node training alone \(Node: 80 ms CPU per CoT step, 50 per direct step\)/,
+    );
 
     // not reached: how far it got, up to the end of the run
     const log = fakeLog();
     log.evals = log.evals.filter((e) => e.step <= 300);
-    const miss = gapReport(log, { ...r, node: null, end: 70_000 });
-    expect(miss).toMatchObject({ reached: false, playToGapS: null, gap: null, vsNode: null, last: { cot: { step: 300, ood: 0.85 } } });
+    const miss = gapReport(log, { ...r, node: null, nodeCpuPerStep: null, end: 70_000 });
+    expect(miss).toMatchObject({
+      reached: false,
+      playToGapS: null,
+      gap: null,
+      vsNode: null,
+      cpuEfficiencyVsNode: null,
+      last: { cot: { step: 300, ood: 0.85 } },
+    });
     expect(formatGapReport(miss)).toMatch(/gap not reached: last evaluations CoT step 300 OOD 0\.850, direct step 300 OOD 0\.020/);
   });
 
-  it("the renderer's CPU: the page's main thread, each training worker, the rest", () => {
+  it('CPU efficiency needs both arms, Node per-step figures and two worker threads', () => {
+    const arms = { cot: armFigures(fakeLog(), 'cot', 52_511), direct: armFigures(fakeLog(), 'direct', 52_511) };
+    const cpu = { mainThread: 1, workers: [30, 20], otherRenderer: 0, wallS: 50 };
+    expect(cpuEfficiency(arms, { cot: 0.05, direct: 0.05 }, cpu)).toBeCloseTo(((arms.cot!.steps + arms.direct!.steps) * 0.05) / 50, 6);
+    expect(cpuEfficiency(arms, null, cpu)).toBe(null);
+    expect(cpuEfficiency(arms, { cot: 0.05, direct: 0.05 }, { ...cpu, workers: [30] })).toBe(null);
+    expect(cpuEfficiency({ ...arms, direct: null }, { cot: 0.05, direct: 0.05 }, cpu)).toBe(null);
+  });
+
+  it("the page's renderer's CPU: its main thread, each training worker, the rest; other renderers left out", () => {
     const a = new Map([
       ['1/1 chromium', 1],
       ['1/2 DedicatedWorker', 0],
       ['1/3 DedicatedWorker', 0],
       ['1/4 Compositor', 0.5],
+      ['9/9 chromium', 0],
     ]);
     const b = new Map([
       ['1/1 chromium', 3.5],
@@ -129,6 +152,8 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       ['1/3 DedicatedWorker', 45],
       ['1/4 Compositor', 1],
       ['1/5 DedicatedWorker', 0.01],
+      ['9/9 chromium', 20],
+      ['9/10 DedicatedWorker', 5],
     ]);
     expect(cpuBetween(a, b, 50)).toEqual({ mainThread: 2.5, workers: [45, 40], otherRenderer: 0.5, wallS: 50 });
   });

@@ -148,9 +148,17 @@ export interface GapBenchJson {
   node: Record<ArmName, number> | null;
   /** Browser steps/s over Node alone's, per arm: wall, and training-only. Target ≥ 0.9. */
   vsNode: Record<ArmName, { wall: number; train: number | null } | null> | null;
+  /** Node alone's CPU seconds per training step of each arm (process CPU time while it trained). */
+  nodeCpuPerStep: Record<ArmName, number> | null;
+  /**
+   * The same comparison per CPU second, which a loaded machine does not skew: the CPU seconds Node alone would
+   * spend on the steps both workers made (training only) over what the two worker threads spent on them (with
+   * their evaluations, mechanism measurements, looks inside); 1 = as efficient as Node training alone.
+   */
+  cpuEfficiencyVsNode: number | null;
   messages: Record<string, { count: number; bytes: number }>;
   longTasks: { count: number; maxMs: number };
-  /** CPU seconds of the renderer's threads from Play to the gap (or the end), from /proc. */
+  /** CPU seconds of the page's renderer's threads from Play to the gap (or the end), from /proc. */
   cpuS: { mainThread: number; workers: number[]; otherRenderer: number; wallS: number } | null;
   loadAverage: { start: number[]; end: number[] };
   targets: { seconds: number; stretch: number; vsNode: number };
@@ -161,7 +169,7 @@ export const TARGETS = { seconds: 90, stretch: 45, vsNode: 0.9 };
 /** The JSON report from what the page logged (times in ms of the page's clock). */
 export function gapReport(
   log: PageLog,
-  meta: Pick<GapBenchJson, 'command' | 'date' | 'machine' | 'chromium' | 'url' | 'node' | 'cpuS' | 'loadAverage'> & { end: number },
+  meta: Pick<GapBenchJson, 'command' | 'date' | 'machine' | 'chromium' | 'url' | 'node' | 'nodeCpuPerStep' | 'cpuS' | 'loadAverage'> & { end: number },
 ): GapBenchJson {
   const gap = findGap(log.evals);
   const play = log.play ?? 0;
@@ -198,12 +206,21 @@ export function gapReport(
     arms,
     node: meta.node,
     vsNode: meta.node ? { cot: ratio('cot'), direct: ratio('direct') } : null,
+    nodeCpuPerStep: meta.nodeCpuPerStep,
+    cpuEfficiencyVsNode: cpuEfficiency(arms, meta.nodeCpuPerStep, meta.cpuS),
     messages: log.messages,
     longTasks: { count: log.longTasks.filter((l) => l.t >= play).length, maxMs: Math.max(0, ...log.longTasks.filter((l) => l.t >= play).map((l) => l.d)) },
     cpuS: meta.cpuS,
     loadAverage: meta.loadAverage,
     targets: TARGETS,
   };
+}
+
+/** Node's CPU seconds for the workers' steps over the workers' CPU seconds (the two busiest worker threads). */
+export function cpuEfficiency(arms: Record<ArmName, ArmFigures | null>, perStep: Record<ArmName, number> | null, cpu: GapBenchJson['cpuS']): number | null {
+  if (!perStep || !cpu || !arms.cot || !arms.direct || cpu.workers.length < 2) return null;
+  const spent = cpu.workers[0] + cpu.workers[1];
+  return spent > 0 ? (arms.cot.steps * perStep.cot + arms.direct.steps * perStep.direct) / spent : null;
 }
 
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -253,7 +270,12 @@ export function formatGapReport(r: GapBenchJson): string {
   out.push(`long tasks after Play: ${r.longTasks.count}, longest ${f(r.longTasks.maxMs, 0)} ms`);
   if (r.cpuS)
     out.push(
-      `renderer CPU s over ${f(r.cpuS.wallS, 1)} s wall: main thread ${f(r.cpuS.mainThread, 1)}, workers ${r.cpuS.workers.map((x) => f(x, 1)).join(' + ')}, other renderer threads ${f(r.cpuS.otherRenderer, 1)}`,
+      `page's renderer, CPU s over ${f(r.cpuS.wallS, 1)} s wall: main thread ${f(r.cpuS.mainThread, 1)}, workers ${r.cpuS.workers.map((x) => f(x, 1)).join(' + ')}, other renderer threads ${f(r.cpuS.otherRenderer, 1)}`,
+    );
+  if (r.cpuEfficiencyVsNode !== null && r.nodeCpuPerStep)
+    out.push(
+      `per CPU second (load does not skew it): the workers made their steps at ${f(r.cpuEfficiencyVsNode)}× the efficiency of Node training alone ` +
+        `(Node: ${f(1000 * r.nodeCpuPerStep.cot, 0)} ms CPU per CoT step, ${f(1000 * r.nodeCpuPerStep.direct, 0)} per direct step)`,
     );
   out.push(`load average (1/5/15 min): ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' ')} → ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`);
   return out.join('\n');
@@ -351,41 +373,71 @@ export function rendererThreads(): Map<string, number> {
   return out;
 }
 
-/** The renderer's CPU between two readings: the page's main thread (`chromium`), each worker, the rest. */
+/**
+ * The page's renderer between two readings (the renderer process whose worker threads were busiest; other
+ * Chromiums on the machine are left out): its main thread (tid = pid), each worker, its other threads.
+ */
 export function cpuBetween(a: Map<string, number>, b: Map<string, number>, wallS: number): NonNullable<GapBenchJson['cpuS']> {
-  let mainThread = 0;
-  let otherRenderer = 0;
-  const workers: number[] = [];
-  for (const [k, v] of b) {
-    const d = v - (a.get(k) ?? 0);
-    const name = k.slice(k.indexOf(' ') + 1);
-    if (name === 'DedicatedWorker' || name.startsWith('DedicatedWorker')) {
-      if (d >= 0.05) workers.push(d);
-    } else if (name === 'chromium' || name === 'chrome') mainThread += d;
-    else otherRenderer += d;
-  }
-  return { mainThread, workers: workers.sort((x, y) => y - x), otherRenderer, wallS };
+  const threads = [...b].map(([k, v]) => {
+    const [ids, ...name] = k.split(' ');
+    const [pid, tid] = ids.split('/');
+    return { pid, tid, name: name.join(' '), d: v - (a.get(k) ?? 0) };
+  });
+  const isWorker = (name: string) => name.startsWith('DedicatedWorker');
+  const byPid = new Map<string, number>();
+  for (const t of threads) if (isWorker(t.name)) byPid.set(t.pid, (byPid.get(t.pid) ?? 0) + t.d);
+  const page = [...byPid].sort((x, y) => y[1] - x[1])[0]?.[0];
+  const mine = threads.filter((t) => t.pid === page);
+  return {
+    mainThread: mine.filter((t) => t.tid === t.pid).reduce((x, t) => x + t.d, 0),
+    workers: mine
+      .filter((t) => isWorker(t.name) && t.d >= 0.05)
+      .map((t) => t.d)
+      .sort((x, y) => y - x),
+    otherRenderer: mine.filter((t) => t.tid !== t.pid && !isWorker(t.name)).reduce((x, t) => x + t.d, 0),
+    wallS,
+  };
 }
 
-/** Node alone: training steps/s of each arm of `config` on its own (wasm, relaxed SIMD where it validates). */
-async function nodeRates(config: Config, log: (s: string) => void): Promise<Record<ArmName, number>> {
+/**
+ * Node alone: training steps/s of each arm of `config` on its own (wasm, relaxed SIMD where it validates), and
+ * the process's CPU seconds per step over the same steps.
+ */
+async function nodeRates(config: Config, log: (s: string) => void): Promise<{ rate: Record<ArmName, number>; cpuPerStep: Record<ArmName, number> }> {
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const { enableRelaxedSimdInNode } = await import('../src/model/kernels/node');
   const { generateDataset } = await import('../src/data/distribution');
-  const { measure, presetWorkload } = await import('./benchmarks');
+  const { presetWorkload } = await import('./benchmarks');
   await enableRelaxedSimdInNode();
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm did not start in Node');
   await tf.ready();
   const data = generateDataset(config);
-  const out = { cot: 0, direct: 0 };
+  const rate = { cot: 0, direct: 0 };
+  const cpuPerStep = { cot: 0, direct: 0 };
   for (const arm of ARMS) {
     const w = presetWorkload(config, data, arm);
-    out[arm] = (await measure(w, { warm: 2, reps: 3, minSeconds: 3, maxSteps: 100 })).stepsPerSec;
+    for (let i = 0; i < 2; i++) {
+      const l = w.step();
+      await l.data();
+      l.dispose();
+    }
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let n = 0;
+    while (n < 5 || (performance.now() - t0 < 8000 && n < 300)) {
+      const l = w.step();
+      if (++n % 10 === 0) await l.data(); // as the experiment reads losses back
+      l.dispose();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
     w.dispose();
-    log(`Node alone, ${arm} arm: ${out[arm].toFixed(2)} steps/s`);
+    rate[arm] = n / seconds;
+    cpuPerStep[arm] = (c.user + c.system) / 1e6 / n;
+    log(`Node alone, ${arm} arm: ${rate[arm].toFixed(2)} steps/s, ${(1000 * cpuPerStep[arm]).toFixed(0)} ms CPU per step (${n} steps)`);
   }
-  return out;
+  return { rate, cpuPerStep };
 }
 
 const WAIT_MS = 30 * 60_000;
@@ -459,7 +511,8 @@ export async function runGapBench(
           machine: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}`,
           chromium: browser.version(),
           url,
-          node,
+          node: node.rate,
+          nodeCpuPerStep: node.cpuPerStep,
           cpuS: cpu1.size ? cpuBetween(cpu0, cpu1, wallS) : null,
           loadAverage: { start: loadStart, end: loadavg() },
           end,
