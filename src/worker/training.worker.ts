@@ -13,7 +13,7 @@
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs-core';
-import '../train/tfjsWorker'; // gradients, chained ops, cpu; webgpu and webgl loaded when tried
+import '../train/tfjsWorker'; // gradients, chained ops; cpu, webgpu and webgl loaded when first set
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
