@@ -1,9 +1,10 @@
 /**
- * The CLI's memory check (tfjs-free, before tfjs loads): both arms train in one process, in lockstep, so the
- * estimate is both arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory).
- * The bound is this machine's physical memory (os.totalmem()), and on the wasm backend also the WebAssembly heap's
- * 4 GiB ceiling (one heap holds both arms). That is larger than the browser's 2 GiB per tab-worker: the CLI is
- * for bigger runs, on a machine that says how much it has.
+ * The CLI's memory check (tfjs-free, before tfjs loads): both arms train in one process, so the estimate is both
+ * arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory). The bound is this
+ * machine's physical memory (os.totalmem()), and on the wasm backend also the WebAssembly heap's 4 GiB ceiling.
+ * With `--jobs 1` one heap holds both arms; in the default worker threads each arm has a heap of its own, so the
+ * heap bound is then conservative (twice what it must be). That is larger than the browser's 2 GiB per
+ * tab-worker: the CLI is for bigger runs, on a machine that says how much it has.
  */
 import { totalmem } from 'node:os';
 import { WASM_HEAP_MAX, checkBudget, estimateLockstepMemory, formatGiB, type BudgetCheck } from '../src/experiment/budget';
