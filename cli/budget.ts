@@ -3,7 +3,7 @@
  * arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory). The bound is this
  * machine's physical memory (os.totalmem()), and on the wasm backend also the WebAssembly heap's 4 GiB ceiling.
  * With `--jobs 1` one heap holds both arms; in the default worker threads each arm has a heap of its own, so the
- * heap bound is then conservative (twice what it must be). That is larger than the browser's 2 GiB per
+ * heap bound is then conservative (it counts both arms against one heap). That is larger than the browser's 2 GiB per
  * tab-worker: the CLI is for bigger runs, on a machine that says how much it has.
  */
 import { totalmem } from 'node:os';
