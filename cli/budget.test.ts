@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GiB, WASM_HEAP_MAX } from '../src/experiment/budget';
+import { GiB, WASM_HEAP_MAX, estimateLockstepMemory, estimateTrainingMemory } from '../src/experiment/budget';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
-import { cliBackendOf, cliBudget } from './budget';
+import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
 
 const root = resolve(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -27,6 +27,21 @@ describe('cli memory budget', () => {
     expect(cliBackendOf({ backend: 'webgpu' })).toBe('wasm');
     expect(cliBackendOf({ backend: 'cpu' })).toBe('cpu');
     expect(cliBackendOf({ backend: 'cpu' }, 'wasm')).toBe('wasm');
+  });
+
+  it('each arm in its own thread: one arm per wasm heap, both arms at once in the machine', () => {
+    const mid = { ...DEFAULT_CONFIG, dModel: 512, batch: 512 };
+    const one = estimateTrainingMemory(mid, 'fused').totalBytes;
+    expect(cliBudget(mid, 'wasm', 64 * GiB, false).estimate.totalBytes).toBe(estimateLockstepMemory(mid, 2, 'fused').totalBytes);
+    expect(cliBudget(mid, 'wasm', 64 * GiB, true).estimate.totalBytes).toBe(2 * one);
+    // fits one heap per arm, but not two arms stepping at once in this machine
+    const small = cliBudget(mid, 'wasm', 1.5 * one, true);
+    expect(small.ok).toBe(false);
+    expect(small.message).toMatch(/above the [\d.]+ GiB this machine has \(os\.totalmem\)/);
+    expect(cliBudget(mid, 'wasm', 1.5 * one, false).ok).toBe(estimateLockstepMemory(mid, 2, 'fused').totalBytes <= 1.5 * one);
+    expect(armThreadsOf({ arms: 'both' })).toBe(true);
+    expect(armThreadsOf({ arms: 'both' }, 1)).toBe(false);
+    expect(armThreadsOf({ arms: 'cot' }, 4)).toBe(false);
   });
 
   it('the CLI refuses a model too big for the wasm heap: exit 2, the estimate and what to lower, nothing trained', async () => {

@@ -1,13 +1,21 @@
 /**
- * The CLI's memory check (tfjs-free, before tfjs loads): both arms train in one process, so the estimate is both
- * arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory). The bound is this
- * machine's physical memory (os.totalmem()), and on the wasm backend also the WebAssembly heap's 4 GiB ceiling.
- * With `--jobs 1` one heap holds both arms; in the default worker threads each arm has a heap of its own, so the
- * heap bound is then conservative (it counts both arms against one heap). That is larger than the browser's 2 GiB per
- * tab-worker: the CLI is for bigger runs, on a machine that says how much it has.
+ * The CLI's memory check (tfjs-free, before tfjs loads). With `--jobs 1` both arms train in one thread, in
+ * lockstep: both arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory), in
+ * one process and, on wasm, in one WebAssembly heap. In the default worker threads each arm is a whole training
+ * of its own at the same time: one arm's estimate per heap, the arms' sum for the process. The bounds are this
+ * machine's physical memory (os.totalmem()) and, on the wasm backend, the heap's 4 GiB ceiling. That is larger
+ * than the browser's 2 GiB per tab-worker: the CLI is for bigger runs, on a machine that says how much it has.
  */
 import { totalmem } from 'node:os';
-import { WASM_HEAP_MAX, checkBudget, estimateLockstepMemory, formatGiB, type BudgetCheck } from '../src/experiment/budget';
+import {
+  WASM_HEAP_MAX,
+  checkBudget,
+  estimateLockstepMemory,
+  estimateTrainingMemory,
+  formatGiB,
+  type BudgetCheck,
+  type MemoryEstimate,
+} from '../src/experiment/budget';
 import { armsOf } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';
@@ -17,11 +25,28 @@ export function cliBackendOf(config: Pick<Config, 'backend'>, flag?: CliBackend)
   return flag ?? (config.backend === 'cpu' || config.backend === 'wasm' ? config.backend : 'wasm');
 }
 
-export function cliBudget(config: Config, backend: CliBackend, machineBytes = totalmem()): BudgetCheck {
+/** Whether the CLI trains each arm in a worker thread of its own (as cli/run.ts decides): more than one arm and `--jobs` ≠ 1. */
+export function armThreadsOf(config: Pick<Config, 'arms'>, jobs?: number): boolean {
+  const arms = armsOf(config).length;
+  return Math.min(jobs ?? arms, arms) > 1;
+}
+
+const times = (e: MemoryEstimate, n: number): MemoryEstimate => ({
+  parameters: e.parameters,
+  stateBytes: n * e.stateBytes,
+  updateBytes: n * e.updateBytes,
+  activationBytes: n * e.activationBytes,
+  totalBytes: n * e.totalBytes,
+});
+
+export function cliBudget(config: Config, backend: CliBackend, machineBytes = totalmem(), threads = false): BudgetCheck {
   const path = backend === 'wasm' ? 'fused' : 'reference';
-  const estimate = estimateLockstepMemory(config, armsOf(config).length, path);
-  const wasm = backend === 'wasm' && WASM_HEAP_MAX < machineBytes;
-  const bound = wasm ? WASM_HEAP_MAX : machineBytes;
-  const where = wasm ? `the wasm backend's heap can hold (this machine has ${formatGiB(machineBytes)})` : `this machine has (os.totalmem)`;
-  return checkBudget(config, bound, where, estimate);
+  const arms = armsOf(config).length;
+  const perHeap = threads ? estimateTrainingMemory(config, path) : estimateLockstepMemory(config, arms, path);
+  const inProcess = threads ? times(perHeap, arms) : perHeap;
+  if (backend === 'wasm' && WASM_HEAP_MAX < machineBytes) {
+    const heap = checkBudget(config, WASM_HEAP_MAX, `the wasm backend's heap can hold (this machine has ${formatGiB(machineBytes)})`, perHeap);
+    if (!heap.ok || !threads) return heap;
+  }
+  return checkBudget(config, machineBytes, `this machine has (os.totalmem)`, inProcess);
 }

@@ -8,7 +8,7 @@
  * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
  */
 import { USAGE, parseCliArgs } from './args';
-import { cliBackendOf, cliBudget } from './budget';
+import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
 import { paramsTable, readLink } from './link';
 
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +34,12 @@ async function main(argv: string[]): Promise<number> {
   for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
   // a model too big for this machine is refused before anything is built (--steps 0 builds the data only)
   if (parsed.options.steps !== 0) {
-    const budget = cliBudget(reading.config, cliBackendOf(reading.config, parsed.options.backend));
+    const budget = cliBudget(
+      reading.config,
+      cliBackendOf(reading.config, parsed.options.backend),
+      undefined,
+      armThreadsOf(reading.config, parsed.options.jobs),
+    );
     if (!budget.ok) {
       process.stderr.write(`error: ${budget.message}\nnothing was trained\n`);
       return 2;

@@ -15,6 +15,7 @@ import { totalSteps } from '../src/experiment/phases';
 import type { Config } from '../src/experiment/schema';
 import { checkConfig } from '../src/experiment/validate';
 import type { CliBackend, CliOptions } from './args';
+import { armThreadsOf } from './budget';
 import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
 import { Progress } from './progress';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
@@ -86,7 +87,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const newProgress = () => new Progress(totalSteps(config), process.stderr, process.stdout, !opts.quiet);
   let progress = newProgress();
   const stoppedArms: Arm[] = [];
-  const threaded = Math.min(opts.jobs ?? arms.length, arms.length) > 1;
+  const threaded = armThreadsOf(config, opts.jobs);
   const sink: TrainingSink = {
     backend: (name, fallbacks) => {
       for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
