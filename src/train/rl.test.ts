@@ -247,7 +247,7 @@ describe('RlTrainer', () => {
 });
 
 describe('Experiment with an RL stage', () => {
-  const config: Config = { ...tiny, steps: 30, rlSteps: 20, evalEvery: 10, evalEarly: 'off' };
+  const config: Config = { ...tiny, steps: 30, rlSteps: 10, evalEvery: 10, evalEarly: 'off' };
 
   async function run(c: Config) {
     const events: ExperimentEvent[] = [];
@@ -263,11 +263,11 @@ describe('Experiment with an RL stage', () => {
     const before = tf.memory().numTensors;
     const a = await run(config);
     expect(tf.memory().numTensors).toBe(before);
-    expect(a.step).toBe(50);
+    expect(a.step).toBe(40);
     for (const arm of ['cot', 'direct'] as const) {
       const h = a.history[arm];
-      expect(h.map((r) => r.step)).toEqual([0, 10, 20, 30, 40, 50]);
-      expect(h.map((r) => r.phase)).toEqual(['sft', 'sft', 'sft', 'sft', 'rl', 'rl']);
+      expect(h.map((r) => r.step)).toEqual([0, 10, 20, 30, 40]);
+      expect(h.map((r) => r.phase)).toEqual(['sft', 'sft', 'sft', 'sft', 'rl']);
       for (const r of h.slice(0, 4)) expect(r.reward).toBeUndefined();
       for (const r of h.slice(4)) {
         for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) expect(Number.isFinite(r[k]), `${arm} ${r.step} ${k}`).toBe(true);
@@ -277,7 +277,7 @@ describe('Experiment with an RL stage', () => {
     // the direct arm never saw a bridge: its samples write none
     expect(a.history.direct.slice(4).every((r) => r.bridgeRightRate! <= r.cotRate!)).toBe(true);
     const lossSteps = a.events.flatMap((e) => (e.type === 'loss' && e.arm === 'cot' ? e.steps : []));
-    expect(lossSteps).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(lossSteps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const b = await run(config);
     expect(b.history).toEqual(a.history);
   });
