@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { configToQuery, queryToConfig } from './link';
-import { PAPER_CONFIG, PAPER_PRESET, PAPER_QUERY, QUICK_GAP_PRESET } from './presets';
-import { DEFAULT_CONFIG, PARAM_BY_KEY } from './schema';
+import { queryToConfig } from './link';
+import { PAPER_CONFIG, PAPER_PRESET, PAPER_QUERY } from './presets';
+import { PARAM_BY_KEY } from './schema';
 
 describe('the paper preset', () => {
   it('is a link the schema reads without a single correction (the strict CLI accepts it)', () => {
@@ -21,16 +21,5 @@ describe('the paper preset', () => {
     expect(PARAM_BY_KEY.dModel.type === 'int' && PARAM_BY_KEY.dModel.max).toBeGreaterThanOrEqual(1024);
     expect(PARAM_BY_KEY.heads.type === 'int' && PARAM_BY_KEY.heads.max).toBeGreaterThanOrEqual(16);
     expect(PARAM_BY_KEY.steps.type === 'int' && PARAM_BY_KEY.steps.max).toBeGreaterThanOrEqual(100_000);
-  });
-});
-
-describe('the quick-gap preset', () => {
-  it('is the default experiment with fewer steps at a higher learning rate, and a link without corrections', () => {
-    const config = { ...DEFAULT_CONFIG, ...QUICK_GAP_PRESET };
-    expect(config.steps).toBeLessThan(DEFAULT_CONFIG.steps);
-    expect(config.lr).toBeGreaterThan(DEFAULT_CONFIG.lr);
-    const back = queryToConfig(configToQuery(config));
-    expect(back.corrections).toEqual([]);
-    expect(back.config).toEqual(config);
   });
 });

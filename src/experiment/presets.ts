@@ -43,11 +43,3 @@ export const PAPER_QUERY = configToQuery(PAPER_CONFIG);
 export const COLD_START_PRESET: Partial<Config> = { cotShare: 0.1, rlSteps: 1000 };
 /** The honest comparison for the cold start: the same data and the same total steps, SFT only. */
 export const COLD_START_SFT_PRESET: Partial<Config> = { cotShare: 0.1, steps: DEFAULT_CONFIG.steps + 1000, rlSteps: 0 };
-
-/**
- * The gap in fewer steps (issue 10, item 2): the default graph and model, trained 1,000 steps at twice the
- * learning rate (cosine over the shorter run). Measured with `npm run sweep` (README, "The quick-gap preset"): CoT
- * OOD two-hop ≥ 0.9 at step 500 on seeds 0 and 1 (0.924, 0.913), then 0.97–0.99 to the end; the default reaches it
- * at steps 700–900.
- */
-export const QUICK_GAP_PRESET: Partial<Config> = { steps: 1000, lr: 0.002 };

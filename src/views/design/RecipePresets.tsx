@@ -1,19 +1,13 @@
 /**
- * One-click training recipes: the quick gap (issue 10: the same experiment in fewer steps), the cold start (CoT share 0.1, then an RL stage) and its honest
+ * One-click training recipes (issue 12): the cold start (CoT share 0.1, then an RL stage) and its honest
  * comparison (same data, same total steps, SFT only). Each keeps the rest of the experiment (seed, graph,
  * model) and changes only the keys of its preset; both are links like any experiment.
  */
-import { COLD_START_PRESET, COLD_START_SFT_PRESET, QUICK_GAP_PRESET } from '../../experiment/presets';
+import { COLD_START_PRESET, COLD_START_SFT_PRESET } from '../../experiment/presets';
 import type { Config, ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 
 const RECIPES: { label: string; title: string; preset: Partial<Config>; testId: string }[] = [
-  {
-    label: 'Quick gap',
-    title: '1,000 steps at learning rate 2e-3: the gap opens at about step 500 instead of 700–900 (measured on two seeds; see the README)',
-    preset: QUICK_GAP_PRESET,
-    testId: 'recipe-quick-gap',
-  },
   {
     label: 'Cold start + RL',
     title: 'CoT share 0.1 (10% of the two-hop training facts carry the bridge), then 1,000 steps of RL on the final answer after SFT',
