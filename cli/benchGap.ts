@@ -16,13 +16,11 @@
  * preset (each arm on its own, wasm, relaxed SIMD) with the browser's ratio to it (target ≥ 0.9).
  * BENCH_GAP_LOG=<file> also writes everything the page recorded (PageLog) there.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build, preview } from 'vite';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import type { Config } from '../src/experiment/schema';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../tests/e2e/chromium';
+import { CHROMIUM_ARGS, rendererThreads } from '../tests/e2e/chromium';
+import { withServedBuild } from './servedBuild';
 
 export const GAP_COT = 0.9;
 export const GAP_DIRECT = 0.1;
@@ -348,31 +346,6 @@ function instrument(gap: { cot: number; direct: number }): void {
   }, 250);
 }
 
-/** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
-export function rendererThreads(): Map<string, number> {
-  const out = new Map<string, number>();
-  let pids: string[] = [];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        out.set(`${pid}/${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, ticks of 10 ms
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
-
 /**
  * The page's renderer between two readings (the renderer process whose worker threads were busiest; other
  * Chromiums on the machine are left out): its main thread (tid = pid), each worker, its other threads.
@@ -453,82 +426,63 @@ export async function runGapBench(
 ): Promise<number> {
   const loadStart = loadavg();
   const node = await nodeRates(config, log);
-  const root = resolve(import.meta.dirname, '..');
-  const outDir = await mkdtemp(join(tmpdir(), 'cot-bench-gap-'));
-  try {
-    const t0 = Date.now();
-    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    log(`built the app in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-    try {
-      const base = server.resolvedUrls?.local[0] ?? '';
-      if (!base) throw new Error('vite preview gave no address');
-      const browser = await launchBrowser(process.env.CHROMIUM ?? CHROMIUM_PATH);
-      try {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-        const page = await context.newPage();
-        const errors: string[] = [];
-        page.on('pageerror', (e) => errors.push(String(e)));
-        // as source text, with the helper tsx's transform adds to named functions (it does not exist in the page)
-        await page.addInitScript({ content: `var __name = (f) => f; (${instrument.toString()})(${JSON.stringify({ cot: GAP_COT, direct: GAP_DIRECT })});` });
-        const params = new URLSearchParams(o.query);
-        if (o.backend !== 'auto') params.set('backend', o.backend);
-        const url = `${base}${params.size ? `?${params}` : ''}`;
-        log(`opening ${url} (Chromium ${CHROMIUM_ARGS.join(' ')})`);
-        await page.goto(url, { waitUntil: 'commit' });
-        await page.waitForFunction(() => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled, null, {
-          timeout: WAIT_MS,
-          polling: 20,
-        });
-        const cpu0 = rendererThreads();
-        const wall0 = Date.now();
-        await page.getByTestId('train-toggle').click();
-        log('Play pressed; training until the gap (or the end)');
-        const logOf = () => page.evaluate(() => (window as unknown as { __gapLog: PageLog }).__gapLog);
-        let last = '';
-        const deadline = Date.now() + WAIT_MS;
-        for (;;) {
-          await page.waitForTimeout(1000);
-          const l = await logOf();
-          const gap = findGap(l.evals);
-          const rows = ARMS.map((a) => l.evals.filter((e) => e.arm === a).at(-1))
-            .map((e) => (e ? `${e.arm} step ${e.step} OOD ${f(e.ood, 3)}` : ''))
-            .join(', ');
-          if (rows !== last) log(`  ${(((l.evals.at(-1)?.t ?? 0) - (l.play ?? 0)) / 1000).toFixed(0)} s: ${rows}`);
-          last = rows;
-          const finished = /^Finished/.test((await page.getByTestId('train-status').textContent()) ?? '');
-          if (gap || finished || Date.now() > deadline) break;
-        }
-        const cpu1 = rendererThreads();
-        const wallS = (Date.now() - wall0) / 1000;
-        const end = await page.evaluate(() => performance.now());
-        const pageLog = await logOf();
-        if (errors.length) log(`the page threw: ${errors.slice(0, 3).join(' / ')}`);
-        const cpu = cpus();
-        const report = gapReport(pageLog, {
-          command: o.command,
-          date: new Date().toISOString(),
-          machine: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}`,
-          chromium: browser.version(),
-          url,
-          node: node.rate,
-          nodeCpuPerStep: node.cpuPerStep,
-          cpuS: cpu1.size ? cpuBetween(cpu0, cpu1, wallS) : null,
-          loadAverage: { start: loadStart, end: loadavg() },
-          end,
-        });
-        process.stdout.write(`${formatGapReport(report)}\n`);
-        if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 1)}\n`);
-        if (process.env.BENCH_GAP_LOG) writeFileSync(process.env.BENCH_GAP_LOG, JSON.stringify(pageLog));
-        await context.close();
-        return 0;
-      } finally {
-        await browser.close();
-      }
-    } finally {
-      await server.close();
+  return withServedBuild('bench-gap', log, async (base, browser) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // as source text, with the helper tsx's transform adds to named functions (it does not exist in the page)
+    await page.addInitScript({ content: `var __name = (f) => f; (${instrument.toString()})(${JSON.stringify({ cot: GAP_COT, direct: GAP_DIRECT })});` });
+    const params = new URLSearchParams(o.query);
+    if (o.backend !== 'auto') params.set('backend', o.backend);
+    const url = `${base}${params.size ? `?${params}` : ''}`;
+    log(`opening ${url} (Chromium ${CHROMIUM_ARGS.join(' ')})`);
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => !(document.querySelector('[data-testid="train-toggle"]') as HTMLButtonElement | null)?.disabled, null, {
+      timeout: WAIT_MS,
+      polling: 20,
+    });
+    const cpu0 = rendererThreads();
+    const wall0 = Date.now();
+    await page.getByTestId('train-toggle').click();
+    log('Play pressed; training until the gap (or the end)');
+    const logOf = () => page.evaluate(() => (window as unknown as { __gapLog: PageLog }).__gapLog);
+    let last = '';
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      await page.waitForTimeout(1000);
+      const l = await logOf();
+      const gap = findGap(l.evals);
+      const rows = ARMS.map((a) => l.evals.filter((e) => e.arm === a).at(-1))
+        .map((e) => (e ? `${e.arm} step ${e.step} OOD ${f(e.ood, 3)}` : ''))
+        .join(', ');
+      if (rows !== last) log(`  ${(((l.evals.at(-1)?.t ?? 0) - (l.play ?? 0)) / 1000).toFixed(0)} s: ${rows}`);
+      last = rows;
+      const finished = /^Finished/.test((await page.getByTestId('train-status').textContent()) ?? '');
+      if (gap || finished || Date.now() > deadline) break;
     }
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+    const cpu1 = rendererThreads();
+    const wallS = (Date.now() - wall0) / 1000;
+    const end = await page.evaluate(() => performance.now());
+    const pageLog = await logOf();
+    if (errors.length) log(`the page threw: ${errors.slice(0, 3).join(' / ')}`);
+    const cpu = cpus();
+    const report = gapReport(pageLog, {
+      command: o.command,
+      date: new Date().toISOString(),
+      machine: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}`,
+      chromium: browser.version(),
+      url,
+      node: node.rate,
+      nodeCpuPerStep: node.cpuPerStep,
+      cpuS: cpu1.size ? cpuBetween(cpu0, cpu1, wallS) : null,
+      loadAverage: { start: loadStart, end: loadavg() },
+      end,
+    });
+    process.stdout.write(`${formatGapReport(report)}\n`);
+    if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 1)}\n`);
+    if (process.env.BENCH_GAP_LOG) writeFileSync(process.env.BENCH_GAP_LOG, JSON.stringify(pageLog));
+    await context.close();
+    return 0;
+  });
 }

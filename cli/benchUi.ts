@@ -14,12 +14,10 @@
  * chrome://tracing or Perfetto).
  */
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { build, preview } from 'vite';
-import { CHROMIUM_PATH, launchBrowser } from '../tests/e2e/chromium';
+import { withServedBuild } from './servedBuild';
 import { mainThreadTasks, TRACE_CATEGORIES, type MainTask, type Trace } from '../tests/e2e/trace';
 
 /** The target the figures are set against: no main-thread task over this much CPU time. */
@@ -331,49 +329,30 @@ export async function runUiBench(
   o: { browser: string[]; json: string | null },
   log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): Promise<number> {
-  const root = resolve(import.meta.dirname, '..');
-  const outDir = await mkdtemp(join(tmpdir(), 'cot-bench-ui-'));
-  try {
-    const t0 = Date.now();
-    await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    log(`built the app in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-    try {
-      const base = server.resolvedUrls?.local[0] ?? '';
-      if (!base) throw new Error('vite preview gave no address');
-      const browser = await launchBrowser(process.env.CHROMIUM ?? CHROMIUM_PATH);
-      try {
-        const probe = await browser.newPage();
-        await probe.goto(base);
-        const adapter = await webgpuAdapter(probe).catch(() => null);
-        const renderer = await webglRenderer(probe).catch(() => null);
-        await probe.close();
-        const cpu = cpus();
-        const out: UiBenchJson = {
-          command: `npm run bench -- --ui --browser=${o.browser.join(',')}`,
-          date: new Date().toISOString(),
-          machine: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, load average ${load(loadavg())}`,
-          chromium: browser.version(),
-          webgpuAdapter: adapter,
-          webglRenderer: renderer,
-          targetCpuMs: TARGET_CPU_MS,
-          backends: {},
-        };
-        for (const backend of o.browser) {
-          log(`${backend}: ${UI_RUNS[backend].steps} steps of ${UI_QUERY}`);
-          const device = backend === 'webgpu' ? adapter : backend === 'webgl' ? renderer : null;
-          out.backends[backend] = await runBackend(browser, base, backend, device, log);
-        }
-        process.stdout.write(`${formatUiReport(out)}\n`);
-        if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 1)}\n`);
-        return 0;
-      } finally {
-        await browser.close();
-      }
-    } finally {
-      await server.close();
+  return withServedBuild('bench-ui', log, async (base, browser) => {
+    const probe = await browser.newPage();
+    await probe.goto(base);
+    const adapter = await webgpuAdapter(probe).catch(() => null);
+    const renderer = await webglRenderer(probe).catch(() => null);
+    await probe.close();
+    const cpu = cpus();
+    const out: UiBenchJson = {
+      command: `npm run bench -- --ui --browser=${o.browser.join(',')}`,
+      date: new Date().toISOString(),
+      machine: `${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, load average ${load(loadavg())}`,
+      chromium: browser.version(),
+      webgpuAdapter: adapter,
+      webglRenderer: renderer,
+      targetCpuMs: TARGET_CPU_MS,
+      backends: {},
+    };
+    for (const backend of o.browser) {
+      log(`${backend}: ${UI_RUNS[backend].steps} steps of ${UI_QUERY}`);
+      const device = backend === 'webgpu' ? adapter : backend === 'webgl' ? renderer : null;
+      out.backends[backend] = await runBackend(browser, base, backend, device, log);
     }
-  } finally {
-    await rm(outDir, { recursive: true, force: true });
-  }
+    process.stdout.write(`${formatUiReport(out)}\n`);
+    if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 1)}\n`);
+    return 0;
+  });
 }

@@ -290,13 +290,18 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       }
     }
 
-    return {
+    /** The state of a client that follows nothing yet (also what disconnect() goes back to). */
+    const idle = () => ({
       ...initialTrainingData(runSteps(experiment.getState().config)),
       example: null,
       connected: false,
       refused: null,
       recordId: null,
       resumed: false,
+    });
+
+    return {
+      ...idle(),
       connect: () => {
         if (!started) init();
       },
@@ -343,14 +348,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         lastBackendNotice = '';
         lifeNotices.clear();
         runNotices = new Set();
-        set({
-          ...initialTrainingData(runSteps(experiment.getState().config)),
-          example: null,
-          connected: false,
-          refused: null,
-          recordId: null,
-          resumed: false,
-        });
+        set(idle());
       },
     };
   });

@@ -3,6 +3,7 @@
  * /usr/bin/chromium through playwright-core (no downloaded browsers), headless, with WebGPU on (SwiftShader,
  * a CPU emulation, on a machine without a GPU) and Chromium's background traffic off. No vitest imports here.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -19,4 +20,29 @@ export const CHROMIUM_ARGS = [
 
 export function launchBrowser(executablePath = CHROMIUM_PATH): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
+export function rendererThreads(): Map<string, number> {
+  const out = new Map<string, number>();
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return out;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        out.set(`${pid}/${tid} ${name}`, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, ticks of 10 ms
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
 }

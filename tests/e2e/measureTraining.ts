@@ -13,35 +13,10 @@
  * how much of the machine the run got. MEASURE_EVENTS=1 also prints when the first worker messages came.
  */
 import { chromium } from 'playwright-core';
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { preview } from 'vite';
+import { rendererThreads } from './chromium';
 import { describeTasks, mainThreadTasks, TRACE_CATEGORIES, type Trace } from './trace';
-
-/** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
-function rendererThreads(): Map<string, number> {
-  const out = new Map<string, number>();
-  let pids: string[] = [];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return out;
-  }
-  for (const pid of pids) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-        out.set(`${pid}/${tid} ${name}`, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in ticks of 10 ms
-      }
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return out;
-}
 
 const DEFAULT_QUERY = 'entities=100&relations=10&degree=5&layers=2&dModel=64&batch=128&steps=300&evalEvery=100&backend=wasm';
 const dist = resolve(process.argv[2] ?? 'dist');
