@@ -6,10 +6,10 @@
  * in order; `pause` acts at once (between two training steps).
  *
  * Faults: a config over the memory budget is refused; a GPU backend must pass a self-check against cpu (else
- * wasm); a lost WebGPU device or an uncaptured GPU error moves the arm to wasm from its last checkpoint (kept
- * at every evaluation on GPU backends); a non-finite loss stops the arm (Experiment); every ~0.5 s at a quiet
- * point (every 0.5 s, at least every 100 steps) the worker reports its tfjs memory. Test hooks (`fault` messages, a self-check mismatch) act only when
- * the page's init carried `test` (see protocol.ts TestHooks).
+ * wasm; ./gpu.ts); a lost WebGPU device or an uncaptured GPU error moves the arm to wasm from its last checkpoint
+ * (kept at every evaluation); a non-finite loss stops the arm (Experiment); at a quiet point every 0.5 s (at least
+ * every 100 steps) the worker reports its tfjs memory. Test hooks (`fault` messages, a self-check mismatch) act
+ * only when the page's init carried `test` (see protocol.ts TestHooks).
  */
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,11 +20,11 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { checkConfig, correctionTexts } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
-import { raceTimer, selectBackend } from '../train/backend';
+import { selectBackend } from '../train/backend';
 import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experiment';
-import { selfCheck, selfCheckText } from '../train/selfCheck';
 import { checkBrowserBudget } from '../experiment/budget';
 import { pickExamples } from './examples';
+import { chooseBackend, injectGpuFault, watchDevice } from './gpu';
 import { inspectArm } from './inspect';
 import { watchMechanism } from './mechanism';
 import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
@@ -224,23 +224,7 @@ async function resumeFrom(current: Experiment): Promise<void> {
   }
 }
 
-// ---------------------------------------------------------------- the GPU: self-check, lost device, uncaught errors
-interface GpuDeviceLike {
-  lost: Promise<{ reason?: string; message?: string }>;
-  addEventListener(type: 'uncapturederror', f: (e: { error?: { message?: string } }) => void): void;
-  destroy(): void;
-  createBuffer(d: { size: number; usage: number }): unknown;
-  queue: { onSubmittedWorkDone(): Promise<void> };
-}
-const gpuDevice = (): GpuDeviceLike | null => (tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as { device?: GpuDeviceLike }).device ?? null) : null);
-
-function watchDevice(): void {
-  const device = gpuDevice();
-  if (!device) return;
-  void device.lost.then((info) => onGpuFault(`its WebGPU device was lost (${[info.reason, info.message].filter(Boolean).join(': ') || 'no reason given'})`));
-  device.addEventListener('uncapturederror', (e) => onGpuFault(`an uncaptured WebGPU error (${e.error?.message?.split('\n')[0] || 'no message'})`));
-}
-
+// ---------------------------------------------------------------- the GPU: lost device, uncaught errors (./gpu.ts)
 function onGpuFault(why: string): void {
   if (gpuFault !== null || backendName !== 'webgpu') return;
   gpuFault = why;
@@ -301,36 +285,9 @@ function injectFault(fault: Fault): void {
   } else if (fault === 'nan') {
     const t = exp?.trainers[0];
     if (t) tf.tidy(() => t.weights.tokenEmbedding.assign(tf.fill(t.weights.tokenEmbedding.shape, NaN)));
-  } else if (fault === 'device-lost') {
-    gpuDevice()?.destroy();
-  } else if (fault === 'gpu-error') {
-    // MAP_READ (1) may only go with COPY_DST: with STORAGE (128) this is a validation error nobody captures
-    const device = gpuDevice();
-    device?.createBuffer({ size: 4, usage: 1 | 128 });
-    void device?.queue.onSubmittedWorkDone(); // an idle device may not report the error until it does something
+  } else {
+    injectGpuFault(fault);
   }
-}
-
-/** Picks the backend; a GPU backend must also pass the self-check, else training runs on wasm. */
-async function chooseBackend(choice: Config['backend']): Promise<{ backend: BackendName; fallbacks: string[] }> {
-  if (gpuFault !== null) {
-    const r = await selectBackend('wasm');
-    return { backend: r.backend, fallbacks: [`webgpu: ${gpuFault} earlier in this tab`, ...r.fallbacks] };
-  }
-  // auto: a race of the usable backends on this run's own model (config is set by init before it calls this)
-  const first = await selectBackend(choice, config ? { time: raceTimer(config, onlyArm ?? 'cot') } : {});
-  if (first.backend !== 'webgpu' && first.backend !== 'webgl') return first;
-  let problem: string | null = null;
-  try {
-    const bump = hooks.selfCheckError;
-    const check = await selfCheck(first.backend, bump ? { perturb: (v) => (v[v.length - 1] += bump) } : {});
-    if (!check.ok) problem = selfCheckText(check);
-  } catch (e) {
-    problem = `${first.backend}: its self-check could not run (${e instanceof Error ? e.message : String(e)})`;
-  }
-  if (problem === null) return first;
-  const wasm = await selectBackend('wasm');
-  return { backend: wasm.backend, fallbacks: [...first.fallbacks, problem, ...wasm.fallbacks] };
 }
 
 /** Stops training and waits until the current step and look inside are over. */
@@ -365,11 +322,16 @@ async function init(raw: Config, id: number, test?: TestHooks, runRecord: string
     return;
   }
   if (backendChoice !== checked.backend) {
-    const { backend, fallbacks } = await chooseBackend(checked.backend);
+    const { backend, fallbacks } = await chooseBackend(checked.backend, {
+      config,
+      arm: onlyArm ?? 'cot',
+      earlierFault: gpuFault,
+      selfCheckError: hooks.selfCheckError,
+    });
     backendChoice = checked.backend;
     backendName = backend;
     backendFallbacks = fallbacks;
-    if (backend === 'webgpu') watchDevice();
+    if (backend === 'webgpu') watchDevice(onGpuFault);
   }
   // every run is told its backend (the page forgets it at a reset); on wasm, how many threads its GEMMs use
   const threads = backendName === 'wasm' ? threadsText(await startGemmThreads(checked.arms === 'both' ? 2 : 1)) : undefined;

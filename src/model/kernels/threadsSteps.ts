@@ -36,7 +36,7 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 let lastCpuPerStep = 0;
-function timed(): number {
+async function timed(): Promise<number> {
   let n = 0;
   const c0 = cpuMs();
   const t0 = performance.now();
@@ -46,7 +46,7 @@ function timed(): number {
     loss = trainer.trainStep();
     n++;
   }
-  loss?.dataSync();
+  await loss?.data(); // the last step's work is done once its loss is read back
   loss?.dispose();
   lastCpuPerStep = (cpuMs() - c0) / n;
   return (n / (performance.now() - t0)) * 1000;
@@ -57,7 +57,9 @@ const profile = await tf.profile(() => trainer.trainStep().dispose());
 const kernelMs = profile.kernels.reduce((s, k) => s + (k.kernelTimeMs as number), 0);
 const gemmMs = profile.kernels.filter((k) => k.name === 'CotGemm' || k.name === 'CotLinearGrad').reduce((s, k) => s + (k.kernelTimeMs as number), 0);
 const stepT0 = performance.now();
-trainer.trainStep().dataSync();
+const stepLoss = trainer.trainStep();
+await stepLoss.data();
+stepLoss.dispose();
 const stepMs = performance.now() - stepT0;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -68,11 +70,11 @@ const cpuMany: number[] = [];
 console.log(`${kernelVariant()}, ${arm} arm, default preset, load average ${loadavg()[0].toFixed(2)}`);
 for (let r = 0; r < rounds; r++) {
   await setGemmThreads(1);
-  one.push(timed());
+  one.push(await timed());
   cpuOne.push(lastCpuPerStep);
   if ((await setGemmThreads(threads)) !== threads) throw new Error('the GEMM threads did not start');
-  timed(); // the helpers' first GEMMs (their code tiers up)
-  many.push(timed());
+  await timed(); // the helpers' first GEMMs (their code tiers up)
+  many.push(await timed());
   cpuMany.push(lastCpuPerStep);
   console.log(
     `round ${r + 1}: 1 thread ${one.at(-1)!.toFixed(2)} steps/s (CPU ${cpuOne.at(-1)!.toFixed(0)} ms a step), ${threads} threads ${many.at(-1)!.toFixed(2)} steps/s (CPU ${cpuMany.at(-1)!.toFixed(0)} ms a step; ${gemmThreads().splits} GEMMs split)`,
