@@ -125,7 +125,8 @@ export function AccuracyChart() {
   const chart = <AccPlot rows={rows} colors={colors} shown={shown} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
 
   const exportCsv = () => {
-    const { fields, data } = csvTable(history);
+    // the store's rows, not the throttled, deferred ones drawn: a CSV taken just after the end has every row
+    const { fields, data } = csvTable(useTrainingStore.getState().history);
     downloadCsv(fields, data, `cot-playground-metrics-${hash ?? 'run'}.csv`);
   };
   const exportPng = async () => {
