@@ -30,9 +30,14 @@ export interface CliOptions {
   trace?: boolean;
   /** How many threads train the arms: 1 = all in this thread, in lockstep; more (the default) = each arm in its own worker thread. */
   jobs?: number;
+  /** Threads each arm's GEMMs are split over on wasm (set only when given; default: the cores shared among the arms' threads). */
+  threads?: number;
 }
 
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
+
+/** Beyond this the GEMM helpers mostly wait on each other at these matrix sizes (src/model/kernels/threadPolicy.ts). */
+export const MAX_GEMM_THREADS = 8;
 
 export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [options]
 
@@ -46,6 +51,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
   --trace             at every evaluation, causal tracing of each arm (bridge and answer) on ID and OOD test queries
   --jobs N            threads for the arms: 1 = all arms in this thread, in lockstep; default: each arm in its own
                       worker thread (so on its own core); the results are the same either way
+  --threads N         threads each arm's matrix products are split over on wasm (1–${MAX_GEMM_THREADS}); default: the
+                      machine's cores shared among the arms that train at once; the results are the same either way
   --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
   --params            list every link parameter with its allowed values and default
   -h, --help          show this help
@@ -77,11 +84,12 @@ function parseError(e: unknown): string {
   return message;
 }
 
-/** "--steps -3" → "--steps=-3" (and --jobs), so that a negative number is reported as such, not as a missing value. */
+/** "--steps -3" → "--steps=-3" (and --jobs, --threads), so that a negative number is reported as such, not as a missing value. */
+const NUMBER_FLAGS = new Set(['--steps', '--jobs', '--threads']);
 function joinNegativeValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if ((argv[i] === '--steps' || argv[i] === '--jobs') && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`${argv[i]}=${argv[++i]}`);
+    if (NUMBER_FLAGS.has(argv[i]) && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
@@ -91,6 +99,7 @@ const PARSE_CONFIG = {
   options: {
     steps: { type: 'string' },
     jobs: { type: 'string' },
+    threads: { type: 'string' },
     backend: { type: 'string' },
     json: { type: 'string' },
     'dump-data': { type: 'string' },
@@ -133,6 +142,12 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     if (!/^\d+$/.test(j) || Number(j) < 1 || Number(j) > MAX_JOBS)
       return { ok: false, message: `--jobs must be a whole number in 1–${MAX_JOBS}, got "${values.jobs.slice(0, 24)}"` };
     options.jobs = Number(j);
+  }
+  if (values.threads !== undefined) {
+    const t = values.threads.trim();
+    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > MAX_GEMM_THREADS)
+      return { ok: false, message: `--threads must be a whole number in 1–${MAX_GEMM_THREADS}, got "${values.threads.slice(0, 24)}"` };
+    options.threads = Number(t);
   }
   if (values.backend !== undefined) {
     if (!(CLI_BACKENDS as readonly string[]).includes(values.backend)) {

@@ -22,10 +22,11 @@ export interface ArmJobData {
   hash: string;
   backend: CliBackend;
   asked: { lens: boolean; trace: boolean };
+  gemmThreads: number;
 }
 
 export type ArmToParent =
-  | { type: 'backend'; backend: string; fallbacks: string[] }
+  | { type: 'backend'; backend: string; fallbacks: string[]; gemmThreads: number }
   | { type: 'event'; event: ArmEvent }
   | { type: 'mechanism'; arm: Arm; record: MechanismRecord }
   | { type: 'step'; step: number }
@@ -56,12 +57,12 @@ async function main(): Promise<void> {
     const hash = datasetHash(data);
     if (hash !== job.hash) throw new Error(`the ${job.arm} arm's thread generated another dataset (${hash}, not ${job.hash})`);
     const sink: TrainingSink = {
-      backend: (backend, fallbacks) => send({ type: 'backend', backend, fallbacks }),
+      backend: (backend, fallbacks, gemmThreads) => send({ type: 'backend', backend, fallbacks, gemmThreads }),
       event: (event) => send({ type: 'event', event }),
       mechanism: (arm, record) => send({ type: 'mechanism', arm, record }),
       step: (step) => send({ type: 'step', step }),
     };
-    const result = await train({ config: { ...job.config, arms: job.arm }, data, backend: job.backend, asked: job.asked }, sink, {
+    const result = await train({ config: { ...job.config, arms: job.arm }, data, backend: job.backend, asked: job.asked, gemmThreads: job.gemmThreads }, sink, {
       onStop: (s) => {
         stop = s;
         if (stopAsked) s();

@@ -32,19 +32,22 @@ interface ArmOut {
   mechanismMs: unknown;
 }
 
+const gemmThreadsOf = (file: string) => JSON.parse(readFileSync(file, 'utf8')).gemmThreads;
+
 describe('the experiment CLI in worker threads', () => {
   it('gives the same numbers as in one thread, bit for bit: every metric row, loss, lens and trace', async () => {
     const one = join(dir, 'one.json');
     const threads = join(dir, 'threads.json');
-    const [a, b] = await Promise.all([cli([TINY, '--lens', '--trace', '--json', one, '--jobs', '1']), cli([TINY, '--lens', '--trace', '--json', threads])]);
+    const [a, b] = await Promise.all([cli([TINY, '--lens', '--trace', '--json', one, '--jobs', '1', '--threads', '1']), cli([TINY, '--lens', '--trace', '--json', threads])]);
     for (const r of [a, b]) {
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('final accuracy (cot at step 6, direct at step 6)');
       expect(r.stderr).toContain('step 6/6 (100%)');
     }
-    expect(a.stdout).toMatch(/^backend wasm$/m);
-    expect(b.stdout).toMatch(/^backend wasm \(cot and direct each in a worker thread of its own\)$/m);
+    expect(a.stdout).toMatch(/^backend wasm \(matrix products on 1 thread\)$/m);
+    expect(b.stdout).toMatch(/^backend wasm \(cot and direct each in a worker thread of its own, matrix products on \d+ threads? each\)$/m);
+    expect(gemmThreadsOf(one)).toBe(1);
     const ra = JSON.parse(readFileSync(one, 'utf8'));
     const rb = JSON.parse(readFileSync(threads, 'utf8'));
     expect(rb.link).toBe(ra.link);
@@ -65,5 +68,24 @@ describe('the experiment CLI in worker threads', () => {
     }
     // the two arms differ (else the comparison above would not say much about which arm is which)
     expect(ra.arms.cot.history[1].loss).not.toBe(ra.arms.direct.history[1].loss);
+  });
+
+  it('--threads 2 splits the matrix products of a wider model over two threads: the same numbers as one thread', async () => {
+    // d 128, batch 64: the MLP's GEMMs (384 × 128 × 512) are large enough to split (src/model/kernels/threads.ts)
+    const WIDE = 'entities=30&relations=6&degree=3&layers=1&heads=2&dModel=128&batch=64&evalSize=50&evalEvery=3&evalEarly=off&steps=6&arms=cot';
+    const one = join(dir, 'wide-1.json');
+    const two = join(dir, 'wide-2.json');
+    const [a, b] = await Promise.all([cli([WIDE, '--json', one, '--threads', '1']), cli([WIDE, '--json', two, '--threads', '2'])]);
+    for (const r of [a, b]) {
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.code).toBe(0);
+    }
+    expect(a.stdout).toMatch(/^backend wasm \(matrix products on 1 thread\)$/m);
+    expect(b.stdout).toMatch(/^backend wasm \(matrix products on 2 threads\)$/m);
+    expect(gemmThreadsOf(two)).toBe(2);
+    const x: ArmOut = JSON.parse(readFileSync(one, 'utf8')).arms.cot;
+    const y: ArmOut = JSON.parse(readFileSync(two, 'utf8')).arms.cot;
+    expect(x.history.map((h) => h.step)).toEqual([0, 3, 6]);
+    expect(y.history).toEqual(x.history);
   });
 });

@@ -15,7 +15,7 @@ type ReadyEvent = Extract<ArmEvent, { type: 'ready' }>;
 interface ArmThread {
   arm: Arm;
   worker: Worker;
-  backend?: { backend: string; fallbacks: string[] };
+  backend?: { backend: string; fallbacks: string[]; gemmThreads: number };
   ready?: ReadyEvent;
   step: number;
   stopped: boolean;
@@ -29,7 +29,7 @@ export async function trainInThreads(
   control: Pick<TrainingControl, 'onStop'>,
 ): Promise<TrainingResult> {
   const threads: ArmThread[] = job.arms.map((arm) => {
-    const data: ArmJobData = { config: job.config, arm, hash: job.hash, backend: job.backend, asked: job.asked };
+    const data: ArmJobData = { config: job.config, arm, hash: job.hash, backend: job.backend, asked: job.asked, gemmThreads: job.gemmThreads };
     return { arm, worker: startTsWorker(new URL('./armJob.ts', import.meta.url), data), step: 0, stopped: false };
   });
   const post = (m: ParentToArm) => {
@@ -47,7 +47,8 @@ export async function trainInThreads(
         if (!toldBackend && threads.every((x) => x.backend)) {
           toldBackend = true;
           const names = [...new Set(threads.map((x) => x.backend!.backend))];
-          sink.backend(names.join(' / '), [...new Set(threads.flatMap((x) => x.backend!.fallbacks))]);
+          const gemm = Math.min(...threads.map((x) => x.backend!.gemmThreads));
+          sink.backend(names.join(' / '), [...new Set(threads.flatMap((x) => x.backend!.fallbacks))], gemm);
         }
         return;
       case 'event':

@@ -100,7 +100,8 @@ describe('cli/experiment.ts', () => {
     expect(r.stderr).toContain('step 3/3 (100%)'); // not a terminal: plain progress lines
     expect(existsSync(json)).toBe(true);
     const rep = JSON.parse(readFileSync(json, 'utf8'));
-    expect(Object.keys(rep)).toEqual(['version', 'link', 'config', 'backend', 'dataset', 'arms', 'wallSeconds']);
+    expect(Object.keys(rep)).toEqual(['version', 'link', 'config', 'backend', 'gemmThreads', 'dataset', 'arms', 'wallSeconds']);
+    expect(rep.gemmThreads).toBeGreaterThanOrEqual(1);
     expect(rep.version).toBe(1);
     expect(rep.wallSeconds).toBeGreaterThan(0);
     expect(rep.link).toBe(`v=1&${'entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);

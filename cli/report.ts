@@ -26,6 +26,8 @@ export function buildReport(opts: {
   link: string;
   config: Config;
   backend: string;
+  /** Threads each arm's GEMMs were split over (wasm), when known. */
+  gemmThreads?: number;
   data: Dataset;
   hash: string;
   arms: Arm[];
@@ -43,6 +45,7 @@ export function buildReport(opts: {
     link: opts.link,
     config: opts.config,
     backend: opts.backend,
+    ...(opts.gemmThreads !== undefined ? { gemmThreads: opts.gemmThreads } : {}),
     dataset: { hash: opts.hash, counts: datasetCounts(opts.data) },
     arms,
     wallSeconds: Math.round((opts.wallSeconds ?? 0) * 10) / 10,

@@ -18,6 +18,7 @@ import type { CliBackend, CliOptions } from './args';
 import { armThreadsOf } from './budget';
 import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
 import { Progress } from './progress';
+import { defaultGemmThreads } from './threads';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
 import type { TrainingResult, TrainingSink } from './train';
 
@@ -65,6 +66,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
 
   const arms: Arm[] = armsOf(config);
   let backend: string = backendChoice; // until training has picked it
+  let reportThreads: number | undefined;
   const stepsPerSec: Partial<Record<Arm, number>> = {};
   const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
   let trainingStart: number | null = null;
@@ -74,7 +76,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const writeJson = () => {
     if (!opts.json) return;
     const wallSeconds = trainingStart === null ? 0 : (performance.now() - trainingStart) / 1000;
-    const report = buildReport({ link, config, backend, data, hash, arms, history, stepsPerSec, wallSeconds });
+    const report = buildReport({ link, config, backend, gemmThreads: reportThreads, data, hash, arms, history, stepsPerSec, wallSeconds });
     writeAtomically(opts.json, reportJson(withMechanism(report, mechanism, asked)));
   };
   if (trainSteps === 0) {
@@ -88,11 +90,16 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   let progress = newProgress();
   const stoppedArms: Arm[] = [];
   const threaded = armThreadsOf(config, opts.jobs);
+  // the cores are shared among the threads that train at once (one per arm, or this one with --jobs 1)
+  const gemmThreads = opts.threads ?? defaultGemmThreads(threaded ? arms.length : 1);
   const sink: TrainingSink = {
-    backend: (name, fallbacks) => {
+    backend: (name, fallbacks, threads) => {
       for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
       backend = name;
-      say(`backend ${name}${threaded ? ` (${arms.join(' and ')} each in a worker thread of its own)` : ''}`);
+      reportThreads = threads;
+      const where = threaded ? `${arms.join(' and ')} each in a worker thread of its own, ` : '';
+      const gemm = name === 'wasm' ? `matrix products on ${threads} thread${threads === 1 ? '' : 's'}${threaded ? ' each' : ''}` : '';
+      say(`backend ${name}${where || gemm ? ` (${where}${gemm})` : ''}`.replace(', )', ')'));
     },
     event: (e) => {
       if (e.type === 'eval') {
@@ -132,7 +139,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
     stop();
   };
   const control = { onStop: (s: () => void) => (stop = s) };
-  const job = { config, backend: backendChoice, asked };
+  const job = { config, backend: backendChoice, asked, gemmThreads };
   process.once('SIGINT', onSigint);
   let result: TrainingResult | undefined;
   try {

@@ -16,7 +16,7 @@ import { readReports, type Report } from '../src/runs/reportFormat';
 import { parseSweepArgs, SWEEP_USAGE, type PlannedRun, type SweepPlan } from './sweepArgs';
 import type { JobData, JobMessage } from './sweepJob';
 import { resultOf, sweepJson, sweepTable, type SweepRunResult } from './sweepSummary';
-import { startTsWorker } from './threads';
+import { defaultGemmThreads, startTsWorker } from './threads';
 
 const STATUS_EVERY_MS = 15_000;
 
@@ -55,7 +55,7 @@ function runJob(plan: SweepPlan, run: PlannedRun, started: Map<string, Worker>):
   const json = join(plan.out, run.file);
   rmSync(json, { force: true }); // a report left by an earlier sweep in this folder is not this run's progress
   const log = createWriteStream(join(plan.out, run.file.replace(/\.json$/, '.log')));
-  const data: JobData = { config: run.config, json, backend: plan.backend };
+  const data: JobData = { config: run.config, json, backend: plan.backend, gemmThreads: defaultGemmThreads(Math.min(plan.jobs, plan.runs.length)) };
   const t0 = performance.now();
   return new Promise((done) => {
     let error: string | undefined;

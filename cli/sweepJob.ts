@@ -14,6 +14,8 @@ export interface JobData {
   /** Absolute path of the report to write. */
   json: string;
   backend: string;
+  /** Threads of this run's matrix products (the cores shared among the runs that go at once). */
+  gemmThreads: number;
 }
 export type JobMessage = { type: 'done'; code: number } | { type: 'error'; message: string };
 
@@ -22,8 +24,8 @@ async function main(): Promise<void> {
   const send = (m: JobMessage) => parentPort?.postMessage(m);
   const { config, corrections } = checkConfig(data.config);
   if (corrections.length) return send({ type: 'error', message: corrections.map((c) => c.text).join(' ') });
-  // one thread per run: the sweep's --jobs sets how many run at once
-  const parsed = parseCliArgs(['--json', data.json, '--quiet', '--backend', data.backend, '--jobs', '1']);
+  // one training thread per run: the sweep's --jobs sets how many run at once
+  const parsed = parseCliArgs(['--json', data.json, '--quiet', '--backend', data.backend, '--jobs', '1', '--threads', String(data.gemmThreads)]);
   if (!parsed.ok) return send({ type: 'error', message: parsed.message });
   try {
     const { runExperiment } = await import('./run');

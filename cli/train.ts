@@ -15,6 +15,7 @@ import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
 import { MechanismProbe } from '../src/mechanism/probe';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
+import { setGemmThreads } from '../src/model/kernels/wasm';
 import { selectBackend } from '../src/train/backend';
 import { Experiment } from '../src/train/experiment';
 import type { CliBackend } from './args';
@@ -23,8 +24,8 @@ import type { CliBackend } from './args';
 export type ArmEvent = Extract<ExperimentEvent, { type: 'ready' | 'eval' | 'stopped' }>;
 
 export interface TrainingSink {
-  /** The backend in use; `fallbacks` say why another was not (empty when the asked one started). */
-  backend(backend: string, fallbacks: string[]): void;
+  /** The backend in use; `fallbacks` say why another was not (empty when the asked one started); the threads an arm's GEMMs use. */
+  backend(backend: string, fallbacks: string[], gemmThreads: number): void;
   event(e: ArmEvent): void;
   mechanism(arm: Arm, record: MechanismRecord): void;
   /** After every training step: the step reached. */
@@ -36,6 +37,8 @@ export interface TrainingJob {
   data: Dataset;
   backend: CliBackend;
   asked: { lens: boolean; trace: boolean };
+  /** Threads each arm's GEMMs are split over on wasm (1: not split); the numbers are the same for any count. */
+  gemmThreads: number;
 }
 
 /** Per arm, where training ended and its training speed (steps/s, evaluation excluded). */
@@ -51,16 +54,20 @@ export interface TrainingControl {
   beforeRun?(): Promise<void>;
 }
 
-/** Selects the backend the way the CLI always has: tfjs's production mode, relaxed SIMD for our kernels. */
-export async function startBackend(choice: CliBackend, sink: TrainingSink): Promise<void> {
+/**
+ * Selects the backend the way the CLI always has (tfjs's production mode, relaxed SIMD for our kernels); on wasm,
+ * splits our GEMMs over `gemmThreads` threads (src/model/kernels/threads.ts).
+ */
+export async function startBackend(choice: CliBackend, gemmThreads: number, sink: TrainingSink): Promise<void> {
   tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
   await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
   const { backend, fallbacks } = await selectBackend(choice);
-  sink.backend(backend, backend !== choice ? fallbacks : []);
+  const threads = backend === 'wasm' ? await setGemmThreads(gemmThreads) : 1;
+  sink.backend(backend, backend !== choice ? fallbacks : [], threads);
 }
 
 export async function train(job: TrainingJob, sink: TrainingSink, control: TrainingControl): Promise<TrainingResult> {
-  await startBackend(job.backend, sink);
+  await startBackend(job.backend, job.gemmThreads, sink);
   const probe = new MechanismProbe(job.data, job.asked);
   let measuring: Promise<void> = Promise.resolve();
   let ex: Experiment | undefined;
@@ -87,6 +94,7 @@ export async function train(job: TrainingJob, sink: TrainingSink, control: Train
   } finally {
     await measuring;
     experiment.dispose();
+    await setGemmThreads(1); // the helper threads end, so that nothing keeps this thread alive
   }
   const result: TrainingResult = { steps: {}, stepsPerSec: {} };
   for (const t of experiment.trainers) {

@@ -34,6 +34,8 @@ export interface Report {
   link: string;
   config: Config;
   backend: string;
+  /** Threads each arm's matrix products were split over on wasm (the CLI's `--threads`), when the writer said. */
+  gemmThreads?: number;
   /** `counts` are the sizes of the five sets; null when the writer did not know them. */
   dataset: { hash: string; counts: Record<SplitName, number> | null };
   arms: Partial<Record<Arm, ArmReport>>;
@@ -110,6 +112,7 @@ export const reportSchema = z.object({
   link: z.string().max(MAX_TEXT),
   config: z.record(z.string().max(64), z.unknown()),
   backend: z.string().max(32),
+  gemmThreads: z.number().int().min(1).max(64).optional(),
   dataset: z.object({
     hash: z.string().max(128),
     counts: z
@@ -193,6 +196,7 @@ function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; war
     link: configToQuery(checked.config),
     config: checked.config,
     backend: r.backend,
+    ...(r.gemmThreads !== undefined ? { gemmThreads: r.gemmThreads } : {}),
     dataset: { hash: r.dataset.hash, counts: r.dataset.counts ?? null },
     arms,
     wallSeconds: r.wallSeconds ?? 0,
