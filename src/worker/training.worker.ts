@@ -28,12 +28,8 @@ import { chooseBackend, injectGpuFault, watchDevice } from './gpu';
 import { inspectArm } from './inspect';
 import { watchMechanism } from './mechanism';
 import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
-import { ARM_LABEL, type Arm, type BackendName, type MetricRow } from '../experiment/domain';
-import { configToQuery } from '../experiment/link';
-import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoints';
-import { openRunsRepo } from '../runs/db';
-import type { ArmSnapshot } from '../train/arm';
-import { checkpointWriter } from './checkpointWriter';
+import { ARM_LABEL, type Arm, type BackendName } from '../experiment/domain';
+import { RunCheckpoints } from './runCheckpoints';
 import { keepTfjsWasmUnthreaded, startGemmThreads, threadsText } from '../model/kernels/threadPolicy';
 
 setWasmPaths({
@@ -70,11 +66,6 @@ let lastMemoryStep = 0;
 /** The backend in use, and why the one asked for was not (sent again with every init). */
 let backendName: BackendName | null = null;
 let backendFallbacks: string[] = [];
-/** The page's run record of the current run: each arm's checkpoint is written under it after every evaluation. */
-let record: string | null = null;
-const checkpoints = checkpointWriter(() => openRunsRepo());
-/** The checkpoint of each arm last handed to the writer (a new evaluation makes a new one). */
-const queued = new WeakSet<ArmSnapshot>();
 /** The test hooks of the current run (empty unless a test asked, see protocol.ts). */
 let hooks: TestHooks = {};
 /** What went wrong with the GPU, once it did (the worker stays on wasm from then on). */
@@ -90,6 +81,8 @@ function send(m: FromWorker, transfer: Transferable[] = [], from = run): void {
 function fail(e: unknown): void {
   send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
+/** Each arm's checkpoint saved under the page's run record after every evaluation, and read back to resume. */
+const runCheckpoints = new RunCheckpoints(send);
 
 const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 /** Whether a GPU fault is (or within `ms` becomes) known: a failed readback may come just before the device's lost event. */
@@ -169,59 +162,7 @@ function onStep(step: number): void {
     send({ type: 'memory', step, numTensors: m.numTensors, numBytes: m.numBytes, inspecting: inspecting !== null });
   }
   if (inspectDue && now - lastInspect >= INSPECT_MS) void inspectNow();
-  saveCheckpoints();
-}
-
-/** Hands each arm's newest checkpoint (made at an evaluation) to the writer, with its rows; the page is told when it is saved. */
-function saveCheckpoints(): void {
-  const current = exp;
-  if (!current || record === null || !config) return;
-  const link = configToQuery(config);
-  for (const t of current.trainers) {
-    const snap = current.checkpoints[t.arm];
-    if (!snap || queued.has(snap)) continue;
-    queued.add(snap);
-    const rows = current.history[t.arm].filter((r) => r.step <= snap.step);
-    const from = run;
-    const arm = t.arm;
-    checkpoints.write(makeCheckpoint(record, arm, link, current.hash, { ...snap, rows }), (o) =>
-      send({ type: 'checkpoint', arm, step: snap.step, ...(o.ok ? {} : { problem: { kind: o.kind, text: o.text } }) }, [], from),
-    );
-  }
-}
-
-/**
- * Makes the fresh experiment go on from the checkpoints saved under the run record (every arm, or none: arms in
- * lockstep must stay at one step). Tells the page, per arm, where it went on from and with which rows, or why not.
- */
-async function resumeFrom(current: Experiment): Promise<void> {
-  if (record === null || !config) return;
-  const link = configToQuery(config);
-  const reads = await Promise.all(
-    current.trainers.map(async (t) => {
-      const raw = await checkpoints.read(checkpointKey(record!, t.arm));
-      if (!raw.ok) return { arm: t.arm, ok: false as const, message: raw.text };
-      if (raw.raw === undefined) return { arm: t.arm, ok: false as const, message: 'no checkpoint of it was saved' };
-      const read = readCheckpoint(raw.raw, { link, hash: current.hash, parameters: t.parameters });
-      return read.ok ? { arm: t.arm, ...read } : { arm: t.arm, ok: false as const, message: read.message.replace(/\.$/, '') };
-    }),
-  );
-  if (exp !== current) return;
-  const failed = reads.filter((r) => !r.ok);
-  if (failed.length === 0) {
-    const ok = reads.filter((r) => r.ok);
-    current.restore({
-      checkpoints: Object.fromEntries(ok.map((r) => [r.arm, r.checkpoint])),
-      history: { cot: [], direct: [], ...Object.fromEntries(ok.map((r) => [r.arm, (r.checkpoint.rows ?? []) as MetricRow[]])) },
-    });
-    for (const t of current.trainers) send({ type: 'resumed', arm: t.arm, step: t.step, history: current.history[t.arm] });
-    return;
-  }
-  for (const t of current.trainers) {
-    const why = failed.find((r) => r.arm === t.arm);
-    const problem = `${why ? why.message : 'the other arm could not'}; it starts again at step 0 (same seed: the same curve)`;
-    send({ type: 'resumed', arm: t.arm, step: 0, history: [], problem });
-  }
+  runCheckpoints.save(exp, config, run);
 }
 
 // ---------------------------------------------------------------- the GPU: lost device, uncaught errors (./gpu.ts)
@@ -262,7 +203,7 @@ async function recoverOnWasm(why: string): Promise<void> {
     return;
   }
   const from = run;
-  const next = makeExperiment(old.config, from, old.data, record !== null);
+  const next = makeExperiment(old.config, from, old.data, runCheckpoints.record !== null);
   next.restore(old);
   exp = next;
   // one line, shown by the page as "Training on wasm: webgpu: the CoT arm lost the GPU at step 57: …"
@@ -309,7 +250,7 @@ async function init(raw: Config, id: number, test?: TestHooks, runRecord: string
   while (inspecting) await inspecting;
   old?.dispose();
   run = id;
-  record = runRecord;
+  runCheckpoints.record = runRecord;
   if (test !== undefined) hooks = { faults: test?.faults === true, selfCheckError: Number.isFinite(test?.selfCheckError) ? test.selfCheckError : undefined };
   const { config: checked, corrections } = checkConfig(raw);
   config = checked;
@@ -337,10 +278,10 @@ async function init(raw: Config, id: number, test?: TestHooks, runRecord: string
   const threads = backendName === 'wasm' ? threadsText(await startGemmThreads(checked.arms === 'both' ? 2 : 1)) : undefined;
   if (backendName) send({ type: 'backend', backend: backendName, fallbacks: backendFallbacks, ...(threads ? { threads } : {}) });
   // a copy of every arm at each evaluation: on a GPU to go on from if it is lost, and saved for resuming the run
-  const keep = backendName === 'webgpu' || backendName === 'webgl' || record !== null;
+  const keep = backendName === 'webgpu' || backendName === 'webgl' || runCheckpoints.record !== null;
   const current = makeExperiment(onlyArm ? { ...checked, arms: onlyArm } : checked, id, undefined, keep);
   exp = current;
-  if (resume) await resumeFrom(current);
+  if (resume) await runCheckpoints.resume(current, config, () => exp === current);
   if (exp !== current) return;
   const v = exp.data.vocab;
   send({
@@ -371,7 +312,7 @@ async function stepOnce(): Promise<void> {
   const current = exp;
   if (!current || current.done) return;
   await current.stepOnce();
-  saveCheckpoints();
+  runCheckpoints.save(exp, config, run);
   send({ type: 'state', running: false, step: current.step, done: current.done });
   await inspectNow();
 }
