@@ -5,8 +5,8 @@ import { generateDataset } from '../src/data/distribution';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
 import type { MetricRow } from '../src/experiment/domain';
 
-const row = (step: number, ood: number, idTest = 0): MetricRow => {
-  const acc = { idAtomic: 1, oodAtomic: 1, trainTwoHop: 1, idTwoHop: idTest, oodTwoHop: ood };
+const row = (step: number, ood: number, idTest = 0, oodAtomic = 1): MetricRow => {
+  const acc = { idAtomic: 1, oodAtomic, trainTwoHop: 1, idTwoHop: idTest, oodTwoHop: ood };
   return { step, loss: 1, acc, answerAcc: acc };
 };
 
@@ -22,13 +22,13 @@ describe('summaryRow', () => {
       arms: ['cot', 'direct'],
       history: {
         cot: [row(0, 0), row(100, 0.5), row(200, 0.92), row(300, 0.97), row(400, 0.91)],
-        direct: [row(0, 0), row(100, 0.02), row(200, 0.05, 0.3), row(300, 0.01, 0.4), row(400, 0.0, 0.45)],
+        direct: [row(0, 0, 0, 0), row(100, 0.02, 0, 0.2), row(200, 0.05, 0.3, 0.6), row(300, 0.01, 0.4, 0.95), row(400, 0.0, 0.45, 0.97)],
       },
       stepsPerSec: { cot: 5, direct: 6 },
       wallSeconds: 123.4,
     });
     const cells = summaryRow('f.json', r).split(' | ');
-    expect(cells).toEqual(['f.json', '7', '200', '0.970 (300)', '0.910', '0.910 (400)', '0.050', '0.450', '123', '5.0 / 6.0', 'wasm']);
+    expect(cells).toEqual(['f.json', '7', '200', '0.970 (300)', '0.910', '0.910 (400)', '0.050', '0.450', '300', '300', '123', '5.0 / 6.0', 'wasm']);
   });
 
   it('says never when the CoT arm did not reach 0.9', () => {

@@ -1,7 +1,8 @@
 /**
  * Summarises experiment reports (`npm run experiment -- … --json FILE`) as a Markdown table: for each run,
  * when the CoT arm first reached OOD two-hop ≥ 0.9, its peak and final OOD accuracy, the direct arm's highest
- * OOD accuracy, wall time and backend. This is how the README's preset table is made:
+ * OOD accuracy, from when the direct arm knows its atomic facts and the informed gap (src/experiment/gap.ts),
+ * wall time and backend. This is how the README's preset table is made:
  *
  *   npm run summarize -- runs/seed0.json runs/seed1.json …
  *   npm run summarize -- --rl runs/rl/*.json        # the training-recipe table (CoT share, RL stage)
@@ -9,20 +10,23 @@
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
 import { readReports } from '../src/runs/reportFormat';
+import { GAP, type GapPoint, gapStep, knowsFacts } from '../src/experiment/gap';
 
-const GAP = 0.9;
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
 export function summaryRow(file: string, r: Report): string {
   const cot = r.arms.cot?.history ?? [];
   const direct = r.arms.direct?.history ?? [];
   const ood = (row: { acc: { oodTwoHop: number | null } }) => row.acc.oodTwoHop ?? NaN;
-  const first = cot.find((row) => ood(row) >= GAP);
+  const first = cot.find((row) => ood(row) >= GAP.cot);
   const peak = cot.reduce<{ v: number; step: number } | null>((best, row) => (best && best.v >= ood(row) ? best : { v: ood(row), step: row.step }), null);
   const after = first ? cot.filter((row) => row.step >= first.step).map(ood) : [];
   const directMax = direct.length ? Math.max(...direct.map(ood)) : NaN;
   const last = cot.at(-1);
   const lastDirect = direct.at(-1);
+  const knows = direct.find((row) => knowsFacts(row.acc));
+  const points: GapPoint[] = (['cot', 'direct'] as const).flatMap((arm) => (r.arms[arm]?.history ?? []).map((row) => ({ arm, step: row.step, ...row.acc })));
+  const informed = gapStep(points, true);
   return [
     file,
     r.config.seed,
@@ -32,6 +36,8 @@ export function summaryRow(file: string, r: Report): string {
     last ? `${fmt(ood(last))} (${last.step})` : '—',
     fmt(directMax),
     lastDirect ? fmt(lastDirect.acc.idTwoHop) : '—',
+    direct.length ? (knows ? knows.step : 'never') : '—',
+    cot.length && direct.length ? (informed ?? 'never') : '—',
     r.wallSeconds ? `${Math.round(r.wallSeconds)}` : '—',
     `${(r.arms.cot?.stepsPerSec ?? 0).toFixed(1)} / ${(r.arms.direct?.stepsPerSec ?? 0).toFixed(1)}`,
     r.backend,
@@ -39,8 +45,8 @@ export function summaryRow(file: string, r: Report): string {
 }
 
 export const SUMMARY_HEADER = [
-  '| run | seed | CoT first step OOD ≥ 0.9 | CoT peak OOD (step) | CoT lowest OOD after reaching 0.9 | CoT OOD at end (step) | direct highest OOD | direct ID test at end | wall s (both arms) | steps/s cot / direct | backend |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| run | seed | CoT first step OOD ≥ 0.9 | CoT peak OOD (step) | CoT lowest OOD after reaching 0.9 | CoT OOD at end (step) | direct highest OOD | direct ID test at end | direct knows its facts (ID, OOD atomic ≥ 0.9) from step | informed gap at step | wall s (both arms) | steps/s cot / direct | backend |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
 ].join('\n');
 
 /**

@@ -12,7 +12,11 @@ describe('verdict', () => {
   it('says when CoT generalised OOD and direct stayed low', () => {
     const t = verdict({ ...base, history: { cot: [row(2000, 0.95)], direct: [row(2000, 0.01)] } });
     expect(t).toMatch(/CoT reached OOD accuracy 0\.95 \(≥ 0\.9\)/);
-    expect(t).toMatch(/Direct stayed low on OOD \(0\.01\)/);
+    expect(t).toMatch(/Direct stayed low on OOD \(0\.01\) although it knows the atomic facts \(OOD atomic 1\.00\): it does not compose them/);
+    const unlearned = { ...row(1000, 0), acc: { ...row(1000, 0).acc, idAtomic: 0.72, oodAtomic: 0.52 } };
+    expect(verdict({ ...base, history: { cot: [row(1000, 0.95)], direct: [unlearned] } })).toMatch(
+      /Direct stayed low on OOD \(0\.00\), but it has not learned its atomic facts yet \(ID 0\.72, OOD 0\.52; ≥ 0\.9 to know them\)/,
+    );
   });
   it('says plainly when CoT fell short or direct did not stay low', () => {
     const t = verdict({ ...base, history: { cot: [row(2000, 0.5)], direct: [row(2000, 0.3)] } });
@@ -31,7 +35,7 @@ describe('verdict', () => {
     const stopped = { cot: 'The CoT arm stopped at step 3: its training loss became NaN (the model diverged).' };
     const t = verdict({ ...base, history: { cot: [], direct: [row(2000, 0)] }, diverged: { cot: 3 }, stopped });
     expect(t).toBe(
-      'Finished 2000 steps. Direct stayed low on OOD (0.00), as in the paper. The CoT arm stopped at step 3: its training loss became NaN (the model diverged).',
+      'Finished 2000 steps. Direct stayed low on OOD (0.00) although it knows the atomic facts (OOD atomic 1.00): it does not compose them, as in the paper. The CoT arm stopped at step 3: its training loss became NaN (the model diverged).',
     );
     expect(verdict({ ...base, status: 'error', stopped: { cot: 'A.', direct: 'B.' } })).toBe('A. B. Press Reset to start again.');
     expect(verdict({ ...base, status: 'idle', step: 0, refused: 'Not started: estimated 5 GiB.' })).toBe(

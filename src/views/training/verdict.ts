@@ -5,9 +5,10 @@
 import type { TrainingStatus } from '../../store/reduce';
 import { latest } from './chartData';
 import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
+import { GAP, knowsFacts } from '../../experiment/gap';
 
-export const COT_OOD_GOAL = 0.9;
-export const DIRECT_OOD_LOW = 0.1;
+export const COT_OOD_GOAL = GAP.cot;
+export const DIRECT_OOD_LOW = GAP.direct;
 export const GROKKING_NOTE =
   'Direct (answer-only) training generalises even in distribution only by grokking, after 10^5+ steps in Wang et al. 2024; that will not finish in a browser session.';
 
@@ -37,6 +38,17 @@ function cotAtomicHint(rows: MetricRow[]): string {
   return 'it knows the OOD atomic facts but does not compose them yet: train longer, or try a larger λ, a larger graph or less noise.';
 }
 
+/** Direct stayed low on OOD: whether that shows it cannot compose depends on whether it knows the facts. */
+function directLowText(direct: number, rows: MetricRow[]): string {
+  const low = `Direct stayed low on OOD (${f2(direct)})`;
+  const idAtomic = latest(rows, 'idAtomic');
+  const oodAtomic = latest(rows, 'oodAtomic');
+  if (idAtomic === null || oodAtomic === null) return `${low}, as in the paper.`;
+  if (knowsFacts({ idAtomic, oodAtomic }))
+    return `${low} although it knows the atomic facts (OOD atomic ${f2(oodAtomic)}): it does not compose them, as in the paper.`;
+  return `${low}, but it has not learned its atomic facts yet (ID ${f2(idAtomic)}, OOD ${f2(oodAtomic)}; ≥ ${GAP.knows} to know them), so this does not show yet that it cannot compose them: train longer.`;
+}
+
 export function verdict(v: VerdictInput): string {
   if (v.refused) return `${v.refused} Play stays off until it fits.`;
   const stopped = v.arms.map((a) => v.stopped?.[a]).filter((x): x is string => !!x);
@@ -64,7 +76,7 @@ export function verdict(v: VerdictInput): string {
     if (direct !== null) {
       parts.push(
         direct < DIRECT_OOD_LOW
-          ? `Direct stayed low on OOD (${f2(direct)}), as in the paper.`
+          ? directLowText(direct, v.history.direct)
           : `Direct reached ${f2(direct)} on OOD, which is not the paper's result; with so small a graph some OOD answers can be guessed.`,
       );
     }
