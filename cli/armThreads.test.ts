@@ -38,7 +38,10 @@ describe('the experiment CLI in worker threads', () => {
   it('gives the same numbers as in one thread, bit for bit: every metric row, loss, lens and trace', async () => {
     const one = join(dir, 'one.json');
     const threads = join(dir, 'threads.json');
-    const [a, b] = await Promise.all([cli([TINY, '--lens', '--trace', '--json', one, '--jobs', '1', '--threads', '1']), cli([TINY, '--lens', '--trace', '--json', threads])]);
+    const [a, b] = await Promise.all([
+      cli([TINY, '--lens', '--trace', '--json', one, '--jobs', '1', '--threads', '1']),
+      cli([TINY, '--lens', '--trace', '--json', threads]),
+    ]);
     for (const r of [a, b]) {
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { armFigures, cpuBetween, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './benchGap';
+import { cpuBetween } from './benchGap';
+import { armFigures, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './benchGapReport';
 
-const ev = (arm: 'cot' | 'direct', step: number, ood: number | null, t: number, trainRate = 5): PageLog['evals'][number] => ({
+const ev = (arm: 'cot' | 'direct', step: number, ood: number | null, t: number, trainRate = 5, oodAtomic = 1): PageLog['evals'][number] => ({
   arm,
   step,
   ood,
+  idAtomic: 1,
+  oodAtomic,
   sample: null,
   trainRate,
   t,
@@ -29,13 +32,14 @@ function fakeLog(): PageLog {
     ],
     headline: { t: 62_400, text: 'OOD two-hop: CoT 0.93 vs Direct 0.01' },
   };
-  const ood = { cot: [0, 0.2, 0.5, 0.85, 0.88, 0.93, 0.95], direct: [0, 0, 0.01, 0.02, 0.05, 0.01, 0.2] };
+  const ood = { cot: [0, 0.2, 0.5, 0.85, 0.88, 0.93, 0.95], direct: [0, 0, 0.01, 0.02, 0.05, 0.01, 0.08] };
   for (const arm of ['cot', 'direct'] as const) {
     for (let s = 1; s <= 600; s++) log.progress[arm].push([s, 2000 + s * 100]);
     for (let s = 10; s <= 600; s += 10) log.losses[arm].push([s, 2000 + s * 100 + 1]);
     for (let k = 1; k <= 6; k++) {
       const t = 2000 + k * 10_000 + 501 + (arm === 'cot' ? 10 : 0);
-      log.evals.push(ev(arm, k * 100, ood[arm][k], t, 12.5));
+      // the direct arm knows its OOD atomic facts (≥ 0.9) from step 600
+      log.evals.push(ev(arm, k * 100, ood[arm][k], t, 12.5, arm === 'direct' && k < 6 ? 0.5 : 0.97));
       log.mechanism.push({ arm, step: k * 100, lensMs: 100, traceMs: k === 3 ? 400 : 0, t: t + 150 });
     }
   }
@@ -45,7 +49,9 @@ function fakeLog(): PageLog {
 describe('bench --browser --gap: the figures from what the page saw', () => {
   it('the gap: the first step both arms evaluated with CoT OOD ≥ 0.9 and direct ≤ 0.1, when the later row came', () => {
     const log = fakeLog();
-    expect(findGap(log.evals)).toEqual({ step: 500, t: 52_511, cotOod: 0.93, directOod: 0.01 });
+    expect(findGap(log.evals)).toEqual({ step: 500, t: 52_511, cotOod: 0.93, directOod: 0.01, directAtomic: { id: 1, ood: 0.5 } });
+    // informed: the direct arm must know its facts too (from step 600)
+    expect(findGap(log.evals, true)).toEqual({ step: 600, t: 62_511, cotOod: 0.95, directOod: 0.08, directAtomic: { id: 1, ood: 0.97 } });
     // CoT above 0.9 but direct above 0.1 at that step: no gap there
     expect(findGap([ev('cot', 100, 0.95, 10), ev('direct', 100, 0.2, 11), ev('cot', 200, 0.91, 20)])).toBe(null);
     // direct's row not in yet: not yet
@@ -55,6 +61,7 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       t: 15,
       cotOod: 0.9,
       directOod: 0,
+      directAtomic: { id: 1, ood: 1 },
     });
     expect(findGap([ev('cot', 100, null, 10), ev('direct', 100, null, 11)])).toBe(null);
   });
@@ -105,6 +112,9 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
     expect(r.vsNode?.direct?.train).toBeCloseTo(12.5 / 20, 6);
     const text = formatGapReport(r);
     expect(text).toMatch(/Play → the gap: 51\.5 s \(step 500: CoT OOD 0\.930, direct 0\.010\); target ≤ 90 s, stretch ≤ 45 s: target met/);
+    expect(text).toMatch(
+      /Play → the informed gap \(the direct arm also knows its facts, ID and OOD atomic ≥ 0\.9\): 61\.5 s \(step 600: direct atomic ID 1\.000, OOD 0\.970\)/,
+    );
     expect(text).toMatch(/cot {4}10\.00 steps\/s wall, 12\.50 training only; Node alone 12\.50 → 0\.80× wall, 1\.00× training only \(target ≥ 0\.9\)/);
     expect(text).toMatch(/backend: wasm \(webgpu: only a software WebGPU adapter/);
     expect(text).toMatch(/main thread 3\.0, workers 50\.0 \+ 48\.0/);
