@@ -197,7 +197,7 @@ describe('token formats', () => {
 
 describe('noise', () => {
   // a large training set: |train| ≈ 7.2 × 1700 ≈ 12k
-  const big: DataConfig = { ...DEFAULT_CONFIG, entities: 200, relations: 20, degree: 10, noise: 0.3 };
+  const big: DataConfig = { ...DEFAULT_CONFIG, entities: 200, relations: 20, degree: 10, lambda: 7.2, noise: 0.3 };
 
   it.each(['t', 'b', 'both'] as const)('kind %s: rate within binomial tolerance, changes only what it should', (kind) => {
     const d = generateDataset({ ...big, noiseKind: kind });

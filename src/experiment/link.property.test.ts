@@ -35,7 +35,7 @@ const value = fc.oneof(
 const link = fc
   .tuple(
     fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 14 }),
-    fc.constantFrom('', '?', 'https://example.org/play/?', 'http://localhost:5173/?v=1&', '?v=2&'),
+    fc.constantFrom('', '?', 'https://example.org/play/?', 'http://localhost:5173/?v=1&', '?v=3&'),
     fc.constantFrom('', '#story', '#a=b&entities=5'),
   )
   .map(

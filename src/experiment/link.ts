@@ -1,8 +1,9 @@
 /**
- * An experiment as a link: the query string holds a version and only the non-default values.
+ * An experiment as a link: the query string holds a version and only the non-default values (a link of an
+ * earlier version is read with that version's defaults; a link without a version is read as the current one).
  * Parsing accepts a bare query ("entities=300&hops=3"), one with "?" or a full URL, and treats it as untrusted.
  */
-import { DEFAULT_CONFIG, LINK_VERSION, PARAMS, type Config } from './schema';
+import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, type Config } from './schema';
 import { checkValues, shown, type Checked, type Correction } from './validate';
 
 /** Longest link we read; anything longer is cut before parsing (a hostile link cannot stall the page). */
@@ -50,9 +51,11 @@ export function queryToConfig(linkOrQuery: string): Checked {
   }
   // no prototype: keys such as __proto__ or constructor are plain (unknown) keys here
   const raw: Record<string, string> = Object.create(null);
+  let earlier: Partial<Config> | undefined;
   for (const [k, v] of params) {
     if (k === 'v') {
-      if (v !== String(LINK_VERSION)) {
+      earlier = Object.hasOwn(EARLIER_DEFAULTS, v) ? EARLIER_DEFAULTS[Number(v)] : undefined;
+      if (earlier === undefined && v !== String(LINK_VERSION)) {
         messages.push({
           key: 'v',
           value: shown(v),
@@ -74,6 +77,8 @@ export function queryToConfig(linkOrQuery: string): Checked {
     }
     raw[k] = v;
   }
+  // an earlier version's link leaves out that version's defaults: they stand where the link says nothing
+  for (const [k, v] of Object.entries(earlier ?? {})) if (!Object.hasOwn(raw, k)) raw[k] = String(v);
   const checked = checkValues(raw);
   return { config: checked.config, corrections: [...messages, ...checked.corrections] };
 }

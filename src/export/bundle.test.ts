@@ -13,7 +13,7 @@ const data = generateDataset(config);
 describe('the PyTorch export', () => {
   it("config.json: the experiment, the defaults in the schema's order, the canonical link, the dataset's hash and counts", () => {
     const meta = exportConfig(config, data);
-    expect(meta.link).toBe('v=1&entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=300');
+    expect(meta.link).toBe('v=2&entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=300');
     expect(Object.keys(meta.defaults)).toEqual(PARAMS.map((p) => p.key));
     expect(Object.keys(meta.config)).toEqual(PARAMS.map((p) => p.key));
     expect(meta.dataset.hash).toBe(datasetHash(data));
