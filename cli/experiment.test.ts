@@ -104,7 +104,7 @@ describe('cli/experiment.ts', () => {
     expect(rep.gemmThreads).toBeGreaterThanOrEqual(1);
     expect(rep.version).toBe(1);
     expect(rep.wallSeconds).toBeGreaterThan(0);
-    expect(rep.link).toBe(`v=1&${'entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
+    expect(rep.link).toBe(`v=2&${'entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
     expect(rep.config.steps).toBe(3);
     expect(rep.backend).toBe('wasm');
     expect(rep.dataset.hash).toMatch(/^[0-9a-f]{16}$/);
