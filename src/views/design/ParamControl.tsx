@@ -142,6 +142,9 @@ function NumberControl(props: {
     if (e.key === 'Escape') setDraft(null);
   };
   const sliderValue = log ? valueToLog(p as FloatParam, value) : value;
+  // a slider's positions are min + k·step: start an int slider on the step grid (steps 100, 200, …, not 1, 101, …);
+  // the box still takes any value in range
+  const sliderMin = log ? 0 : p.type === 'int' ? Math.min(max, Math.ceil(p.min / step) * step) : p.min;
   return (
     <>
       <div className="param-head">
@@ -162,7 +165,7 @@ function NumberControl(props: {
       </div>
       <div className="param-slider">
         <span className="param-min" aria-hidden="true">
-          {formatEnd(p, p.min)}
+          {formatEnd(p, log ? p.min : sliderMin)}
         </span>
         <input
           id={id}
@@ -171,7 +174,7 @@ function NumberControl(props: {
           data-value={value}
           aria-describedby={hintId}
           aria-valuetext={formatValue(p, value)}
-          min={log ? 0 : p.min}
+          min={sliderMin}
           max={log ? logStops(p as FloatParam).length - 1 : max}
           step={log ? 1 : step}
           value={sliderValue}
