@@ -14,8 +14,8 @@ import { Experiment } from '../src/train/experiment';
 
 /**
  * Recorded figures of the PyTorch reference used during development (not in this repository), one CPU thread, on
- * the machine it was first run on: faster than this project's 2-core EPYC, where it records 48.7 and 4.9–5.0. Not
- * measured in the same run (README, "Speed").
+ * the machine it was first run on (on a 2-core EPYC without AVX-512 it records 48.7 and 4.9–5.0). Not measured in
+ * the same run (README, "Speed").
  */
 export const PYTORCH_STEPS_PER_SEC = { fixed: 93, preset: 10 } as const;
 

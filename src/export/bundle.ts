@@ -100,7 +100,7 @@ Experiment: \`?${meta.link}\` (open it in the playground to see it there).
 Dataset ${meta.dataset.hash}: ${(n.idAtomic + n.oodAtomic).toLocaleString('en-US')} atomic facts, ${n.trainTwoHop.toLocaleString('en-US')} multi-hop training facts, ${n.idTwoHop} ID test and ${n.oodTwoHop} OOD test queries.
 Model: ${c.layers} layers × d_model ${c.dModel}, ${c.heads} heads; batch ${c.batch}, ${c.steps.toLocaleString('en-US')} steps per arm (arms: ${c.arms}).
 
-Needs Python 3 and PyTorch 1.13 or newer (\`pip install torch\`, or Debian's \`apt install python3-torch\`); nothing else.
+Needs Python 3 and PyTorch 1.13 or newer (\`pip install torch\`, or Debian's \`apt install python3-torch libopenblas0-pthread\`: without OpenBLAS Debian's torch is ~10× slower on a CPU); nothing else.
 
 \`\`\`sh
 python train.py                                   # one GPU if PyTorch sees one (bf16 autocast), else the CPU
