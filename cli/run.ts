@@ -97,9 +97,11 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
       for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
       backend = name;
       reportThreads = threads;
-      const where = threaded ? `${arms.join(' and ')} each in a worker thread of its own, ` : '';
-      const gemm = name === 'wasm' ? `matrix products on ${threads} thread${threads === 1 ? '' : 's'}${threaded ? ' each' : ''}` : '';
-      say(`backend ${name}${where || gemm ? ` (${where}${gemm})` : ''}`.replace(', )', ')'));
+      const notes = [
+        ...(threaded ? [`${arms.join(' and ')} each in a worker thread of its own`] : []),
+        ...(name === 'wasm' ? [`matrix products on ${threads} thread${threads === 1 ? '' : 's'}${threaded ? ' each' : ''}`] : []),
+      ];
+      say(`backend ${name}${notes.length ? ` (${notes.join(', ')})` : ''}`);
     },
     event: (e) => {
       if (e.type === 'eval') {
