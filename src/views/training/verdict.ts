@@ -46,7 +46,7 @@ function directLowText(direct: number, rows: MetricRow[]): string {
   if (idAtomic === null || oodAtomic === null) return `${low}, as in the paper.`;
   if (knowsFacts({ idAtomic, oodAtomic }))
     return `${low} although it knows the atomic facts (OOD atomic ${f2(oodAtomic)}): it does not compose them, as in the paper.`;
-  return `${low}, but it has not learned its atomic facts yet (ID ${f2(idAtomic)}, OOD ${f2(oodAtomic)}; ≥ ${GAP.knows} to know them), so this does not show yet that it cannot compose them: train longer.`;
+  return `${low}, but it has not learned its atomic facts yet (ID ${f2(idAtomic)}, OOD ${f2(oodAtomic)}), so that does not show yet that it cannot compose them: train longer.`;
 }
 
 export function verdict(v: VerdictInput): string {
