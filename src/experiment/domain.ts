@@ -16,26 +16,16 @@ export function armsOf(config: Pick<Config, 'arms'>): Arm[] {
   return config.arms === 'both' ? ['cot', 'direct'] : [config.arms];
 }
 
-/** The five evaluation splits. */
-export type SplitName = 'idAtomic' | 'oodAtomic' | 'trainTwoHop' | 'idTwoHop' | 'oodTwoHop';
-export const SPLITS: readonly SplitName[] = ['idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop'];
-export const SPLIT_LABELS: Record<SplitName, string> = {
-  idAtomic: 'ID atomic',
-  oodAtomic: 'OOD atomic',
-  trainTwoHop: 'Train multi-hop',
-  idTwoHop: 'ID test multi-hop',
-  oodTwoHop: 'OOD test multi-hop',
-};
-
-export type SplitScores = Record<SplitName, number>;
+/** Scores per evaluation split, by the split's id (the task names its splits: src/tasks/). */
+export type SplitScores = Record<string, number>;
 /** One evaluation of one arm. */
 export interface EvalResult {
   /** Exact match of the whole continuation up to </a>. */
   acc: SplitScores;
-  /** The token before </a> is the answer. */
+  /** The answer span before </a> is right. */
   answerAcc: SplitScores;
-  /** CoT arm only: share of OOD multi-hop queries whose first bridge is right. */
-  oodBridgeAcc?: number;
+  /** CoT arm only: share of the headline split's queries whose first intermediate result is right. */
+  stepAcc?: number;
 }
 
 /**

@@ -3,7 +3,7 @@
  * earlier version is read with that version's defaults; a link without a version is read as the current one).
  * Parsing accepts a bare query ("entities=300&hops=3"), one with "?" or a full URL, and treats it as untrusted.
  */
-import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, type Config } from './schema';
+import { EARLIER_DEFAULTS, LINK_VERSION, PARAMS, paramApplies, taskDefaults, type Config } from './schema';
 import { checkValues, shown, type Checked, type Correction } from './validate';
 
 /** Longest link we read; anything longer is cut before parsing (a hostile link cannot stall the page). */
@@ -12,9 +12,13 @@ export const MAX_LINK_LENGTH = 4096;
 export function configToQuery(config: Config): string {
   const q = new URLSearchParams();
   q.set('v', String(LINK_VERSION));
+  // the task first; then only its parameters, where they differ from its defaults (its measured preset)
+  const defaults = taskDefaults(config.task);
+  if (config.task !== PARAMS[0].default) q.set('task', config.task);
   for (const p of PARAMS) {
+    if (p.key === 'task' || !paramApplies(p, config.task)) continue;
     const v = config[p.key];
-    if (v !== p.default) q.set(p.key, String(v));
+    if (v !== defaults[p.key]) q.set(p.key, String(v));
   }
   return q.toString();
 }
@@ -78,6 +82,7 @@ export function queryToConfig(linkOrQuery: string): Checked {
     raw[k] = v;
   }
   // an earlier version's link leaves out that version's defaults: they stand where the link says nothing
+  // (links of version 1 knew one task, the knowledge graph)
   for (const [k, v] of Object.entries(earlier ?? {})) if (!Object.hasOwn(raw, k)) raw[k] = String(v);
   const checked = checkValues(raw);
   return { config: checked.config, corrections: [...messages, ...checked.corrections] };
@@ -85,5 +90,6 @@ export function queryToConfig(linkOrQuery: string): Checked {
 
 /** True when the config equals the default experiment. */
 export function isDefault(config: Config): boolean {
-  return PARAMS.every((p) => config[p.key] === DEFAULT_CONFIG[p.key]);
+  const defaults = taskDefaults(PARAMS[0].default);
+  return PARAMS.every((p) => config[p.key] === defaults[p.key]);
 }

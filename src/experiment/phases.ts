@@ -21,10 +21,10 @@ export const rlBoundary = (c: Steps): number | null => (c.rlSteps > 0 ? c.steps 
 export interface RlMetrics {
   /** Mean reward: share of samples that are well formed and end in the right answer. */
   reward: number;
-  /** Share of samples that write a bridge before the answer (well formed, more than one entity before </a>). */
+  /** Share of samples that write intermediate steps before the answer (well formed). */
   cotRate: number;
-  /** Share of samples whose written bridges are all right (a subset of cotRate). */
-  bridgeRightRate: number;
+  /** Share of samples whose written steps are all right (a subset of cotRate); `bridgeRightRate` in reports before tasks. */
+  stepsRightRate: number;
   /** Mean KL divergence per answer token from the frozen SFT model (as the penalty measures it). */
   kl: number;
 }

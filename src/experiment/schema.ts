@@ -3,35 +3,10 @@
  * The table drives the controls in the UI, the link (URL query), validation and the CLI: an experiment *is*
  * its link. Keys here are the keys used in links; keep them stable.
  */
-export type ParamGroup = 'data' | 'model' | 'training' | 'run';
+import type { Param } from './paramTypes';
+import { TASK_IDS, TASK_PARAMS, TASK_PRESETS, type TaskId } from '../tasks/params';
 
-interface Base<K extends string> {
-  key: K;
-  group: ParamGroup;
-  label: string;
-  hint: string;
-}
-export interface IntParam<K extends string = string> extends Base<K> {
-  type: 'int';
-  default: number;
-  min: number;
-  max: number;
-  step?: number;
-}
-export interface FloatParam<K extends string = string> extends Base<K> {
-  type: 'float';
-  default: number;
-  min: number;
-  max: number;
-  step: number;
-  log?: boolean;
-}
-export interface EnumParam<K extends string = string, V extends string = string> extends Base<K> {
-  type: 'enum';
-  default: V;
-  options: readonly V[];
-}
-export type Param = IntParam | FloatParam | EnumParam;
+export type { EnumParam, FloatParam, IntParam, Param, ParamGroup } from './paramTypes';
 
 export const NOISE_KINDS = ['t', 'b', 'both'] as const;
 export const ARMS_OPTIONS = ['both', 'cot', 'direct'] as const;
@@ -42,7 +17,16 @@ export type ArmsOption = (typeof ARMS_OPTIONS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export const PARAMS = [
-  // ---- data: the knowledge graph and the two-hop distribution
+  // ---- data: the task, then what every task shares (each task's own parameters are in src/tasks/<id>/params.ts)
+  {
+    key: 'task',
+    group: 'data',
+    type: 'enum',
+    default: 'kg',
+    options: TASK_IDS,
+    label: 'Task',
+    hint: 'The reasoning distribution: what the model is asked and which intermediate steps the CoT arm writes.',
+  },
   {
     key: 'seed',
     group: 'data',
@@ -51,60 +35,7 @@ export const PARAMS = [
     min: 0,
     max: 999_999,
     label: 'Seed',
-    hint: 'Seeds the graph, the splits, the noise, the initial weights and the batch order.',
-  },
-  {
-    key: 'entities',
-    group: 'data',
-    type: 'int',
-    default: 200,
-    min: 10,
-    max: 2000,
-    step: 10,
-    label: 'Entities',
-    hint: 'Number of entities (nodes of the knowledge graph); each is one token.',
-  },
-  { key: 'relations', group: 'data', type: 'int', default: 20, min: 2, max: 200, label: 'Relations', hint: 'Number of relation types; each is one token.' },
-  {
-    key: 'degree',
-    group: 'data',
-    type: 'int',
-    default: 10,
-    min: 1,
-    max: 50,
-    label: 'Degree',
-    hint: 'Facts per entity: each entity has this many distinct relations, each to a random tail. At most Relations.',
-  },
-  {
-    key: 'oodShare',
-    group: 'data',
-    type: 'float',
-    default: 0.15,
-    min: 0,
-    max: 0.5,
-    step: 0.01,
-    label: 'OOD share',
-    hint: 'Share of atomic facts held out of every two-hop training query. Queries built only from them form the OOD test.',
-  },
-  {
-    key: 'lambda',
-    group: 'data',
-    type: 'float',
-    default: 1.8,
-    min: 0,
-    max: 20,
-    step: 0.1,
-    label: 'λ (two-hop ratio)',
-    hint: "Two-hop training facts per ID atomic fact (the paper's λ). Capped by the pool of ID paths.",
-  },
-  {
-    key: 'hops',
-    group: 'data',
-    type: 'enum',
-    default: '2',
-    options: ['2', '3'],
-    label: 'Hops',
-    hint: 'Length of the reasoning chain: two hops (one bridge) or three (two bridges).',
+    hint: "Seeds the task's data, the splits, the noise, the initial weights and the batch order.",
   },
   {
     key: 'noise',
@@ -115,7 +46,7 @@ export const PARAMS = [
     max: 0.9,
     step: 0.01,
     label: 'CoT noise ξ',
-    hint: 'Probability that a multi-hop training example is corrupted. Test data is always clean.',
+    hint: 'Probability that a training example with intermediate steps is corrupted (both arms see the same corrupted examples). Test data is always clean.',
   },
   {
     key: 'noiseKind',
@@ -124,7 +55,7 @@ export const PARAMS = [
     default: 't',
     options: NOISE_KINDS,
     label: 'Noise kind',
-    hint: 't: the final answer is replaced; b: the bridge is replaced; both: both are.',
+    hint: 't: the final answer is replaced; b: one intermediate step is replaced (the CoT arm sees it; the direct arm never writes steps); both: both are.',
   },
   {
     key: 'cotShare',
@@ -135,18 +66,7 @@ export const PARAMS = [
     max: 1,
     step: 0.01,
     label: 'CoT share',
-    hint: 'CoT arm only: share of the multi-hop training facts that carry the bridge (h r1 r2 b t); the rest are answer-only (h r1 r2 t). A fixed subset chosen by the seed. 1 = all (the paper).',
-  },
-  {
-    key: 'idTestShare',
-    group: 'data',
-    type: 'float',
-    default: 0.05,
-    min: 0.005,
-    max: 0.5,
-    step: 0.005,
-    label: 'ID test share',
-    hint: 'Share of the ID two-hop pool held out as the ID test set (at most 1,000 paths).',
+    hint: 'CoT arm only: share of the training examples with intermediate steps that carry them; the rest are answer-only. A fixed subset chosen by the seed. 1 = all (the paper).',
   },
   {
     key: 'evalSize',
@@ -159,6 +79,7 @@ export const PARAMS = [
     label: 'Eval size',
     hint: 'Queries evaluated per split (a fixed random sample when a split is larger).',
   },
+  ...TASK_PARAMS,
   // ---- model: a GPT-style decoder
   { key: 'layers', group: 'model', type: 'int', default: 4, min: 1, max: 24, label: 'Layers', hint: 'Transformer blocks (attention + MLP).' },
   { key: 'heads', group: 'model', type: 'int', default: 4, min: 1, max: 16, label: 'Heads', hint: 'Attention heads per layer; must divide the model width.' },
@@ -252,7 +173,7 @@ export const PARAMS = [
     label: 'Gradient clip',
     hint: 'Global gradient-norm clipping (0 turns it off).',
   },
-  // ---- the RL stage after SFT (src/train/rl.ts): GRPO on the training pool's two-hop prompts, reward on the final answer
+  // ---- the RL stage after SFT (src/train/rl.ts): GRPO on the training pool's multi-step prompts, reward on the final answer
   {
     key: 'rlSteps',
     group: 'training',
@@ -262,7 +183,7 @@ export const PARAMS = [
     max: 100_000,
     step: 100,
     label: 'RL steps',
-    hint: 'After the SFT steps, this many steps of RL (GRPO) on two-hop prompts of the training pool: the model samples its own continuations and is rewarded when the token before </a> is the right answer. 0 = off.',
+    hint: 'After the SFT steps, this many steps of RL (GRPO) on multi-step prompts of the training pool: the model samples its own continuations and is rewarded when the answer before </a> is right. 0 = off.',
   },
   {
     key: 'rlLr',
@@ -338,6 +259,16 @@ export type ParamKey = keyof Config;
 export const PARAM_BY_KEY: Record<ParamKey, Param> = Object.fromEntries(PARAMS.map((p) => [p.key, p])) as Record<ParamKey, Param>;
 
 export const DEFAULT_CONFIG: Config = Object.fromEntries(PARAMS.map((p) => [p.key, p.default])) as Config;
+
+export type { TaskId } from '../tasks/params';
+/** The defaults of a task: the table's, with the task's measured preset over them (`task=<id>` alone opens it). */
+export function taskDefaults(task: TaskId): Config {
+  return { ...DEFAULT_CONFIG, ...TASK_PRESETS[task], task } as Config;
+}
+/** Whether a parameter is one of the task's (every task has the parameters that name no task). */
+export const paramApplies = (p: Param, task: string): boolean => p.task === undefined || p.task === task;
+/** The parameters of a task, in table order. */
+export const paramsOf = (task: string): Param[] => (PARAMS as readonly Param[]).filter((p) => paramApplies(p, task));
 
 /**
  * Version of the link format; bump when a key changes meaning or a default changes (a link holds only the

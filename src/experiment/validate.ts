@@ -5,7 +5,8 @@
  * prints `strictLine` of each (unless --lenient).
  */
 import { z } from 'zod';
-import { DEFAULT_CONFIG, PARAMS, PARAM_BY_KEY, type Config, type Param, type ParamKey } from './schema';
+import { TASK_RULES } from '../tasks/params';
+import { PARAMS, PARAM_BY_KEY, paramApplies, taskDefaults, type Config, type Param, type ParamKey, type TaskId } from './schema';
 
 export interface Correction {
   /** The parameter concerned (an unknown key as given, shortened), or 'link' / 'v' for the link as a whole. */
@@ -94,19 +95,12 @@ function checkOne(p: Param, raw: unknown, out: Correction[]): Config[ParamKey] {
   return v === 0 ? 0 : v; // -0 (e.g. from rounding -5e-324) would not survive config → link → config
 }
 
-/** Rules that tie parameters together; each correction is reported. */
+/** Rules that tie parameters together (the model's, and the task's own: src/tasks/params.ts); each correction is reported. */
 function checkRelations(c: Config, out: Correction[]): void {
-  if (c.degree > c.relations) {
-    out.push(
-      correction(
-        'degree',
-        String(c.degree),
-        `is more than relations (${c.relations})`,
-        `at most relations`,
-        `degree: ${c.degree} is more than relations (${c.relations}); using ${c.relations}.`,
-      ),
-    );
-    c.degree = c.relations;
+  const values = c as unknown as Record<string, number | string>;
+  for (const r of TASK_RULES[c.task]?.(values) ?? []) {
+    out.push(correction(r.key, String(values[r.key]), r.problem, r.allowed, `${r.key}: ${values[r.key]} ${r.problem}; using ${r.to}.`));
+    values[r.key] = r.to;
   }
   if (c.dModel % c.heads !== 0) {
     let h = c.heads;
@@ -155,11 +149,19 @@ export function unknownKey(key: string): Correction {
   return correction(k, '', `is not a parameter${hint}`, 'a key listed by --params', `Unknown parameter "${k}" ignored${hint}.`);
 }
 
-/** Checks a partial set of raw values (strings or numbers); missing keys take their defaults. */
-export function checkValues(raw: Partial<Record<string, unknown>>): Checked {
+/**
+ * Checks a partial set of raw values (strings or numbers); missing keys take the defaults of the task named by
+ * `raw.task` (the knowledge graph when none or a bad one). `foreign`: what to do with a key of another task than
+ * the config's — 'correct' (a link: refused or corrected, the value left at its default) or 'keep' (a whole
+ * config built in code, which carries every task's keys).
+ */
+export function checkValues(raw: Partial<Record<string, unknown>>, foreign: 'correct' | 'keep' = 'correct'): Checked {
   const corrections: Correction[] = [];
-  const config = { ...DEFAULT_CONFIG } as Record<ParamKey, Config[ParamKey]>;
+  const taskParam = PARAM_BY_KEY.task;
+  const task = (Object.hasOwn(raw, 'task') && raw.task !== undefined ? checkOne(taskParam, raw.task, corrections) : taskParam.default) as TaskId;
+  const config = { ...taskDefaults(task) } as Record<ParamKey, Config[ParamKey]>;
   for (const key of Object.keys(raw)) {
+    if (key === 'task') continue;
     const p = Object.hasOwn(PARAM_BY_KEY, key) ? PARAM_BY_KEY[key as ParamKey] : undefined;
     if (!p) {
       corrections.push(unknownKey(key));
@@ -167,6 +169,13 @@ export function checkValues(raw: Partial<Record<string, unknown>>): Checked {
     }
     const value = raw[key];
     if (value === undefined) continue;
+    if (foreign === 'correct' && !paramApplies(p, task)) {
+      const k = shown(key);
+      corrections.push(
+        correction(k, shown(value), `is a parameter of the ${p.task} task, not of ${task}`, `the parameters of ${task} (--params)`, `${k} belongs to the ${p.task} task, not to ${task}; ignored.`),
+      );
+      continue;
+    }
     config[p.key as ParamKey] = checkOne(p, value, corrections);
   }
   const c = config as Config;
@@ -176,7 +185,7 @@ export function checkValues(raw: Partial<Record<string, unknown>>): Checked {
 
 /** Validates a config built in code (e.g. received from another thread); corrects it like a link would. */
 export function checkConfig(c: Partial<Config>): Checked {
-  return checkValues(c as Record<string, unknown>);
+  return checkValues(c as Record<string, unknown>, 'keep');
 }
 
 /** The notice lines of corrections. */

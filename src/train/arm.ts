@@ -3,7 +3,7 @@
  * Both arms use the same seed, so they start from the same weights and see batches in the same order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { maxSequenceLength, trainingSequences, type Dataset } from '../data/distribution';
+import { trainingSequences, type Dataset } from '../data/dataset';
 import type { Arm } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
 import {
@@ -23,10 +23,10 @@ import { BatchSampler, packSequences } from './batches';
 import { evaluate } from './evaluate';
 import type { EvalResult } from '../experiment/domain';
 
-export function modelConfigOf(config: Config, vocabSize: number): ModelConfig {
+export function modelConfigOf(config: Config, data: Pick<Dataset, 'vocab' | 'contextLength'>): ModelConfig {
   return {
-    vocabSize,
-    maxLength: maxSequenceLength(3),
+    vocabSize: data.vocab.size,
+    maxLength: data.contextLength,
     layers: config.layers,
     heads: config.heads,
     dModel: config.dModel,
@@ -60,7 +60,7 @@ export class ArmTrainer {
     readonly data: Dataset,
     readonly arm: Arm,
   ) {
-    this.model = modelConfigOf(config, data.vocab.size);
+    this.model = modelConfigOf(config, data);
     // inside a tidy: the initial values the variables were made from are released (variables survive it)
     let weights!: Weights;
     let optimizer!: AdamW;
@@ -109,7 +109,7 @@ export class ArmTrainer {
     });
   }
 
-  /** Greedy evaluation on the five splits; `sample`: only the first that many queries of each. */
+  /** Greedy evaluation on the task's splits; `sample`: only the first that many queries of each. */
   evaluate(sample?: number): Promise<EvalResult> {
     return evaluate(this.gpt, this.data, this.arm === 'cot', sample);
   }

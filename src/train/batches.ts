@@ -3,7 +3,7 @@
  * Inputs are tokens[0..L-2], labels tokens[1..L-1] with −1 wherever no loss is taken (prompt and padding).
  */
 import seedrandom from 'seedrandom';
-import type { Sequence } from '../data/distribution';
+import type { Sequence } from '../data/dataset';
 
 export interface PackedSequences {
   count: number;

@@ -1,13 +1,13 @@
 /**
- * Greedy generation and exact-match accuracy on the five splits, batched.
+ * Greedy generation and exact-match accuracy on the task's splits, batched.
  * Exact match: the whole generated continuation up to and including </a> equals the target
- * (for CoT multi-hop, every bridge and the answer). Answer accuracy: the token before the first </a>
- * (or the expected answer slot when no </a> is produced) equals the answer.
+ * (for the CoT arm, every intermediate result and the answer). Answer accuracy: the answer span just before the
+ * first </a> (or the expected answer slots when no </a> is produced) equals the answer.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset, EvalItem } from '../data/distribution';
+import type { Dataset, EvalItem } from '../data/dataset';
 import { forward, type Model } from '../model/gpt';
-import { SPLITS, type EvalResult, type SplitScores } from '../experiment/domain';
+import type { EvalResult, SplitScores } from '../experiment/domain';
 
 const EVAL_BATCH = 512;
 
@@ -41,36 +41,40 @@ export async function generate(m: Model, prompts: number[][], steps: number): Pr
 export interface ScoredSplit {
   exact: number;
   answer: number;
-  bridge?: number;
+  /** Share whose first generated token is the first intermediate result (queries with intermediate steps only). */
+  firstStep?: number;
 }
 
 export function score(items: EvalItem[], generatedTokens: Int32Array, targets: number[][], eos: number): ScoredSplit {
   if (items.length === 0) return { exact: NaN, answer: NaN };
   const L = targets[0].length;
+  const withSteps = targets[0].length > items[0].answer.length + 1;
   let exact = 0;
   let answer = 0;
-  let bridge = 0;
+  let firstStep = 0;
   items.forEach((item, i) => {
     const g = generatedTokens.subarray(i * L, (i + 1) * L);
     if (targets[i].every((t, j) => g[j] === t)) exact++;
     const firstEos = g.indexOf(eos);
-    const pos = Math.max(0, (firstEos >= 0 ? firstEos : L - 1) - 1);
-    if (g[pos] === item.answer) answer++;
-    if (L > 2 && g[0] === targets[i][0]) bridge++;
+    const A = item.answer.length;
+    const end = firstEos >= 0 ? firstEos : L - 1;
+    const start = Math.max(0, end - A);
+    if (item.answer.every((t, j) => g[start + j] === t)) answer++;
+    if (withSteps && g[0] === targets[i][0]) firstStep++;
   });
   const n = items.length;
-  return { exact: exact / n, answer: answer / n, ...(L > 2 ? { bridge: bridge / n } : {}) };
+  return { exact: exact / n, answer: answer / n, ...(withSteps ? { firstStep: firstStep / n } : {}) };
 }
 
 /** `sample`: evaluate only the first that many queries of each split (a cheap early look). */
 export async function evaluate(m: Model, d: Dataset, cot: boolean, sample?: number): Promise<EvalResult> {
-  const acc = {} as SplitScores;
-  const answerAcc = {} as SplitScores;
-  let oodBridgeAcc: number | undefined;
-  for (const split of SPLITS) {
-    const items = sample === undefined ? d.splits[split] : d.splits[split].slice(0, sample);
+  const acc: SplitScores = {};
+  const answerAcc: SplitScores = {};
+  let stepAcc: number | undefined;
+  for (const split of d.splits) {
+    const items = sample === undefined ? split.items : split.items.slice(0, sample);
     if (items.length === 0) {
-      acc[split] = answerAcc[split] = NaN;
+      acc[split.id] = answerAcc[split.id] = NaN;
       continue;
     }
     const targets = items.map((it) => (cot ? it.target : it.directTarget));
@@ -80,9 +84,9 @@ export async function evaluate(m: Model, d: Dataset, cot: boolean, sample?: numb
       targets[0].length,
     );
     const s = score(items, generated, targets, d.vocab.eos);
-    acc[split] = s.exact;
-    answerAcc[split] = s.answer;
-    if (split === 'oodTwoHop' && cot) oodBridgeAcc = s.bridge;
+    acc[split.id] = s.exact;
+    answerAcc[split.id] = s.answer;
+    if (split.role === 'headline' && cot) stepAcc = s.firstStep;
   }
-  return { acc, answerAcc, ...(oodBridgeAcc !== undefined ? { oodBridgeAcc } : {}) };
+  return { acc, answerAcc, ...(stepAcc !== undefined ? { stepAcc } : {}) };
 }

@@ -4,7 +4,7 @@
  * paused, resumed, stepped and stopped. Losses are read back asynchronously, in batches, never per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { generateDataset, type Dataset } from '../data/distribution';
+import { generateDataset, type Dataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { evaluationAt } from '../experiment/evalSchedule';
 import type { Config } from '../experiment/schema';

@@ -1,11 +1,11 @@
 /**
  * The RL stage after SFT: GRPO (Shao et al. 2024, as in DeepSeek-R1) with a reward on the final answer alone.
  *
- * Each step draws prompts `h r1 r2` from the multi-hop *training* facts (never a test query), samples
- * `rlSamples` continuations of each from the model itself (temperature `rlTemperature`, seeded), and judges each:
- * reward 1 when the continuation is well formed (one to `hops` entities, then </a>) and the entity before </a>
- * is the right answer (the graph's, i.e. the fact before any CoT noise); 0 otherwise. Nothing rewards the bridge:
- * a chain can only grow if the model already writes one. Rewards are normalised within each prompt's group
+ * Each step draws prompts from the task's training queries with intermediate steps (`Dataset.rlItems`, never a
+ * test query), samples `rlSamples` continuations of each from the model itself (temperature `rlTemperature`,
+ * seeded), and judges each with the task's judge (src/tasks/judge.ts for most): reward 1 when the continuation
+ * is well formed and its answer before </a> is right (the truth before any CoT noise); 0 otherwise. Nothing
+ * rewards the intermediate steps: a chain can only grow if the model already writes one. Rewards are normalised within each prompt's group
  * (advantage = (r − mean) / std; 0 when the group agrees), and the update maximises
  *
  *   mean over samples of  A · (mean log-probability of the sample's tokens)  −  β · KL(π ‖ π_SFT)
@@ -21,10 +21,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import { pathPrompt, type Dataset } from '../data/distribution';
+import type { Dataset } from '../data/dataset';
 import type { Config } from '../experiment/schema';
 import type { RlMetrics } from '../experiment/phases';
-import type { Vocab } from '../experiment/vocab';
+import { taskOf } from '../tasks/registry';
 import { allVariables, forward, modelOf, type BlockWeights, type Model, type Weights } from '../model/gpt';
 import { AdamW } from './adamw';
 
@@ -72,44 +72,6 @@ export async function sampleContinuations(m: Model, prompts: number[][], steps: 
 }
 
 // ---------------------------------------------------------------- reward
-/** The true chain of a multi-hop prompt: its bridges and its answer. */
-export interface Chain {
-  bridges: readonly number[];
-  t: number;
-}
-export interface Judgement {
-  /** 1: well formed and the entity before </a> is the answer; else 0. */
-  reward: 0 | 1;
-  /** One to `hops` entity tokens, then </a>. */
-  wellFormed: boolean;
-  /** Well formed with a bridge before the answer (more than one entity). */
-  cot: boolean;
-  /** Wrote a bridge, and every bridge written is the chain's (in order). */
-  bridgeRight: boolean;
-  /** Tokens the update scores: up to and including the first </a>; all when there is none. */
-  length: number;
-}
-
-/** Judges one sampled continuation of a multi-hop prompt (pure; see the file comment for the rule). */
-export function judge(cont: ArrayLike<number>, chain: Chain, vocab: Pick<Vocab, 'entities' | 'eos'>): Judgement {
-  let eos = -1;
-  for (let i = 0; i < cont.length; i++) {
-    if (cont[i] === vocab.eos) {
-      eos = i;
-      break;
-    }
-  }
-  const length = eos >= 0 ? eos + 1 : cont.length;
-  const hops = chain.bridges.length + 1;
-  let wellFormed = eos >= 1 && eos <= hops;
-  for (let i = 0; wellFormed && i < eos; i++) wellFormed = cont[i] >= 0 && cont[i] < vocab.entities;
-  const reward = wellFormed && cont[eos - 1] === chain.t ? 1 : 0;
-  const cot = wellFormed && eos >= 2;
-  let bridgeRight = cot;
-  for (let i = 0; bridgeRight && i < eos - 1; i++) bridgeRight = cont[i] === chain.bridges[i];
-  return { reward, wellFormed, cot, bridgeRight, length };
-}
-
 /** GRPO advantages: each group of `group` consecutive rewards minus its mean, over its standard deviation (0 when all agree). */
 export function groupAdvantages(rewards: ArrayLike<number>, group: number): Float32Array {
   const out = new Float32Array(rewards.length);
@@ -281,7 +243,7 @@ export class RlTrainer {
   private readonly optimizer: AdamW;
   private readonly prompts: PromptSampler;
   private pendingKl: tf.Scalar[] = [];
-  private sums = { n: 0, reward: 0, cot: 0, bridgeRight: 0 };
+  private sums = { n: 0, reward: 0, cot: 0, stepsRight: 0 };
 
   constructor(
     private readonly host: RlHost,
@@ -294,7 +256,7 @@ export class RlTrainer {
       optimizer = new AdamW(allVariables(gpt.weights), { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: config.weightDecay, clip: config.clip });
     });
     this.optimizer = optimizer;
-    this.prompts = new PromptSampler(host.data.trainClean.length, config.seed);
+    this.prompts = new PromptSampler(host.data.rlItems.length, config.seed);
     for (let i = 0; i < rlStepsDone; i++) this.prompts.next(rlPromptsPerStep(config));
   }
 
@@ -302,12 +264,13 @@ export class RlTrainer {
   async step(step: number): Promise<tf.Scalar> {
     const { config, data, gpt } = this.host;
     const chosen = this.prompts.next(rlPromptsPerStep(config));
-    if (chosen.length === 0) return tf.scalar(0); // no multi-hop training facts (λ = 0): nothing to learn from
+    if (chosen.length === 0) return tf.scalar(0); // no training queries with steps (e.g. λ = 0): nothing to learn from
     const group = config.rlSamples;
-    const chains = chosen.map((i) => data.trainClean[i]);
-    const prompts = chains.flatMap((c) => Array.from({ length: group }, () => pathPrompt(data.vocab, c)));
+    const chains = chosen.map((i) => data.rlItems[i]);
+    const prompts = chains.flatMap((c) => Array.from({ length: group }, () => c.prompt));
     const P = prompts[0].length;
-    const L = data.hops + 1;
+    const L = data.rlItems[0].target.length;
+    const task = taskOf(config);
     const gen = await sampleContinuations(gpt, prompts, L, config.rlTemperature, `cot-rl-${config.seed}-${step}`);
 
     const rows = prompts.length;
@@ -318,13 +281,13 @@ export class RlTrainer {
       const cont = gen.subarray(r * L, (r + 1) * L);
       tokens.set(prompts[r], r * (P + L));
       tokens.set(cont, r * (P + L) + P);
-      const j = judge(cont, chains[Math.floor(r / group)], data.vocab);
+      const j = task.judge(cont, chains[Math.floor(r / group)], data.vocab);
       mask.fill(1, r * L, r * L + j.length);
       rewards[r] = j.reward;
       this.sums.n++;
       this.sums.reward += j.reward;
       this.sums.cot += j.cot ? 1 : 0;
-      this.sums.bridgeRight += j.bridgeRight ? 1 : 0;
+      this.sums.stepsRight += j.stepsRight ? 1 : 0;
     }
     const batch: RlBatch = { tokens, rows, promptLength: P, genLength: L, mask, advantages: groupAdvantages(rewards, group) };
     const { loss, kl } = grpoUpdate(gpt, this.ref, this.optimizer, batch, config.rlKl, config.rlLr);
@@ -334,10 +297,10 @@ export class RlTrainer {
 
   /** The means over the samples since the last call (one batched readback of the KL values); null when none. */
   async takeMetrics(): Promise<RlMetrics | null> {
-    const { n, reward, cot, bridgeRight } = this.sums;
+    const { n, reward, cot, stepsRight } = this.sums;
     const pending = this.pendingKl;
     this.pendingKl = [];
-    this.sums = { n: 0, reward: 0, cot: 0, bridgeRight: 0 };
+    this.sums = { n: 0, reward: 0, cot: 0, stepsRight: 0 };
     let kl = NaN;
     if (pending.length) {
       const stacked = tf.stack(pending);
@@ -347,7 +310,7 @@ export class RlTrainer {
       kl = values.reduce((a, b) => a + b, 0) / values.length;
     }
     if (n === 0) return null;
-    return { reward: reward / n, cotRate: cot / n, bridgeRightRate: bridgeRight / n, kl };
+    return { reward: reward / n, cotRate: cot / n, stepsRightRate: stepsRight / n, kl };
   }
 
   dispose(): void {

@@ -8,9 +8,13 @@
  * share of them (fixed at generation, so both arms see the same corrupted examples).
  */
 import seedrandom from 'seedrandom';
-import type { Config } from '../experiment/schema';
-import type { SplitName } from '../experiment/domain';
-import { makeVocab, relationToken, type Vocab } from '../experiment/vocab';
+import type { Config } from '../../experiment/schema';
+import type { Sequence } from '../types';
+import { makeVocab, relationToken, type Vocab } from './vocab';
+
+/** The five evaluation splits of the knowledge graph. */
+export type SplitName = 'idAtomic' | 'oodAtomic' | 'trainTwoHop' | 'idTwoHop' | 'oodTwoHop';
+export const SPLITS: readonly SplitName[] = ['idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop'];
 
 export interface AtomicFact {
   h: number;
@@ -26,7 +30,7 @@ export interface Path {
   t: number;
 }
 
-export interface EvalItem {
+export interface KgEvalItem {
   prompt: number[];
   /** Continuation up to and including </a>: for multi-hop splits the CoT target (bridges, answer). */
   target: number[];
@@ -49,7 +53,7 @@ export interface DataStats {
   lambdaEffective: number;
 }
 
-export interface Dataset {
+export interface KgData {
   vocab: Vocab;
   hops: 2 | 3;
   atomic: AtomicFact[];
@@ -61,7 +65,7 @@ export interface Dataset {
   oodTest: Path[];
   stats: DataStats;
   /** Evaluation samples per split (same for both arms). */
-  splits: Record<SplitName, EvalItem[]>;
+  splits: Record<SplitName, KgEvalItem[]>;
   /** CoT arm: which multi-hop training facts carry their bridges (cotShare < 1); null: all. */
   cotBridge: boolean[] | null;
 }
@@ -96,7 +100,7 @@ export function countPaths(c: Pick<Config, 'entities' | 'degree' | 'hops'>): num
   return c.entities * c.degree ** Number(c.hops);
 }
 
-export function generateDataset(c: DataConfig): Dataset {
+export function generateKg(c: DataConfig): KgData {
   const hops = Number(c.hops) as 2 | 3;
   if (countPaths(c) > MAX_PATHS) {
     throw new RangeError(`entities × degree^hops = ${countPaths(c)} paths is more than ${MAX_PATHS}; use a smaller graph.`);
@@ -185,19 +189,19 @@ export function generateDataset(c: DataConfig): Dataset {
       .sort((a, b) => a - b)
       .map((i) => xs[i]);
   };
-  const atomicItem = (f: AtomicFact): EvalItem => ({
+  const atomicItem = (f: AtomicFact): KgEvalItem => ({
     prompt: [f.h, relationToken(vocab, f.r)],
     target: [f.t, vocab.eos],
     directTarget: [f.t, vocab.eos],
     answer: f.t,
   });
-  const pathItem = (p: Path): EvalItem => ({
+  const pathItem = (p: Path): KgEvalItem => ({
     prompt: pathPrompt(vocab, p),
     target: [...p.bridges, p.t, vocab.eos],
     directTarget: [p.t, vocab.eos],
     answer: p.t,
   });
-  const splits: Record<SplitName, EvalItem[]> = {
+  const splits: Record<SplitName, KgEvalItem[]> = {
     idAtomic: sample(idAtomic).map(atomicItem),
     oodAtomic: sample(atomic.filter((f) => f.ood)).map(atomicItem),
     trainTwoHop: sample(train).map(pathItem),
@@ -227,10 +231,6 @@ export function cotSubset(n: number, share: number, seed: number): boolean[] | n
 export const pathPrompt = (v: Vocab, p: Path): number[] => [p.h, ...p.rels.map((r) => relationToken(v, r))];
 
 /** Training sequences (prompt + continuation) of one arm: all atomic facts, then the multi-hop facts. */
-export interface Sequence {
-  tokens: number[];
-  promptLength: number;
-}
 export function atomicSequence(v: Vocab, f: AtomicFact): Sequence {
   return { tokens: [f.h, relationToken(v, f.r), f.t, v.eos], promptLength: 2 };
 }
@@ -238,7 +238,7 @@ export function pathSequence(v: Vocab, p: Path, cot: boolean): Sequence {
   const prompt = pathPrompt(v, p);
   return { tokens: [...prompt, ...(cot ? p.bridges : []), p.t, v.eos], promptLength: prompt.length };
 }
-export function trainingSequences(d: Dataset, cot: boolean): Sequence[] {
+export function trainingSequences(d: KgData, cot: boolean): Sequence[] {
   const bridge = (i: number) => cot && (d.cotBridge?.[i] ?? true);
   return [...d.atomic.map((f) => atomicSequence(d.vocab, f)), ...d.train.map((p, i) => pathSequence(d.vocab, p, bridge(i)))];
 }

@@ -6,17 +6,18 @@
 import {
   atomicSequence,
   countPaths,
-  generateDataset,
+  generateKg as generateDataset,
   MAX_PATHS,
   pathSequence,
   type AtomicFact,
   type DataConfig,
   type DataStats,
-  type Dataset,
+  type KgData as Dataset,
   type Path,
   type Sequence,
-} from '../../data/distribution';
-import { relationToken, tokenKind, tokenName, type TokenKind } from '../../experiment/vocab';
+} from './generate';
+import { relationToken, tokenKind, tokenName, type TokenKind } from './vocab';
+import type { TaskPreview } from '../types';
 import type { Config } from '../../experiment/schema';
 
 export interface Chip {
@@ -256,4 +257,9 @@ export function graphAround(d: Dataset, neighbours = 2): GraphPicture | null {
   }
   const query = `${[path.h, ...path.rels.map((r) => relationToken(v, r))].map((t) => tokenName(v, t)).join(' ')} → ${tokenName(v, path.t)}`;
   return { ood, nodes, edges, query };
+}
+
+/** The designer's preview of a knowledge-graph dataset (TODO: the generic TaskPreview shape). */
+export function kgPreview(d: Dataset, c: Config): TaskPreview {
+  return summarize(d, dataConfig(c)) as unknown as TaskPreview;
 }

@@ -1,0 +1,44 @@
+/**
+ * Each task's own parameters, for the schema table (src/experiment/schema.ts), and each task's measured preset
+ * (its defaults: `task=<id>` alone opens it). Data only: the tasks' behaviour is in src/tasks/registry.ts.
+ */
+import { KG_PARAMS } from './kg/params';
+import { PARITY_PARAMS } from './parity/params';
+
+/** A rule between a task's parameters that a config broke, and the value that mends it. */
+export interface ParamRule {
+  key: string;
+  problem: string;
+  allowed: string;
+  to: number;
+}
+type Values = Readonly<Record<string, number | string>>;
+
+/** The rules between each task's parameters (validate.ts applies them, one correction each). */
+export const TASK_RULES: Readonly<Record<string, (c: Values) => ParamRule[]>> = {
+  kg: (c) =>
+    Number(c.degree) > Number(c.relations)
+      ? [{ key: 'degree', problem: `is more than relations (${c.relations})`, allowed: 'at most relations', to: Number(c.relations) }]
+      : [],
+  parity: (c) => {
+    const most = 2 ** (Number(c.bits) - 1);
+    return Number(c.trainSize) > most
+      ? [{ key: 'trainSize', problem: `is more than half of the 2^${c.bits} strings`, allowed: `at most ${most} for ${c.bits} bits`, to: most }]
+      : [];
+  },
+};
+
+/** The task ids, in the order the designer offers them; the first is the default. */
+export const TASK_IDS = ['kg', 'parity'] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS] as const;
+
+/**
+ * Where a task's preset differs from the table's defaults (model and training included). Measured: the
+ * README's tables say on which seeds and with which commands.
+ */
+export const TASK_PRESETS: Readonly<Record<TaskId, Readonly<Record<string, number | string>>>> = {
+  kg: {},
+  parity: {},
+};

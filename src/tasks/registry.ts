@@ -1,0 +1,25 @@
+/**
+ * Every task, by id. A new task is one folder (src/tasks/<id>/) with its TaskSpec, one line here and, when it has
+ * parameters of its own, one line in src/tasks/params.ts (src/tasks/README.md says how).
+ */
+import type { Config } from '../experiment/schema';
+import { KG_TASK } from './kg';
+import { PARITY_TASK } from './parity';
+import type { TaskId } from './params';
+import type { SplitSpec, TaskSpec } from './types';
+
+export const TASKS: Readonly<Record<TaskId, TaskSpec>> = {
+  kg: KG_TASK,
+  parity: PARITY_TASK,
+};
+
+/** The task of a config. */
+export const taskOf = (c: Pick<Config, 'task'>): TaskSpec => TASKS[c.task] ?? KG_TASK;
+
+/** The split a config's page, status line and gap read (the task's headline split). */
+export function headlineSplit(c: Config): SplitSpec {
+  const splits = taskOf(c).splits(c);
+  return splits.find((s) => s.role === 'headline') ?? splits[splits.length - 1];
+}
+/** The splits the direct arm must know before its low headline accuracy means it cannot compose (the informed gap). */
+export const prerequisiteSplits = (c: Config): SplitSpec[] => taskOf(c).splits(c).filter((s) => s.role === 'prerequisite');
