@@ -41,24 +41,26 @@ export const MAX_GEMM_THREADS = 8;
 
 export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [options]
 
-  '<link>'            an experiment link or its query, e.g. 'entities=100&steps=500' (default: the default experiment)
+  '<link>'            an experiment link or its query, e.g. 'entities=100&steps=500' or 'task=parity&bits=12'
+                      (default: the default experiment)
   --steps N           train N steps per arm instead of the link's steps; 0 = build the data only
   --backend B         wasm (default) or cpu
   --json FILE         write the results as JSON after every evaluation and at the end
   --dump-data FILE    write the generated dataset (token ids) as JSON
   --quiet             no progress bar and no per-evaluation lines
-  --lens              at every evaluation, the aggregated logit lens of each arm on ID and OOD test queries
-  --trace             at every evaluation, causal tracing of each arm (bridge and answer) on ID and OOD test queries
+  --lens              at every evaluation, the aggregated logit lens of each arm on the task's test queries
+  --trace             at every evaluation, causal tracing of each arm (each intermediate result and the answer) on
+                      the task's test queries
   --jobs N            threads for the arms: 1 = all arms in this thread, in lockstep; default: each arm in its own
                       worker thread (so on its own core); the results are the same either way
   --threads N         threads each arm's matrix products are split over on wasm (1–${MAX_GEMM_THREADS}); default: the
                       machine's cores shared among the arms that train at once; the results are the same either way
   --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
-  --params            list every link parameter with its allowed values and default
+  --params            list every link parameter with its allowed values and default, each task's own under task=<id>
   -h, --help          show this help
 
-A link with an unknown key, a value that is not a number or out of range, or a broken rule between
-parameters is refused (exit 2, one line per problem) unless --lenient is given.`;
+A link with an unknown key, a key of another task than its own, a value that is not a number or out of
+range, or a broken rule between parameters is refused (exit 2, one line per problem) unless --lenient is given.`;
 
 /** More threads than arms (two) add nothing; the bound only keeps the number sane. */
 const MAX_JOBS = 64;

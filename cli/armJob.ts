@@ -6,7 +6,7 @@
  * current step on `stop`.
  */
 import { parentPort } from 'node:worker_threads';
-import { generateDataset } from '../src/data/distribution';
+import { generateDataset } from '../src/data/dataset';
 import { datasetHash } from '../src/data/hash';
 import type { Arm } from '../src/experiment/domain';
 import type { MechanismRecord } from '../src/experiment/mechanism';

@@ -2,7 +2,8 @@
  * The page's side of `npm run bench -- --browser --gap` (cli/benchGap.ts): an init script, run as source text
  * before the app loads, that wraps the Worker constructor and records what the training workers send the store
  * (evaluation rows, progress, losses, mechanism records, backends; message counts and typed-array bytes), the
- * long tasks, and when the OOD headline first shows the gap. Self-contained: it can import nothing.
+ * long tasks, and when the headline first shows the gap. Self-contained: it can import nothing (the split ids it
+ * reads, the task's headline and prerequisites, come in with the thresholds).
  */
 type ArmName = 'cot' | 'direct';
 
@@ -13,9 +14,9 @@ export interface PageLog {
   evals: {
     arm: ArmName;
     step: number;
-    ood: number | null;
-    idAtomic: number | null;
-    oodAtomic: number | null;
+    /** Accuracy on the task's headline split, and on each of its prerequisite splits (src/experiment/gap.ts). */
+    headline: number | null;
+    prerequisites: (number | null)[];
     sample: number | null;
     trainRate: number;
     t: number;
@@ -27,12 +28,12 @@ export interface PageLog {
   backends: { arm: ArmName; backend: string; fallbacks: string[] }[];
   messages: Record<string, { count: number; bytes: number }>;
   longTasks: { t: number; d: number }[];
-  /** The OOD headline's numbers when they first showed the gap. */
+  /** The training bar's headline numbers when they first showed the gap. */
   headline: { t: number; text: string } | null;
 }
 
 /** Init script: wraps Worker and records what the training workers tell the page; long tasks; the headline. */
-export function instrument(gap: { cot: number; direct: number }): void {
+export function instrument(gap: { cot: number; direct: number; headline: string; prerequisites: string[] }): void {
   type Arm = 'cot' | 'direct';
   const log = {
     play: null as number | null,
@@ -67,9 +68,20 @@ export function instrument(gap: { cot: number; direct: number }): void {
         if (m.type === 'progress' && typeof m.step === 'number') log.progress[arm].push([m.step, t]);
         else if (m.type === 'loss') log.losses[arm].push([(m.steps as number[]).at(-1) ?? 0, t]);
         else if (m.type === 'eval') {
-          const row = m.row as { step: number; sample?: number; acc: { oodTwoHop: number | null; idAtomic: number | null; oodAtomic: number | null } };
-          const { oodTwoHop: ood, idAtomic, oodAtomic } = row.acc;
-          log.evals.push({ arm, step: row.step, ood, idAtomic, oodAtomic, sample: row.sample ?? null, trainRate: m.stepsPerSec as number, t });
+          const row = m.row as { step: number; sample?: number; acc: Record<string, number | null | undefined> };
+          const score = (id: string) => {
+            const v = row.acc[id];
+            return typeof v === 'number' && Number.isFinite(v) ? v : null;
+          };
+          log.evals.push({
+            arm,
+            step: row.step,
+            headline: score(gap.headline),
+            prerequisites: gap.prerequisites.map(score),
+            sample: row.sample ?? null,
+            trainRate: m.stepsPerSec as number,
+            t,
+          });
         } else if (m.type === 'mechanism') {
           const r = m.record as { step: number; ms?: { lens?: number; trace?: number } };
           log.mechanism.push({ arm, step: r.step, lensMs: r.ms?.lens ?? 0, traceMs: r.ms?.trace ?? 0, t });

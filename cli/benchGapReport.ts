@@ -14,25 +14,26 @@ export interface Gap {
   step: number;
   /** When the later of the two arms' rows for `step` reached the page. */
   t: number;
-  cotOod: number;
-  directOod: number;
-  /** The direct arm's atomic accuracy at `step` (ID, OOD). */
-  directAtomic: { id: number | null; ood: number | null };
+  /** Each arm's accuracy on the task's headline split at `step`. */
+  cotHeadline: number;
+  directHeadline: number;
+  /** The direct arm's accuracy on each of the task's prerequisite splits at `step` (empty: the task has none). */
+  directPrerequisites: (number | null)[];
 }
 
 /**
- * The first step evaluated in both arms with CoT OOD ≥ 0.9 and direct OOD ≤ 0.1 (`informed`: and the direct arm
- * knowing its atomic facts, src/experiment/gap.ts); null if none yet.
+ * The first step evaluated in both arms with CoT ≥ 0.9 and direct ≤ 0.1 on the headline split (`informed`: and the
+ * direct arm knowing its prerequisites, src/experiment/gap.ts); null if none yet.
  */
 export function findGap(evals: PageLog['evals'], informed = false): Gap | null {
   const step = gapStep(
-    evals.map((e) => ({ arm: e.arm, step: e.step, oodTwoHop: e.ood, idAtomic: e.idAtomic, oodAtomic: e.oodAtomic })),
+    evals.map((e) => ({ arm: e.arm, step: e.step, headline: e.headline, prerequisites: e.prerequisites })),
     informed,
   );
   if (step === null) return null;
   const c = evals.find((e) => e.arm === 'cot' && e.step === step)!;
   const d = evals.find((e) => e.arm === 'direct' && e.step === step)!;
-  return { step, t: Math.max(c.t, d.t), cotOod: c.ood!, directOod: d.ood!, directAtomic: { id: d.idAtomic ?? null, ood: d.oodAtomic ?? null } };
+  return { step, t: Math.max(c.t, d.t), cotHeadline: c.headline!, directHeadline: d.headline!, directPrerequisites: d.prerequisites };
 }
 
 export interface ArmFigures {
@@ -104,14 +105,14 @@ export interface GapBenchJson {
   reached: boolean;
   /** Play → the gap's evaluation rows on the page; null when not reached. */
   playToGapS: number | null;
-  /** Play → the OOD headline showing CoT ≥ 0.90 and direct ≤ 0.10. */
+  /** Play → the training bar's headline showing CoT ≥ 0.90 and direct ≤ 0.10. */
   playToHeadlineS: number | null;
   gap: Gap | null;
-  /** The gap with the direct arm knowing its facts, and Play → its rows on the page; null when not reached. */
+  /** The gap with the direct arm knowing its prerequisites, and Play → its rows on the page; null when not reached. */
   informedGap: Gap | null;
   playToInformedGapS: number | null;
-  /** The last evaluation of each arm (when the gap was not reached, how far it got). */
-  last: Record<ArmName, { step: number; ood: number | null } | null>;
+  /** The last evaluation of each arm (when the gap was not reached, how far it got): its step and headline accuracy. */
+  last: Record<ArmName, { step: number; headline: number | null } | null>;
   navigationToPlayS: number;
   navigationToFirstStepS: number | null;
   playToFirstStepS: number | null;
@@ -151,7 +152,7 @@ export function gapReport(
   const first = Math.min(...ARMS.map((a) => log.progress[a].find(([s]) => s >= 1)?.[1] ?? Infinity));
   const lastOf = (arm: ArmName) => {
     const e = log.evals.filter((x) => x.arm === arm && x.t <= end).at(-1);
-    return e ? { step: e.step, ood: e.ood } : null;
+    return e ? { step: e.step, headline: e.headline } : null;
   };
   const names = [...new Set(log.backends.map((b) => b.backend))];
   const ratio = (arm: ArmName) => {
@@ -208,19 +209,19 @@ export function formatGapReport(r: GapBenchJson): string {
     const t = r.playToGapS ?? 0;
     const verdict = t <= r.targets.stretch ? 'stretch target met' : t <= r.targets.seconds ? 'target met' : 'target missed';
     out.push(
-      `Play → the gap: ${f(t, 1)} s (step ${r.gap.step}: CoT OOD ${f(r.gap.cotOod, 3)}, direct ${f(r.gap.directOod, 3)}); ` +
+      `Play → the gap: ${f(t, 1)} s (step ${r.gap.step}: headline CoT ${f(r.gap.cotHeadline, 3)}, direct ${f(r.gap.directHeadline, 3)}); ` +
         `target ≤ ${r.targets.seconds} s, stretch ≤ ${r.targets.stretch} s: ${verdict}`,
     );
-    out.push(`Play → the OOD headline showing it: ${f(r.playToHeadlineS, 1)} s`);
+    out.push(`Play → the training bar's headline showing it: ${f(r.playToHeadlineS, 1)} s`);
     const g = r.informedGap;
     out.push(
       g
-        ? `Play → the informed gap (the direct arm also knows its facts, ID and OOD atomic ≥ ${GAP.knows}): ${f(r.playToInformedGapS, 1)} s (step ${g.step}: direct atomic ID ${f(g.directAtomic.id, 3)}, OOD ${f(g.directAtomic.ood, 3)})`
-        : `informed gap not reached (the direct arm did not know its atomic facts, ID and OOD ≥ ${GAP.knows}, at a gap step before the run ended)`,
+        ? `Play → the informed gap (the direct arm also knows its prerequisites, each ≥ ${GAP.knows}): ${f(r.playToInformedGapS, 1)} s (step ${g.step}: direct prerequisites ${g.directPrerequisites.map((x) => f(x, 3)).join(', ') || 'none'})`
+        : `informed gap not reached (the direct arm did not know its prerequisites, each ≥ ${GAP.knows}, at a gap step before the run ended)`,
     );
   } else {
     out.push(
-      `gap not reached: last evaluations CoT step ${r.last.cot?.step ?? '—'} OOD ${f(r.last.cot?.ood, 3)}, direct step ${r.last.direct?.step ?? '—'} OOD ${f(r.last.direct?.ood, 3)}`,
+      `gap not reached: last evaluations CoT step ${r.last.cot?.step ?? '—'} headline ${f(r.last.cot?.headline, 3)}, direct step ${r.last.direct?.step ?? '—'} headline ${f(r.last.direct?.headline, 3)}`,
     );
   }
   out.push(

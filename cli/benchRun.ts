@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { generateDataset } from '../src/data/distribution';
+import { generateDataset } from '../src/data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 import { configToQuery } from '../src/experiment/link';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
@@ -198,8 +198,8 @@ function table(r: BenchJson, o: BenchOptions): string {
     const g = r.gap;
     extra.push(
       g.reached
-        ? `time to the gap: ${g.seconds.toFixed(0)} s (step ${g.step}: CoT OOD ${g.cotOod.toFixed(3)}, direct OOD ${g.directOod.toFixed(3)}${g.directAtMost01 ? ' ≤ 0.1' : ' > 0.1!'})`
-        : `gap not reached within ${g.step} steps (${g.seconds.toFixed(0)} s): CoT OOD ${g.cotOod.toFixed(3)}, direct ${g.directOod.toFixed(3)}`,
+        ? `time to the gap: ${g.seconds.toFixed(0)} s (step ${g.step}: ${g.splitLabel}: CoT ${g.cotHeadline.toFixed(3)}, direct ${g.directHeadline.toFixed(3)}${g.directAtMost01 ? ' ≤ 0.1' : ' > 0.1!'})`
+        : `gap not reached within ${g.step} steps (${g.seconds.toFixed(0)} s): ${g.splitLabel}: CoT ${g.cotHeadline.toFixed(3)}, direct ${g.directHeadline.toFixed(3)}`,
     );
   }
   return [...lines, ...extra].join('\n');

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPLITS } from '../src/experiment/domain';
+import { SPLITS } from '../src/tasks/kg/generate';
 
 const root = resolve(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -58,11 +58,48 @@ describe('cli/experiment.ts', () => {
     expect(existsSync(json)).toBe(false);
   });
 
-  it('--params lists every parameter with its range and default', async () => {
+  it('--params lists every parameter with its range and default: the shared keys, then each task\'s own under task=<id>', async () => {
     const r = await cli(['--params']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^entities\s+a whole number in 10–2000\s+200\s/m);
     expect(r.stdout).toMatch(/^noiseKind\s+one of t, b, both\s+t\s/m);
+    expect(r.stdout).toMatch(/^bits\s+a whole number in /m);
+    const at = (re: RegExp) => r.stdout.split('\n').findIndex((l) => re.test(l));
+    const [seed, kg, entities, parity, bits] = [/^seed\s/, /^task=kg\b/, /^entities\s/, /^task=parity\b/, /^bits\s/].map(at);
+    expect(seed).toBeGreaterThan(0);
+    expect(kg).toBeGreaterThan(seed);
+    expect(entities).toBeGreaterThan(kg);
+    expect(parity).toBeGreaterThan(entities);
+    expect(bits).toBeGreaterThan(parity);
+  });
+
+  it("a key of another task than the link's is refused: exit 2, one line naming both tasks", async () => {
+    for (const [link, key, own, other] of [
+      ['task=parity&bits=6&trainSize=16&entities=100', 'entities', 'kg', 'parity'],
+      ['bits=6', 'bits', 'parity', 'kg'],
+    ]) {
+      const r = await cli([link, '--steps', '0']);
+      expect(r.code, link).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^error: ${key} "\\d+": is a parameter of the ${own} task, not of ${other} \\(allowed: the parameters of ${other} \\(--params\\)\\)$`));
+      expect(lines.at(-1)).toContain('the link was refused; nothing was trained');
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('parity: --steps 0 --dump-data writes its dataset (the task, its splits, bit strings then =)', async () => {
+    const dump = join(dir, 'parity.json');
+    const r = await cli(['task=parity&bits=6&trainSize=16&testBits=8&evalSize=50', '--steps', '0', '--dump-data', dump]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dataset [0-9a-f]{16} \(/m);
+    const d = JSON.parse(readFileSync(dump, 'utf8'));
+    expect(d.task).toBe('parity');
+    expect(d.splits.map((s: { id: string }) => s.id)).toEqual(['train', 'test', 'length']);
+    expect(d.train.cot).toHaveLength(16);
+    expect(d.train.cot[0]).toHaveLength(6 + 1 + 6 + 1); // bits, =, running parities (the last the answer), </a>
+    expect(d.train.direct[0]).toHaveLength(6 + 1 + 1 + 1);
+    expect(d.vocab[d.train.cot[0][6]]).toBe('=');
   });
 
   it('--lenient --steps 0 --dump-data writes the dataset and trains nothing; link corrections go to stderr', async () => {
@@ -72,19 +109,21 @@ describe('cli/experiment.ts', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('link: degree: 9 is more than relations (6); using 6.');
     expect(r.stderr).toContain('link: Unknown parameter "colour" ignored.');
-    expect(r.stdout).toMatch(/^dataset [0-9a-f]{16}: /m);
+    expect(r.stdout).toMatch(/^dataset [0-9a-f]{16} \(/m);
     expect(r.stdout).toContain('no training');
     const d = JSON.parse(readFileSync(dump, 'utf8'));
-    expect(Object.keys(d)).toEqual(['vocab', 'atomic', 'train', 'splits']);
+    expect(Object.keys(d)).toEqual(['task', 'vocab', 'eos', 'pad', 'contextLength', 'train', 'splits']);
+    expect(d.task).toBe('kg');
     expect(d.vocab).toHaveLength(30 + 6 + 2);
-    expect(d.atomic).toHaveLength(30 * 6);
-    expect(d.atomic[0]).toEqual({ h: expect.any(Number), r: expect.any(Number), t: expect.any(Number), ood: expect.any(Boolean) });
-    expect(d.vocab[d.atomic[0].r]).toMatch(/^r\d$/);
+    // the atomic facts come first: h r t </a>, prompt h r
+    const atomic = d.train.cot.filter((_: number[], i: number) => d.train.promptLength.cot[i] === 2);
+    expect(atomic).toHaveLength(30 * 6);
+    expect(d.vocab[atomic[0][1]]).toMatch(/^r\d$/);
     expect(d.train.cot.length).toBe(d.train.direct.length);
     expect(d.train.cot.at(-1)).toHaveLength(6); // h r1 r2 b t </a>
     expect(d.train.direct.at(-1)).toHaveLength(5);
-    expect(Object.keys(d.splits)).toEqual([...SPLITS]);
-    for (const s of SPLITS) for (const it of d.splits[s]) expect(d.vocab[it.target.at(-1)]).toBe('</a>');
+    expect(d.splits.map((s: { id: string }) => s.id)).toEqual([...SPLITS]);
+    for (const s of d.splits) for (const it of s.items) expect(d.vocab[it.target.at(-1)]).toBe('</a>');
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.arms.cot).toEqual({ stepsPerSec: 0, history: [], final: null });
   });
@@ -104,7 +143,8 @@ describe('cli/experiment.ts', () => {
     expect(rep.gemmThreads).toBeGreaterThanOrEqual(1);
     expect(rep.version).toBe(1);
     expect(rep.wallSeconds).toBeGreaterThan(0);
-    expect(rep.link).toBe(`v=2&${'entities=30&relations=6&degree=3&evalSize=50&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
+    // the shared keys first, then the task's own (the schema's order)
+    expect(rep.link).toBe(`v=2&${'evalSize=50&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
     expect(rep.config.steps).toBe(3);
     expect(rep.backend).toBe('wasm');
     expect(rep.dataset.hash).toMatch(/^[0-9a-f]{16}$/);
@@ -136,13 +176,15 @@ describe('cli/experiment.ts', () => {
       expect(a.lens.map((l: { step: number; split: string }) => `${l.step} ${l.split}`)).toEqual(['0 idTwoHop', '0 oodTwoHop', '2 idTwoHop', '2 oodTwoHop']);
       for (const l of a.lens) {
         expect(l.positions).toEqual(arm === 'cot' ? ['h', 'r1', 'r2', 'b', 't'] : ['h', 'r1', 'r2', 't']);
-        for (const grid of [l.bridgeTop1, l.answerTop1]) {
+        expect(l.tracked.map((t: { name: string }) => t.name)).toEqual(['b', 'answer']); // the bridge, then the answer
+        expect(l.top1).toHaveLength(2);
+        for (const grid of l.top1) {
           expect(grid).toHaveLength(2); // embedding + 1 layer
           for (const row of grid) expect(row).toHaveLength(T);
         }
       }
       expect(a.trace).toHaveLength(8); // 2 evaluations × 2 splits × (bridge, answer)
-      expect(new Set(a.trace.map((t: { target: string }) => t.target))).toEqual(new Set(['bridge', 'answer']));
+      expect(new Set(a.trace.map((t: { target: string }) => t.target))).toEqual(new Set(['b', 'answer']));
       for (const t of a.trace) {
         expect(t.restored).toHaveLength(2);
         expect(t.positions).toHaveLength(T);

@@ -9,7 +9,8 @@
  */
 import { USAGE, parseCliArgs } from './args';
 import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
-import { paramsTable, readLink } from './link';
+import { readLink } from './link';
+import { paramsTable } from './params';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);

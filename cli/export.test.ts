@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildDump } from '../src/data/dump';
-import { generateDataset } from '../src/data/distribution';
+import { generateDataset } from '../src/data/dataset';
 import { datasetHash } from '../src/data/hash';
 import { EXPORT_FORMAT } from '../src/export/bundle';
 import { queryToConfig } from '../src/experiment/link';
@@ -86,6 +86,24 @@ describe('npm run export: what it writes', () => {
     expect(init.params['blocks.0.wQKV'].shape).toEqual([32, 96]);
     // tokenEmbedding: (30 + 6 + 2) × 32 float32, base64
     expect(Buffer.from(init.params.tokenEmbedding.data, 'base64').length).toBe(38 * 32 * 4);
+  });
+
+  it('exports parity: its dataset, and initial weights sized by its vocabulary and context', async () => {
+    const { config, corrections } = queryToConfig('task=parity&bits=6&trainSize=20&testBits=8&evalSize=50&layers=1&heads=2&dModel=32');
+    expect(corrections).toEqual([]);
+    const out = join(dir, 'parity');
+    const said: string[] = [];
+    await writeExport(config, out, { weights: true, say: (line) => said.push(line) });
+    const data = generateDataset(config);
+    expect(readFileSync(join(out, 'data.json'), 'utf8')).toBe(`${JSON.stringify(buildDump(data))}\n`);
+    expect(said).toEqual([`dataset ${datasetHash(data)}: 20 training sequences per arm; Training strings 20, Test strings 44, Test, 8 bits 50`]);
+    const meta = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(meta.config.task).toBe('parity');
+    expect(meta.dataset.counts).toEqual({ train: 20, test: 44, length: 50 });
+    const init = JSON.parse(readFileSync(join(out, 'init.json'), 'utf8'));
+    expect(init.params.tokenEmbedding.shape).toEqual([7, 32]); // 0 1 = E O </a> <pad>
+    expect(init.params.positionEmbedding.shape).toEqual([data.contextLength, 32]);
+    expect(data.contextLength).toBe(18); // 8 bits, =, 8 parities, </a>: the longer length
   });
 
   it('refuses a graph too large to generate (ExportRefused, exit 2 at the command)', async () => {

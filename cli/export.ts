@@ -9,7 +9,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateDataset, type Dataset } from '../src/data/distribution';
+import { type Dataset, generateDataset } from '../src/data/dataset';
+import { splitCounts } from '../src/data/dump';
 import { datasetHash } from '../src/data/hash';
 import { exportFiles, unsupportedForPyTorch } from '../src/export/bundle';
 import type { Config } from '../src/experiment/schema';
@@ -31,7 +32,7 @@ function writeAtomically(file: string, text: string): void {
 
 /**
  * Writes the export of `config` into `out` (created if missing) and returns the names written. Throws
- * ExportRefused for an experiment that cannot be exported (a graph too large, a parameter train.py lacks).
+ * ExportRefused for an experiment that cannot be exported (a dataset too large to generate, a parameter train.py lacks).
  */
 export async function writeExport(config: Config, out: string, opts: { weights?: boolean; say?: (line: string) => void } = {}): Promise<string[]> {
   const say = opts.say ?? (() => {});
@@ -57,7 +58,7 @@ export async function writeExport(config: Config, out: string, opts: { weights?:
     const { weightsFileOf } = await import('../src/model/weightsFile');
     tf.env().set('PROD', true);
     await tf.setBackend('cpu'); // the initial values are drawn in JavaScript: the same on every backend
-    const model = modelConfigOf(config, data.vocab.size);
+    const model = modelConfigOf(config, data);
     let weights!: Awaited<ReturnType<typeof initWeights>>;
     tf.tidy(() => {
       weights = initWeights(model); // variables survive the tidy; the random values they were made from do not
@@ -67,9 +68,8 @@ export async function writeExport(config: Config, out: string, opts: { weights?:
     writeAtomically(join(out, 'init.json'), `${JSON.stringify(file)}\n`);
     names.push('init.json');
   }
-  say(
-    `dataset ${hash}: ${data.stats.atomic} atomic facts, ${data.stats.trainTwoHop} train multi-hop, ${data.stats.idTwoHop} ID test, ${data.stats.oodTwoHop} OOD test`,
-  );
+  const counts = splitCounts(data);
+  say(`dataset ${hash}: ${data.train.cot.length} training sequences per arm; ${data.splits.map((s) => `${s.label} ${counts[s.id]}`).join(', ')}`);
   return names;
 }
 

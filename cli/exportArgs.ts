@@ -21,7 +21,8 @@ export type ParsedExportArgs = { ok: true; options: ExportOptions } | { ok: fals
 
 export const EXPORT_USAGE = `usage: npm run export -- ['<link or query string>'] --out DIR [options]
 
-  '<link>'      an experiment link or its query, e.g. 'entities=100&steps=500' (default: the default experiment)
+  '<link>'      an experiment link or its query, e.g. 'entities=100&steps=500' or 'task=parity&bits=12'
+                (default: the default experiment)
   --out DIR     the folder to write: data.json, config.json, train.py, README.md (created if missing)
   --weights     also write init.json, the playground's initial weights by parameter name (train.py --init init.json)
   --lenient     correct a bad link as the browser does (warn, clamp, go on) instead of refusing it

@@ -1,9 +1,9 @@
 /**
  * Wall time of `npm run experiment` to the gap: runs the experiment CLI (node --import tsx cli/experiment.ts,
  * with the given arguments) and times its evaluation lines as they are printed: the gap (the first evaluation
- * where CoT OOD two-hop ≥ 0.9 and direct ≤ 0.1, both arms' lines for that step printed) and the informed gap
- * (the same, with the direct arm knowing its atomic facts: src/experiment/gap.ts); it stops the run (Ctrl-C) at
- * the informed gap. Reports the seconds to each from the start of the command and from its `model` line (both
+ * where CoT ≥ 0.9 and direct ≤ 0.1 on the task's headline split, both arms' lines for that step printed) and the
+ * informed gap (the same, with the direct arm knowing its prerequisites: src/experiment/gap.ts); it stops the run
+ * (Ctrl-C) at the informed gap. The task is the experiment's, read from the `experiment ?<link>` line it prints. Reports the seconds to each from the start of the command and from its `model` line (both
  * arms built, training starting), each arm's steps/s there, and the machine's load average at the start and
  * at the end.
  *
@@ -13,27 +13,25 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GAP, type GapPoint, gapStep } from '../src/experiment/gap';
+import { GAP, type GapPoint, gapPoint, gapStep } from '../src/experiment/gap';
+import { queryToConfig } from '../src/experiment/link';
+import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 
 export interface EvalPoint extends GapPoint {
   stepsPerSec: number | null;
 }
 
-const score = (text: string) => (text.trim() === '-' ? null : Number(text));
-
-/** An evaluation line of cli/report.ts evalLine, or null. */
-export function parseEvalLine(line: string): EvalPoint | null {
-  const m = /^step\s+(\d+)\s+(cot|direct)\s+loss .*?idAtom (\d\.\d+| {2}- {2}) {2}oodAtom (\d\.\d+| {2}- {2}) .*? oodTest (\d\.\d+| {2}- {2})/.exec(line);
+/**
+ * An evaluation line of cli/report.ts evalLine (`… loss L  <split> <acc>  … (<headline> answer A) …`) read
+ * with the experiment's config (its task's splits), or null.
+ */
+export function parseEvalLine(line: string, config: Config): EvalPoint | null {
+  const m = /^step\s+(\d+)\s+(cot|direct)\s+loss +\S+(.*?)\(/.exec(line);
   if (!m) return null;
+  const acc: Record<string, number> = {};
+  for (const [, id, v] of m[3].matchAll(/([A-Za-z][\w-]*) (\d\.\d+| {2}- {2})/g)) acc[id] = v.trim() === '-' ? NaN : Number(v);
   const speed = /(\d+(?:\.\d+)?) steps\/s$/.exec(line);
-  return {
-    step: Number(m[1]),
-    arm: m[2] as EvalPoint['arm'],
-    idAtomic: score(m[3]),
-    oodAtomic: score(m[4]),
-    oodTwoHop: score(m[5]),
-    stepsPerSec: speed ? Number(speed[1]) : null,
-  };
+  return { ...gapPoint(config, m[2] as EvalPoint['arm'], { step: Number(m[1]), acc }), stepsPerSec: speed ? Number(speed[1]) : null };
 }
 
 interface Found {
@@ -49,11 +47,13 @@ async function main(args: string[]): Promise<number> {
   let modelAt: number | null = null;
   const found: { gap: Found | null; informed: Found | null } = { gap: null, informed: null };
   const lines = createInterface({ input: child.stdout });
+  let config: Config = DEFAULT_CONFIG;
   lines.on('line', (line) => {
     const t = (performance.now() - t0) / 1000;
     process.stdout.write(`[${t.toFixed(1).padStart(6)} s] ${line}\n`);
     if (line.startsWith('model ')) modelAt = t;
-    const p = parseEvalLine(line);
+    if (line.startsWith('experiment ?')) config = queryToConfig(line.slice('experiment ?'.length)).config;
+    const p = parseEvalLine(line, config);
     if (!p || found.informed) return;
     points.push(p);
     const gap = gapStep(points);
@@ -76,9 +76,9 @@ async function main(args: string[]): Promise<number> {
     );
   process.stdout.write('\n');
   if (found.gap) say('gap', found.gap);
-  else process.stdout.write(`no gap: the run ended (exit ${code}) before CoT OOD ≥ ${GAP.cot} with direct ≤ ${GAP.direct}\n`);
-  if (found.informed) say(`informed gap (direct also knows its facts: ID and OOD atomic ≥ ${GAP.knows})`, found.informed);
-  else if (found.gap) process.stdout.write(`no informed gap: the run ended (exit ${code}) before the direct arm knew its atomic facts (≥ ${GAP.knows})\n`);
+  else process.stdout.write(`no gap: the run ended (exit ${code}) before CoT ≥ ${GAP.cot} with direct ≤ ${GAP.direct} on the headline split\n`);
+  if (found.informed) say(`informed gap (direct also knows its prerequisites: each ≥ ${GAP.knows})`, found.informed);
+  else if (found.gap) process.stdout.write(`no informed gap: the run ended (exit ${code}) before the direct arm knew its prerequisites (≥ ${GAP.knows})\n`);
   process.stdout.write(`load average (1, 5, 15 min) ${la(load0)} at the start, ${la(load1)} at the end\n`);
   return found.gap ? 0 : 1;
 }

@@ -9,16 +9,24 @@ const record = (step: number): MechanismRecord => ({
     {
       step,
       split: 'oodTwoHop',
+      splitLabel: 'OOD',
+      headline: true,
       positions: ['h', 'r1', 'r2', 'b', 't'],
-      bridgeTop1: [
-        [0, 0, 0, 1, 0],
-        [0, 0, 0.24, 0, 0],
-        [0, 0, 0.95, 0, 0],
+      tracked: [
+        { name: 'b', label: 'bridge', position: 2 },
+        { name: 'answer', label: 'answer', position: 3 },
       ],
-      answerTop1: [
-        [0, 0, 0, 0, 1],
-        [0, 0, 0, 0.5, 0],
-        [0, 0, 0, 0.9, 0],
+      top1: [
+        [
+          [0, 0, 0, 1, 0],
+          [0, 0, 0.24, 0, 0],
+          [0, 0, 0.95, 0, 0],
+        ],
+        [
+          [0, 0, 0, 0, 1],
+          [0, 0, 0, 0.5, 0],
+          [0, 0, 0, 0.9, 0],
+        ],
       ],
       queries: 100,
     },
@@ -27,7 +35,10 @@ const record = (step: number): MechanismRecord => ({
     {
       step,
       split: 'oodTwoHop',
+      splitLabel: 'OOD',
       target: 'answer',
+      label: 'answer',
+      position: 3,
       positions: ['h', 'r1', 'r2', 'b', 't'],
       restored: [
         [0.1, 0, 0, 0.8, 0],
@@ -41,7 +52,10 @@ const record = (step: number): MechanismRecord => ({
     {
       step,
       split: 'oodTwoHop',
-      target: 'bridge',
+      splitLabel: 'OOD',
+      target: 'b',
+      label: 'bridge',
+      position: 2,
       positions: ['h', 'r1', 'r2', 'b', 't'],
       restored: [
         [null, null, null, null, null],
@@ -83,5 +97,24 @@ describe('--lens / --trace in the report', () => {
     expect(costLine({ cot: [record(0)] }, 11)).toBe(
       'mechanism: 1 measurements; lens 0.0 s (0.1% of training time), trace 0.1 s (0.9% of training time); training 11.0 s',
     );
+  });
+});
+
+describe('--lens of a task with many intermediate results', () => {
+  it('prints the first, middle and last of them and the answer, by their short names, where each is said', () => {
+    const positions = ['x1', 'x2', 'x3', 'x4', 'x5', 'x6', '=', 'p1', 'p2', 'p3', 'p4', 'p5', 'y'];
+    const tracked = [
+      ...[1, 2, 3, 4, 5].map((k) => ({ name: `p${k}`, label: `parity of bits 1–${k}`, position: 5 + k })),
+      { name: 'answer', label: 'answer', position: 11 },
+    ];
+    const top1 = tracked.map((_, k) => [positions.map((_, p) => (p === tracked[k].position ? k / 10 : 0))]);
+    const r: MechanismRecord = {
+      arm: 'cot',
+      step: 0,
+      lens: [{ step: 0, split: 'test', splitLabel: 'Test strings', headline: true, positions, tracked, top1, queries: 10 }],
+      trace: [],
+      ms: { lens: 0, trace: 0 },
+    };
+    expect(lensLine('cot', r)).toContain('Test strings p1@= 0.00 · p3@p2 0.20 · p5@p4 0.40 · answer@p5 0.50');
   });
 });

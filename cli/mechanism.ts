@@ -5,7 +5,7 @@
  */
 import type { Arm } from '../src/experiment/domain';
 import { ARM_LABEL } from '../src/experiment/domain';
-import { carrier, lastRelationPosition, MECHANISM_SPLIT_LABEL, type LensSummary, type MechanismRecord, type TraceSummary } from '../src/experiment/mechanism';
+import { carrier, tracedIndices, type LensSummary, type MechanismRecord, type TraceSummary, type TrackedResult } from '../src/experiment/mechanism';
 
 /** What --lens / --trace add to an arm of the report. */
 export interface ArmMechanism {
@@ -40,14 +40,20 @@ export function withMechanism<R extends { arms: Partial<Record<Arm, object>> }>(
 
 const num = (x: number | null) => (x === null || !Number.isFinite(x) ? '  - ' : x.toFixed(2));
 
-/** One line per arm and evaluation: the bridge's share top-1 at the last relation, row by row (emb, L1, …), and the answer's where it is said. */
+/** A tracked result in a line: its label where it is one word ('bridge', 'answer'), else its short name ('b1', 'p3'). */
+const shortName = (t: Pick<TrackedResult, 'name' | 'label'>) => (/^\S+$/.test(t.label) ? t.label : t.name);
+
+/**
+ * One line per arm and evaluation: each printed result's share top-1 where the arm must say it, row by row (emb,
+ * L1, …): the first, middle and last intermediate result and the answer (`tracedIndices`).
+ */
 export function lensLine(arm: Arm, r: MechanismRecord): string {
   const parts = r.lens.map((l) => {
-    const at = lastRelationPosition(l.positions);
-    const answerAt = l.positions.length - 2;
-    const bridge = l.bridgeTop1.map((row) => num(row[at])).join(' ');
-    const answer = l.answerTop1.map((row) => num(row[answerAt])).join(' ');
-    return `${MECHANISM_SPLIT_LABEL[l.split]} bridge@${l.positions[at]} ${bridge} · answer@${l.positions[answerAt]} ${answer}`;
+    const results = tracedIndices(l.tracked).map((k) => {
+      const t = l.tracked[k];
+      return `${shortName(t)}@${l.positions[t.position]} ${l.top1[k].map((row) => num(row[t.position])).join(' ')}`;
+    });
+    return `${l.splitLabel} ${results.join(' · ')}`;
   });
   return `  lens   ${ARM_LABEL[arm].padEnd(6)} rows emb L1…: ${parts.join('  |  ')}`;
 }
@@ -62,7 +68,7 @@ export function traceLine(arm: Arm, r: MechanismRecord): string {
       : c.row === null
         ? `${at} below the last layer at most ${c.restored.toFixed(2)}`
         : `${at} from ${c.row === 0 ? 'emb' : `L${c.row}`} ${c.restored.toFixed(2)}`;
-    return `${MECHANISM_SPLIT_LABEL[t.split]} ${t.target}: ${where}`;
+    return `${t.splitLabel} ${shortName({ name: t.target, label: t.label })}: ${where}`;
   });
   return `  trace  ${ARM_LABEL[arm].padEnd(6)} restored by its own position alone: ${parts.join(', ')}`;
 }

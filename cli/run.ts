@@ -5,7 +5,7 @@
  * unless it trains itself (`--jobs 1`).
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { generateDataset, type Dataset } from '../src/data/distribution';
+import { generateDataset, type Dataset } from '../src/data/dataset';
 import { buildDump } from '../src/data/dump';
 import { datasetHash } from '../src/data/hash';
 import { type Arm, type MetricRow, armStoppedText, armsOf } from '../src/experiment/domain';
@@ -107,7 +107,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
       if (e.type === 'eval') {
         history[e.arm].push(e.row);
         stepsPerSec[e.arm] = e.stepsPerSec;
-        if (!opts.quiet) progress.log(evalLine(e.arm, e.row, e.stepsPerSec));
+        if (!opts.quiet) progress.log(evalLine(e.arm, e.row, e.stepsPerSec, config));
         writeJson();
       } else if (e.type === 'ready') {
         // the clock starts once every arm is built (its thread started, tfjs loaded), as the arms start training
@@ -162,7 +162,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const stepOf = (a: Arm) => result?.steps[a] ?? 0;
   if (interrupted) process.stderr.write(`interrupted at step ${Math.min(...arms.map(stepOf))}\n`);
   say('');
-  say(finalTable(arms, history));
+  say(finalTable(arms, history, config));
   if (asked.lens || asked.trace)
     say(
       costLine(

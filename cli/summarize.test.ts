@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from './report';
-import { rlSummaryRows, summaryRow } from './summarize';
-import { generateDataset } from '../src/data/distribution';
-import { DEFAULT_CONFIG } from '../src/experiment/schema';
+import { rlSummaryHeader, rlSummaryRows, summaryHeader, summaryRow } from './summarize';
+import { generateDataset } from '../src/data/dataset';
+import { DEFAULT_CONFIG, taskDefaults } from '../src/experiment/schema';
 import type { MetricRow } from '../src/experiment/domain';
 
 const row = (step: number, ood: number, idTest = 0, oodAtomic = 1): MetricRow => {
@@ -45,6 +45,27 @@ describe('summaryRow', () => {
     });
     expect(summaryRow('g.json', r).split(' | ')[2]).toBe('never');
   });
+
+  it("names the task's splits in the head; parity has no prerequisites, so its informed gap is its gap", () => {
+    expect(summaryHeader(DEFAULT_CONFIG)).toMatch(
+      /^\| run \| seed \| CoT first step OOD test multi-hop ≥ 0\.9 \| .* \| direct ID test multi-hop at end \| direct knows its prerequisites \(ID atomic, OOD atomic ≥ 0\.9\) from step \|/,
+    );
+    expect(rlSummaryHeader(DEFAULT_CONFIG)).toMatch(/lowest prerequisite at end \(ID atomic, OOD atomic\) \| ID test multi-hop at end \| .* \| RL right bridge \(last\) \|/);
+    const config = { ...taskDefaults('parity'), bits: 8, trainSize: 64, evalSize: 50 };
+    const p = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
+    const r = buildReport({
+      link: 'v=1',
+      config,
+      backend: 'cpu',
+      data: generateDataset(config),
+      hash: 'h',
+      arms: ['cot', 'direct'],
+      history: { cot: [p(0, 0.5), p(100, 0.95)], direct: [p(0, 0.5), p(100, 0.05)] },
+      stepsPerSec: {},
+    });
+    expect(summaryHeader(config)).toMatch(/CoT first step Test strings ≥ 0\.9 .* direct other test at end \| direct knows its prerequisites \(none\) from step/);
+    expect(summaryRow('p.json', r).split(' | ').slice(2, 10)).toEqual(['100', '0.950 (100)', '0.950', '0.950 (100)', '0.500', '—', '—', '100']);
+  });
 });
 
 describe('rlSummaryRows (--rl)', () => {
@@ -55,7 +76,7 @@ describe('rlSummaryRows (--rl)', () => {
       phase: 'rl',
       reward,
       cotRate,
-      bridgeRightRate: cotRate / 2,
+      stepsRightRate: cotRate / 2,
       kl: 0.01,
     });
     const r = buildReport({

@@ -1,8 +1,9 @@
 /**
  * Summarises experiment reports (`npm run experiment -- … --json FILE`) as a Markdown table: for each run,
- * when the CoT arm first reached OOD two-hop ≥ 0.9, its peak and final OOD accuracy, the direct arm's highest
- * OOD accuracy, from when the direct arm knows its atomic facts and the informed gap (src/experiment/gap.ts),
- * wall time and backend. This is how the README's preset table is made:
+ * when the CoT arm first reached 0.9 on the task's headline split, its peak and final accuracy there, the direct
+ * arm's highest, from when the direct arm knows its prerequisites and the informed gap (src/experiment/gap.ts),
+ * wall time and backend. Splits are named with the task's labels; reports of different tasks get a table each.
+ * This is how the README's preset table is made:
  *
  *   npm run summarize -- runs/seed0.json runs/seed1.json …
  *   npm run summarize -- --rl runs/rl/*.json        # the training-recipe table (CoT share, RL stage)
@@ -10,22 +11,38 @@
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
 import { readReports } from '../src/runs/reportFormat';
-import { GAP, type GapPoint, gapStep, knowsFacts } from '../src/experiment/gap';
+import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/experiment/gap';
+import type { MetricRow } from '../src/experiment/domain';
+import type { Config } from '../src/experiment/schema';
+import { headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
+/** The splits a summary reads: the headline, the first other test split (null when the task has none), the prerequisites. */
+function summarySplits(c: Config) {
+  return {
+    headline: headlineSplit(c),
+    test:
+      taskOf(c)
+        .splits(c)
+        .find((s) => s.role === 'test') ?? null,
+    prerequisites: prerequisiteSplits(c),
+  };
+}
+
 export function summaryRow(file: string, r: Report): string {
+  const { headline, test, prerequisites } = summarySplits(r.config);
   const cot = r.arms.cot?.history ?? [];
   const direct = r.arms.direct?.history ?? [];
-  const ood = (row: { acc: { oodTwoHop: number | null } }) => row.acc.oodTwoHop ?? NaN;
-  const first = cot.find((row) => ood(row) >= GAP.cot);
-  const peak = cot.reduce<{ v: number; step: number } | null>((best, row) => (best && best.v >= ood(row) ? best : { v: ood(row), step: row.step }), null);
-  const after = first ? cot.filter((row) => row.step >= first.step).map(ood) : [];
-  const directMax = direct.length ? Math.max(...direct.map(ood)) : NaN;
+  const head = (row: MetricRow) => row.acc[headline.id] ?? NaN;
+  const first = cot.find((row) => head(row) >= GAP.cot);
+  const peak = cot.reduce<{ v: number; step: number } | null>((best, row) => (best && best.v >= head(row) ? best : { v: head(row), step: row.step }), null);
+  const after = first ? cot.filter((row) => row.step >= first.step).map(head) : [];
+  const directMax = direct.length ? Math.max(...direct.map(head)) : NaN;
   const last = cot.at(-1);
   const lastDirect = direct.at(-1);
-  const knows = direct.find((row) => knowsFacts(row.acc));
-  const points: GapPoint[] = (['cot', 'direct'] as const).flatMap((arm) => (r.arms[arm]?.history ?? []).map((row) => ({ arm, step: row.step, ...row.acc })));
+  const knows = direct.find((row) => knowsPrerequisites(prerequisites.map((s) => row.acc[s.id])));
+  const points = (['cot', 'direct'] as const).flatMap((arm) => (r.arms[arm]?.history ?? []).map((row) => gapPoint(r.config, arm, row)));
   const informed = gapStep(points, true);
   return [
     file,
@@ -33,10 +50,10 @@ export function summaryRow(file: string, r: Report): string {
     first ? first.step : 'never',
     peak ? `${fmt(peak.v)} (${peak.step})` : '—',
     after.length ? fmt(Math.min(...after)) : '—',
-    last ? `${fmt(ood(last))} (${last.step})` : '—',
+    last ? `${fmt(head(last))} (${last.step})` : '—',
     fmt(directMax),
-    lastDirect ? fmt(lastDirect.acc.idTwoHop) : '—',
-    direct.length ? (knows ? knows.step : 'never') : '—',
+    lastDirect && test ? fmt(lastDirect.acc[test.id]) : '—',
+    direct.length && prerequisites.length ? (knows ? knows.step : 'never') : '—',
     cot.length && direct.length ? (informed ?? 'never') : '—',
     r.wallSeconds ? `${Math.round(r.wallSeconds)}` : '—',
     `${(r.arms.cot?.stepsPerSec ?? 0).toFixed(1)} / ${(r.arms.direct?.stepsPerSec ?? 0).toFixed(1)}`,
@@ -44,19 +61,34 @@ export function summaryRow(file: string, r: Report): string {
   ].join(' | ');
 }
 
-export const SUMMARY_HEADER = [
-  '| run | seed | CoT first step OOD ≥ 0.9 | CoT peak OOD (step) | CoT lowest OOD after reaching 0.9 | CoT OOD at end (step) | direct highest OOD | direct ID test at end | direct knows its facts (ID, OOD atomic ≥ 0.9) from step | informed gap at step | wall s (both arms) | steps/s cot / direct | backend |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-].join('\n');
+const labels = (xs: readonly { label: string }[]) => xs.map((s) => s.label).join(', ');
+
+/** The table's head for reports of `config`'s task (the splits by the task's labels). */
+export function summaryHeader(config: Config): string {
+  const { headline, test, prerequisites } = summarySplits(config);
+  const H = headline.label;
+  return [
+    `| run | seed | CoT first step ${H} ≥ ${GAP.cot} | CoT peak ${H} (step) | CoT lowest ${H} after reaching ${GAP.cot} | CoT ${H} at end (step) | direct highest ${H} | direct ${test?.label ?? 'other test'} at end | direct knows its prerequisites (${prerequisites.length ? `${labels(prerequisites)} ≥ ${GAP.knows}` : 'none'}) from step | informed gap at step | wall s (both arms) | steps/s cot / direct | backend |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ].join('\n');
+}
+
+/** The task's word for stepsRightRate: its one intermediate result's label, else 'steps'. */
+function stepsWord(c: Config): string {
+  const steps = taskOf(c).intermediates(c);
+  return steps.length === 1 ? steps[0].label : 'steps';
+}
 
 /**
  * `--rl`: one row per arm of each report, for the training recipes (issue 12: CoT share, RL stage): the arm's CoT
- * share (0 for the direct arm, which trains as share 0), its SFT and RL steps, greedy OOD two-hop accuracy at
- * the end of SFT and at the end (exact match / answer only: below share 1 an answer without its bridge is a
- * right answer, not an exact match), OOD atomic and ID test at the end, and the RL rows' sample metrics (first → last
- * RL row: mean reward and CoT rate; the last row's share with the right bridge).
+ * share (0 for the direct arm, which trains as share 0), its SFT and RL steps, greedy headline accuracy at the end
+ * of SFT and at the end (exact match / answer only: below share 1 an answer without its steps is a right answer,
+ * not an exact match), the lowest prerequisite and the other test split at the end, and the RL rows' sample
+ * metrics (first → last RL row: mean reward and CoT rate; the last row's share with every step right).
  */
 export function rlSummaryRows(file: string, r: Report): string[] {
+  const { headline, test, prerequisites } = summarySplits(r.config);
+  const H = headline.id;
   const out: string[] = [];
   for (const arm of ['cot', 'direct'] as const) {
     const h = r.arms[arm]?.history ?? [];
@@ -67,6 +99,7 @@ export function rlSummaryRows(file: string, r: Report): string[] {
     const last = h.at(-1)!;
     const rl = h.filter((row) => row.phase === 'rl' && row.reward !== undefined);
     const span = (k: 'reward' | 'cotRate') => (rl.length ? `${fmt(rl[0][k])} → ${fmt(rl.at(-1)![k])}` : '—');
+    const known = prerequisites.map((s) => last.acc[s.id] ?? NaN);
     out.push(
       [
         file,
@@ -75,23 +108,28 @@ export function rlSummaryRows(file: string, r: Report): string[] {
         arm === 'cot' ? (c.cotShare ?? 1) : 0,
         c.steps,
         rlSteps,
-        sftEnd ? `${fmt(sftEnd.acc.oodTwoHop)} / ${fmt(sftEnd.answerAcc.oodTwoHop)}` : '—',
-        `${fmt(last.acc.oodTwoHop)} / ${fmt(last.answerAcc.oodTwoHop)} (${last.step})`,
-        fmt(last.acc.oodAtomic),
-        fmt(last.acc.idTwoHop),
+        sftEnd ? `${fmt(sftEnd.acc[H])} / ${fmt(sftEnd.answerAcc[H])}` : '—',
+        `${fmt(last.acc[H])} / ${fmt(last.answerAcc[H])} (${last.step})`,
+        known.length ? fmt(Math.min(...known)) : '—',
+        test ? fmt(last.acc[test.id]) : '—',
         span('reward'),
         span('cotRate'),
-        rl.length ? fmt(rl.at(-1)!.bridgeRightRate) : '—',
+        rl.length ? fmt(rl.at(-1)!.stepsRightRate) : '—',
       ].join(' | '),
     );
   }
   return out;
 }
 
-export const RL_SUMMARY_HEADER = [
-  '| run | arm | seed | CoT share | SFT steps | RL steps | OOD exact / answer at end of SFT | OOD exact / answer at end (step) | OOD atomic at end | ID test at end | RL reward (first → last) | RL CoT rate (first → last) | RL right bridge (last) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-].join('\n');
+/** The --rl table's head for reports of `config`'s task. */
+export function rlSummaryHeader(config: Config): string {
+  const { headline, test, prerequisites } = summarySplits(config);
+  const H = headline.label;
+  return [
+    `| run | arm | seed | CoT share | SFT steps | RL steps | ${H} exact / answer at end of SFT | ${H} exact / answer at end (step) | lowest prerequisite at end (${prerequisites.length ? labels(prerequisites) : 'none'}) | ${test?.label ?? 'other test'} at end | RL reward (first → last) | RL CoT rate (first → last) | RL right ${stepsWord(config)} (last) |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ].join('\n');
+}
 
 function main(args: string[]): number {
   const rl = args.includes('--rl');
@@ -100,7 +138,8 @@ function main(args: string[]): number {
     process.stderr.write('usage: npm run summarize -- [--rl] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
     return 2;
   }
-  const rows: string[] = [];
+  // one table per task, in the order the tasks first appear (their columns name different splits)
+  const tables = new Map<string, { header: string; rows: string[] }>();
   for (const f of files) {
     let text: string;
     try {
@@ -118,11 +157,14 @@ function main(args: string[]): number {
     for (const w of read.warnings) process.stderr.write(`${f}: ${w}\n`);
     read.reports.forEach(({ report }, i) => {
       const name = read.reports.length > 1 ? `${f}#${i + 1}` : f;
-      if (rl) rows.push(...rlSummaryRows(name, report).map((x) => `| ${x} |`));
-      else rows.push(`| ${summaryRow(name, report)} |`);
+      const c = report.config;
+      const table = tables.get(c.task) ?? { header: rl ? rlSummaryHeader(c) : summaryHeader(c), rows: [] };
+      tables.set(c.task, table);
+      if (rl) table.rows.push(...rlSummaryRows(name, report).map((x) => `| ${x} |`));
+      else table.rows.push(`| ${summaryRow(name, report)} |`);
     });
   }
-  process.stdout.write(`${rl ? RL_SUMMARY_HEADER : SUMMARY_HEADER}\n${rows.join('\n')}\n`);
+  process.stdout.write(`${[...tables.values()].map((t) => `${t.header}\n${t.rows.join('\n')}\n`).join('\n')}`);
   return 0;
 }
 

@@ -13,6 +13,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { readReports, type Report } from '../src/runs/reportFormat';
+import { headlineSplit } from '../src/tasks/registry';
 import { parseSweepArgs, SWEEP_USAGE, type PlannedRun, type SweepPlan } from './sweepArgs';
 import type { JobData, JobMessage } from './sweepJob';
 import { resultOf, sweepJson, sweepTable, type SweepRunResult } from './sweepSummary';
@@ -137,11 +138,12 @@ async function main(argv: string[]): Promise<number> {
       done.set(run.file, result);
       writeSummary();
       const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
+      const headline = headlineSplit(run.config);
       say(
         `[${done.size}/${plan.runs.length}] ${label(plan, run)}: ` +
           (result.error
             ? `failed (${result.error}; see ${run.file.replace(/\.json$/, '.log')})`
-            : `OOD two-hop CoT ${f(result.final.cot?.acc.oodTwoHop)}, direct ${f(result.final.direct?.acc.oodTwoHop)} (${duration(result.seconds ?? NaN)})`) +
+            : `${headline.label} CoT ${f(result.final.cot?.acc[headline.id])}, direct ${f(result.final.direct?.acc[headline.id])} (${duration(result.seconds ?? NaN)})`) +
           `; ${status()}`,
       );
     }
@@ -155,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const results = sweepJson(plan, done).runs;
   say('');
-  say(sweepTable(plan.key, plan.values, results));
+  say(sweepTable(plan, results));
   say(`\nsweep written to ${join(plan.out, 'sweep.json')}`);
   if (interrupted) return 130;
   return results.some((r) => r.error) ? 1 : 0;

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
 import { parseSweepArgs } from './sweepArgs';
 import { resultOf, sweepJson, sweepTable } from './sweepSummary';
-import { type MetricRow, SPLITS } from '../src/experiment/domain';
+import type { MetricRow } from '../src/experiment/domain';
+import { taskOf } from '../src/tasks/registry';
 
 const dir = mkdtempSync(join(tmpdir(), 'cot-sweep-args-'));
 const out = join(dir, 'out');
@@ -80,6 +81,9 @@ describe('parseSweepArgs', () => {
 });
 
 describe('sweep summary', () => {
+  const SPLITS = taskOf(DEFAULT_CONFIG)
+    .splits(DEFAULT_CONFIG)
+    .map((s) => s.id);
   const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
   const row = (ood: number): MetricRow => ({ step: 10, loss: 1, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.5) });
   const report = (cot: number, direct: number) => ({ arms: { cot: { final: row(cot) }, direct: { final: row(direct) } } }) as never;
@@ -104,7 +108,8 @@ describe('sweep summary', () => {
     expect(j.runs[0].final.cot).toEqual(row(0.9));
     expect(j.runs[2]).toEqual({ value: 0.2, seed: 0, file: 'f0.2-0', final: { cot: null, direct: null }, seconds: 1, error: 'exit code 1' });
     expect(j.runs[3].seconds).toBe(12.3);
-    const table = sweepTable('noise', [0, 0.2], j.runs).split('\n');
+    const table = sweepTable(plan, j.runs).split('\n');
+    expect(table[0]).toBe('final exact-match accuracy per run: head = OOD test multi-hop, test = ID test multi-hop');
     expect(table[3]).toMatch(/^0\s+1\s+0\.700\s+0\.200\s+0\.500\s+0\.500$/);
     expect(table[4]).toMatch(/failed: exit code 1$/);
     expect(table.at(-2)).toMatch(/^0\s+2\s+0\.800\s+0\.100/);

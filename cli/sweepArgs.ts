@@ -125,7 +125,8 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   if (!rawValues) return { ok: false, message: `--vary ${key}: give 1–${MAX_LIST} comma-separated values, none empty` };
   const values: (string | number)[] = [];
   for (const raw of rawValues) {
-    const checked = checkValues({ [key]: raw });
+    // read as a value of the base's task: a parameter of another task is refused (its values would change nothing)
+    const checked = checkValues(key === 'task' ? { task: raw } : { task: base.task, [key]: raw });
     const own = checked.corrections.filter((c) => c.key === key);
     if (own.length) return { ok: false, message: `--vary ${strictLine(own[0])}` };
     const value = checked.config[key];
@@ -183,7 +184,8 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   const runs: PlannedRun[] = [];
   for (const value of values) {
     for (const seed of seeds) {
-      const checked = checkValues({ ...base, [key]: value, seed, steps });
+      // the base holds every task's parameters: those of other tasks are kept as they are, unused
+      const checked = checkValues({ ...base, [key]: value, seed, steps }, 'keep');
       if (checked.corrections.length) return { ok: false, message: `${key}=${String(value)}, seed ${seed}: ${strictLine(checked.corrections[0])}` };
       runs.push({ value, seed, config: checked.config, file: `${fileSafe(`${key}-${String(value)}`)}-seed${seed}.json` });
     }

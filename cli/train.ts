@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // in Node the union's bundle registers what training needs beside the core (gradients, chained ops, cpu)
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type { Dataset } from '../src/data/distribution';
+import type { Dataset } from '../src/data/dataset';
 import type { Arm, ExperimentEvent } from '../src/experiment/domain';
 import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
@@ -68,7 +68,7 @@ export async function startBackend(choice: CliBackend, gemmThreads: number, sink
 
 export async function train(job: TrainingJob, sink: TrainingSink, control: TrainingControl): Promise<TrainingResult> {
   await startBackend(job.backend, job.gemmThreads, sink);
-  const probe = new MechanismProbe(job.data, job.asked);
+  const probe = new MechanismProbe(job.config, job.data, job.asked);
   let measuring: Promise<void> = Promise.resolve();
   let ex: Experiment | undefined;
   ex = new Experiment(

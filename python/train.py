@@ -7,9 +7,12 @@
 `npm run export -- '<link>' --out DIR` (or "Export for PyTorch" in the playground) writes this file next to
 the experiment it trains: data.json (the dataset, token ids, the `--dump-data` format of the CLI) and
 config.json (the link's parameters). Both arms train on exactly that data, so the dataset is identical to
-the browser's by construction; everything else is this file, written to do what the playground's engine does:
+the browser's by construction, whatever the task (the knowledge graph, parity, ...): data.json says which
+tokens are prompt, what each arm's target and each query's answer are, and which split is the headline one,
+so nothing here knows a task. Everything else is this file, written to do what the playground's engine does:
 
-- the model (src/model/gpt.ts): a pre-LN GPT; token + learned position embeddings; per block LN → causal
+- the model (src/model/gpt.ts): a pre-LN GPT; token + learned position embeddings (as many positions as the
+  dataset's contextLength, tokens as its vocabulary); per block LN → causal
   multi-head attention → residual, LN → MLP (GELU, tanh form) → residual; final LN; the unembedding tied to
   the token embedding. Weights start from N(0, 0.02), the two residual projections of each block from
   N(0, 0.02 / sqrt(2 · layers)); biases 0, layer-norm gains 1. Weights are stored [in, out] (x @ w + b) and
@@ -20,10 +23,12 @@ the browser's by construction; everything else is this file, written to do what 
   last step;
 - the batches (src/train/batches.ts): the same seeded shuffle of the whole training set once per epoch (the
   same random numbers: seedrandom's Alea, re-implemented below), the last incomplete batch of an epoch skipped;
-  the loss is the mean cross-entropy over the continuation tokens (after the prompt, </a> included);
+  the loss is the mean cross-entropy over the continuation tokens (after each sequence's promptLength, </a>
+  included);
 - the evaluation (src/train/evaluate.ts, src/experiment/evalSchedule.ts): greedy generation, exact match and
-  answer-only accuracy on the five splits (and the CoT arm's OOD bridge accuracy), at step 0, every evalEvery
-  steps, at the last step, and (evalEarly=on) at steps 10, 20, 40, ... on 100 queries per split;
+  answer-only accuracy (the answer span before the first </a>) on every split of the dataset, keyed by split id,
+  and the CoT arm's step accuracy (its first intermediate result right) on the headline split, at step 0, every
+  evalEvery steps, at the last step, and (evalEarly=on) at steps 10, 20, 40, ... on 100 queries per split;
 - the report: the CLI's `--json` format (cli/README.md), history and all, rewritten after every evaluation;
   the playground's runs panel imports it and `npm run summarize` reads it.
 
@@ -47,10 +52,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
-SPLITS = ('idAtomic', 'oodAtomic', 'trainTwoHop', 'idTwoHop', 'oodTwoHop')
-SHORT = {'idAtomic': 'idAtom', 'oodAtomic': 'oodAtom', 'trainTwoHop': 'train', 'idTwoHop': 'idTest', 'oodTwoHop': 'oodTest'}
 ARMS = ('cot', 'direct')
+ROLES = ('headline', 'prerequisite', 'train', 'test')
 EXPORT_FORMAT = 'cot-playground-export'
+EXPORT_VERSION = 2  # 2: the task-neutral data.json (src/export/bundle.ts)
 WEIGHTS_FORMAT = 'cot-playground-weights'
 REPORT_VERSION = 1
 
@@ -60,18 +65,16 @@ ADAM_EPS = 1e-8
 INIT_STD = 0.02
 LAYER_NORM_EPS = 1e-5
 MASK_VALUE = -1e9  # added above the diagonal of the attention scores
-CONTEXT = 8  # position embeddings: the longest CoT sequence of three hops (maxSequenceLength(3) in src/data)
 EVAL_BATCH = 512
 EARLY_EVAL_SAMPLE = 100
 FIRST_EARLY_STEP = 10
 MAX_STEPS = 1_000_000
 LOSS_READBACK_EVERY = 10  # steps between readbacks of the losses (src/train/experiment.ts)
 
-# The link keys this script implements. The data keys (seed ... evalSize) are baked into data.json; `backend`
-# only says where the playground computes. A key not listed here (a newer playground's) must keep its default.
+# The link keys this script implements beyond the data's (config.json's dataKeys: data.json holds what they
+# generated); `backend` only says where the playground computes. A key not listed here nor a data key (a newer
+# playground's, the RL stage's) must keep its default.
 IMPLEMENTED_KEYS = (
-    'seed', 'entities', 'relations', 'degree', 'oodShare', 'lambda', 'hops', 'noise', 'noiseKind', 'cotShare',
-    'idTestShare', 'evalSize',
     'layers', 'heads', 'dModel', 'mlpRatio', 'dropout',
     'lr', 'warmup', 'lrSchedule', 'weightDecay', 'batch', 'steps', 'evalEvery', 'evalEarly', 'clip',
     'arms', 'backend',
@@ -111,17 +114,21 @@ def is_number(x):
 def check_export(meta, path):
     """config.json: the experiment's parameters as `npm run export` writes them (src/export/bundle.ts)."""
     need(isinstance(meta, dict) and meta.get('format') == EXPORT_FORMAT, f'{path}: not a CoT Playground export (no "format": "{EXPORT_FORMAT}")')
-    need(meta.get('version') == 1, f'{path}: export version {meta.get("version")!r}; this train.py reads version 1')
+    version = meta.get('version')
+    need(version == EXPORT_VERSION, f'{path}: export version {version!r}; this train.py reads version {EXPORT_VERSION} (use the train.py of the same export)')
     cfg, defaults = meta.get('config'), meta.get('defaults')
     need(isinstance(cfg, dict) and isinstance(defaults, dict), f'{path}: "config" and "defaults" must be objects')
     need(isinstance(meta.get('link'), str), f'{path}: "link" must be a string')
     dataset = meta.get('dataset')
     need(isinstance(dataset, dict) and isinstance(dataset.get('hash'), str) and isinstance(dataset.get('counts'), dict), f'{path}: "dataset" needs a hash and counts')
-    need(all(is_int(dataset['counts'].get(s)) and dataset['counts'][s] >= 0 for s in SPLITS), f'{path}: dataset.counts needs a count per split')
+    need(all(is_int(n) and n >= 0 for n in dataset['counts'].values()), f'{path}: dataset.counts must be whole numbers >= 0')
+    data_keys = meta.get('dataKeys')
+    need(isinstance(data_keys, list) and all(isinstance(k, str) for k in data_keys), f'{path}: "dataKeys" must list the data\'s parameters')
     for key, value in cfg.items():
-        if key not in IMPLEMENTED_KEYS and value != defaults.get(key):
+        if key not in IMPLEMENTED_KEYS and key not in data_keys and value != defaults.get(key):
             raise InputError(f'{path}: {key}={value!r} is not implemented by this train.py (only its default {defaults.get(key)!r} is)')
-    ints = {'seed': 0, 'entities': 2, 'relations': 1, 'evalSize': 1, 'layers': 1, 'heads': 1, 'dModel': 1, 'mlpRatio': 1,
+    # seed: the batch order and the initial weights; evalSize: the size of an early evaluation
+    ints = {'seed': 0, 'evalSize': 1, 'layers': 1, 'heads': 1, 'dModel': 1, 'mlpRatio': 1,
             'warmup': 0, 'batch': 1, 'steps': 1, 'evalEvery': 1}
     for key, low in ints.items():
         need(is_int(cfg.get(key)) and cfg[key] >= low, f'{path}: config.{key} must be a whole number >= {low}, got {cfg.get(key)!r}')
@@ -132,63 +139,67 @@ def check_export(meta, path):
     need(cfg.get('lrSchedule') in ('constant', 'cosine'), f'{path}: config.lrSchedule must be constant or cosine')
     need(cfg.get('evalEarly') in ('on', 'off'), f'{path}: config.evalEarly must be on or off')
     need(cfg.get('arms') in ('both', 'cot', 'direct'), f'{path}: config.arms must be both, cot or direct')
-    need(cfg.get('hops') in ('2', '3'), f'{path}: config.hops must be "2" or "3"')
     return meta
 
 
-def check_tokens(seq, low, high, what):
-    need(isinstance(seq, list) and all(is_int(t) and low <= t < high for t in seq), f'{what}: expected token ids in {low}..{high - 1}')
+def check_tokens(seq, size, exclude, what):
+    need(isinstance(seq, list) and all(is_int(t) and 0 <= t < size and t not in exclude for t in seq),
+         f'{what}: expected token ids in 0..{size - 1}' + (f' other than {sorted(exclude)}' if exclude else ''))
 
 
-def check_data(data, cfg, counts, path):
-    """data.json: the `--dump-data` format (src/data/dump.ts). Returns the vocabulary's special tokens."""
+def check_data(data, path):
+    """data.json: the `--dump-data` format (src/data/dump.ts), whatever the task. Returns what the model and the
+    evaluation need of it: the vocabulary's size and special tokens, the context, the headline split."""
     need(isinstance(data, dict), f'{path}: expected a JSON object')
+    need(isinstance(data.get('task'), str), f'{path}: "task" must name the task')
     vocab = data.get('vocab')
-    E, R = cfg['entities'], cfg['relations']
-    V = E + R + 2
-    need(isinstance(vocab, list) and len(vocab) == V, f'{path}: the vocabulary must have entities + relations + 2 = {V} tokens')
-    need(vocab[0] == 'e0' and vocab[E] == 'r0' and vocab[V - 2] == '</a>' and vocab[V - 1] == '<pad>', f'{path}: the vocabulary is not e0.., r0.., </a>, <pad>')
+    need(isinstance(vocab, list) and len(vocab) >= 2 and all(isinstance(v, str) for v in vocab), f'{path}: "vocab" must list the token names')
+    V = len(vocab)
+    eos, pad, context = data.get('eos'), data.get('pad'), data.get('contextLength')
+    need(is_int(eos) and is_int(pad) and 0 <= eos < V and 0 <= pad < V and eos != pad, f'{path}: "eos" and "pad" must be two token ids in 0..{V - 1}')
+    need(is_int(context) and context >= 2, f'{path}: "contextLength" must be a whole number >= 2')
     train = data.get('train')
-    need(isinstance(train, dict), f'{path}: "train" must hold the cot and direct sequences')
-    n_train = counts['idAtomic'] + counts['oodAtomic'] + counts['trainTwoHop']
+    need(isinstance(train, dict) and isinstance(train.get('promptLength'), dict), f'{path}: "train" must hold the cot and direct sequences and their prompt lengths')
     for arm in ARMS:
-        seqs = train.get(arm)
-        need(isinstance(seqs, list) and len(seqs) == n_train, f'{path}: train.{arm} must hold {n_train} sequences (the counts of config.json)')
-        for i, s in enumerate(seqs):
-            check_tokens(s, 0, V - 1, f'{path}: train.{arm}[{i}]')
-            need(4 <= len(s) <= CONTEXT, f'{path}: train.{arm}[{i}] has {len(s)} tokens (expected 4..{CONTEXT})')
-            need(s[-1] == V - 2, f'{path}: train.{arm}[{i}] does not end with </a>')
+        seqs, prompts = train.get(arm), train['promptLength'].get(arm)
+        need(isinstance(seqs, list) and len(seqs) > 0, f'{path}: train.{arm} must hold the training sequences')
+        need(isinstance(prompts, list) and len(prompts) == len(seqs), f'{path}: train.promptLength.{arm} must hold one prompt length per sequence')
+        for i, (s, p) in enumerate(zip(seqs, prompts)):
+            check_tokens(s, V, {pad}, f'{path}: train.{arm}[{i}]')
+            need(2 <= len(s) <= context, f'{path}: train.{arm}[{i}] has {len(s)} tokens (expected 2..{context}, the contextLength)')
+            need(s[-1] == eos, f'{path}: train.{arm}[{i}] does not end with {vocab[eos]}')
+            need(is_int(p) and 1 <= p < len(s), f'{path}: train.promptLength.{arm}[{i}] must be in 1..{len(s) - 1}')
     splits = data.get('splits')
-    need(isinstance(splits, dict) and all(isinstance(splits.get(s), list) for s in SPLITS), f'{path}: "splits" must hold the five splits')
-    for split in SPLITS:
-        items = splits[split]
+    need(isinstance(splits, list) and splits and all(isinstance(sp, dict) for sp in splits), f'{path}: "splits" must list the evaluation splits')
+    ids = [sp.get('id') for sp in splits]
+    need(all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids), f'{path}: every split needs an id of its own')
+    for sp in splits:
+        where = f'{path}: split {sp["id"]}'
+        need(isinstance(sp.get('label'), str) and sp.get('role') in ROLES, f'{where}: needs a label and a role ({", ".join(ROLES)})')
+        items = sp.get('items')
+        need(isinstance(items, list) and all(isinstance(it, dict) for it in items), f'{where}: "items" must list {{prompt, target, directTarget, answer}}')
         for i, it in enumerate(items):
-            where = f'{path}: splits.{split}[{i}]'
-            need(isinstance(it, dict), f'{where}: expected {{prompt, target}}')
-            check_tokens(it.get('prompt'), 0, V - 2, f'{where}.prompt')
-            check_tokens(it.get('target'), 0, V - 1, f'{where}.target')
-            need(len(it['target']) >= 2 and it['target'][-1] == V - 2, f'{where}.target must end with </a>')
-            need(len(it['prompt']) >= 2 and len(it['prompt']) + len(it['target']) - 1 <= CONTEXT, f'{where}: prompt and target do not fit the model\'s {CONTEXT} positions')
-            need(len(it['prompt']) == len(items[0]['prompt']) and len(it['target']) == len(items[0]['target']), f'{where}: prompts and targets of a split must have equal lengths')
-    return {'eos': V - 2, 'pad': V - 1, 'vocab_size': V, 'first_relation': E, 'relations': R}
+            at = f'{where}, item {i}'
+            check_tokens(it.get('prompt'), V, {eos, pad}, f'{at}: prompt')
+            for key in ('target', 'directTarget', 'answer'):
+                check_tokens(it.get(key), V, {pad}, f'{at}: {key}')
+            need(len(it['prompt']) >= 1 and len(it['answer']) >= 1, f'{at}: empty prompt or answer')
+            for key in ('target', 'directTarget'):
+                need(len(it[key]) > len(it['answer']) and it[key][-1] == eos, f'{at}: {key} must end with the answer span and {vocab[eos]}')
+                need(len(it['prompt']) + len(it[key]) - 1 <= context, f'{at}: prompt and {key} do not fit the model\'s {context} positions')
+            need(all(len(it[k]) == len(items[0][k]) for k in ('prompt', 'target', 'directTarget', 'answer')), f'{at}: the queries of a split must have equal lengths')
+    # as src/tasks/registry.ts headlineSplit: the split whose role is headline, else the last
+    headline = next((sp['id'] for sp in splits if sp['role'] == 'headline'), ids[-1])
+    return {'eos': eos, 'pad': pad, 'vocab_size': V, 'context': context, 'headline': headline}
 
 
-def prompt_length(seq, first_relation, relations):
-    """An entity, then the relations of the question: the rest is the continuation the loss is taken on."""
-    n = 1
-    while n < len(seq) and first_relation <= seq[n] < first_relation + relations:
-        n += 1
-    return n
-
-
-def pack(seqs, tokens):
+def pack(seqs, prompt_lengths, pad):
     """Inputs tokens[0..L-2] padded, labels tokens[1..L-1] with -1 where no loss is taken (prompt, padding)."""
     width = max(len(s) for s in seqs) - 1
     inputs, labels = [], []
-    for s in seqs:
-        p = prompt_length(s, tokens['first_relation'], tokens['relations'])
+    for s, p in zip(seqs, prompt_lengths):
         tail = width - (len(s) - 1)
-        inputs.append(s[:-1] + [tokens['pad']] * tail)
+        inputs.append(s[:-1] + [pad] * tail)
         labels.append([-1] * (p - 1) + s[p:] + [-1] * tail)
     return torch.tensor(inputs, dtype=torch.long), torch.tensor(labels, dtype=torch.long)
 
@@ -405,7 +416,7 @@ class Run:
 
     def __init__(self, arm, cfg, data, tokens, env, init_path):
         self.arm, self.cfg, self.env, self.tokens = arm, cfg, env, tokens
-        self.model = GPT(tokens['vocab_size'], CONTEXT, cfg['layers'], cfg['heads'], cfg['dModel'], cfg['mlpRatio'], cfg['dropout'])
+        self.model = GPT(tokens['vocab_size'], tokens['context'], cfg['layers'], cfg['heads'], cfg['dModel'], cfg['mlpRatio'], cfg['dropout'])
         self.model.init_weights(cfg['seed'])
         if init_path:
             load_weights(self.model, init_path)
@@ -415,7 +426,7 @@ class Run:
         plain = [p for p in self.model.parameters() if p.dim() < 2]
         groups = [{'params': decayed, 'weight_decay': cfg['weightDecay']}, {'params': plain, 'weight_decay': 0.0}]
         self.optimizer = torch.optim.AdamW(groups, lr=cfg['lr'], betas=ADAM_BETAS, eps=ADAM_EPS)
-        self.inputs, self.labels = pack(data['train'][arm], tokens)
+        self.inputs, self.labels = pack(data['train'][arm], data['train']['promptLength'][arm], tokens['pad'])
         self.sampler = BatchSampler(len(self.inputs), cfg['batch'], cfg['seed'])
         self.splits = data['splits']
         self.step = 0
@@ -472,23 +483,26 @@ class Run:
 
     @torch.no_grad()
     def evaluate(self, sample):
-        """Greedy generation on the five splits (only the first `sample` queries of each when sample > 0)."""
+        """Greedy generation on every split (only the first `sample` queries of each when sample > 0): exact match
+        and answer accuracy by split id, and on the CoT arm the headline split's step accuracy (else None)."""
         self.model.eval()
-        acc, answer_acc, bridge_acc = {}, {}, None
-        for split in SPLITS:
-            items = self.splits[split][:sample] if sample else self.splits[split]
+        cot = self.arm == 'cot'
+        acc, answer_acc, step_acc = {}, {}, None
+        for split in self.splits:
+            sid = split['id']
+            items = split['items'][:sample] if sample else split['items']
             if not items:
-                acc[split] = answer_acc[split] = float('nan')
+                acc[sid] = answer_acc[sid] = float('nan')
                 continue
-            cot = self.arm == 'cot'
-            targets = torch.tensor([it['target'] if cot else it['target'][-2:] for it in items])
+            targets = torch.tensor([it['target'] if cot else it['directTarget'] for it in items])
+            answers = torch.tensor([it['answer'] for it in items])
             prompts = torch.tensor([it['prompt'] for it in items])
             generated = generate(self.model, prompts, targets.shape[1], self.env)
-            exact, answer, bridge = score(generated, targets, self.tokens['eos'])
-            acc[split], answer_acc[split] = exact, answer
-            if split == 'oodTwoHop' and cot and bridge is not None:
-                bridge_acc = bridge
-        return acc, answer_acc, bridge_acc
+            exact, answer, first_step = score(generated, targets, answers, self.tokens['eos'])
+            acc[sid], answer_acc[sid] = exact, answer
+            if split['role'] == 'headline' and cot:
+                step_acc = first_step
+        return acc, answer_acc, step_acc
 
 
 @torch.no_grad()
@@ -508,21 +522,23 @@ def generate(model, prompts, steps, env):
     return torch.cat(out)
 
 
-def score(generated, targets, eos):
-    """Exact match of the whole continuation; the answer (the token before the first </a>, or the answer slot
-    when there is none); the first bridge (multi-hop CoT targets only)."""
+def score(generated, targets, answers, eos):
+    """Exact match of the whole continuation; the answer (the answer span just before the first </a>, or in the
+    answer's slots when there is none); the first intermediate result (None where the targets have none)."""
     n, L = targets.shape
+    A = answers.shape[1]
 
     def share(right):  # counted exactly, divided in double precision, as in JavaScript
         return int(right.sum()) / n
 
     exact = share((generated == targets).all(dim=1))
     is_eos = generated == eos
-    first = torch.where(is_eos.any(dim=1), is_eos.float().argmax(dim=1), torch.full((n,), L - 1))
-    position = (first - 1).clamp(min=0)
-    answer = share(generated.gather(1, position[:, None])[:, 0] == targets[:, -2])
-    bridge = share(generated[:, 0] == targets[:, 0]) if L > 2 else None
-    return exact, answer, bridge
+    end = torch.where(is_eos.any(dim=1), is_eos.float().argmax(dim=1), torch.full((n,), L - 1))
+    start = (end - A).clamp(min=0)
+    span = generated.gather(1, start[:, None] + torch.arange(A)[None, :])
+    answer = share((span == answers).all(dim=1))
+    first_step = share(generated[:, 0] == targets[:, 0]) if L > A + 1 else None
+    return exact, answer, first_step
 
 
 # ---------------------------------------------------------------------------------------------- devices
@@ -626,11 +642,14 @@ def fmt(x):
     return '  -  ' if x is None or not math.isfinite(x) else f'{x:.3f}'
 
 
-def eval_line(arm, row, steps_per_sec):
+def accuracies(row, splits):
+    return '  '.join(f'{s} {fmt(row["acc"][s])}' for s in splits)
+
+
+def eval_line(arm, row, steps_per_sec, splits, headline):
     loss = '   -  ' if row['loss'] is None else f'{row["loss"]:.4f}'
-    accs = '  '.join(f'{SHORT[s]} {fmt(row["acc"][s])}' for s in SPLITS)
     speed = f'  {steps_per_sec:.1f} steps/s' if steps_per_sec > 0 else ''
-    return f'step {row["step"]:>6}  {arm:<6}  loss {loss}  {accs}  (oodTest answer {fmt(row["answerAcc"]["oodTwoHop"])}){speed}'
+    return f'step {row["step"]:>6}  {arm:<6}  loss {loss}  {accuracies(row, splits)}  ({headline} answer {fmt(row["answerAcc"][headline])}){speed}'
 
 
 # ---------------------------------------------------------------------------------------------- main
@@ -672,7 +691,8 @@ def main(argv):
     lead = env.rank == 0
     say = print if lead else (lambda *a, **k: None)
     data = read_json(data_path, 'data')
-    tokens = check_data(data, cfg, meta['dataset']['counts'], data_path)
+    tokens = check_data(data, data_path)
+    split_ids = [sp['id'] for sp in data['splits']]
     if cfg['batch'] < env.world:
         raise InputError(f'batch {cfg["batch"]} is smaller than the {env.world} processes')
 
@@ -681,8 +701,9 @@ def main(argv):
     torch.manual_seed(cfg['seed'] * 1000 + env.rank + 1)  # dropout masks: one stream per process
     counts = meta['dataset']['counts']
     say(f'experiment ?{link_with_steps(meta["link"], cfg["steps"], meta["defaults"])}')
-    say(f'dataset {meta["dataset"]["hash"]}: {counts["idAtomic"] + counts["oodAtomic"]} atomic facts, {counts["trainTwoHop"]} train multi-hop, '
-        f'{counts["idTwoHop"]} ID test, {counts["oodTwoHop"]} OOD test; vocabulary {tokens["vocab_size"]}')
+    sizes = ', '.join(f'{sp["id"]} {counts.get(sp["id"], len(sp["items"]))}' for sp in data['splits'])
+    say(f'dataset {meta["dataset"]["hash"]} ({data["task"]}): {len(data["train"]["cot"])} training sequences per arm; {sizes}; '
+        f'vocabulary {tokens["vocab_size"]}, context {tokens["context"]}')
     say(f'model {cfg["layers"]} layers × d {cfg["dModel"]}, {cfg["heads"]} heads, {runs[0].parameters:,} parameters; '
         f'{env.name} ({env.world} process{"es" if env.world > 1 else ""}){"; initial weights from " + args.init if args.init else ""}')
 
@@ -696,17 +717,18 @@ def main(argv):
             for r in runs:
                 if r.stopped_at is not None:
                     continue
-                acc, answer_acc, bridge = r.evaluate(sample)
+                acc, answer_acc, step_acc = r.evaluate(sample)
                 losses = r.since_eval
                 row = {'step': r.step, 'loss': sum(losses) / len(losses) if losses else None}
                 if sample:
                     row['sample'] = sample
                 row.update({'acc': acc, 'answerAcc': answer_acc})
-                if bridge is not None:
-                    row['oodBridgeAcc'] = bridge
+                if step_acc is not None:
+                    row['stepAcc'] = step_acc
                 r.history.append(finite_or_none(row))
                 if not args.quiet:
-                    print(eval_line(r.arm, r.history[-1], r.step / r.train_seconds if r.train_seconds > 0 else 0.0), flush=True)
+                    rate = r.step / r.train_seconds if r.train_seconds > 0 else 0.0
+                    print(eval_line(r.arm, r.history[-1], rate, split_ids, tokens['headline']), flush=True)
             write_report(args.json, build_report(meta, cfg, runs, env, time.perf_counter() - start))
         for r in runs:
             r.since_eval = []
@@ -736,7 +758,7 @@ def main(argv):
         for r in runs:
             last = r.history[-1] if r.history else None
             if last:
-                print(f'final  {r.arm:<6}  ' + '  '.join(f'{SHORT[s]} {fmt(last["acc"][s])}' for s in SPLITS))
+                print(f'final  {r.arm:<6}  {accuracies(last, split_ids)}')
     if env.world > 1:
         dist.destroy_process_group()
     return 130 if interrupted else 0

@@ -27,7 +27,7 @@ export function loadFromAddress(): string[] {
   const split = splitLink(sweep.rest);
   const { config, corrections } = queryToConfig(split.experiment);
   const messages = correctionTexts([...corrections, ...split.corrections]);
-  messages.push(...sweep.apply(config.seed));
+  messages.push(...sweep.apply(config));
   usePageStore.getState().setPage(split.page);
   const store = useExperimentStore.getState();
   store.setConfig(config);

@@ -3,16 +3,17 @@
  * experiment's keys are read, checked, kept in the sweep store, and written back after them, so that a sweep is
  * shareable like an experiment. Used by src/app/link.ts.
  */
+import type { Config } from '../experiment/schema';
 import { readSweep, splitSweepQuery, sweepQuery } from '../runs/sweep';
 import { useSweepStore } from '../store/sweepStore';
 
-/** The address without the sweep's keys, and a function that reads them once the experiment's seed is known. */
-export function takeSweep(search: string): { rest: string; apply: (baseSeed: number) => string[] } {
+/** The address without the sweep's keys, and a function that reads them once the experiment (its seed and task) is known. */
+export function takeSweep(search: string): { rest: string; apply: (base: Pick<Config, 'seed' | 'task'>) => string[] } {
   const { experiment, sweep, seeds } = splitSweepQuery(search);
   return {
     rest: experiment,
-    apply: (baseSeed) => {
-      const reading = readSweep(sweep, seeds, baseSeed);
+    apply: (base) => {
+      const reading = readSweep(sweep, seeds, base.seed, base.task);
       const store = useSweepStore.getState();
       // a running sweep changes the address itself (each run's config): it is not redefined from it
       if (store.status !== 'running') store.define(reading.spec);

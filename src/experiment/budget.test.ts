@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER_WORKER_BUDGET, GiB, checkBrowserBudget, checkBudget, estimateLockstepMemory, estimateTrainingMemory, formatGiB } from './budget';
-import { DEFAULT_CONFIG, type Config } from './schema';
+import {
+  BROWSER_WORKER_BUDGET,
+  GiB,
+  checkBrowserBudget,
+  checkBudget,
+  cotInputLength,
+  estimateLockstepMemory,
+  estimateTrainingMemory,
+  formatGiB,
+  modelContextOf,
+} from './budget';
+import { DEFAULT_CONFIG, taskDefaults, type Config } from './schema';
 
 const huge: Config = { ...DEFAULT_CONFIG, layers: 8, dModel: 512, batch: 1024 };
 
@@ -39,6 +49,19 @@ describe('training memory budget', () => {
     const one = estimateTrainingMemory(huge);
     const two = estimateLockstepMemory(huge, 2, 'fused');
     expect(two.totalBytes - one.totalBytes).toBe(one.stateBytes);
+  });
+
+  it("reads the task's sequence lengths: the knowledge graph's hops, parity's bits", () => {
+    expect(cotInputLength(DEFAULT_CONFIG)).toBe(5); // h r1 r2 b t
+    expect(cotInputLength({ ...DEFAULT_CONFIG, hops: '3' })).toBe(7); // h r1 r2 r3 b1 b2 t
+    expect(modelContextOf(DEFAULT_CONFIG)).toBe(8);
+    const parity: Config = { ...taskDefaults('parity'), bits: 16, testBits: 0 };
+    expect(cotInputLength(parity)).toBe(16 + 1 + 15 + 1); // the bits, =, the running parities, the answer
+    expect(modelContextOf({ ...parity, testBits: 24 })).toBe(2 * 24 + 2);
+    const long = { ...parity, bits: 48 };
+    expect(estimateTrainingMemory(long).activationBytes).toBeGreaterThan(2.5 * estimateTrainingMemory(parity).activationBytes);
+    expect(checkBrowserBudget({ ...parity, backend: 'wasm' }).ok).toBe(true);
+    expect(checkBrowserBudget({ ...long, layers: 8, dModel: 512, batch: 1024, backend: 'wasm' }).ok).toBe(false);
   });
 
   it('formats sizes', () => {

@@ -15,13 +15,27 @@
  * to 2.8 M parameters): fused 0.96–1.18× the measured peak on wasm, reference 1.0–1.2× on cpu.
  * `parameterCountOf` is exact.
  */
+import { taskOf } from '../tasks/registry';
+import type { TaskSpec } from '../tasks/types';
 import type { Config } from './schema';
 
-/** Context of the model (its position embeddings): the longest CoT sequence of three hops (src/data). */
-export const MODEL_CONTEXT = 8;
-/** Tokens a training sequence of the CoT arm reads (the longest of the two arms): prompt, bridges, answer, </a>, minus one. */
-export const cotInputLength = (hops: number): number => 1 + hops + (hops - 1) + 2 - 1;
-export const vocabSizeOf = (c: Pick<Config, 'entities' | 'relations'>): number => c.entities + c.relations + 2;
+/** Context of the model (its position embeddings): the task's, for any config of it (part of the weights). */
+export const modelContextOf = (c: Config): number => taskOf(c).contextLength(c);
+/**
+ * Tokens a training sequence of the CoT arm reads (the longer of the two arms): its teacher-forced positions,
+ * prompt and continuation without the final </a> (the task's, e.g. h r1 r2 b t).
+ */
+export const cotInputLength = (c: Config): number => Math.max(taskOf(c).positions(c, true).length, taskOf(c).positions(c, false).length);
+
+/**
+ * Tokens of a config's vocabulary, without generating its data: the task's `vocabSize` where it declares one.
+ * Until every task does (src/tasks/types.ts), the knowledge graph's count (entities + relations + </a>, <pad>),
+ * as before tasks were plug-ins; an overestimate for a task with fewer tokens.
+ */
+export function vocabSizeOf(c: Config): number {
+  const task: TaskSpec & { vocabSize?: (config: Config) => number } = taskOf(c);
+  return task.vocabSize ? task.vocabSize(c) : c.entities + c.relations + 2;
+}
 
 const F32 = 4;
 export const GiB = 1024 ** 3;
@@ -38,14 +52,12 @@ export const BROWSER_WORKER_BUDGET = 2 * GiB;
 /** The wasm backend's hard ceiling (one WebAssembly memory), for the CLI where both arms share one heap. */
 export const WASM_HEAP_MAX = 4_294_901_760;
 
-export type ModelShape = Pick<Config, 'entities' | 'relations' | 'layers' | 'heads' | 'dModel' | 'mlpRatio'>;
-
 /** Parameters of the model of a config (src/model/gpt.ts initWeights; tied embeddings). */
-export function parameterCountOf(c: ModelShape): number {
+export function parameterCountOf(c: Config): number {
   const d = c.dModel;
   const h = c.mlpRatio * d;
   const block = 2 * d + (3 * d * d + 3 * d) + (d * d + d) + 2 * d + (d * h + h) + (h * d + d);
-  return vocabSizeOf(c) * d + MODEL_CONTEXT * d + c.layers * block + 2 * d;
+  return vocabSizeOf(c) * d + modelContextOf(c) * d + c.layers * block + 2 * d;
 }
 
 export interface MemoryEstimate {
@@ -67,13 +79,11 @@ export interface MemoryEstimate {
 export type TrainingPath = 'fused' | 'reference';
 export const pathOf = (backend: Config['backend']): TrainingPath => (backend === 'wasm' ? 'fused' : 'reference');
 
-export type BudgetConfig = Pick<Config, keyof ModelShape | 'batch' | 'hops'>;
-
 /** The memory one arm needs to train `c` (at the peak of a step). */
-export function estimateTrainingMemory(c: BudgetConfig, path: TrainingPath = 'fused'): MemoryEstimate {
+export function estimateTrainingMemory(c: Config, path: TrainingPath = 'fused'): MemoryEstimate {
   const parameters = parameterCountOf(c);
   const d = c.dModel;
-  const T = cotInputLength(Number(c.hops));
+  const T = cotInputLength(c);
   const tokens = c.batch * T;
   const V = vocabSizeOf(c);
   // per token and block: ln1 out, q|k|v, heads' outputs, wOut out, residual, ln2 out, MLP up and GELU, down,
@@ -114,7 +124,7 @@ function whatToLower(e: MemoryEstimate, c: Pick<Config, 'layers'>): string[] {
  * "the wasm heap holds").
  */
 export function checkBudget(
-  c: BudgetConfig,
+  c: Config,
   budgetBytes = BROWSER_WORKER_BUDGET,
   where = 'a browser tab can count on',
   estimate = estimateTrainingMemory(c),
@@ -128,7 +138,7 @@ export function checkBudget(
 }
 
 /** The page's check: one arm per worker, on the path of the config's backend, against BROWSER_WORKER_BUDGET. */
-export function checkBrowserBudget(c: BudgetConfig & Pick<Config, 'backend'>): BudgetCheck {
+export function checkBrowserBudget(c: Config): BudgetCheck {
   const where = 'a browser tab can count on';
   const check = checkBudget(c, BROWSER_WORKER_BUDGET, where, estimateTrainingMemory(c, pathOf(c.backend)));
   if (check.ok || pathOf(c.backend) === 'fused') return check;
@@ -142,7 +152,7 @@ export function checkBrowserBudget(c: BudgetConfig & Pick<Config, 'backend'>): B
  * The CLI's estimate: both arms train in one process, in lockstep (one arm's step at a time), so both arms'
  * state plus one step's transients (counted for the CoT arm, the longer sequences, for both).
  */
-export function estimateLockstepMemory(c: BudgetConfig, arms: number, path: TrainingPath): MemoryEstimate {
+export function estimateLockstepMemory(c: Config, arms: number, path: TrainingPath): MemoryEstimate {
   const one = estimateTrainingMemory(c, path);
   const stateBytes = arms * one.stateBytes;
   return { ...one, stateBytes, totalBytes: stateBytes + one.updateBytes + one.activationBytes };

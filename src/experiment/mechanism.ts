@@ -2,43 +2,60 @@
  * What the mechanism measurements report (the aggregated logit lens and causal tracing of src/mechanism/),
  * as plain records shared by the worker, the page and the CLI: tfjs-free, like the rest of src/experiment.
  *
- * Both read the teacher-forced sequence of an arm: CoT `h r1 r2 b t` (three hops: `h r1 r2 r3 b1 b2 t`),
- * direct `h r1 r2 t` (`h r1 r2 r3 t`): the prompt and the true continuation without its final `</a>`. Rows are
- * the residual stream after the embedding (row 0) and after each block (row l = after layer l).
+ * Both read the teacher-forced sequence of an arm: the prompt and the true continuation without its final `</a>`
+ * (the task names its positions, e.g. CoT `h r1 r2 b t`, direct `h r1 r2 t`). They follow the task's
+ * intermediate results (`TaskSpec.intermediates`: the bridge entities, the running parities …) and the answer,
+ * each at the position where the arm must say it (`TaskSpec.emitPosition`; the direct arm never writes the
+ * intermediate results: there, where it would have to compute them to use them). Rows are the residual stream
+ * after the embedding (row 0) and after each block (row l = after layer l).
  */
-import type { Arm, SplitName } from './domain';
+import type { Arm } from './domain';
 
-/** The test splits the mechanism is measured on. */
-export type MechanismSplit = Extract<SplitName, 'idTwoHop' | 'oodTwoHop'>;
-export const MECHANISM_SPLITS: readonly MechanismSplit[] = ['idTwoHop', 'oodTwoHop'];
-export const MECHANISM_SPLIT_LABEL: Record<MechanismSplit, string> = { idTwoHop: 'ID', oodTwoHop: 'OOD' };
+/** The name of the tracked answer (after the task's intermediate results, which have their own names). */
+export const ANSWER = 'answer';
 
-/** One aggregated logit lens: per row (embedding + each layer) × position, the share of queries whose token is top-1. */
+/** A result the lens and tracing follow: one of the task's intermediate results, or the answer. */
+export interface TrackedResult {
+  /** The task's short name of the intermediate result ('b', 'p3'), or ANSWER. */
+  name: string;
+  /** In words ('bridge', 'parity of bits 1–3', 'answer'). */
+  label: string;
+  /** The position of the teacher-forced sequence where the arm must say it (whose next token it is). */
+  position: number;
+}
+
+/** One aggregated logit lens: per tracked result, row (embedding + each layer) and position, the share of queries whose token is top-1. */
 export interface LensSummary {
   step: number;
-  split: MechanismSplit;
-  /** Token roles of the positions read: h, r1, r2 (r3), b (b1, b2), t. */
+  /** The test split's id (the task's), its short label ('ID', 'OOD'), and whether it is the task's headline split. */
+  split: string;
+  splitLabel: string;
+  headline: boolean;
+  /** Token roles of the positions read (the task's). */
   positions: string[];
-  /** Share of queries whose (first) bridge is the lens' top-1 token: [rows][positions]. */
-  bridgeTop1: number[][];
-  /** Three hops: the same for the second bridge. */
-  bridge2Top1?: number[][];
-  answerTop1: number[][];
+  /** The intermediate results, in order, then the answer. */
+  tracked: TrackedResult[];
+  /** Share of queries whose tracked result is the lens' top-1 token: [tracked][rows][positions]. */
+  top1: number[][][];
   /** Queries in the sample. */
   queries: number;
 }
 
-export type TraceTarget = 'bridge' | 'answer';
 /**
  * Causal tracing of one target: each clean residual state (row × position) copied alone into the run of a
- * counterfactual query (another head entity, so another bridge and answer); restored[row][position] =
- * Σ(p_patched − p_corrupt) / Σ(p_clean − p_corrupt) over the sample, p = the clean target's probability where the
- * arm must say it (null where the clean run barely prefers the target: mean p_clean − p_corrupt below minEffect).
+ * counterfactual query (the task's: same length and roles, other intermediate results and answer);
+ * restored[row][position] = Σ(p_patched − p_corrupt) / Σ(p_clean − p_corrupt) over the sample, p = the clean
+ * target's probability where the arm must say it (null where the clean run barely prefers the target: mean
+ * p_clean − p_corrupt below minEffect).
  */
 export interface TraceSummary {
   step: number;
-  split: MechanismSplit;
-  target: TraceTarget;
+  split: string;
+  splitLabel: string;
+  /** The traced result: an intermediate result's name or ANSWER; its label; where the arm must say it. */
+  target: string;
+  label: string;
+  position: number;
   positions: string[];
   restored: (number | null)[][];
   /** Mean probability of the clean target in the clean and in the corrupted run. */
@@ -61,47 +78,47 @@ export interface MechanismRecord {
   ms: { lens: number; trace: number; readback?: number };
 }
 
-/** Roles of the teacher-forced sequence's positions. */
-export function positionRoles(hops: 2 | 3, cot: boolean): string[] {
-  const rels = Array.from({ length: hops }, (_, i) => `r${i + 1}`);
-  const bridges = cot ? (hops === 2 ? ['b'] : ['b1', 'b2']) : [];
-  return ['h', ...rels, ...bridges, 't'];
-}
-
-/**
- * Where an arm must say a token, as a position of its teacher-forced sequence (the position whose next token it
- * is): the first bridge at the last relation; the second bridge at the first bridge; the answer at the last
- * bridge (CoT) or at the last relation (direct). For the direct arm the bridges are never said: their position
- * is the last relation, where the bridge would have to be resolved before the answer.
- */
-export function emitPosition(hops: 2 | 3, cot: boolean, token: 'bridge' | 'bridge2' | 'answer'): number {
-  const lastRelation = hops;
-  if (!cot) return lastRelation;
-  if (token === 'bridge') return lastRelation;
-  if (token === 'bridge2') return lastRelation + 1;
-  return lastRelation + hops - 1;
-}
-
 /** Share above which a token counts as found "on most queries". */
 export const MOST = 0.5;
 
-/** The position of the last relation (where the first bridge is said, or resolved by the direct arm). */
-export function lastRelationPosition(positions: readonly string[]): number {
-  let p = -1;
-  positions.forEach((role, i) => {
-    if (/^r\d$/.test(role)) p = i;
-  });
-  return p;
+/** The tracked intermediate results of a lens (without the answer). */
+export const intermediatesOf = (l: Pick<LensSummary, 'tracked'>): TrackedResult[] => l.tracked.filter((t) => t.name !== ANSWER);
+
+/** Index of the tracked result `name` in a lens (−1 when it does not track it). */
+export const trackedIndex = (l: Pick<LensSummary, 'tracked'>, name: string): number => l.tracked.findIndex((t) => t.name === name);
+
+/**
+ * The first row (0 = embedding, l = after layer l) at which tracked result `k` is top-1 where the arm must say
+ * it on most queries of the sample; null when it is at no layer (or the lens has no such result).
+ */
+export function foundLayer(l: Pick<LensSummary, 'tracked' | 'top1'>, k: number): number | null {
+  const t = l.tracked[k];
+  if (!t) return null;
+  const row = l.top1[k].findIndex((r) => r[t.position] > MOST);
+  return row < 0 ? null : row;
 }
 
 /**
- * The first row (0 = embedding, l = after layer l) at which the (first) bridge is top-1 at the last relation
- * on most queries of the sample; null when it is at no layer.
+ * Short labels of the measured splits: their labels without the words they all end with ('ID test multi-hop',
+ * 'OOD test multi-hop' → 'ID', 'OOD'); a lone split, or labels that would be left empty, keep their labels.
  */
-export function bridgeFoundLayer(lens: Pick<LensSummary, 'bridgeTop1' | 'positions'>): number | null {
-  const p = lastRelationPosition(lens.positions);
-  const row = lens.bridgeTop1.findIndex((r) => r[p] > MOST);
-  return row < 0 ? null : row;
+export function shortSplitLabels(labels: readonly string[]): string[] {
+  if (labels.length < 2) return [...labels];
+  const words = labels.map((l) => l.trim().split(/\s+/));
+  let common = 0;
+  while (words.every((w) => w.length > common + 1 && w[w.length - 1 - common] === words[0][words[0].length - 1 - common])) common++;
+  return words.map((w) => w.slice(0, w.length - common).join(' '));
+}
+
+/**
+ * Indices of the tracked results that tracing follows and the CLI prints: the first, middle and last
+ * intermediate result (those there are) and the answer. Tasks with many intermediate results (parity's running
+ * parities) are not traced at each: the targets share the patched runs, but not the reader's attention.
+ */
+export function tracedIndices(tracked: readonly unknown[]): number[] {
+  const K = tracked.length - 1; // intermediate results; the answer is last
+  const steps = K > 0 ? [0, Math.floor((K - 1) / 2), K - 1] : [];
+  return [...new Set([...steps, K])].sort((a, b) => a - b);
 }
 
 /** At most this many records per arm are kept on the page (older ones thinned, every other one dropped). */
@@ -114,20 +131,128 @@ export function appendRecord(records: readonly MechanismRecord[], r: MechanismRe
   return out;
 }
 
-/** The position where the arm says the answer (the one before the last position of its sequence). */
-export const answerPosition = (positions: readonly string[]): number => positions.length - 2;
-
 /**
- * Where a trace's target is carried by the target's own position (the bridge at the last relation, the answer
- * where it is said): the first row below the last layer (which restores it by construction) from which the state
- * there alone restores most of the target; row null when none does (restored: the most any does). Null when the
- * trace has no value (the clean run barely prefers the target).
+ * Where a trace's target is carried by the target's own position (where the arm must say it): the first row
+ * below the last layer (which restores it by construction) from which the state there alone restores most of the
+ * target; row null when none does (restored: the most any does). Null when the trace has no value (the clean run
+ * barely prefers the target).
  */
-export function carrier(t: TraceSummary): { position: number; row: number | null; restored: number } | null {
-  const position = t.target === 'bridge' ? lastRelationPosition(t.positions) : answerPosition(t.positions);
+export function carrier(t: Pick<TraceSummary, 'restored' | 'position'>): { position: number; row: number | null; restored: number } | null {
+  const position = t.position;
   const below = t.restored.slice(0, -1).map((r) => r[position]);
-  if (below.length === 0 || below.some((v) => v === null)) return null;
+  if (below.length === 0 || below.some((v) => v === null || v === undefined)) return null;
   const values = below as number[];
   const row = values.findIndex((v) => v > MOST);
   return { position, row: row >= 0 ? row : null, restored: row >= 0 ? values[row] : Math.max(...values) };
+}
+
+// ------------------------------------------------------------------ records written before tasks were plug-ins
+
+/**
+ * Lens and trace records as reports and stored runs wrote them before tasks were plug-ins: always the
+ * knowledge graph's, with its first bridge, second bridge (three hops) and answer in fields of their own.
+ */
+export interface LegacyLensSummary {
+  step: number;
+  split: string;
+  positions: string[];
+  bridgeTop1: number[][];
+  bridge2Top1?: number[][];
+  answerTop1: number[][];
+  queries: number;
+}
+export interface LegacyTraceSummary {
+  step: number;
+  split: string;
+  target: 'bridge' | 'answer';
+  positions: string[];
+  restored: (number | null)[][];
+  pClean: number;
+  pCorrupt: number;
+  queries: number;
+}
+export interface LegacyMechanismRecord extends Omit<MechanismRecord, 'lens' | 'trace'> {
+  lens: (LensSummary | LegacyLensSummary)[];
+  trace: (TraceSummary | LegacyTraceSummary)[];
+}
+
+/**
+ * The old format's own words, frozen (a file format, not task code; src/mechanism/upgrade.test.ts checks them
+ * against the knowledge graph task): its two measured splits with their short labels (the second the headline),
+ * the names and labels of its bridges, and its relation positions' roles (r1, r2, r3).
+ */
+const LEGACY_SPLITS: Readonly<Record<string, { label: string; headline: boolean }>> = {
+  idTwoHop: { label: 'ID', headline: false },
+  oodTwoHop: { label: 'OOD', headline: true },
+};
+const LEGACY_BRIDGES: Readonly<Record<2 | 3, readonly { name: string; label: string }[]>> = {
+  2: [{ name: 'b', label: 'bridge' }],
+  3: [
+    { name: 'b1', label: 'first bridge' },
+    { name: 'b2', label: 'second bridge' },
+  ],
+};
+const LEGACY_RELATION = /^r\d+$/;
+
+/** The old layout of a sequence from its positions' roles: the hop count, and where each bridge and the answer are said. */
+function legacyLayout(positions: readonly string[]): { hops: 2 | 3; bridgeAt: number[]; answerAt: number } {
+  let lastRelation = -1;
+  positions.forEach((role, i) => {
+    if (LEGACY_RELATION.test(role)) lastRelation = i;
+  });
+  const hops: 2 | 3 = lastRelation >= 3 ? 3 : 2;
+  const cot = positions.length === 2 * hops + 1;
+  // the first bridge is said (or, direct, resolved) at the last relation, the second at the first bridge
+  const bridgeAt = LEGACY_BRIDGES[hops].map((_, k) => (cot ? lastRelation + k : lastRelation));
+  return { hops, bridgeAt, answerAt: positions.length - 2 };
+}
+const legacySplit = (id: string) => LEGACY_SPLITS[id] ?? { label: id, headline: false };
+
+const isLegacyLens = (l: LensSummary | LegacyLensSummary): l is LegacyLensSummary => !('top1' in l) && 'bridgeTop1' in l;
+const isLegacyTrace = (t: TraceSummary | LegacyTraceSummary): t is LegacyTraceSummary => !('position' in t);
+
+/** A lens record of either format in this one's (records already in it are returned as they are). */
+export function upgradeLensSummary(l: LensSummary | LegacyLensSummary): LensSummary {
+  if (!isLegacyLens(l)) return l;
+  const { hops, bridgeAt, answerAt } = legacyLayout(l.positions);
+  const split = legacySplit(l.split);
+  const grids = [l.bridgeTop1, ...(hops === 3 ? [l.bridge2Top1 ?? l.bridgeTop1.map((r) => r.map(() => NaN))] : []), l.answerTop1];
+  return {
+    step: l.step,
+    split: l.split,
+    splitLabel: split.label,
+    headline: split.headline,
+    positions: l.positions,
+    tracked: [...LEGACY_BRIDGES[hops].map((b, k) => ({ ...b, position: bridgeAt[k] })), { name: ANSWER, label: ANSWER, position: answerAt }],
+    top1: grids,
+    queries: l.queries,
+  };
+}
+
+/** A trace record of either format in this one's: the old 'bridge' target is the first bridge. */
+export function upgradeTraceSummary(t: TraceSummary | LegacyTraceSummary): TraceSummary {
+  if (!isLegacyTrace(t)) return t;
+  const { hops, bridgeAt, answerAt } = legacyLayout(t.positions);
+  const target = t.target === 'bridge' ? { ...LEGACY_BRIDGES[hops][0], position: bridgeAt[0] } : { name: ANSWER, label: ANSWER, position: answerAt };
+  return {
+    step: t.step,
+    split: t.split,
+    splitLabel: legacySplit(t.split).label,
+    target: target.name,
+    label: target.label,
+    position: target.position,
+    positions: t.positions,
+    restored: t.restored,
+    pClean: t.pClean,
+    pCorrupt: t.pCorrupt,
+    queries: t.queries,
+  };
+}
+
+/**
+ * A mechanism record of either format in this one's: what the report importer and the stored runs' reader call
+ * on what they read (pure; records already in this format come back unchanged in content).
+ */
+export function upgradeMechanismRecord(r: MechanismRecord | LegacyMechanismRecord): MechanismRecord {
+  return { ...r, lens: r.lens.map(upgradeLensSummary), trace: r.trace.map(upgradeTraceSummary) };
 }

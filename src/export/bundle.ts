@@ -1,43 +1,34 @@
 /**
  * The PyTorch export of an experiment: what `npm run export -- LINK --out DIR` writes and what the playground's
- * "Export for PyTorch" button zips. tfjs-free (src/data and src/experiment only), so the page's export worker
- * and the CLI share it.
+ * "Export for PyTorch" button zips. tfjs-free (src/data, src/experiment and src/tasks only), so the page's
+ * export worker and the CLI share it. Task-neutral: train.py trains whatever task data.json holds.
  *
  * - data.json: the dataset in the `--dump-data` format (src/data/dump.ts): both sides train on identical data
  *   by construction;
- * - config.json: the experiment (every parameter, the schema's defaults, the canonical link) and the dataset's
- *   hash and counts, which train.py copies into its report;
+ * - config.json: the experiment (every parameter, the task's defaults, the canonical link), which of its
+ *   parameters made the data, and the dataset's hash and counts, which train.py copies into its report;
  * - train.py: python/train.py as it is in the repository (the caller passes its text: the CLI reads the file,
  *   the page bundles it);
  * - README.md: the commands.
  */
-import { buildDump } from '../data/dump';
-import type { Dataset } from '../data/distribution';
+import type { Dataset } from '../data/dataset';
+import { buildDump, splitCounts } from '../data/dump';
 import { datasetHash } from '../data/hash';
-import type { SplitName } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
-import { DEFAULT_CONFIG, PARAMS, type Config, type Param } from '../experiment/schema';
+import { type Config, type Param, PARAMS, paramApplies, taskDefaults } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
 
 export const EXPORT_FORMAT = 'cot-playground-export';
-export const EXPORT_VERSION = 1;
+/** 2: the task-neutral data.json (task, vocabulary, context, splits as a list); 1 held the knowledge graph's. */
+export const EXPORT_VERSION = 2;
 
 /**
- * The link keys python/train.py implements (its IMPLEMENTED_KEYS; a test checks that the two lists agree).
- * A parameter outside this list (one the playground gained later) can only be exported at its default.
+ * The link keys python/train.py implements beyond the data (its IMPLEMENTED_KEYS; a test checks that the two
+ * lists agree): the model, the training and the run. The data's parameters (the schema's `data` group, the task
+ * included) need no implementation there: data.json holds what they generated. Any other parameter (one the
+ * playground gained later, the RL stage's) can only be exported at its default.
  */
 export const PYTORCH_KEYS: readonly string[] = [
-  'seed',
-  'entities',
-  'relations',
-  'degree',
-  'oodShare',
-  'lambda',
-  'hops',
-  'noise',
-  'noiseKind',
-  'cotShare',
-  'idTestShare',
-  'evalSize',
   'layers',
   'heads',
   'dModel',
@@ -56,49 +47,64 @@ export const PYTORCH_KEYS: readonly string[] = [
   'backend',
 ];
 
-/** One line per parameter set away from its default that train.py does not implement (empty: exportable). */
+/**
+ * The parameters of the data (the schema's data group, of every task): data.json holds what the task's own
+ * generated, and those of other tasks play no part in it.
+ */
+export const dataKeys = (params: readonly Param[] = PARAMS): string[] => params.filter((p) => p.group === 'data').map((p) => p.key);
+
+/**
+ * One line per parameter of the config's task set away from its default that train.py does not implement
+ * (empty: exportable).
+ */
 export function unsupportedForPyTorch(config: Config, params: readonly Param[] = PARAMS): string[] {
   const values = config as unknown as Record<string, unknown>;
+  const defaults = taskDefaults(config.task) as unknown as Record<string, unknown>;
+  const data = new Set(dataKeys(params));
   return params
-    .filter((p) => !PYTORCH_KEYS.includes(p.key) && values[p.key] !== undefined && values[p.key] !== p.default)
-    .map((p) => `${p.key}=${String(values[p.key])}: train.py does not implement this parameter (only its default ${String(p.default)} can be exported)`);
+    .filter((p) => paramApplies(p, config.task) && !data.has(p.key) && !PYTORCH_KEYS.includes(p.key))
+    .map((p) => ({ p, def: Object.hasOwn(defaults, p.key) ? defaults[p.key] : p.default }))
+    .filter(({ p, def }) => values[p.key] !== undefined && values[p.key] !== def)
+    .map(({ p, def }) => `${p.key}=${String(values[p.key])}: train.py does not implement this parameter (only its default ${String(def)} can be exported)`);
 }
 
 export interface ExportConfig {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
-  /** The canonical query of the experiment (`v=1&…`). */
+  /** The canonical query of the experiment (`v=2&…`). */
   link: string;
   config: Config;
-  /** The schema's defaults, in the schema's order (train.py rebuilds the link with another --steps from them). */
+  /** The task's defaults, in the schema's order (train.py rebuilds the link with another --steps from them). */
   defaults: Config;
-  dataset: { hash: string; counts: Record<SplitName, number> };
+  /** The parameters of the data (`dataKeys`): train.py takes them as they are, data.json holds what they made. */
+  dataKeys: string[];
+  /** `counts`: the size of each split's set, by split id (src/data/dump.ts splitCounts). */
+  dataset: { hash: string; counts: Record<string, number> };
 }
 
 export function exportConfig(config: Config, data: Dataset, hash = datasetHash(data)): ExportConfig {
-  const s = data.stats;
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     link: configToQuery(config),
     config,
-    defaults: DEFAULT_CONFIG,
-    dataset: {
-      hash,
-      counts: { idAtomic: s.idAtomic, oodAtomic: s.oodAtomic, trainTwoHop: s.trainTwoHop, idTwoHop: s.idTwoHop, oodTwoHop: s.oodTwoHop },
-    },
+    defaults: taskDefaults(config.task),
+    dataKeys: dataKeys(),
+    dataset: { hash, counts: splitCounts(data) },
   };
 }
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 /** The README of an export: what it is and the commands, for one GPU and for several. */
-export function exportReadme(meta: ExportConfig, withWeights = false): string {
+export function exportReadme(meta: ExportConfig, data: Pick<Dataset, 'splits' | 'train'>, withWeights = false): string {
   const c = meta.config;
-  const n = meta.dataset.counts;
+  const splits = data.splits.map((s) => `${s.label} (${count(meta.dataset.counts[s.id] ?? s.items.length)})`).join(', ');
   return `# CoT Playground experiment, exported for PyTorch
 
 Experiment: \`?${meta.link}\` (open it in the playground to see it there).
-Dataset ${meta.dataset.hash}: ${(n.idAtomic + n.oodAtomic).toLocaleString('en-US')} atomic facts, ${n.trainTwoHop.toLocaleString('en-US')} multi-hop training facts, ${n.idTwoHop} ID test and ${n.oodTwoHop} OOD test queries.
-Model: ${c.layers} layers × d_model ${c.dModel}, ${c.heads} heads; batch ${c.batch}, ${c.steps.toLocaleString('en-US')} steps per arm (arms: ${c.arms}).
+Task: ${taskOf(c).label}. Dataset ${meta.dataset.hash}: ${count(data.train.cot.length)} training sequences per arm; splits: ${splits}.
+Model: ${c.layers} layers × d_model ${c.dModel}, ${c.heads} heads; batch ${c.batch}, ${count(c.steps)} steps per arm (arms: ${c.arms}).
 
 Needs Python 3 and PyTorch 1.13 or newer (\`pip install torch\`, or Debian's \`apt install python3-torch libopenblas0-pthread\`: without OpenBLAS Debian's torch is ~10× slower on a CPU); nothing else.
 
@@ -134,6 +140,6 @@ export function exportFiles(config: Config, data: Dataset, trainPy: string, opts
     { name: 'data.json', text: `${JSON.stringify(buildDump(data))}\n` },
     { name: 'config.json', text: `${JSON.stringify(meta, null, 2)}\n` },
     { name: 'train.py', text: trainPy },
-    { name: 'README.md', text: exportReadme(meta, opts.weights ?? false) },
+    { name: 'README.md', text: exportReadme(meta, data, opts.weights ?? false) },
   ];
 }

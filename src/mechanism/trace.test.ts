@@ -7,10 +7,11 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../data/distribution';
+import { generateDataset, splitItems } from '../data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
-import { bridgesOf, teacherForced } from './lens';
+import { kgOf } from '../tasks/kg';
+import { teacherForced } from './lens';
 import { causalTrace, counterfactuals, patchedProbabilities } from './trace';
 
 const small: Config = {
@@ -42,29 +43,31 @@ afterAll(() => cot.dispose());
 
 describe('counterfactuals', () => {
   it('another head, the same relations, a real path, every node different; seeded', () => {
-    const items = data.splits.idTwoHop;
-    const cf = counterfactuals(data, items, 1);
+    const items = splitItems(data, 'idTwoHop');
+    const cf = counterfactuals(small, data, items, 1);
     expect(cf.filter((c) => c !== null).length).toBeGreaterThan(items.length * 0.9);
-    const tail = new Map(data.atomic.map((f) => [`${f.h}:${f.r}`, f.t]));
+    const kg = kgOf(data);
+    const tail = new Map(kg.atomic.map((f) => [`${f.h}:${f.r}`, f.t]));
     cf.forEach((c, i) => {
       if (!c) return;
       const q = items[i];
       expect(c.prompt[0]).not.toBe(q.prompt[0]);
       expect(c.prompt.slice(1)).toEqual(q.prompt.slice(1));
-      const b = tail.get(`${c.prompt[0]}:${c.prompt[1] - data.vocab.entities}`)!;
-      expect(bridgesOf(c)).toEqual([b]);
-      expect(c.answer).toBe(tail.get(`${b}:${c.prompt[2] - data.vocab.entities}`));
-      expect(b).not.toBe(bridgesOf(q)[0]);
-      expect(c.answer).not.toBe(q.answer);
+      const b = tail.get(`${c.prompt[0]}:${c.prompt[1] - kg.vocab.entities}`)!;
+      expect(c.steps).toEqual([b]);
+      expect(c.target.slice(0, -2)).toEqual([b]);
+      expect(c.answer).toEqual([tail.get(`${b}:${c.prompt[2] - kg.vocab.entities}`)]);
+      expect(b).not.toBe(q.steps[0]);
+      expect(c.answer[0]).not.toBe(q.answer[0]);
     });
-    expect(counterfactuals(data, items, 1)).toEqual(cf);
+    expect(counterfactuals(small, data, items, 1)).toEqual(cf);
   });
 });
 
 describe('patching', () => {
   const pairs = () => {
-    const items = data.splits.trainTwoHop.slice(0, 40);
-    const cf = counterfactuals(data, items);
+    const items = splitItems(data, 'trainTwoHop').slice(0, 40);
+    const cf = counterfactuals(small, data, items);
     return items
       .map((it, i) => [it, cf[i]] as const)
       .filter((p) => p[1] !== null)
@@ -83,8 +86,8 @@ describe('patching', () => {
         const clean = p.map((x) => teacherForced(x[0], isCot));
         const corrupt = p.map((x) => teacherForced(x[1], isCot));
         const targets = [
-          { position: 2, tokens: p.map((x) => bridgesOf(x[0])[0]) },
-          { position: isCot ? 3 : 2, tokens: p.map((x) => x[0].answer) },
+          { position: 2, tokens: p.map((x) => x[0].steps[0]) },
+          { position: isCot ? 3 : 2, tokens: p.map((x) => x[0].answer[0]) },
         ];
         const r = patchedProbabilities(t.gpt, clean, corrupt, [all, [], all.filter(([row]) => row === small.layers)], targets);
         expect(r.patched.shape).toEqual([3, 2, p.length]);
@@ -100,9 +103,13 @@ describe('patching', () => {
   }
 
   it('the heatmap: 1 at the last row at the target, 0 after it (causal), in [~0, ~1] elsewhere; the answer comes back from the emitted bridge', async () => {
-    const items = data.splits.trainTwoHop.slice(0, 60);
-    const [bridge, answer] = await causalTrace(cot.gpt, data, items, { cot: true, hops: 2, split: 'idTwoHop', step: cot.step });
-    expect(bridge.target).toBe('bridge');
+    const items = splitItems(data, 'trainTwoHop').slice(0, 60);
+    const traces = await causalTrace(cot.gpt, data, items, { config: small, cot: true, split: 'idTwoHop', step: cot.step });
+    expect(traces.map((t) => [t.target, t.label, t.position])).toEqual([
+      ['b', 'bridge', 2],
+      ['answer', 'answer', 3],
+    ]);
+    const [bridge, answer] = traces;
     expect(bridge.positions).toEqual(['h', 'r1', 'r2', 'b', 't']);
     expect(bridge.restored).toHaveLength(small.layers + 1);
     expect(bridge.pClean).toBeGreaterThan(bridge.pCorrupt + 0.3);
@@ -121,11 +128,11 @@ describe('patching', () => {
   });
 
   it('leaks no tensor', async () => {
-    const items = data.splits.idTwoHop.slice(0, 20);
-    await causalTrace(cot.gpt, data, items, { cot: true, hops: 2, split: 'idTwoHop', step: 0 });
+    const items = splitItems(data, 'idTwoHop').slice(0, 20);
+    await causalTrace(cot.gpt, data, items, { config: small, cot: true, split: 'idTwoHop', step: 0 });
     const before = tf.memory().numTensors;
-    await causalTrace(cot.gpt, data, items, { cot: true, hops: 2, split: 'idTwoHop', step: 0 });
-    await causalTrace(cot.gpt, data, [], { cot: true, hops: 2, split: 'idTwoHop', step: 0 });
+    await causalTrace(cot.gpt, data, items, { config: small, cot: true, split: 'idTwoHop', step: 0 });
+    await causalTrace(cot.gpt, data, [], { config: small, cot: true, split: 'idTwoHop', step: 0 });
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,25 +1,33 @@
 /**
  * Causal tracing (activation patching; Meng et al. 2022, as Wang et al. 2024 and Yao et al. 2025 use it): run a
- * query (clean) and a counterfactual with another head entity, hence another bridge and answer (corrupted); copy
- * one residual state (row × position) of the clean run into the corrupted run and let the model go on from there;
- * see how much of the clean target's probability comes back:
+ * query (clean) and the task's counterfactual of it, a query of the same length and roles whose intermediate
+ * results and answer differ (for the knowledge graph another head entity; corrupted); copy one residual state
+ * (row × position) of the clean run into the corrupted run and let the model go on from there; see how much of
+ * the clean target's probability comes back:
  *
  *   restored = Σ (p_patched − p_corrupt) / Σ (p_clean − p_corrupt)     (sums over the sample)
  *
- * p is the probability of the clean target token where the arm must say it: the bridge at the last relation,
- * the answer at the last bridge (CoT) or at the last relation (direct). Both runs read their own teacher-forced
- * sequence (`h r1 r2 b t` and `h' r1 r2 b' t'` for CoT). A sum ratio rather than a mean of per-query ratios: the
- * queries where the clean run barely prefers the target weigh little instead of blowing up.
+ * p is the probability of the clean target token where the arm must say it (`TaskSpec.emitPosition`). Both runs
+ * read their own teacher-forced sequence. A sum ratio rather than a mean of per-query ratios: the queries where
+ * the clean run barely prefers the target weigh little instead of blowing up.
+ *
+ * Targets: the first intermediate result, the middle one and the last one (those that exist; a task with many,
+ * such as parity's running parities, is not traced at each) and the answer: every target shares the same
+ * patched runs, so a few targets cost little more than one, but their heatmaps are what a reader can take in.
  *
  * Every (row, position) cell is one patched copy of the corrupted batch; all cells run as one batch (chunked).
  * Pure functions over a model and a sample; all tensors are computed before the first await (see lens.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import type { Dataset, EvalItem } from '../data/distribution';
-import { emitPosition, positionRoles, type MechanismSplit, type TraceSummary, type TraceTarget } from '../experiment/mechanism';
+import type { Dataset, EvalItem } from '../data/dataset';
+import { tracedIndices, type TraceSummary } from '../experiment/mechanism';
+import type { Config } from '../experiment/schema';
 import { forward, residName, type Hooks, type Model } from '../model/gpt';
-import { bridgesOf, teacherForced, type SequenceOptions } from './lens';
+import { taskOf } from '../tasks/registry';
+import { fitsLayout, mechanismLayout, teacherForced, trackedToken, type SplitRef } from './lens';
+
+export { tracedIndices };
 
 /** Rows of patched sequences per forward pass. */
 const CHUNK_ROWS = 2560;
@@ -27,38 +35,13 @@ const CHUNK_ROWS = 2560;
 export const MIN_EFFECT = 0.05;
 
 /**
- * A counterfactual for each query: a path with the same relations from another head entity whose bridges and
- * answer all differ from the query's (drawn with a seeded stream); null when the graph has none.
+ * The task's counterfactual of each query (`TaskSpec.counterfactual`), drawn in order from one seeded stream
+ * (`cot-trace-<seed>`); null where there is none.
  */
-export function counterfactuals(d: Dataset, items: readonly EvalItem[], seed = 0): (EvalItem | null)[] {
-  const { entities: E, relations: R } = d.vocab;
-  const tail = new Map<number, number>();
-  for (const f of d.atomic) tail.set(f.h * R + f.r, f.t);
+export function counterfactuals(config: Config, d: Dataset, items: readonly EvalItem[], seed = 0): (EvalItem | null)[] {
+  const task = taskOf(config);
   const rng = seedrandom.alea(`cot-trace-${seed}`);
-  const walk = (h: number, rels: number[]): number[] | null => {
-    const nodes: number[] = [];
-    let x = h;
-    for (const r of rels) {
-      const t = tail.get(x * R + r);
-      if (t === undefined) return null;
-      nodes.push(t);
-      x = t;
-    }
-    return nodes;
-  };
-  return items.map((item) => {
-    const rels = item.prompt.slice(1).map((tok) => tok - E);
-    const own = [...bridgesOf(item), item.answer];
-    const candidates: EvalItem[] = [];
-    for (let h = 0; h < E; h++) {
-      if (h === item.prompt[0]) continue;
-      const nodes = walk(h, rels);
-      if (!nodes || nodes.some((x, i) => x === own[i])) continue;
-      const answer = nodes[nodes.length - 1];
-      candidates.push({ prompt: [h, ...item.prompt.slice(1)], target: [...nodes, d.vocab.eos], directTarget: [answer, d.vocab.eos], answer });
-    }
-    return candidates.length ? candidates[Math.floor(rng() * candidates.length)] : null;
-  });
+  return items.map((item) => task.counterfactual(d, item, rng));
 }
 
 /** A target of the trace: a token per query, read at one position. */
@@ -134,44 +117,54 @@ export function patchedProbabilities(
   });
 }
 
-/** The trace targets of an arm: the (first) bridge and the answer, each where the arm must say it. */
-function targetsOf(items: readonly EvalItem[], o: SequenceOptions): { target: TraceTarget; spec: TargetSpec }[] {
-  return [
-    { target: 'bridge', spec: { position: emitPosition(o.hops, o.cot, 'bridge'), tokens: items.map((it) => bridgesOf(it)[0]) } },
-    { target: 'answer', spec: { position: emitPosition(o.hops, o.cot, 'answer'), tokens: items.map((it) => it.answer) } },
-  ];
-}
-
 /**
- * Causal tracing of one arm on a sample: one heatmap (rows × positions) per target. Queries without a
- * counterfactual are left out. `minEffect`: see MIN_EFFECT.
+ * Causal tracing of one arm on a sample of the config's task: one heatmap (rows × positions) per traced target
+ * (`tracedIndices`). Queries without a counterfactual, or not of the headline queries' shape, are left out.
+ * `minEffect`: see MIN_EFFECT.
  */
 export async function causalTrace(
   m: Model,
   d: Dataset,
   items: readonly EvalItem[],
-  o: SequenceOptions & { split: MechanismSplit; step: number; seed?: number; minEffect?: number },
+  o: SplitRef & { config: Config; cot: boolean; step: number; seed?: number; minEffect?: number },
 ): Promise<TraceSummary[]> {
-  const positions = positionRoles(o.hops, o.cot);
+  const layout = mechanismLayout(o.config, o.cot);
+  const { positions } = layout;
   const T = positions.length;
   const rows = m.config.layers + 1;
-  const cf = counterfactuals(d, items, o.seed ?? 0);
-  const pairs = items.map((it, i) => [it, cf[i]] as const).filter((p): p is readonly [EvalItem, EvalItem] => p[1] !== null);
-  const used = pairs.map((p) => p[0]);
-  const targets = targetsOf(used, o);
+  const cf = counterfactuals(o.config, d, items, o.seed ?? 0);
+  const pairs = items
+    .map((it, i) => [it, cf[i]] as const)
+    .filter((p): p is readonly [EvalItem, EvalItem] => p[1] !== null && fitsLayout(p[0], layout) && fitsLayout(p[1], layout));
+  const traced = tracedIndices(layout.tracked);
+  const targets = traced.map((k) => ({
+    result: layout.tracked[k],
+    spec: { position: layout.tracked[k].position, tokens: pairs.map((p) => trackedToken(p[0], k, layout)) },
+  }));
+  const summary = (t: (typeof targets)[number], restored: (number | null)[][], pClean: number, pCorrupt: number, queries: number): TraceSummary => ({
+    step: o.step,
+    split: o.split,
+    splitLabel: o.splitLabel ?? o.split,
+    target: t.result.name,
+    label: t.result.label,
+    position: t.result.position,
+    positions,
+    restored,
+    pClean,
+    pCorrupt,
+    queries,
+  });
   const minEffect = o.minEffect ?? MIN_EFFECT;
-  if (pairs.length === 0) {
-    return targets.map(({ target }) => ({
-      step: o.step,
-      split: o.split,
-      target,
-      positions,
-      restored: grid(rows, T, () => null),
-      pClean: NaN,
-      pCorrupt: NaN,
-      queries: 0,
-    }));
-  }
+  if (pairs.length === 0)
+    return targets.map((t) =>
+      summary(
+        t,
+        grid(rows, T, () => null),
+        NaN,
+        NaN,
+        0,
+      ),
+    );
   // a state after the last target's position cannot change it (causal attention): those cells are 0, not run
   const lastTarget = Math.max(...targets.map((t) => t.spec.position));
   const cells: [number, number][][] = [];
@@ -200,19 +193,11 @@ export async function causalTrace(
   const K = targets.length;
   const cleanSum = (k: number) => v[cells.length * K + k];
   const corruptSum = (k: number) => v[cells.length * K + K + k];
-  return targets.map(({ target }, k) => {
+  return targets.map((t, k) => {
     const effect = cleanSum(k) - corruptSum(k);
     const ok = effect / N >= minEffect && effect > 0;
-    return {
-      step: o.step,
-      split: o.split,
-      target,
-      positions,
-      restored: grid(rows, T, (r, p) => (!ok ? null : p > lastTarget ? 0 : (v[cellIndex(r, p) * K + k] - corruptSum(k)) / effect)),
-      pClean: cleanSum(k) / N,
-      pCorrupt: corruptSum(k) / N,
-      queries: N,
-    };
+    const restored = grid(rows, T, (r, p) => (!ok ? null : p > lastTarget ? 0 : (v[cellIndex(r, p) * K + k] - corruptSum(k)) / effect));
+    return summary(t, restored, cleanSum(k) / N, corruptSum(k) / N, N);
   });
 }
 

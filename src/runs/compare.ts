@@ -2,7 +2,7 @@
  * Runs side by side (pure): the final and best figures of each run's arms on chosen splits, and the rows of an
  * overlay chart with one column per run × arm × split.
  */
-import { type Arm, ARMS, type MetricRow, type SplitName } from '../experiment/domain';
+import { type Arm, ARMS, type MetricRow } from '../experiment/domain';
 import type { Report } from './reportFormat';
 
 export interface Figure {
@@ -13,7 +13,7 @@ export interface Figure {
 }
 
 /** Final and best of one split in one arm's history. */
-export function figureOf(history: readonly MetricRow[], split: SplitName): Figure {
+export function figureOf(history: readonly MetricRow[], split: string): Figure {
   let final: Figure['final'] = null;
   let best: Figure['best'] = null;
   for (const r of history) {
@@ -30,17 +30,17 @@ export interface FigureRow {
   arm: Arm;
   /** The arm's last evaluated step. */
   steps: number;
-  figures: Record<SplitName, Figure>;
+  figures: Record<string, Figure>;
 }
 
 /** One row per run and arm (in run order, CoT first), with the figures of `splits`. */
-export function figureRows(reports: readonly Report[], splits: readonly SplitName[]): FigureRow[] {
+export function figureRows(reports: readonly Report[], splits: readonly string[]): FigureRow[] {
   const rows: FigureRow[] = [];
   reports.forEach((r, runIndex) => {
     for (const arm of ARMS) {
       const a = r.arms[arm];
       if (!a) continue;
-      const figures = Object.fromEntries(splits.map((s) => [s, figureOf(a.history, s)])) as Record<SplitName, Figure>;
+      const figures = Object.fromEntries(splits.map((s) => [s, figureOf(a.history, s)])) as Record<string, Figure>;
       rows.push({ runIndex, arm, steps: a.history.at(-1)?.step ?? 0, figures });
     }
   });
@@ -48,7 +48,7 @@ export function figureRows(reports: readonly Report[], splits: readonly SplitNam
 }
 
 /** The column of run `i`, arm and split in overlay rows. */
-export const overlayKey = (i: number, arm: Arm, split: SplitName) => `r${i}.${arm}.${split}`;
+export const overlayKey = (i: number, arm: Arm, split: string) => `r${i}.${arm}.${split}`;
 export type OverlayRow = { step: number } & Record<string, number>;
 
 /** At most this many points per run are drawn (evenly thinned, first and last kept). */
@@ -61,7 +61,7 @@ function thinned<T>(rows: readonly T[], max: number): readonly T[] {
 }
 
 /** Rows for an overlay chart: every evaluated step of any run, a column per run × arm × split (finite values only). */
-export function overlayRows(reports: readonly Report[], splits: readonly SplitName[], max = MAX_OVERLAY_POINTS): OverlayRow[] {
+export function overlayRows(reports: readonly Report[], splits: readonly string[], max = MAX_OVERLAY_POINTS): OverlayRow[] {
   const byStep = new Map<number, OverlayRow>();
   reports.forEach((r, i) => {
     for (const arm of ARMS) {
@@ -86,7 +86,7 @@ export function maxStep(reports: readonly Report[]): number {
 
 export interface Spread {
   arm: Arm;
-  split: SplitName;
+  split: string;
   n: number;
   min: number;
   max: number;
@@ -94,7 +94,7 @@ export interface Spread {
 }
 
 /** Final values of each arm and split over the runs (e.g. seeds of one link): their range and mean; arms with fewer than two runs are left out. */
-export function spreadOf(reports: readonly Report[], splits: readonly SplitName[]): Spread[] {
+export function spreadOf(reports: readonly Report[], splits: readonly string[]): Spread[] {
   const out: Spread[] = [];
   for (const arm of ARMS) {
     for (const split of splits) {

@@ -1,13 +1,17 @@
 /**
  * How runs are told apart: by what differs in their experiments. A run in the list is labelled by its
  * difference from the current experiment ("λ 3.6 · noise 0.2"), runs in a comparison by what varies among them
- * ("seed 0", "seed 1"). Pure; keys in the schema's order, with short names.
+ * ("seed 0", "seed 1"). Pure; keys in the schema's order, with short names. The task comes first and reads as
+ * its id alone ("parity · bits 8"); a parameter of one task only counts for runs of that task.
  */
-import { DEFAULT_CONFIG, PARAMS, type Config, type ParamKey } from '../experiment/schema';
+import { DEFAULT_CONFIG, PARAMS, paramApplies, type Config, type Param, type ParamKey } from '../experiment/schema';
 
 /** Short names for labels (the schema's labels are written for the controls); a key not listed is its own name. */
 export const SHORT_NAME: Partial<Record<ParamKey, string>> = {
   seed: 'seed',
+  bits: 'bits',
+  trainSize: 'train size',
+  testBits: 'test bits',
   entities: 'entities',
   relations: 'relations',
   degree: 'degree',
@@ -37,20 +41,27 @@ export const SHORT_NAME: Partial<Record<ParamKey, string>> = {
   backend: 'backend',
 };
 
-/** One parameter and its value as a label part, e.g. "λ 3.6". */
+/** One parameter and its value as a label part, e.g. "λ 3.6"; the task is its id alone ("parity"). */
 export function paramText(key: ParamKey, value: Config[ParamKey]): string {
+  if (key === 'task') return String(value);
   return `${SHORT_NAME[key] ?? key} ${String(value)}`;
 }
 
-/** The keys whose values differ between two experiments, in the schema's order. */
+const TABLE = PARAMS as readonly Param[];
+
+/** The keys whose values differ between two experiments, in the schema's order: the task, then the parameters of a's task. */
 export function diffKeys(a: Config, b: Config): ParamKey[] {
-  return PARAMS.map((p) => p.key).filter((k) => a[k] !== b[k]);
+  return TABLE.filter((p) => paramApplies(p, a.task))
+    .map((p) => p.key as ParamKey)
+    .filter((k) => a[k] !== b[k]);
 }
 
-/** The keys whose values are not all equal across `configs`. */
+/** The keys whose values are not all equal across `configs` (the parameters of any of their tasks). */
 export function varyingKeys(configs: readonly Config[]): ParamKey[] {
   if (configs.length < 2) return [];
-  return PARAMS.map((p) => p.key).filter((k) => configs.some((c) => c[k] !== configs[0][k]));
+  return TABLE.filter((p) => configs.some((c) => paramApplies(p, c.task)))
+    .map((p) => p.key as ParamKey)
+    .filter((k) => configs.some((c) => c[k] !== configs[0][k]));
 }
 
 /** At most this many parts in a label; the rest are counted ("+2 more"). */

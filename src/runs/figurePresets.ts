@@ -66,6 +66,6 @@ export const FIGURE_PRESETS: readonly FigurePreset[] = [
 export function presetOf(p: FigurePreset): { config: Config; spec: SweepSpec | null; problems: string[] } {
   const { experiment, sweep, seeds } = splitSweepQuery(p.query);
   const { config, corrections } = queryToConfig(experiment);
-  const reading = readSweep(sweep, seeds, config.seed);
+  const reading = readSweep(sweep, seeds, config.seed, config.task);
   return { config, spec: reading.spec, problems: [...corrections.map((c) => c.text), ...reading.problems] };
 }

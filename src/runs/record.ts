@@ -11,7 +11,7 @@ import { totalSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';
 import { checkConfig } from '../experiment/validate';
 import type { MechanismRecord } from '../experiment/mechanism';
-import { REPORT_VERSION, type ArmReport, type Report } from './reportFormat';
+import { lensOf, renameLegacyRowFields, REPORT_VERSION, traceOf, type ArmReport, type Report } from './reportFormat';
 
 /** Version of the saved-run record; bump (and add a migration below) when a field changes meaning. */
 export const RECORD_FORMAT = 1;
@@ -19,12 +19,16 @@ export const RECORD_FORMAT = 1;
 /** `interrupted`: saved while training and never told it stopped (the tab was reloaded or closed); only ever read back, never written. */
 export type RunStatus = 'training' | 'paused' | 'done' | 'error' | 'imported' | 'interrupted';
 
-/** What the logit lens showed at the run's last look: the rank (0 = top) of each tracked token per layer, at the last prompt position. */
+/**
+ * What the logit lens showed at the run's last look: the rank (0 = top) of each tracked token per layer, at the
+ * last prompt position. `role` 'step': one of the query's intermediate results (records saved before tasks were
+ * plug-ins say 'bridge'; they are read as 'step').
+ */
 export interface LensSummary {
   step: number;
   /** The inspected query, e.g. "e3 r1 r4". */
   query: string;
-  tracked: { label: string; role: 'bridge' | 'answer'; ranks: number[] }[];
+  tracked: { label: string; role: 'step' | 'answer'; ranks: number[] }[];
 }
 
 /** A run made by a sweep: which sweep, and its place in it. */
@@ -63,7 +67,8 @@ export function newRunId(now = Date.now(), random = Math.random): string {
 /** IndexedDB keeps NaN (an empty split's score) as NaN; zod's number() refuses it. */
 const num = z.union([z.number(), z.nan()]);
 const row = z.object({ step: z.number(), loss: num.nullable(), acc: z.record(z.string(), num), answerAcc: z.record(z.string(), num) }).loose();
-const arm = z.object({ stepsPerSec: num, history: z.array(row), final: row.nullable() });
+// loose: the lens and tracing records and their cost (ArmReport) are kept
+const arm = z.object({ stepsPerSec: num, history: z.array(row), final: row.nullable() }).loose();
 const stored = z.object({
   format: z.literal(RECORD_FORMAT),
   id: z.string().min(1).max(64),
@@ -81,6 +86,7 @@ const stored = z.object({
     dataset: z.object({ hash: z.string(), counts: z.record(z.string(), z.number()).nullable() }),
     arms: z.object({ cot: arm.optional(), direct: arm.optional() }),
     wallSeconds: num,
+    gemmThreads: z.number().optional(),
   }),
   lens: z.record(z.string(), z.unknown()).optional(),
   sweep: z.object({ id: z.string().max(64), key: z.string().max(64), value: z.union([z.string().max(64), z.number()]), seed: z.number() }).optional(),
@@ -114,7 +120,32 @@ export function readStored(raw: unknown): StoredReading {
   const { config } = checkConfig(r.report.config);
   // a run whose status was "training" when the page went away was interrupted
   const status: RunStatus = r.status === 'training' ? 'interrupted' : r.status;
-  return { ok: true, record: { ...r, status, report: { ...r.report, config, link: configToQuery(config) } } };
+  const arms: Report['arms'] = {};
+  for (const a of ARMS) if (r.report.arms[a]) arms[a] = upgradeArm(r.report.arms[a]);
+  const lens = r.lens ? upgradeLastLook(r.lens) : undefined;
+  return { ok: true, record: { ...r, status, report: { ...r.report, config, link: configToQuery(config), arms }, ...(lens ? { lens } : {}) } };
+}
+
+/**
+ * An arm saved by an earlier version in today's shape: the metric names of before tasks were plug-ins renamed,
+ * the lens and tracing records upgraded (src/experiment/mechanism.ts). An arm already in today's shape comes back equal.
+ */
+function upgradeArm(a: ArmReport): ArmReport {
+  const out: ArmReport = { ...a, history: a.history.map(renameLegacyRowFields), final: a.final ? renameLegacyRowFields(a.final) : null };
+  if (Array.isArray(a.lens)) out.lens = lensOf(a.lens);
+  if (Array.isArray(a.trace)) out.trace = traceOf(a.trace);
+  return out;
+}
+
+/** The last look's lens with the role of an intermediate result as today's name ('bridge' before tasks were plug-ins). */
+function upgradeLastLook(lens: Partial<Record<Arm, LensSummary>>): Partial<Record<Arm, LensSummary>> {
+  const out: Partial<Record<Arm, LensSummary>> = {};
+  for (const a of ARMS) {
+    const l = lens[a];
+    if (!l || !Array.isArray(l.tracked)) continue;
+    out[a] = { ...l, tracked: l.tracked.map((t) => ((t.role as string) === 'bridge' ? { ...t, role: 'step' } : t)) };
+  }
+  return out;
 }
 
 /** A record of an imported report. */

@@ -3,15 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { withMechanism } from '../../cli/mechanism';
 import { buildReport } from '../../cli/report';
 import type { MechanismRecord } from '../experiment/mechanism';
-import { generateDataset } from '../data/distribution';
-import { type MetricRow, SPLITS } from '../experiment/domain';
+import { generateDataset } from '../data/dataset';
+import type { MetricRow } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
-import { DEFAULT_CONFIG, PARAMS, type Config } from '../experiment/schema';
+import { DEFAULT_CONFIG, PARAMS, taskDefaults, type Config } from '../experiment/schema';
 import { checkValues } from '../experiment/validate';
+import { taskOf } from '../tasks/registry';
 import { MAX_REPORTS, readReports, readReportValue, REPORT_VERSION, reportJson } from './reportFormat';
 
 const tiny = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50 };
 const data = generateDataset(tiny);
+const SPLITS = taskOf(tiny)
+  .splits(tiny)
+  .map((s) => s.id);
 
 /** Any valid experiment: one value per parameter from its range, then the rules between parameters. */
 const configArb: fc.Arbitrary<Config> = fc
@@ -27,7 +31,10 @@ const configArb: fc.Arbitrary<Config> = fc
       ]),
     ) as Record<string, fc.Arbitrary<unknown>>,
   )
-  .map((raw) => checkValues(raw).config);
+  .map((raw) => checkValues(raw).config)
+  // a checked config reads back without corrections, except where a rule's correction leaves a parameter's range
+  // (parity with bits < 5: trainSize is corrected to at most 2^(bits−1), below its minimum 16; the schema's matter)
+  .filter((c) => checkValues(c, 'keep').corrections.length === 0);
 
 const scoreArb = fc.oneof({ weight: 9, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(NaN) });
 const scoresArb = fc.tuple(...SPLITS.map(() => scoreArb)).map((v) => Object.fromEntries(SPLITS.map((s, i) => [s, v[i]])) as MetricRow['acc']);
@@ -42,7 +49,7 @@ const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
       rl: fc.option(
         fc.oneof(
           fc.constant(null),
-          fc.record({ reward: scoreArb, cotRate: scoreArb, bridgeRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) }),
+          fc.record({ reward: scoreArb, cotRate: scoreArb, stepsRightRate: scoreArb, kl: fc.double({ min: 0, max: 5, noNaN: true }) }),
         ),
         { nil: undefined },
       ),
@@ -53,7 +60,7 @@ const rowArb = (step: number): fc.Arbitrary<MetricRow> =>
       step,
       ...(sample === undefined ? {} : { sample }),
       ...r,
-      ...(bridge === undefined ? {} : { oodBridgeAcc: bridge }),
+      ...(bridge === undefined ? {} : { stepAcc: bridge }),
       ...(rl === undefined ? {} : rl === null ? { phase: 'sft' as const } : { phase: 'rl' as const, ...rl }),
     }));
 const historyArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => rowArb(i * 10))));
@@ -69,9 +76,35 @@ const mechanismArb: fc.Arbitrary<MechanismRecord[]> = fc.array(
         (m): MechanismRecord => ({
           arm: 'cot',
           step,
-          lens: [{ step, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: m.lens, answerTop1: m.answer, queries }],
+          lens: [
+            {
+              step,
+              split: 'oodTwoHop',
+              splitLabel: 'OOD',
+              headline: true,
+              positions: ['h', 'r1', 'r2', 'b', 't'],
+              tracked: [
+                { name: 'b', label: 'bridge', position: 2 },
+                { name: 'answer', label: 'answer', position: 3 },
+              ],
+              top1: [m.lens, m.answer],
+              queries,
+            },
+          ],
           trace: [
-            { step, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: m.restored, pClean: p, pCorrupt: p / 2, queries },
+            {
+              step,
+              split: 'idTwoHop',
+              splitLabel: 'ID',
+              target: 'b',
+              label: 'bridge',
+              position: 2,
+              positions: ['h', 'r1', 'r2', 'b', 't'],
+              restored: m.restored,
+              pClean: p,
+              pCorrupt: p / 2,
+              queries,
+            },
           ],
           ms: { lens: 3, trace: 4 },
         }),
@@ -213,5 +246,79 @@ describe('readReports', () => {
     expect(read.reports[0].report.link).toBe(configToQuery({ ...tiny, layers: layersMax }));
     expect(read.warnings.join(' ')).toMatch(/layers: 99 is outside 1–\d+/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('reports of other tasks and of earlier versions', () => {
+  it('a parity report round-trips: its splits, its counts, its config', () => {
+    const config = { ...taskDefaults('parity'), bits: 8, trainSize: 64, evalSize: 50 };
+    const row = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test: NaN }, stepAcc: 0.5 });
+    const r = buildReport({
+      link: configToQuery(config),
+      config,
+      backend: 'wasm',
+      data: generateDataset(config),
+      hash: 'p',
+      arms: ['cot', 'direct'],
+      history: { cot: [row(0, 0.5), row(10, 1)], direct: [row(0, 0.5), row(10, 0.5)] },
+      stepsPerSec: { cot: 2 },
+    });
+    expect(r.dataset.counts).toEqual({ train: 50, test: 50 });
+    const read = readReports(reportJson(r));
+    expect(read).toEqual({ ok: true, reports: [{ report: r }], warnings: [] });
+  });
+
+  it('an old-format report (no task, oodBridgeAcc, bridgeRightRate, the old lens and trace) imports with the new names', () => {
+    const scores = Object.fromEntries(SPLITS.map((s) => [s, 0.5]));
+    const oldRow = { step: 10, loss: 1, acc: scores, answerAcc: scores, oodBridgeAcc: 0.75, phase: 'rl', reward: 0.5, cotRate: 1, bridgeRightRate: 0.25, kl: 0.01 };
+    const { task: _task, ...oldConfig } = DEFAULT_CONFIG;
+    const old = {
+      version: 1,
+      link: 'v=2',
+      config: oldConfig,
+      backend: 'wasm',
+      dataset: { hash: 'h', counts: Object.fromEntries(SPLITS.map((s) => [s, 10])) },
+      arms: {
+        cot: {
+          stepsPerSec: 3,
+          history: [{ ...oldRow, step: 0, phase: 'sft', reward: undefined, cotRate: undefined, bridgeRightRate: undefined, kl: undefined }, oldRow],
+          final: oldRow,
+          lens: [{ step: 10, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 0, 1, 0, 0]], answerTop1: [[0, 0, 0, 0.5, 0]], queries: 5 }],
+          trace: [
+            { step: 10, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: [[null, 0, 1, 0, 0]], pClean: 0.9, pCorrupt: 0.1, queries: 5 },
+          ],
+        },
+      },
+      wallSeconds: 5,
+    };
+    const read = readReports(JSON.stringify(old));
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.warnings).toEqual([]);
+    const r = read.reports[0].report;
+    expect(r.config.task).toBe('kg');
+    const cot = r.arms.cot!;
+    expect(cot.final).toEqual({ step: 10, loss: 1, acc: scores, answerAcc: scores, stepAcc: 0.75, phase: 'rl', reward: 0.5, cotRate: 1, stepsRightRate: 0.25, kl: 0.01 });
+    expect(cot.history[0]).toEqual({ step: 0, loss: 1, acc: scores, answerAcc: scores, stepAcc: 0.75, phase: 'sft' });
+    expect(cot.lens![0]).toMatchObject({
+      split: 'oodTwoHop',
+      headline: true,
+      tracked: [
+        { name: 'b', position: 2 },
+        { name: 'answer', position: 3 },
+      ],
+      top1: [[[0, 0, 1, 0, 0]], [[0, 0, 0, 0.5, 0]]],
+    });
+    expect(cot.trace![0]).toMatchObject({ split: 'idTwoHop', target: 'b', position: 2, restored: [[null, 0, 1, 0, 0]] });
+    // written back, it is a report of today's format: read again, the same
+    expect(readReports(reportJson(r))).toEqual({ ok: true, reports: [{ report: r }], warnings: [] });
+  });
+
+  it('refuses a split id that could be a prototype key or is not an identifier', () => {
+    const ok = buildReport({ link: '', config: tiny, backend: 'cpu', data, hash: 'h', arms: ['cot'], history: { cot: [], direct: [] }, stepsPerSec: {} });
+    const bad = JSON.parse(reportJson(ok));
+    bad.dataset.counts = { 'not an id': 1 };
+    const r = readReportValue(bad);
+    expect(r.ok).toBe(false);
   });
 });

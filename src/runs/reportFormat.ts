@@ -6,11 +6,23 @@
  * Reading is for untrusted input: `readReports` never throws, checks sizes before parsing, checks the shape
  * with zod, reads the experiment through the schema (corrections become warnings), turns every null score
  * back into NaN, and answers with one plain-text message per problem.
+ *
+ * Scores are keyed by the task's split ids (a report's config names its task; one without `task` is a
+ * knowledge-graph report, the only task there was). Reports written before tasks were plug-ins still read: their
+ * metric names are mapped to today's (LEGACY_ROW_FIELDS) and their lens and tracing records upgraded
+ * (src/experiment/mechanism.ts).
  */
 import { z } from 'zod';
-import { type Arm, ARMS, type MetricRow, SPLITS, type SplitName } from '../experiment/domain';
+import { type Arm, ARMS, type MetricRow } from '../experiment/domain';
 import { configToQuery } from '../experiment/link';
-import type { LensSummary, TraceSummary } from '../experiment/mechanism';
+import {
+  type LegacyLensSummary,
+  type LegacyTraceSummary,
+  type LensSummary,
+  type TraceSummary,
+  upgradeLensSummary,
+  upgradeTraceSummary,
+} from '../experiment/mechanism';
 import type { Config } from '../experiment/schema';
 import { checkValues, shown } from '../experiment/validate';
 
@@ -36,8 +48,8 @@ export interface Report {
   backend: string;
   /** Threads each arm's matrix products were split over on wasm (the CLI's `--threads`), when the writer said. */
   gemmThreads?: number;
-  /** `counts` are the sizes of the five sets; null when the writer did not know them. */
-  dataset: { hash: string; counts: Record<SplitName, number> | null };
+  /** `counts`: the size of each split's set, by split id; null when the writer did not know them. */
+  dataset: { hash: string; counts: Record<string, number> | null };
   arms: Partial<Record<Arm, ArmReport>>;
   /** Seconds from the start of training to this report, evaluations included (0 before training). */
   wallSeconds: number;
@@ -52,37 +64,78 @@ export const MAX_REPORTS = 500;
 export const MAX_ROWS = 20_000;
 const MAX_STEP = 10_000_000;
 const MAX_TEXT = 4096;
+/** Most splits in a row's scores (a task has a handful). */
+export const MAX_SPLITS = 32;
 
 const count = z.number().int().min(0).max(1e9);
 /** A score as JSON has it: a number, or null for NaN (an empty split, a diverged arm). */
 const score = z.number().nullable();
-const scores = z.object(Object.fromEntries(SPLITS.map((s) => [s, score])) as Record<SplitName, typeof score>);
+/** A split id as tasks name them ('oodTwoHop', 'test'): a short identifier, never a prototype key. */
+const splitId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a split id');
+const bySplit = <T extends z.ZodType>(value: T) =>
+  z.record(splitId, value).refine((o) => Object.keys(o).length <= MAX_SPLITS, `at most ${MAX_SPLITS} splits`);
+const scores = bySplit(score);
 const metricRow = z.object({
   step: z.number().int().min(0).max(MAX_STEP),
   loss: z.number().nullable(),
   acc: scores,
   answerAcc: scores,
-  oodBridgeAcc: z.number().nullable().optional(),
+  stepAcc: z.number().nullable().optional(),
   // the RL stage (src/experiment/phases.ts): the row's phase and, in RL rows, the sample metrics
   phase: z.enum(['sft', 'rl']).optional(),
   /** Queries per split of an early evaluation on a smaller sample. */
   sample: z.number().int().min(1).max(1e6).optional(),
   reward: z.number().nullable().optional(),
   cotRate: z.number().nullable().optional(),
-  bridgeRightRate: z.number().nullable().optional(),
+  stepsRightRate: z.number().nullable().optional(),
   kl: z.number().nullable().optional(),
+  // the same metrics under the names reports had before tasks were plug-ins
+  oodBridgeAcc: z.number().nullable().optional(),
+  bridgeRightRate: z.number().nullable().optional(),
 });
 /** Type check: every field of a metric row is read (a field added to MetricRow without a schema entry fails tsc here). */
 export const EVERY_ROW_FIELD_READ: [Exclude<keyof MetricRow, keyof z.infer<typeof metricRow>>] extends [never] ? true : never = true;
-// --lens / --trace records: matrices of rows (embedding + each layer) × positions (≤ 7), sizes bounded
+
+/** Metric names of reports written before tasks were plug-ins, and today's names of the same metrics. */
+export const LEGACY_ROW_FIELDS = { oodBridgeAcc: 'stepAcc', bridgeRightRate: 'stepsRightRate' } as const;
+/**
+ * A row with its legacy metric names renamed (a row that has both keeps today's); other fields as they are.
+ * For rows read from reports and from runs saved in the browser by an earlier version.
+ */
+export function renameLegacyRowFields<T extends object>(row: T): T {
+  if (!Object.keys(LEGACY_ROW_FIELDS).some((k) => Object.hasOwn(row, k))) return row;
+  const out = { ...row } as Record<string, unknown>;
+  for (const [old, now] of Object.entries(LEGACY_ROW_FIELDS)) {
+    if (!Object.hasOwn(out, old)) continue;
+    if (out[now] === undefined) out[now] = out[old];
+    delete out[old];
+  }
+  return out as T;
+}
+
+// --lens / --trace records: per tracked result, matrices of rows (embedding + each layer) × positions; sizes bounded
 const MAX_MECHANISM = 4 * MAX_ROWS;
+const MAX_POSITIONS = 256;
+const MAX_TRACKED = 64;
 const label = z.string().max(16);
-const matrix = <T extends z.ZodType>(cell: T) => z.array(z.array(cell).max(16)).max(64);
-const mechSplit = z.enum(['idTwoHop', 'oodTwoHop']);
+const words = z.string().max(80);
+const matrix = <T extends z.ZodType>(cell: T) => z.array(z.array(cell).max(MAX_POSITIONS)).max(64);
+const position = z.number().int().min(0).max(MAX_POSITIONS);
 const lensSummary = z.object({
   step: z.number().int().min(0).max(MAX_STEP),
-  split: mechSplit,
-  positions: z.array(label).max(16),
+  split: splitId,
+  splitLabel: words,
+  headline: z.boolean(),
+  positions: z.array(label).max(MAX_POSITIONS),
+  tracked: z.array(z.object({ name: words, label: words, position })).max(MAX_TRACKED),
+  top1: z.array(matrix(score)).max(MAX_TRACKED),
+  queries: count,
+});
+/** The lens as reports wrote it before tasks were plug-ins (the knowledge graph's bridges and answer in fields of their own). */
+const legacyLensSummary = z.object({
+  step: z.number().int().min(0).max(MAX_STEP),
+  split: splitId,
+  positions: z.array(label).max(MAX_POSITIONS),
   bridgeTop1: matrix(score),
   bridge2Top1: matrix(score).optional(),
   answerTop1: matrix(score),
@@ -90,9 +143,22 @@ const lensSummary = z.object({
 });
 const traceSummary = z.object({
   step: z.number().int().min(0).max(MAX_STEP),
-  split: mechSplit,
+  split: splitId,
+  splitLabel: words,
+  target: words,
+  label: words,
+  position,
+  positions: z.array(label).max(MAX_POSITIONS),
+  restored: matrix(score),
+  pClean: score,
+  pCorrupt: score,
+  queries: count,
+});
+const legacyTraceSummary = z.object({
+  step: z.number().int().min(0).max(MAX_STEP),
+  split: splitId,
   target: z.enum(['bridge', 'answer']),
-  positions: z.array(label).max(16),
+  positions: z.array(label).max(MAX_POSITIONS),
   restored: matrix(score),
   pClean: score,
   pCorrupt: score,
@@ -102,8 +168,8 @@ const armReport = z.object({
   stepsPerSec: z.number().min(0).nullable(),
   history: z.array(metricRow).max(MAX_ROWS),
   final: metricRow.nullable(),
-  lens: z.array(lensSummary).max(MAX_MECHANISM).optional(),
-  trace: z.array(traceSummary).max(MAX_MECHANISM).optional(),
+  lens: z.array(z.union([lensSummary, legacyLensSummary])).max(MAX_MECHANISM).optional(),
+  trace: z.array(z.union([traceSummary, legacyTraceSummary])).max(MAX_MECHANISM).optional(),
   mechanismMs: z.object({ lens: z.number().min(0), trace: z.number().min(0) }).optional(),
 });
 /** The report's shape as JSON (scores may be null); unknown fields are dropped. */
@@ -115,10 +181,7 @@ export const reportSchema = z.object({
   gemmThreads: z.number().int().min(1).max(64).optional(),
   dataset: z.object({
     hash: z.string().max(128),
-    counts: z
-      .object(Object.fromEntries(SPLITS.map((s) => [s, count])) as Record<SplitName, typeof count>)
-      .nullable()
-      .optional(),
+    counts: bySplit(count).nullable().optional(),
   }),
   arms: z.object({ cot: armReport.optional(), direct: armReport.optional() }),
   wallSeconds: z.number().min(0).max(1e9).nullable().optional(),
@@ -135,15 +198,20 @@ export interface ReadReport {
 export type ReadResult = { ok: true; reports: ReadReport[]; warnings: string[] } | { ok: false; message: string };
 
 const nanOf = (x: number | null | undefined): number => (typeof x === 'number' ? x : NaN);
-function rowOf(r: z.infer<typeof metricRow>): MetricRow {
-  const back = (s: z.infer<typeof scores>) => Object.fromEntries(SPLITS.map((k) => [k, nanOf(s[k])])) as Record<SplitName, number>;
+function rowOf(raw: z.infer<typeof metricRow>): MetricRow {
+  const r = renameLegacyRowFields(raw);
+  const back = (s: z.infer<typeof scores>) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, nanOf(v)]));
   const row: MetricRow = { step: r.step, loss: r.loss, acc: back(r.acc), answerAcc: back(r.answerAcc) };
-  if (r.oodBridgeAcc !== undefined) row.oodBridgeAcc = nanOf(r.oodBridgeAcc);
+  if (r.stepAcc !== undefined) row.stepAcc = nanOf(r.stepAcc);
   if (r.phase !== undefined) row.phase = r.phase;
   if (r.sample !== undefined) row.sample = r.sample;
-  for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) if (r[k] !== undefined) row[k] = nanOf(r[k]);
+  for (const k of ['reward', 'cotRate', 'stepsRightRate', 'kl'] as const) if (r[k] !== undefined) row[k] = nanOf(r[k]);
   return row;
 }
+
+/** Lens and trace records in today's format (those of an earlier report upgraded: src/experiment/mechanism.ts). */
+export const lensOf = (xs: readonly unknown[]): LensSummary[] => xs.map((l) => upgradeLensSummary(l as LensSummary | LegacyLensSummary));
+export const traceOf = (xs: readonly unknown[]): TraceSummary[] => xs.map((t) => upgradeTraceSummary(t as TraceSummary | LegacyTraceSummary));
 
 /** zod's first issues as one line, e.g. 'arms.cot.history.3.step: expected number'. */
 function issuesLine(e: z.ZodError): string {
@@ -176,7 +244,8 @@ function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; war
   const r = parsed.data;
   const warnings: string[] = [];
   // the experiment is read through the schema: a report of another version of the playground may need corrections
-  const checked = checkValues(r.config as Record<string, unknown>);
+  // (a config holds every task's parameters: those of other tasks are kept as they are, unused)
+  const checked = checkValues(r.config as Record<string, unknown>, 'keep');
   if (checked.corrections.length) warnings.push(`${where}its experiment was corrected: ${checked.corrections.map((c) => c.text).join(' ')}`);
   const arms: Partial<Record<Arm, ArmReport>> = {};
   for (const arm of ARMS) {
@@ -184,9 +253,10 @@ function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; war
     if (!a) continue;
     const history = a.history.map(rowOf);
     const out: ArmReport = { stepsPerSec: a.stepsPerSec ?? 0, history, final: a.final ? rowOf(a.final) : (history.at(-1) ?? null) };
-    // mechanism scores stay as written (null where not measured: that is their meaning there, not NaN)
-    if (a.lens) out.lens = a.lens as LensSummary[];
-    if (a.trace) out.trace = a.trace as TraceSummary[];
+    // mechanism scores stay as written (null where not measured: that is their meaning there, not NaN); records of
+    // an earlier report are upgraded to today's format (the converter of src/experiment/mechanism.ts)
+    if (a.lens) out.lens = lensOf(a.lens);
+    if (a.trace) out.trace = traceOf(a.trace);
     if (a.mechanismMs) out.mechanismMs = a.mechanismMs;
     arms[arm] = out;
   }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type MetricRow, SPLITS } from '../experiment/domain';
-import { DEFAULT_CONFIG } from '../experiment/schema';
+import type { MetricRow } from '../experiment/domain';
+import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
 import { figureOf, figureRows, maxStep, overlayKey, overlayRows, spreadOf } from './compare';
-import { CSV_FIELDS, readRunsCsv, runsCsv } from './csv';
+import { csvFields, readRunsCsv, runsCsv } from './csv';
 import { diffLabel, diffTitle, legendLabels } from './diff';
 import { browserReport, importedRecord, newRunId, RECORD_FORMAT, readStored, resumable, type RunRecord } from './record';
 
+const SPLITS = taskOf(DEFAULT_CONFIG)
+  .splits(DEFAULT_CONFIG)
+  .map((s) => s.id);
+const CSV_FIELDS = csvFields(SPLITS);
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
 const row = (step: number, ood: number, loss: number | null = 1): MetricRow => ({
   step,
@@ -19,12 +24,26 @@ const report = (config = DEFAULT_CONFIG, cot = [row(0, 0, null), row(100, 0.8), 
 describe('diff labels', () => {
   const now = DEFAULT_CONFIG;
   it('labels a run by what differs from the current experiment, in the schema order, short', () => {
-    expect(diffLabel({ ...now, noise: 0.2, lambda: 3.6 }, now)).toBe('λ 3.6 · noise 0.2');
+    expect(diffLabel({ ...now, noise: 0.2, lambda: 3.6 }, now)).toBe('noise 0.2 · λ 3.6');
     expect(diffLabel(now, now)).toBe('same as now');
     expect(diffLabel({ ...now, seed: 1, entities: 100, relations: 10, degree: 5, layers: 2 }, now)).toBe(
       'seed 1 · entities 100 · relations 10 · degree 5 · +1 more',
     );
     expect(diffTitle({ ...now, lambda: 3.6 }, now)).toBe('λ 3.6 (now 1.8)');
+  });
+  it("another task reads first, by its id; only the run's task's parameters count", () => {
+    const parity = { ...taskDefaults('parity'), bits: 8 };
+    expect(diffLabel(parity, now)).toBe('parity · bits 8');
+    expect(diffLabel({ ...parity, entities: 7 }, now)).toBe('parity · bits 8'); // a knowledge-graph parameter: unused by parity
+    expect(diffLabel(now, parity)).toBe('kg');
+    expect(diffTitle(parity, now)).toBe('parity (now kg), bits 8 (now 16)');
+    expect(
+      legendLabels([
+        { config: now, name: 'a' },
+        { config: parity, name: 'b' },
+      ]),
+    ).toEqual(['kg · bits 16', 'parity · bits 8']);
+    expect(legendLabels([{ config: parity, name: 'p' }])).toEqual(['parity · bits 8']);
   });
   it('legend: what varies among the compared runs; names where the same experiment ran twice', () => {
     expect(
@@ -104,6 +123,26 @@ describe('records', () => {
     const live = readStored({ ...structuredClone(r), status: 'training' });
     expect(live.ok && live.record.status).toBe('interrupted');
   });
+  it('reads a run saved before tasks were plug-ins: legacy metric names, lens and last look upgraded; lens and tracing kept', () => {
+    const old = structuredClone(r) as unknown as { report: { config: Record<string, unknown>; arms: { cot: Record<string, unknown> } }; lens?: unknown };
+    delete old.report.config.task;
+    const cot = old.report.arms.cot as { history: Record<string, unknown>[]; final: Record<string, unknown>; lens?: unknown; trace?: unknown };
+    cot.history[1] = { ...cot.history[1], oodBridgeAcc: 0.4, bridgeRightRate: 0.3 };
+    cot.lens = [{ step: 100, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 0, 1, 0, 0]], answerTop1: [[0, 0, 0, 1, 0]], queries: 5 }];
+    cot.trace = [];
+    old.lens = { cot: { step: 100, query: 'e1 r1 r2', tracked: [{ label: 'bridge e4', role: 'bridge', ranks: [0] }] } };
+    const read = readStored(old);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.record.report.config.task).toBe('kg');
+    const h = read.record.report.arms.cot!.history[1];
+    expect(h).toMatchObject({ stepAcc: 0.4, stepsRightRate: 0.3 });
+    expect('oodBridgeAcc' in h || 'bridgeRightRate' in h).toBe(false);
+    const lens = read.record.report.arms.cot!.lens!;
+    expect(lens[0]).toMatchObject({ split: 'oodTwoHop', headline: true, tracked: [{ name: 'b', position: 2 }, { name: 'answer', position: 3 }] });
+    expect(read.record.report.arms.cot!.trace).toEqual([]);
+    expect(read.record.lens!.cot!.tracked[0].role).toBe('step');
+  });
   it('refuses a newer format and a damaged record with a message, and never throws', () => {
     const newer = readStored({ ...r, format: RECORD_FORMAT + 1 });
     expect(newer).toMatchObject({ ok: false, id: 'r1' });
@@ -168,12 +207,38 @@ describe('CSV', () => {
       DEFAULT_CONFIG,
       [
         { ...row(10, 0.2), sample: 100, phase: 'sft' },
-        { ...row(20, 0.3), phase: 'rl', reward: 0.5, cotRate: 0.9, bridgeRightRate: 0.7, kl: 0.01 },
+        { ...row(20, 0.3), phase: 'rl', reward: 0.5, cotRate: 0.9, stepsRightRate: 0.7, stepAcc: 0.4, kl: 0.01 },
       ],
       [],
     );
     const back2 = readRunsCsv(runsCsv([{ id: 'r2', name: 'rl', report: rl }]));
     expect(back2.ok && back2.reports[0].report.arms.cot!.history).toEqual(rl.arms.cot!.history);
+  });
+  it("parity: its splits' columns; a file of two tasks reads each run with its own splits", () => {
+    const p = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
+    const parity = browserReport({
+      config: taskDefaults('parity'),
+      backend: 'wasm',
+      hash: 'p',
+      arms: ['cot'],
+      history: { cot: [p(0, 0.5), p(10, 0.75)], direct: [] },
+      stepsPerSec: {},
+      wallSeconds: 1,
+    });
+    const only = runsCsv([{ id: 'p', name: 'p', report: parity }]);
+    expect(only.split(/\r?\n/)[0]).toBe(csvFields(['train', 'test']).join(','));
+    const both = readRunsCsv(runsCsv([{ id: 'p', name: 'p', report: parity }, { id: 'k', name: 'k', report: report() }]));
+    expect(both.ok).toBe(true);
+    if (!both.ok) return;
+    expect(both.reports[0].report.config.task).toBe('parity');
+    expect(both.reports[0].report.arms.cot!.history).toEqual(parity.arms.cot!.history);
+    expect(both.reports[1].report.arms.cot!.history).toEqual(report().arms.cot!.history);
+  });
+  it('reads a CSV written before tasks were plug-ins (ood_bridge_acc, bridge_right_rate)', () => {
+    const text = runsCsv([{ id: 'r', name: 'n', report: report(DEFAULT_CONFIG, [{ ...row(20, 0.3), phase: 'rl', reward: 0.5, stepAcc: 0.4, stepsRightRate: 0.7 }], []) }]);
+    const old = text.replace('step_acc', 'ood_bridge_acc').replace('steps_right_rate', 'bridge_right_rate');
+    const back = readRunsCsv(old);
+    expect(back.ok && back.reports[0].report.arms.cot!.history[0]).toMatchObject({ stepAcc: 0.4, stepsRightRate: 0.7 });
   });
   it('refuses a file that is not a runs CSV, with the reason', () => {
     const no = (t: string) => {

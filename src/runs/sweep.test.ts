@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type MetricRow, SPLITS } from '../experiment/domain';
-import { DEFAULT_CONFIG } from '../experiment/schema';
+import type { MetricRow } from '../experiment/domain';
+import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
 import { metricOf, readSweep, splitSweepQuery, sweepJobs, sweepPoints, sweepQuery } from './sweep';
 
+const SPLITS = taskOf(DEFAULT_CONFIG)
+  .splits(DEFAULT_CONFIG)
+  .map((s) => s.id);
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
 const row = (step: number, ood: number): MetricRow => ({ step, loss: 1, acc: { ...scores(0.5), oodTwoHop: ood }, answerAcc: scores(0.5) });
 
@@ -30,6 +34,18 @@ describe('sweep links', () => {
     expect(many.spec).toBeNull();
     expect(many.problems.at(-1)).toMatch(/90 runs is more than 60/);
     expect(readSweep('<script>:1', null, 0).problems[0]).toMatch(/^sweep: "<script>" is not a parameter/);
+  });
+  it("sweeps a parameter of the base's task only; the task itself can be swept", () => {
+    expect(readSweep('bits:8,12', null, 0, 'parity').spec).toEqual({ key: 'bits', values: [8, 12], seeds: [0] });
+    expect(readSweep('bits:8,12', null, 0).spec).toBeNull();
+    expect(readSweep('bits:8,12', null, 0).problems[0]).toMatch(/^sweep: bits belongs to the parity task, not to kg/);
+    expect(readSweep('task:kg,parity', null, 0).spec).toEqual({ key: 'task', values: ['kg', 'parity'], seeds: [0] });
+    const parity = sweepJobs(taskDefaults('parity'), { key: 'bits', values: [16, 20], seeds: [0] });
+    expect(parity.problems).toEqual([]);
+    expect(parity.jobs.map((j) => [j.config.task, j.config.bits])).toEqual([
+      ['parity', 16],
+      ['parity', 20],
+    ]);
   });
   it('plans value-major jobs from a base experiment; a sweep over seed uses each value as the seed', () => {
     const { jobs, problems } = sweepJobs({ ...DEFAULT_CONFIG, relations: 5, degree: 3 }, { key: 'degree', values: [2, 6], seeds: [0, 1] });

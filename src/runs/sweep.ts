@@ -4,8 +4,8 @@
  * sweep chart (a metric of each run against the parameter, per arm, one point per seed and their mean).
  * Untrusted input (a link) is checked through the schema; problems come back as plain-text lines.
  */
-import { type Arm, ARMS, type MetricRow, type SplitName } from '../experiment/domain';
-import { PARAM_BY_KEY, type Config, type ParamKey } from '../experiment/schema';
+import { type Arm, ARMS, type MetricRow } from '../experiment/domain';
+import { DEFAULT_CONFIG, PARAM_BY_KEY, type Config, type ParamKey } from '../experiment/schema';
 import { checkValues, closestKey, shown } from '../experiment/validate';
 
 export interface SweepSpec {
@@ -39,8 +39,11 @@ export function splitSweepQuery(search: string): { experiment: string; sweep: st
 
 const items = (text: string) => text.split(',').map((s) => s.trim());
 
-/** Reads `sweep=KEY:v1,v2` and `seeds=0,1` (either may be null); `baseSeed` when no seeds are given. */
-export function readSweep(sweep: string | null, seeds: string | null, baseSeed: number): SweepReading {
+/**
+ * Reads `sweep=KEY:v1,v2` and `seeds=0,1` (either may be null); `baseSeed` when no seeds are given. `task`: the
+ * base experiment's (a parameter of another task is not swept: its values would change nothing).
+ */
+export function readSweep(sweep: string | null, seeds: string | null, baseSeed: number, task: Config['task'] = DEFAULT_CONFIG.task): SweepReading {
   const problems: string[] = [];
   if (sweep === null) {
     if (seeds !== null) problems.push('seeds= is only read with sweep=KEY:v1,v2,…; ignored.');
@@ -57,7 +60,7 @@ export function readSweep(sweep: string | null, seeds: string | null, baseSeed: 
   const values: (string | number)[] = [];
   for (const raw of items(m[2]).slice(0, MAX_ITEMS)) {
     if (raw === '') continue;
-    const checked = checkValues({ [key]: raw });
+    const checked = checkValues(key === 'task' ? { task: raw } : { task, [key]: raw });
     const own = checked.corrections.filter((c) => c.key === key);
     if (own.length) {
       problems.push(`sweep: ${own[0].text.replace(/; using .*$/, '')}; left out.`);
@@ -111,7 +114,8 @@ export function sweepJobs(base: Config, s: SweepSpec): { jobs: SweepJob[]; probl
   const problems: string[] = [];
   for (const value of s.values) {
     for (const seed of s.key === 'seed' ? [value as number] : s.seeds) {
-      const checked = checkValues({ ...base, [s.key]: value, seed });
+      // the base holds every task's parameters: those of other tasks are kept as they are, unused
+      const checked = checkValues({ ...base, [s.key]: value, seed }, 'keep');
       if (checked.corrections.length) problems.push(`${s.key} ${String(value)}, seed ${seed}: ${checked.corrections[0].text}`);
       else jobs.push({ value, seed, config: checked.config });
     }
@@ -135,7 +139,7 @@ export interface SweepMean {
 }
 
 /** The metric of one arm's history: the last value, the highest, or the value at the last evaluation at or before `step`. */
-export function metricOf(history: readonly MetricRow[], split: SplitName, metric: SweepMetric, step = Infinity): number {
+export function metricOf(history: readonly MetricRow[], split: string, metric: SweepMetric, step = Infinity): number {
   let out = NaN;
   for (const r of history) {
     const v = r.acc[split];
@@ -151,7 +155,7 @@ export function metricOf(history: readonly MetricRow[], split: SplitName, metric
 export function sweepPoints(
   spec: SweepSpec,
   runs: readonly { value: string | number; seed: number; arms: Partial<Record<Arm, { history: MetricRow[] }>> }[],
-  split: SplitName,
+  split: string,
   metric: SweepMetric,
   step?: number,
 ): { points: SweepPoint[]; means: SweepMean[] } {

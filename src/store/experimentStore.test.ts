@@ -25,3 +25,22 @@ describe('experimentStore.setParam', () => {
     expect(s.notices.some((n) => n.text.startsWith('Training on wasm'))).toBe(true);
   });
 });
+
+describe('experimentStore.setTask', () => {
+  beforeEach(() => useExperimentStore.setState({ config: DEFAULT_CONFIG, notices: [] }));
+
+  it('switches to the task’s defaults and keeps the model and training values set', () => {
+    const { setParam, setTask } = useExperimentStore.getState();
+    setParam('entities', 400);
+    setParam('layers', 2);
+    setTask('parity');
+    let s = useExperimentStore.getState();
+    expect(s.config).toMatchObject({ task: 'parity', entities: DEFAULT_CONFIG.entities, bits: DEFAULT_CONFIG.bits, layers: 2 });
+    expect(s.notices).toEqual([]);
+    setParam('bits', 20); // a parameter of the new task, set without complaint about the others' keys
+    setTask('kg');
+    s = useExperimentStore.getState();
+    expect(s.config).toEqual({ ...DEFAULT_CONFIG, layers: 2 });
+    expect(s.notices).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ const row = (step: number): MetricRow => ({
   acc: { idAtomic: 0, oodAtomic: 0, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: 0 },
   answerAcc: { idAtomic: 0, oodAtomic: 0, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: 0 },
 });
+const VOCAB = { task: 'kg', names: ['e0', 'e1', 'e2', 'e3', 'e4', 'r0', 'r1', '</a>', '<pad>'], eos: 7, pad: 8, contextLength: 7 };
 const both = (steps = 100) => initialTrainingData(steps, ['cot', 'direct']);
 /** Applies messages of one arm's worker at time `now`. */
 const feed = (s: TrainingData, from: 'cot' | 'direct', now: number, ...ms: FromWorker[]) => ms.reduce((x, m) => reduce(x, m, now, from), s);
@@ -88,7 +89,7 @@ describe('reduce', () => {
   });
 
   it('flags different dataset hashes once both workers have reported', () => {
-    const ex = (hash: string): FromWorker => ({ type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: DEFAULT_CONFIG, hash });
+    const ex = (hash: string): FromWorker => ({ type: 'examples', vocab: VOCAB, examples: [], config: DEFAULT_CONFIG, hash });
     let s = feed(both(), 'cot', 0, ex('aaa'));
     expect(hashMismatch(s)).toBe(false);
     expect(s.hash).toBe('aaa');
@@ -157,7 +158,7 @@ describe('reduce', () => {
   it('takes the run config from the examples message', () => {
     const s = reduce(
       initialTrainingData(),
-      { type: 'examples', vocab: { entities: 5, relations: 2, hops: 2 }, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' },
+      { type: 'examples', vocab: VOCAB, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' },
       0,
       'cot',
     );

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import { type MetricRow, SPLITS } from '../experiment/domain';
+import type { MetricRow } from '../experiment/domain';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
 import { memoryRepo, openRunsRepo, storageProblem, type RunsRepo } from '../runs/db';
 import { browserReport, importedRecord } from '../runs/record';
 import { reportJson } from '../runs/reportFormat';
@@ -12,6 +13,9 @@ import { createRunsStore, nextRunName } from './runsStore';
 
 let dbCount = 0;
 const freshDb = () => `test-runs-${++dbCount}`;
+const SPLITS = taskOf(DEFAULT_CONFIG)
+  .splits(DEFAULT_CONFIG)
+  .map((s) => s.id);
 const scores = (x: number) => Object.fromEntries(SPLITS.map((s) => [s, x])) as MetricRow['acc'];
 const row = (step: number, ood: number): MetricRow => ({
   step,
@@ -234,11 +238,26 @@ describe('run recorder', () => {
     const { store } = setup(() => openRunsRepo(freshDb()));
     const training = createStore<TrainingView>(() => idle());
     const stop = startRunRecorder(training, store);
-    const lens = { step: 10, split: 'oodTwoHop' as const, positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 1]], answerTop1: [[0, 0]], queries: 5 };
+    const lens = {
+      step: 10,
+      split: 'oodTwoHop',
+      splitLabel: 'OOD',
+      headline: true,
+      positions: ['h', 'r1', 'r2', 'b', 't'],
+      tracked: [
+        { name: 'b', label: 'bridge', position: 2 },
+        { name: 'answer', label: 'answer', position: 3 },
+      ],
+      top1: [[[0, 1]], [[0, 0]]],
+      queries: 5,
+    };
     const trace = {
       step: 10,
-      split: 'oodTwoHop' as const,
-      target: 'bridge' as const,
+      split: 'oodTwoHop',
+      splitLabel: 'OOD',
+      target: 'b',
+      label: 'bridge',
+      position: 2,
       positions: lens.positions,
       restored: [[null, 1]],
       pClean: 0.9,
@@ -264,7 +283,16 @@ describe('run recorder', () => {
     const training = createStore<TrainingView>(() => idle());
     let t = 0;
     const stop = startRunRecorder(training, store, { clock: () => t });
-    const lens = (step: number) => ({ step, split: 'oodTwoHop' as const, positions: ['h'], bridgeTop1: [[step]], answerTop1: [[0]], queries: 1 });
+    const lens = (step: number) => ({
+      step,
+      split: 'oodTwoHop',
+      splitLabel: 'OOD',
+      headline: true,
+      positions: ['h'],
+      tracked: [{ name: 'answer', label: 'answer', position: 0 }],
+      top1: [[[step]]],
+      queries: 1,
+    });
     const mech = (step: number) => ({ arm: 'cot' as const, step, lens: [lens(step)], trace: [], ms: { lens: 1, trace: 0 } });
     training.setState({ status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', recordId: 'rA', resumed: false, checkpoints: {} });
     training.setState({ history: { cot: [row(0, 0), row(10, 0.1), row(20, 0.2)], direct: [row(0, 0)] }, mechanism: { cot: [mech(0), mech(10), mech(20)] } });
@@ -281,7 +309,7 @@ describe('run recorder', () => {
     again.setState({ recordId: 'rA', resumed: true, status: 'running', runConfig: DEFAULT_CONFIG, hash: 'h', checkpoints: { cot: 10, direct: 0 } });
     again.setState({ history: { cot: [row(0, 0), row(10, 0.1)], direct: [row(0, 0)] } });
     t = 5000;
-    const remeasured = { ...mech(20), lens: [{ ...lens(20), bridgeTop1: [[99]] }] };
+    const remeasured = { ...mech(20), lens: [{ ...lens(20), top1: [[[99]]] }] };
     again.setState({ history: { cot: [row(0, 0), row(10, 0.1), row(20, 0.25)], direct: [row(0, 0)] }, mechanism: { cot: [remeasured] } });
     await until(() => store.getState().runs[0]?.report.arms.cot?.history[2]?.acc.oodTwoHop === 0.25);
     const r = store.getState().runs;
@@ -289,7 +317,7 @@ describe('run recorder', () => {
     expect(r[0].name).toBe('mine');
     expect(r[0].report.arms.cot!.history.map((x) => x.acc.oodTwoHop)).toEqual([0, 0.1, 0.25]);
     // the lens measured before the checkpoint stays, what came after it is replaced by the new measurements
-    expect(r[0].report.arms.cot!.lens!.map((l) => [l.step, l.bridgeTop1[0][0]])).toEqual([
+    expect(r[0].report.arms.cot!.lens!.map((l) => [l.step, l.top1[0][0][0]])).toEqual([
       [0, 0],
       [10, 10],
       [20, 99],

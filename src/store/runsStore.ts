@@ -80,7 +80,8 @@ export function nextRunName(runs: readonly { name: string }[]): string {
 function fingerprint(r: Report): string {
   const last = (a: 'cot' | 'direct') => {
     const f = r.arms[a]?.final;
-    return f ? [f.step, f.loss, f.acc.oodTwoHop, f.acc.idTwoHop, r.arms[a]?.history.length] : null;
+    // every split's score (the task's), in the order they were written
+    return f ? [f.step, f.loss, f.acc, r.arms[a]?.history.length] : null;
   };
   return JSON.stringify([r.link, r.dataset.hash, r.backend, last('cot'), last('direct')]);
 }

@@ -44,12 +44,20 @@ function fakes() {
   };
 }
 
+/** A knowledge graph's vocabulary: 10 entities, 3 relations, then </a> and <pad>. */
+const KG_VOCAB = {
+  task: 'kg',
+  names: [...Array.from({ length: 10 }, (_, i) => `e${i}`), 'r0', 'r1', 'r2', '</a>', '<pad>'],
+  eos: 13,
+  pad: 14,
+  contextLength: 7,
+};
 const examples = (hash = 'abc'): FromWorker => ({
   type: 'examples',
-  vocab: { entities: 10, relations: 3, hops: 2 },
+  vocab: KG_VOCAB,
   examples: [
-    { split: 'idTwoHop', prompt: [1, 10, 11], text: 'e1 r0 r1' },
-    { split: 'oodTwoHop', prompt: [2, 11, 12], text: 'e2 r1 r2' },
+    { split: 'idTwoHop', label: 'ID test multi-hop', prompt: [1, 10, 11], text: 'e1 r0 r1' },
+    { split: 'oodTwoHop', label: 'OOD test multi-hop', prompt: [2, 11, 12], text: 'e2 r1 r2' },
   ],
   config: DEFAULT_CONFIG,
   hash,
@@ -99,6 +107,13 @@ describe('trainingStore', () => {
     direct.send(examples());
     expect(direct.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [2, 11, 12] } });
     expect(cot.posted.filter((m) => m.type === 'inspect')).toHaveLength(1);
+    // a query the user chose stays while it fits the task's vocabulary; one with an end token does not
+    useTrainingStore.getState().inspect([3, 10, 12]);
+    cot.send(examples());
+    expect(cot.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [3, 10, 12] } });
+    useTrainingStore.getState().inspect([3, 13]);
+    cot.send(examples());
+    expect(cot.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [2, 11, 12] } });
     const fallback: FromWorker = { type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not available here', 'webgl: failed to initialise'] };
     cot.send(fallback);
     direct.send(fallback);

@@ -24,6 +24,7 @@ import { configToQuery } from '../experiment/link';
 import { totalSteps as runSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';
 import { newRunId } from '../runs/record';
+import { headlineSplit } from '../tasks/registry';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from './workers';
 
@@ -121,6 +122,8 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
   let runNotices = new Set<string>();
   /** Number of the current run; messages of older runs (still in flight after a reset) are dropped. */
   let runId = 0;
+  /** The task whose vocabulary the chosen query is written in (a query of another task means nothing). */
+  let exampleTask: string | null = null;
 
   const store = create<TrainingState>((set, get) => {
     /** Sends a command to the worker of every training arm (or of `arms`). */
@@ -196,10 +199,19 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
           : '';
         noticeOnce(`The ${ARM_LABEL[from]} arm stopped at step ${s.runs[from]?.step ?? 0}: ${m.message.replace(/\.$/, '')}.${goOn} Reset starts a fresh run.`);
       } else if (m.type === 'examples') {
-        // keep the chosen query when it still fits the new vocabulary; otherwise show the first OOD query
+        // keep the chosen query when it is of the same task and still fits the new vocabulary (no end or padding
+        // token, short enough); otherwise show the first query of the task's headline split
         const e = s.example;
-        const fits = e?.prompt.every((t) => t >= 0 && t < m.vocab.entities + m.vocab.relations);
-        const chosen = fits ? e : (m.examples.find((x) => x.split === 'oodTwoHop') ?? m.examples[0] ?? null);
+        const v = m.vocab;
+        const fits =
+          !!e &&
+          exampleTask === v.task &&
+          e.prompt.length > 0 &&
+          e.prompt.length < v.contextLength &&
+          e.prompt.every((t) => Number.isInteger(t) && t >= 0 && t < v.names.length && t !== v.eos && t !== v.pad);
+        const headline = headlineSplit(m.config).id;
+        const chosen = fits ? e : (m.examples.find((x) => x.split === headline) ?? m.examples[0] ?? null);
+        exampleTask = v.task;
         if (chosen) {
           if (!fits) set({ example: { prompt: chosen.prompt } });
           post({ type: 'inspect', example: { prompt: chosen.prompt } }, [from]);
@@ -332,6 +344,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         get().play();
       },
       inspect: (prompt) => {
+        exampleTask = get().vocab?.task ?? experiment.getState().config.task;
         set({ example: { prompt } });
         post({ type: 'inspect', example: { prompt } });
       },

@@ -40,5 +40,6 @@ export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS] as const;
  */
 export const TASK_PRESETS: Readonly<Record<TaskId, Readonly<Record<string, number | string>>>> = {
   kg: {},
-  parity: {},
+  // README, "Parity": CoT ≥ 0.95 on fresh strings within 300 steps on every seed measured, direct near 0.5
+  parity: { layers: 2, dModel: 64, heads: 4, batch: 64, lr: 2e-3, warmup: 50, steps: 400, evalEvery: 50, evalSize: 200 },
 };

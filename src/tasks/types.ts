@@ -81,23 +81,133 @@ export interface Dataset {
   detail: unknown;
 }
 
-/** A sample the designer shows: tokens as names, with per-token marks. */
+// ------------------------------------------------------------------ the designer's preview
+// What the designer draws of a dataset: plain data, computed in the preview worker and posted to the page, so
+// that the page draws any task's preview without knowing the task. Every string is plain text.
+
+/**
+ * A token of a preview sample. `part`: given to the model (prompt) or written by it (an intermediate step, the
+ * answer, the closing </a>); the loss is only on what it writes.
+ */
 export interface PreviewChip {
   text: string;
-  kind: 'prompt' | 'step' | 'answer' | 'eos' | 'noise';
+  part: 'prompt' | 'step' | 'answer' | 'eos';
+  /** The token's family, for its colour: values (e.g. entities, bits), operators (relations, '='), special tokens. */
+  tone: 'value' | 'operator' | 'special';
+  /** Replaced by noise in the training data (drawn struck through). */
+  corrupted?: boolean;
+  /** A tooltip naming what the token is (e.g. 'bridge entity'). */
+  title?: string;
 }
+
+/** One sequence, with where it comes from (a badge such as 'train' or 'OOD test'). */
 export interface PreviewSample {
   source: string;
+  /** Drawn in the highlight colour, the prompt dashed: the queries the experiment is about (e.g. OOD test). */
+  highlight?: boolean;
+  chips: PreviewChip[];
+}
+
+/** Single sequences in a row, the same for both arms (e.g. atomic facts). */
+export interface PreviewList {
+  layout: 'list';
+  title: string;
+  note: string;
+  samples: PreviewSample[];
+}
+
+/** A row of the arms table: the same query in both formats, or (direct null) a note beside one CoT sequence. */
+export interface PreviewRow {
+  source: string;
+  highlight?: boolean;
+  direct: PreviewChip[] | null;
   cot: PreviewChip[];
-  direct: PreviewChip[];
+  /** Shown in the direct column when `direct` is null (e.g. what a noisy example is). */
   note?: string;
 }
+
+/** The same queries in the direct and the CoT format, side by side. */
+export interface PreviewArms {
+  layout: 'arms';
+  /** For screen readers: what the table holds. */
+  caption: string;
+  direct: { title: string; note: string };
+  cot: { title: string; note: string };
+  rows: PreviewRow[];
+}
+
+export type PreviewGroup = PreviewList | PreviewArms;
+
+/** A count in the preview's grid (split sizes, vocabulary). */
+export interface PreviewSize {
+  label: string;
+  value: number;
+  /** After the value, e.g. 'tokens'. */
+  unit?: string;
+  /** A smaller line under the value, e.g. '= 1,700 ID + 300 OOD'. */
+  detail?: string;
+  /** Drawn in the highlight colour (the headline split). */
+  highlight?: boolean;
+}
+
+/**
+ * How a pool of queries divides, drawn as one bar. Tones: 'train', 'test', 'headline' (the headline split),
+ * 'unused' (hatched), 'dropped'.
+ */
+export interface PreviewBar {
+  caption: string;
+  total: number;
+  parts: { label: string; value: number; tone: 'train' | 'test' | 'headline' | 'unused' | 'dropped' }[];
+}
+
+/**
+ * A small node-link picture (e.g. the knowledge graph around one test query): the chain of the highlighted query
+ * in a row, other nodes fanned out above it.
+ */
+export interface PictureNode {
+  id: number;
+  label: string;
+  /** Position on the highlighted chain (0 = first), or −1 off it. */
+  chain: number;
+  /** Under a chain node: its role (e.g. 'head', 'bridge', 'answer'). */
+  role?: string;
+  /** An intermediate step of the chain (drawn in the step colour). */
+  step?: boolean;
+}
+export interface PictureEdge {
+  from: number;
+  to: number;
+  label: string;
+  /** On the highlighted chain (drawn heavier). */
+  chain: boolean;
+  /** Drawn dashed in the highlight colour (e.g. an OOD fact). */
+  highlight: boolean;
+}
+export interface TaskPicture {
+  nodes: PictureNode[];
+  edges: PictureEdge[];
+  /** What the picture shows, for screen readers. */
+  title: string;
+  /** The names of the two kinds of edges. */
+  legend: { highlight: string; plain: string };
+  /** The caption after the legend, in parts (`code`: set in monospace, e.g. a query). */
+  caption: { text: string; code?: boolean }[];
+}
+
+/** The designer's preview of a dataset. */
 export interface TaskPreview {
-  samples: PreviewSample[];
-  /** Sizes shown under the samples: label and count. */
-  sizes: { label: string; value: number; hint?: string }[];
-  /** Plain sentences (warnings, e.g. an empty test split). */
+  /** Counts in a grid, in order. */
+  sizes: PreviewSize[];
+  bar?: PreviewBar;
+  /** Problems with the data as designed (e.g. an empty headline split), shown as warnings. */
+  warnings: string[];
+  /** Plain sentences under the sizes. */
   notes: string[];
+  picture?: TaskPicture;
+  /** Sample sequences, in order. */
+  groups: PreviewGroup[];
+  /** What the chips' colours mean: example chips, then a sentence. */
+  legend: { chips: PreviewChip[]; text: string };
 }
 
 /** What the inspector says about a query the user picked or typed. */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../data/distribution';
+import { generateDataset } from '../data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { kgOf } from '../tasks/kg';
 import { ArmTrainer, modelConfigOf } from './arm';
 import { armsOf } from '../experiment/domain';
 
@@ -76,7 +77,7 @@ describe('ArmTrainer', () => {
     const cot = new ArmTrainer(tiny, data, 'cot');
     const direct = new ArmTrainer(tiny, data, 'direct');
     expect(direct.trainExamples).toBe(cot.trainExamples);
-    expect(direct.trainExamples).toBe(data.atomic.length + data.train.length);
+    expect(direct.trainExamples).toBe(kgOf(data).atomic.length + kgOf(data).train.length);
     expect(direct.parameters).toBe(cot.parameters);
     expect(Array.from(direct.weights.tokenEmbedding.dataSync())).toEqual(Array.from(cot.weights.tokenEmbedding.dataSync()));
     cot.dispose();
@@ -98,8 +99,9 @@ describe('ArmTrainer', () => {
   it('armsOf and modelConfigOf follow the config', () => {
     expect(armsOf({ ...tiny, arms: 'both' })).toEqual(['cot', 'direct']);
     expect(armsOf({ ...tiny, arms: 'direct' })).toEqual(['direct']);
-    const m = modelConfigOf(tiny, 40);
-    expect(m).toMatchObject({ vocabSize: 40, layers: 1, heads: 2, dModel: 32, seed: tiny.seed });
+    const m = modelConfigOf(tiny, data);
+    expect(m).toMatchObject({ vocabSize: data.vocab.size, layers: 1, heads: 2, dModel: 32, seed: tiny.seed });
+    expect(m.maxLength).toBe(data.contextLength);
     expect(m.maxLength).toBeGreaterThanOrEqual(8); // room for three-hop CoT sequences
   });
 });

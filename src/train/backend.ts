@@ -7,7 +7,7 @@
  * backend is in use and why the others were not.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { generateDataset } from '../data/distribution';
+import { generateDataset } from '../data/dataset';
 import type { Arm, BackendName } from '../experiment/domain';
 import type { BackendChoice, Config } from '../experiment/schema';
 import { ArmTrainer } from './arm';

@@ -6,9 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { generateDataset } from '../data/distribution';
-import { estimateTrainingMemory, parameterCountOf, type TrainingPath } from '../experiment/budget';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { generateDataset, trainingSequences } from '../data/dataset';
+import { cotInputLength, estimateTrainingMemory, modelContextOf, parameterCountOf, type TrainingPath } from '../experiment/budget';
+import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
 import { ArmTrainer } from './arm';
 
 const CONFIGS: Partial<Config>[] = [
@@ -40,6 +40,15 @@ describe('memory estimate vs the real model', () => {
       const t = new ArmTrainer({ ...c, batch: 8 }, generateDataset(c), 'cot');
       expect(t.parameters, JSON.stringify(p)).toBe(parameterCountOf(c));
       t.dispose();
+    }
+  });
+
+  it("the estimate reads the sequences the arms train on and the model's context, for every task", () => {
+    for (const c of [cfg({}), cfg({ hops: '3' }), { ...taskDefaults('parity'), bits: 10, trainSize: 64, testBits: 14 }]) {
+      const d = generateDataset(c);
+      const width = (cot: boolean) => Math.max(...trainingSequences(d, cot).map((s) => s.tokens.length)) - 1;
+      expect(cotInputLength(c), c.task).toBe(Math.max(width(true), width(false)));
+      expect(modelContextOf(c), c.task).toBe(d.contextLength);
     }
   });
 

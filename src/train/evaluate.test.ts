@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, type EvalItem } from '../data/distribution';
+import { generateDataset, splitItems, type EvalItem } from '../data/dataset';
 import { DEFAULT_CONFIG } from '../experiment/schema';
 import { initWeights, disposeWeights, modelOf } from '../model/gpt';
 import { modelConfigOf } from './arm';
 import { evaluate, generate, score } from './evaluate';
-import { SPLITS } from '../experiment/domain';
+import { headlineSplit } from '../tasks/registry';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -15,16 +15,16 @@ beforeAll(async () => {
 describe('score (exact match and answer accuracy)', () => {
   const eos = 99;
   // CoT query h r1 r2 → b=5 t=6 </a>
-  const item: EvalItem = { prompt: [1, 50, 51], target: [5, 6, eos], directTarget: [6, eos], answer: 6 };
+  const item: EvalItem = { prompt: [1, 50, 51], target: [5, 6, eos], directTarget: [6, eos], answer: [6], steps: [5] };
 
-  it('CoT: exact needs bridge, answer and </a>; answer accuracy only the answer', () => {
-    const cases: [string, number[], { exact: number; answer: number; bridge: number }][] = [
-      ['correct', [5, 6, eos], { exact: 1, answer: 1, bridge: 1 }],
-      ['wrong bridge', [7, 6, eos], { exact: 0, answer: 1, bridge: 0 }],
-      ['wrong answer', [5, 7, eos], { exact: 0, answer: 0, bridge: 1 }],
-      ['missing </a>', [5, 6, 6], { exact: 0, answer: 1, bridge: 1 }],
-      ['early </a>', [6, eos, eos], { exact: 0, answer: 1, bridge: 0 }],
-      ['all wrong', [eos, eos, eos], { exact: 0, answer: 0, bridge: 0 }],
+  it('CoT: exact needs the step, answer and </a>; answer accuracy only the answer', () => {
+    const cases: [string, number[], { exact: number; answer: number; firstStep: number }][] = [
+      ['correct', [5, 6, eos], { exact: 1, answer: 1, firstStep: 1 }],
+      ['wrong step', [7, 6, eos], { exact: 0, answer: 1, firstStep: 0 }],
+      ['wrong answer', [5, 7, eos], { exact: 0, answer: 0, firstStep: 1 }],
+      ['missing </a>', [5, 6, 6], { exact: 0, answer: 1, firstStep: 1 }],
+      ['early </a>', [6, eos, eos], { exact: 0, answer: 1, firstStep: 0 }],
+      ['all wrong', [eos, eos, eos], { exact: 0, answer: 0, firstStep: 0 }],
     ];
     for (const [name, gen, want] of cases) {
       expect(score([item], Int32Array.from(gen), [item.target], eos), name).toEqual(want);
@@ -57,10 +57,10 @@ describe('generate and evaluate', () => {
   const data = generateDataset(config);
 
   it('generate extends each prompt greedily and leaks no tensors', async () => {
-    const m = modelConfigOf(config, data.vocab.size);
+    const m = modelConfigOf(config, data);
     const w = tf.tidy(() => initWeights(m) as unknown as tf.TensorContainer) as unknown as ReturnType<typeof initWeights>;
     const before = tf.memory().numTensors;
-    const prompts = data.splits.idTwoHop.map((it) => it.prompt);
+    const prompts = splitItems(data, 'idTwoHop').map((it) => it.prompt);
     const model = modelOf(m, w);
     const out = await generate(model, prompts, 3);
     expect(out).toHaveLength(prompts.length * 3);
@@ -70,13 +70,15 @@ describe('generate and evaluate', () => {
     expect(tf.memory().numTensors).toBe(before);
     const r = await evaluate(model, data, true);
     expect(tf.memory().numTensors).toBe(before);
-    for (const s of SPLITS) {
-      expect(r.acc[s]).toBeGreaterThanOrEqual(0);
-      expect(r.acc[s]).toBeLessThanOrEqual(1);
+    expect(Object.keys(r.acc)).toEqual(data.splits.map((s) => s.id));
+    for (const s of data.splits) {
+      expect(r.acc[s.id]).toBeGreaterThanOrEqual(0);
+      expect(r.acc[s.id]).toBeLessThanOrEqual(1);
     }
-    expect(r.oodBridgeAcc).toBeTypeOf('number');
+    expect(headlineSplit(config).id).toBe('oodTwoHop');
+    expect(r.stepAcc).toBeTypeOf('number');
     const direct = await evaluate(model, data, false);
-    expect(direct.oodBridgeAcc).toBeUndefined();
+    expect(direct.stepAcc).toBeUndefined();
     disposeWeights(w);
   });
 });

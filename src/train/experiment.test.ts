@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
 import { Experiment, type ExperimentEvent } from './experiment';
-import { SPLITS } from '../experiment/domain';
+import { TASKS } from '../tasks/registry';
 
 const tiny: Config = {
   ...DEFAULT_CONFIG,
@@ -53,7 +53,7 @@ describe('Experiment', () => {
         expect(e.stepsPerSec).toBeGreaterThan(0);
       }
       for (const e of evals)
-        for (const s of SPLITS) {
+        for (const s of TASKS.kg.splits(tiny).map((x) => x.id)) {
           expect(e.row.acc[s]).toBeGreaterThanOrEqual(0);
           expect(e.row.acc[s]).toBeLessThanOrEqual(e.row.answerAcc[s]); // an exact match has the right answer
         }
@@ -62,8 +62,8 @@ describe('Experiment', () => {
       const steps = events.filter((e) => e.type === 'loss' && e.arm === arm).flatMap((e) => (e as { steps: number[] }).steps);
       expect(steps).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     }
-    expect(ex.history.cot[3].oodBridgeAcc).toBeTypeOf('number');
-    expect(ex.history.direct[3].oodBridgeAcc).toBeUndefined();
+    expect(ex.history.cot[3].stepAcc).toBeTypeOf('number');
+    expect(ex.history.direct[3].stepAcc).toBeUndefined();
     ex.dispose();
   });
 
@@ -143,5 +143,45 @@ describe('Experiment', () => {
     const cotOnly = await losses({ ...short, arms: 'cot' });
     expect(cotOnly.byArm.cot).toEqual(a.byArm.cot);
     expect(cotOnly.byArm.direct).toBeUndefined();
+  });
+
+  it('another task: a short parity run of both arms reports the parity splits, finite losses and the first step', async () => {
+    const parity: Config = {
+      ...taskDefaults('parity'),
+      bits: 6,
+      trainSize: 32,
+      testBits: 8,
+      evalSize: 16,
+      layers: 1,
+      heads: 2,
+      dModel: 32,
+      mlpRatio: 2,
+      batch: 16,
+      warmup: 2,
+      steps: 4,
+      evalEvery: 2,
+      rlSteps: 0,
+      backend: 'cpu',
+    };
+    const { ex, events } = record(parity);
+    await ex.run();
+    const ids = TASKS.parity.splits(parity).map((s) => s.id);
+    expect(ids).toEqual(['train', 'test', 'length']);
+    for (const arm of ['cot', 'direct'] as const) {
+      const rows = ex.history[arm];
+      expect(rows.map((r) => r.step)).toEqual([0, 2, 4]);
+      for (const r of rows) {
+        expect(Object.keys(r.acc)).toEqual(ids);
+        expect(Object.keys(r.answerAcc)).toEqual(ids);
+        for (const id of ids) expect(r.acc[id]).toBeGreaterThanOrEqual(0);
+      }
+      for (const r of rows.slice(1)) expect(Number.isFinite(r.loss)).toBe(true);
+      const losses = events.flatMap((e) => (e.type === 'loss' && e.arm === arm ? e.losses : []));
+      expect(losses).toHaveLength(4);
+      for (const l of losses) expect(Number.isFinite(l)).toBe(true);
+    }
+    expect(ex.history.cot.at(-1)!.stepAcc).toBeTypeOf('number');
+    expect(ex.history.direct.at(-1)!.stepAcc).toBeUndefined();
+    ex.dispose();
   });
 });

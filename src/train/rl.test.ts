@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, pathPrompt } from '../data/distribution';
+import { generateDataset } from '../data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
-import { makeVocab } from '../experiment/vocab';
+import { kgOf } from '../tasks/kg';
+import { pathPrompt } from '../tasks/kg/generate';
+import { makeVocab, vocabNames } from '../tasks/kg/vocab';
+import { TASKS } from '../tasks/registry';
+import type { EvalItem, TokenVocab } from '../tasks/types';
 import type { ExperimentEvent } from '../experiment/domain';
 import { createModel, disposeWeights, modelOf } from '../model/gpt';
 import { AdamW } from './adamw';
@@ -14,7 +18,6 @@ import {
   groupAdvantages,
   grpoLoss,
   grpoUpdate,
-  judge,
   PromptSampler,
   RlTrainer,
   sampleContinuations,
@@ -46,32 +49,36 @@ beforeAll(async () => {
   await tf.ready();
 });
 
-describe('judge: the reward on hand-made sequences', () => {
-  const v = makeVocab(30, 6); // entities 0–29, relations 30–35, </a> 36, <pad> 37
+describe("the knowledge graph's judge: the reward on hand-made sequences", () => {
+  const kg = makeVocab(30, 6); // entities 0–29, relations 30–35, </a> 36, <pad> 37
+  const v: TokenVocab = { size: kg.size, eos: kg.eos, pad: kg.pad, names: vocabNames(kg) };
   const eos = v.eos;
-  const chain = { bridges: [5], t: 6 }; // h r1 r2 → 5 → 6
+  /** A query with its bridges (steps) and answer. */
+  const query = (bridges: number[], t: number): EvalItem => ({ prompt: [], target: [...bridges, t, eos], directTarget: [t, eos], answer: [t], steps: bridges });
+  const chain = query([5], 6); // h r1 r2 → 5 → 6
+  const judge = (seq: number[], item: EvalItem, vocab: TokenVocab) => TASKS.kg.judge(seq, item, vocab);
 
   it('two hops: the right answer, with or without a bridge, in a well-formed sequence', () => {
-    const cases: [string, number[], { reward: number; wellFormed: boolean; cot: boolean; bridgeRight: boolean; length: number }][] = [
-      ['CoT, right', [5, 6, eos], { reward: 1, wellFormed: true, cot: true, bridgeRight: true, length: 3 }],
-      ['direct, right', [6, eos, 6], { reward: 1, wellFormed: true, cot: false, bridgeRight: false, length: 2 }],
-      ['CoT, wrong bridge, right answer', [7, 6, eos], { reward: 1, wellFormed: true, cot: true, bridgeRight: false, length: 3 }],
-      ['CoT, right bridge, wrong answer', [5, 7, eos], { reward: 0, wellFormed: true, cot: true, bridgeRight: true, length: 3 }],
-      ['direct, wrong', [7, eos, eos], { reward: 0, wellFormed: true, cot: false, bridgeRight: false, length: 2 }],
-      ['no </a>', [5, 6, 6], { reward: 0, wellFormed: false, cot: false, bridgeRight: false, length: 3 }],
-      ['</a> first', [eos, 6, eos], { reward: 0, wellFormed: false, cot: false, bridgeRight: false, length: 1 }],
-      ['a relation before the answer', [31, 6, eos], { reward: 0, wellFormed: false, cot: false, bridgeRight: false, length: 3 }],
-      ['a relation as the answer', [5, 31, eos], { reward: 0, wellFormed: false, cot: false, bridgeRight: false, length: 3 }],
-      ['padding as the answer', [v.pad, eos, 6], { reward: 0, wellFormed: false, cot: false, bridgeRight: false, length: 2 }],
+    const cases: [string, number[], { reward: number; wellFormed: boolean; cot: boolean; stepsRight: boolean; length: number }][] = [
+      ['CoT, right', [5, 6, eos], { reward: 1, wellFormed: true, cot: true, stepsRight: true, length: 3 }],
+      ['direct, right', [6, eos, 6], { reward: 1, wellFormed: true, cot: false, stepsRight: false, length: 2 }],
+      ['CoT, wrong bridge, right answer', [7, 6, eos], { reward: 1, wellFormed: true, cot: true, stepsRight: false, length: 3 }],
+      ['CoT, right bridge, wrong answer', [5, 7, eos], { reward: 0, wellFormed: true, cot: true, stepsRight: true, length: 3 }],
+      ['direct, wrong', [7, eos, eos], { reward: 0, wellFormed: true, cot: false, stepsRight: false, length: 2 }],
+      ['no </a>', [5, 6, 6], { reward: 0, wellFormed: false, cot: false, stepsRight: false, length: 3 }],
+      ['</a> first', [eos, 6, eos], { reward: 0, wellFormed: false, cot: false, stepsRight: false, length: 1 }],
+      ['a relation before the answer', [31, 6, eos], { reward: 0, wellFormed: false, cot: false, stepsRight: false, length: 3 }],
+      ['a relation as the answer', [5, 31, eos], { reward: 0, wellFormed: false, cot: false, stepsRight: false, length: 3 }],
+      ['padding as the answer', [v.pad, eos, 6], { reward: 0, wellFormed: false, cot: false, stepsRight: false, length: 2 }],
     ];
     for (const [name, seq, want] of cases) expect(judge(seq, chain, v), name).toEqual(want);
   });
 
   it('three hops: up to two bridges; a bridge is right only in its place', () => {
-    const c3 = { bridges: [5, 8], t: 6 };
-    expect(judge([5, 8, 6, eos], c3, v)).toEqual({ reward: 1, wellFormed: true, cot: true, bridgeRight: true, length: 4 });
-    expect(judge([8, 5, 6, eos], c3, v)).toMatchObject({ reward: 1, cot: true, bridgeRight: false });
-    expect(judge([5, 6, eos, eos], c3, v)).toMatchObject({ reward: 1, cot: true, bridgeRight: true, length: 3 });
+    const c3 = query([5, 8], 6);
+    expect(judge([5, 8, 6, eos], c3, v)).toEqual({ reward: 1, wellFormed: true, cot: true, stepsRight: true, length: 4 });
+    expect(judge([8, 5, 6, eos], c3, v)).toMatchObject({ reward: 1, cot: true, stepsRight: false });
+    expect(judge([5, 6, eos, eos], c3, v)).toMatchObject({ reward: 1, cot: true, stepsRight: true, length: 3 });
     expect(judge([6, eos, 0, 0], c3, v)).toMatchObject({ reward: 1, cot: false });
     expect(judge([5, 8, 9, 6], c3, v)).toMatchObject({ reward: 0, wellFormed: false, length: 4 });
   });
@@ -116,8 +123,10 @@ describe('sampling', () => {
 
   it('continuations at temperature → 0 are greedy generation; at 1 they are seeded samples', async () => {
     const data = generateDataset(tiny);
-    const m = createModel(modelConfigOf(tiny, data.vocab.size), 'reference');
-    const prompts = data.train.slice(0, 40).map((p) => pathPrompt(data.vocab, p));
+    const m = createModel(modelConfigOf(tiny, data), 'reference');
+    const prompts = kgOf(data)
+      .train.slice(0, 40)
+      .map((p) => pathPrompt(kgOf(data).vocab, p));
     const greedy = await generate(m, prompts, 3);
     expect(await sampleContinuations(m, prompts, 3, 0, 's')).toEqual(greedy);
     expect(await sampleContinuations(m, prompts, 3, 1e-9, 's')).toEqual(greedy);
@@ -154,8 +163,8 @@ function handBatch(prompt: number[], conts: number[][], lengths: number[], advan
 
 describe('the GRPO loss and update', () => {
   const data = generateDataset(tiny);
-  const p = data.trainClean[0];
-  const prompt = pathPrompt(data.vocab, p);
+  const p = kgOf(data).trainClean[0];
+  const prompt = pathPrompt(kgOf(data).vocab, p);
   const eos = data.vocab.eos;
   const other = (x: number) => (x + 1) % tiny.entities;
   // rewarded: the right chain; unrewarded: a wrong answer
@@ -165,7 +174,7 @@ describe('the GRPO loss and update', () => {
   ];
 
   it('the KL term is zero against the model itself, and positive against another model', async () => {
-    const m = createModel(modelConfigOf(tiny, data.vocab.size), 'reference');
+    const m = createModel(modelConfigOf(tiny, data), 'reference');
     const same = modelOf(m.config, frozenCopy(m.weights), m.ops);
     const otherModel = createModel({ ...m.config, seed: 99 }, 'reference');
     const b = handBatch(prompt, conts, [3, 3], [1, -1]);
@@ -183,7 +192,7 @@ describe('the GRPO loss and update', () => {
   });
 
   it('one update raises the log-probability of a rewarded sample and lowers that of an unrewarded one', async () => {
-    const m = createModel(modelConfigOf(tiny, data.vocab.size), 'reference');
+    const m = createModel(modelConfigOf(tiny, data), 'reference');
     const ref = modelOf(m.config, frozenCopy(m.weights), m.ops);
     const opt = new AdamW(allVariables(m.weights), { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, clip: 1 });
     const b = handBatch(prompt, conts, [3, 3], Array.from(groupAdvantages([1, 0], 2)));
@@ -234,11 +243,11 @@ describe('RlTrainer', () => {
     (await rl.step(1)).dispose();
     (await rl.step(2)).dispose();
     const m = (await rl.takeMetrics())!;
-    for (const k of ['reward', 'cotRate', 'bridgeRightRate'] as const) {
+    for (const k of ['reward', 'cotRate', 'stepsRightRate'] as const) {
       expect(m[k]).toBeGreaterThanOrEqual(0);
       expect(m[k]).toBeLessThanOrEqual(1);
     }
-    expect(m.bridgeRightRate).toBeLessThanOrEqual(m.cotRate);
+    expect(m.stepsRightRate).toBeLessThanOrEqual(m.cotRate);
     expect(Number.isFinite(m.kl)).toBe(true);
     expect(await rl.takeMetrics()).toBeNull();
     rl.dispose();
@@ -270,12 +279,12 @@ describe('Experiment with an RL stage', () => {
       expect(h.map((r) => r.phase)).toEqual(['sft', 'sft', 'sft', 'sft', 'rl']);
       for (const r of h.slice(0, 4)) expect(r.reward).toBeUndefined();
       for (const r of h.slice(4)) {
-        for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) expect(Number.isFinite(r[k]), `${arm} ${r.step} ${k}`).toBe(true);
+        for (const k of ['reward', 'cotRate', 'stepsRightRate', 'kl'] as const) expect(Number.isFinite(r[k]), `${arm} ${r.step} ${k}`).toBe(true);
         expect(Number.isFinite(r.loss)).toBe(true);
       }
     }
-    // the direct arm never saw a bridge: its samples write none
-    expect(a.history.direct.slice(4).every((r) => r.bridgeRightRate! <= r.cotRate!)).toBe(true);
+    // the direct arm never saw a step: its samples write none
+    expect(a.history.direct.slice(4).every((r) => r.stepsRightRate! <= r.cotRate!)).toBe(true);
     const lossSteps = a.events.flatMap((e) => (e.type === 'loss' && e.arm === 'cot' ? e.steps : []));
     expect(lossSteps).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const b = await run(config);

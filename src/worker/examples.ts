@@ -1,112 +1,52 @@
 /**
- * Queries to inspect: a few ID and OOD test queries from the dataset, typed queries ("e3 r1 r4"), and what
- * the dataset says about a query (its true bridges and answer, and which split it belongs to). Pure.
+ * Queries to inspect, for the worker and the page alike (pure, tfjs-free): the few test queries the task offers,
+ * written as token names; typed queries, read by the task; and what the dataset says about a query (the task's
+ * truth: its intermediate steps and answer, and where it comes from). The task decides all of it (src/tasks).
  */
-import type { Dataset } from '../data/distribution';
-import { relationToken, tokenName, type Vocab } from '../experiment/vocab';
-import type { ExampleOption, QueryTruth, VocabInfo } from './protocol';
+import type { Config } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
+import { tokenName, type Dataset, type QueryTruth, type TaskSpec } from '../tasks/types';
+import type { ExampleOption, VocabInfo } from './protocol';
 
-export const MAX_QUERY_RELATIONS = 3;
+/** The task of a dataset or a vocabulary (by its id; an unknown id reads as the default task). */
+export const taskById = (task: string): TaskSpec => taskOf({ task } as Pick<Config, 'task'>);
 
-export function promptText(v: Pick<Vocab, 'entities' | 'relations'>, prompt: number[]): string {
-  const vocab = { ...v, eos: v.entities + v.relations, pad: v.entities + v.relations + 1, size: v.entities + v.relations + 2 };
-  return prompt.map((t) => tokenName(vocab, t)).join(' ');
+/** A prompt's tokens by name, e.g. "e3 r1 r4". */
+export function promptText(v: { names: readonly string[] }, prompt: readonly number[]): string {
+  return prompt.map((t) => tokenName(v, t)).join(' ');
 }
 
-/** The first `n` evaluation queries of the ID and OOD multi-hop test splits. */
+/** What the page needs of a dataset's vocabulary (sent with the examples). */
+export function vocabInfoOf(d: Dataset): VocabInfo {
+  return { task: d.task, names: [...d.vocab.names], eos: d.vocab.eos, pad: d.vocab.pad, contextLength: d.contextLength };
+}
+
+/** The task's queries to offer: the first `n` of each test split it picks, with the split's label and the prompt's text. */
 export function pickExamples(d: Dataset, n = 6): ExampleOption[] {
-  const out: ExampleOption[] = [];
-  for (const split of ['oodTwoHop', 'idTwoHop'] as const) {
-    for (const item of d.splits[split].slice(0, n)) out.push({ split, prompt: item.prompt, text: promptText(d.vocab, item.prompt) });
-  }
-  return out;
+  const labels = new Map(d.splits.map((s) => [s.id, s.label]));
+  return taskById(d.task)
+    .examples(d, n)
+    .map(({ split, prompt }) => ({ split, label: labels.get(split) ?? split, prompt, text: promptText(d.vocab, prompt) }));
 }
 
-/**
- * Reads a typed query: an entity then one to three relations, e.g. "e3 r1 r4" (spaces or commas).
- * Returns the prompt tokens, or a plain-text reason it cannot be read.
- */
+/** Whether a prompt can be read by a model of this vocabulary: known tokens, no </a> or padding, within its context. */
+export function fitsVocab(prompt: readonly number[], v: VocabInfo): boolean {
+  return (
+    prompt.length > 0 &&
+    prompt.length < v.contextLength &&
+    prompt.every((t) => Number.isInteger(t) && t >= 0 && t < v.names.length && t !== v.eos && t !== v.pad)
+  );
+}
+
+/** Reads a typed query the task's way (e.g. "e3 r1 r4", "0110 1001"): the prompt tokens, or a plain-text reason it cannot. */
 export function parsePrompt(text: string, v: VocabInfo): { prompt: number[] } | { error: string } {
-  const parts = text
-    .slice(0, 200)
-    .trim()
-    .split(/[\s,]+/)
-    .filter(Boolean);
-  if (parts.length < 2) return { error: 'Type an entity and one to three relations, e.g. "e3 r1 r4".' };
-  if (parts.length > 1 + MAX_QUERY_RELATIONS) return { error: `At most ${MAX_QUERY_RELATIONS} relations.` };
-  const prompt: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const m = /^([er])(\d{1,5})$/i.exec(parts[i]);
-    const want = i === 0 ? 'e' : 'r';
-    if (!m || m[1].toLowerCase() !== want) {
-      return { error: `"${parts[i].slice(0, 12)}" should be ${i === 0 ? 'an entity like e3' : 'a relation like r1'}.` };
-    }
-    const n = Number(m[2]);
-    const limit = want === 'e' ? v.entities : v.relations;
-    if (n >= limit) return { error: `${want}${n} does not exist: ${want === 'e' ? 'entities' : 'relations'} go up to ${want}${limit - 1}.` };
-    prompt.push(want === 'e' ? n : v.entities + n);
-  }
-  return { prompt };
+  const vocab = { size: v.names.length, eos: v.eos, pad: v.pad, names: v.names };
+  const r = taskById(v.task).parsePrompt({ vocab, contextLength: v.contextLength }, text);
+  if (typeof r === 'string') return { error: r };
+  return fitsVocab(r, v) ? { prompt: r } : { error: 'This query is longer than the model can read.' };
 }
 
-interface Index {
-  /** (h · R + r) → atomic fact index */
-  facts: Map<number, number>;
-  train: Set<string>;
-  idTest: Set<string>;
-}
-const indexes = new WeakMap<Dataset, Index>();
-const pathKey = (h: number, rels: number[]) => `${h}:${rels.join(',')}`;
-
-function indexOf(d: Dataset): Index {
-  let ix = indexes.get(d);
-  if (!ix) {
-    const R = d.vocab.relations;
-    ix = {
-      facts: new Map(d.atomic.map((f, i) => [f.h * R + f.r, i])),
-      train: new Set(d.trainClean.map((p) => pathKey(p.h, p.rels))),
-      idTest: new Set(d.idTest.map((p) => pathKey(p.h, p.rels))),
-    };
-    indexes.set(d, ix);
-  }
-  return ix;
-}
-
-/** Follows the query through the knowledge graph. */
+/** What the dataset says about a query: its true steps and answer, and where it comes from (the task's truth). */
 export function truthFor(d: Dataset, prompt: number[]): QueryTruth {
-  const v = d.vocab;
-  const none: QueryTruth = { cotTarget: null, directTarget: null, bridges: [], answer: null, kind: 'not in the graph' };
-  const [h, ...relTokens] = prompt;
-  if (h === undefined || h < 0 || h >= v.entities || relTokens.length === 0) return none;
-  const rels = relTokens.map((t) => t - v.entities);
-  if (rels.some((r) => r < 0 || r >= v.relations)) return none;
-  const ix = indexOf(d);
-  const nodes: number[] = [];
-  let oodHops = 0;
-  let cur = h;
-  for (const r of rels) {
-    const i = ix.facts.get(cur * v.relations + r);
-    if (i === undefined) return { ...none, bridges: nodes.slice(), kind: `not in the graph: ${tokenName(v, cur)} has no ${tokenName(v, relationToken(v, r))}` };
-    if (d.atomic[i].ood) oodHops++;
-    cur = d.atomic[i].t;
-    nodes.push(cur);
-  }
-  const answer = nodes[nodes.length - 1];
-  const bridges = nodes.slice(0, -1);
-  const k = rels.length;
-  let kind: string;
-  if (k === 1) kind = oodHops ? 'OOD atomic fact' : 'ID atomic fact';
-  else if (oodHops === k) kind = k === d.hops ? 'OOD test' : `all-OOD ${k}-hop (never trained)`;
-  else if (oodHops > 0) kind = 'mixed ID/OOD (never trained or tested)';
-  else if (k !== d.hops) kind = `ID ${k}-hop (the data has ${d.hops}-hop queries)`;
-  else if (ix.train.has(pathKey(h, rels))) kind = 'training query';
-  else if (ix.idTest.has(pathKey(h, rels))) kind = 'ID test';
-  else kind = 'ID, not sampled for training';
-  return {
-    cotTarget: [...bridges, answer, v.eos],
-    directTarget: [answer, v.eos],
-    bridges,
-    answer,
-    kind,
-  };
+  return taskById(d.task).truth(d, prompt);
 }

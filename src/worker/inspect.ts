@@ -1,20 +1,24 @@
 /**
  * Looks inside one arm on one query: its attention weights (every layer × head) and the logit lens (final
  * layer norm + unembedding applied to the residual stream after the embedding and after every block),
- * reporting the rank and probability of the true bridge(s) and answer at every layer and position.
+ * reporting the rank and probability of the query's true intermediate results and answer (the task's truth) at
+ * every layer and position.
  *
  * The sequence read is the prompt followed by the TRUE continuation (teacher forcing, as in the paper's
- * analysis); the model's own greedy output is reported beside it. When the query has no truth (a hop is
- * missing from the graph), the model's own greedy output is read instead.
+ * analysis); the model's own greedy output is reported beside it. When the query has no truth (e.g. a hop is
+ * missing from the knowledge graph), the model's own greedy output is read instead. A query of the task's
+ * layout (as long as its headline queries) is also traced causally against the task's counterfactual of it.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '../data/distribution';
-import { tokenName } from '../experiment/vocab';
+import type { Dataset, EvalItem } from '../data/dataset';
+import { ANSWER, type TraceSummary } from '../experiment/mechanism';
+import { fitsLayout, mechanismLayout } from '../mechanism/lens';
+import { causalTrace } from '../mechanism/trace';
 import { blockHook, forward, residName, unembed, type HookName } from '../model/gpt';
+import { taskOf } from '../tasks/registry';
+import { tokenName } from '../tasks/types';
 import type { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';
-import { causalTrace } from '../mechanism/trace';
-import type { TraceSummary } from '../experiment/mechanism';
 import { truthFor } from './examples';
 import type { AttentionMessage, LensMessage, LensTracked } from './protocol';
 
@@ -22,13 +26,16 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
   const v = d.vocab;
   const cot = t.arm === 'cot';
   const step = t.step;
+  const task = taskOf(t.config);
   const truth = truthFor(d, prompt);
-  const relations = prompt.length - 1;
-  const genLength = (cot ? relations - 1 : 0) + 2;
+  const target = cot ? truth.cotTarget : truth.directTarget;
+  const intermediates = task.intermediates(t.config);
+  // as many tokens as the truth has, else as many as the task's headline queries continue with
+  const want = target ? target.length : cot ? intermediates.length + 2 : 2;
+  const genLength = Math.max(1, Math.min(want, t.model.maxLength - prompt.length));
   const generated = Array.from(await generate(t.gpt, [prompt], genLength));
   const eosAt = generated.indexOf(v.eos);
   const ownOutput = eosAt >= 0 ? generated.slice(0, eosAt + 1) : generated;
-  const target = cot ? truth.cotTarget : truth.directTarget;
   const correct = target ? target.length === ownOutput.length && target.every((x, i) => x === ownOutput[i]) : null;
 
   // the input: prompt + continuation without its final </a> (nothing is predicted after it)
@@ -38,16 +45,32 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
   const T = tokens.length;
   const labels = tokens.map((x) => tokenName(v, x));
 
+  // the query as an evaluation item; where it has the task's layout, each tracked result's emit position is known
+  const item: EvalItem | null =
+    truth.cotTarget && truth.directTarget && truth.answer && truth.answer.length > 0
+      ? { prompt, target: truth.cotTarget, directTarget: truth.directTarget, answer: truth.answer, steps: truth.steps }
+      : null;
+  const layout = mechanismLayout(t.config, cot);
+  const laidOut = item !== null && fitsLayout(item, layout) && T === layout.positions.length;
+  const named = truth.steps.length === intermediates.length;
   const tracked: LensTracked[] =
-    truth.answer === null
+    truth.answer === null || truth.answer.length === 0
       ? []
       : [
-          ...truth.bridges.map((b, i) => ({
-            token: b,
-            label: `${truth.bridges.length > 1 ? `bridge ${i + 1}` : 'bridge'} ${tokenName(v, b)}`,
-            role: 'bridge' as const,
+          ...truth.steps.map((token, k) => ({
+            token,
+            name: named ? intermediates[k].name : `step ${k + 1}`,
+            label: `${named ? intermediates[k].label : `step ${k + 1}`} ${tokenName(v, token)}`,
+            role: 'step' as const,
+            ...(laidOut ? { position: layout.tracked[k].position } : {}),
           })),
-          { token: truth.answer, label: `answer ${tokenName(v, truth.answer)}`, role: 'answer' as const },
+          {
+            token: truth.answer[0],
+            name: ANSWER,
+            label: `${ANSWER} ${tokenName(v, truth.answer[0])}`,
+            role: 'answer' as const,
+            ...(laidOut ? { position: layout.tracked[layout.tracked.length - 1].position } : {}),
+          },
         ];
   const K = tracked.length;
   const L = t.model.layers;
@@ -87,13 +110,17 @@ export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): P
     tf.dispose([attn, ranks, probs, top]);
   }
   const teacherForced = target !== null;
-  // causal tracing of this query (a multi-hop query of the graph): against a counterfactual with another head
-  const hops = prompt.length - 1;
+  // causal tracing of this one query (of the task's layout) against the task's counterfactual of it
   let trace: TraceSummary[] | undefined;
-  if (truth.cotTarget && truth.directTarget && truth.answer !== null && (hops === 2 || hops === 3)) {
-    const item = { prompt, target: truth.cotTarget, directTarget: truth.directTarget, answer: truth.answer };
-    const split = truth.kind === 'OOD test' ? 'oodTwoHop' : 'idTwoHop';
-    const traced = await causalTrace(t.gpt, d, [item], { cot, hops, split, step: t.step });
+  if (item && laidOut && item.steps.length > 0) {
+    const split = d.splits.find((s) => s.items.some((it) => it.prompt.length === prompt.length && it.prompt.every((x, i) => x === prompt[i])));
+    const traced = await causalTrace(t.gpt, d, [item], {
+      config: t.config,
+      cot,
+      split: split?.id ?? 'query',
+      splitLabel: split?.label ?? truth.kind,
+      step: t.step,
+    });
     if (traced.some((x) => x.queries > 0)) trace = traced;
   }
   return {

@@ -1,6 +1,6 @@
 /**
  * The mechanism, watched during training in the worker: after an evaluation, the aggregated logit lens (and,
- * less often, causal tracing) of the arm on a fixed sample of ID and OOD test queries (src/mechanism/probe.ts),
+ * less often, causal tracing) of the arm on a fixed sample of the test queries (src/mechanism/probe.ts),
  * sent to the page as a `mechanism` message. How often is set by cost: the lens while its time stays within
  * LENS_BUDGET of the arm's training time (cheap: nearly every evaluation), tracing while all of it stays within
  * BUDGET (every few evaluations), so watching slows training by at most ~BUDGET. The lenses at step 0 and at
@@ -77,7 +77,7 @@ export function watchMechanism(exp: Experiment, e: Extract<ExperimentEvent, { ty
   if (!asked.lens && !asked.trace) return;
   const key = `${asked.lens}${asked.trace}`;
   let probe = w.probes.get(key);
-  if (!probe) w.probes.set(key, (probe = new MechanismProbe(exp.data, asked)));
+  if (!probe) w.probes.set(key, (probe = new MechanismProbe(exp.config, exp.data, asked)));
   w.busy = true;
   const watch = w;
   probe

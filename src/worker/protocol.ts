@@ -6,9 +6,12 @@
 import type { Config } from '../experiment/schema';
 import type { MechanismRecord, TraceSummary } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
-import type { Arm, MetricRow, SplitName } from '../experiment/domain';
+import type { Arm, MetricRow } from '../experiment/domain';
+import type { QueryTruth } from '../tasks/types';
 
-/** A query to inspect: prompt tokens (entity, then 1–3 relations). */
+export type { QueryTruth } from '../tasks/types';
+
+/** A query to inspect: prompt tokens (the task's, e.g. an entity then relations; bits then '='). */
 export interface InspectRequest {
   prompt: number[];
 }
@@ -52,29 +55,26 @@ export interface TestHooks {
   selfCheckError?: number;
 }
 
-/** A query offered in the example picker. */
+/** A query offered in the example picker: a few of each test split the task offers (src/tasks TaskSpec.examples). */
 export interface ExampleOption {
-  split: Extract<SplitName, 'idTwoHop' | 'oodTwoHop'>;
+  /** The split's id (a key of the reports' `acc`) and its label, e.g. 'oodTwoHop', 'OOD test multi-hop'. */
+  split: string;
+  label: string;
   prompt: number[];
-  /** e.g. "e3 r1 r4" */
+  /** The prompt's tokens by name, e.g. "e3 r1 r4", "0 1 1 =". */
   text: string;
 }
 
+/** What the page needs of the dataset's vocabulary to read and write queries (task-neutral). */
 export interface VocabInfo {
-  entities: number;
-  relations: number;
-  hops: 2 | 3;
-}
-
-/** What the inspected query is, from the dataset's point of view. */
-export interface QueryTruth {
-  /** True continuation of the CoT arm (bridges, answer, </a>); null when a hop does not exist in the graph. */
-  cotTarget: number[] | null;
-  directTarget: number[] | null;
-  bridges: number[];
-  answer: number | null;
-  /** 'train' | 'ID test' | 'OOD test' | 'ID atomic' | 'OOD atomic' | 'mixed (never trained or tested)' | 'not in the graph' */
-  kind: string;
+  /** The task id (src/tasks/registry.ts): its `parsePrompt` reads typed queries. */
+  task: string;
+  /** Name of each token id (index = id); `eos` ends an answer, `pad` fills: neither is part of a query. */
+  names: string[];
+  eos: number;
+  pad: number;
+  /** Positions the model holds (the longest query it can read). */
+  contextLength: number;
 }
 
 export interface AttentionMessage {
@@ -96,10 +96,16 @@ export interface AttentionMessage {
   truth: QueryTruth;
 }
 
+/** A result the single-query lens follows: one of the query's intermediate results (in order), or its answer. */
 export interface LensTracked {
   token: number;
+  /** The task's name of the intermediate result ('b', 'p3'; 'step k' when the query has another count than the task's), or 'answer'. */
+  name: string;
+  /** In words, with the token, e.g. 'bridge e12', 'answer e40'. */
   label: string;
-  role: 'bridge' | 'answer';
+  role: 'step' | 'answer';
+  /** Position of the read sequence where the arm must say it (the task's emit position); absent when the query is not of the task's layout. */
+  position?: number;
 }
 export interface LensMessage {
   type: 'lens';
@@ -116,7 +122,7 @@ export interface LensMessage {
   probs: Float32Array;
   /** The lens' top-1 token name per cell: [rows, T]. */
   top: string[];
-  /** Causal tracing of this one query against a counterfactual with another head entity (teacher-forced queries with one). */
+  /** Causal tracing of this one query against the task's counterfactual of it (teacher-forced queries of the task's layout with one). */
   trace?: TraceSummary[];
 }
 

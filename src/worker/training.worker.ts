@@ -23,7 +23,7 @@ import type { Config } from '../experiment/schema';
 import { selectBackend } from '../train/backend';
 import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experiment';
 import { checkBrowserBudget } from '../experiment/budget';
-import { pickExamples } from './examples';
+import { fitsVocab, pickExamples, vocabInfoOf } from './examples';
 import { chooseBackend, injectGpuFault, watchDevice } from './gpu';
 import { inspectArm } from './inspect';
 import { watchMechanism } from './mechanism';
@@ -43,6 +43,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 /** At most this often (ms) is a progress message or a look inside the models sent while training. */
 const PROGRESS_MS = 100;
 const INSPECT_MS = 1500;
+/** The longest prompt an inspect message may carry (any task's context is shorter). */
+const MAX_INSPECT_PROMPT = 256;
 
 let exp: Experiment | null = null;
 /** The checked config of the current run, as asked for (arms not narrowed). */
@@ -121,8 +123,7 @@ function inspectNow(): Promise<void> {
   }
   const prompt = example.prompt;
   const from = run;
-  const v = current.data.vocab;
-  if (prompt.some((x) => x < 0 || x >= v.entities + v.relations)) return Promise.resolve();
+  if (!fitsVocab(prompt, vocabInfoOf(current.data))) return Promise.resolve();
   inspectDue = false;
   lastInspect = performance.now();
   inspecting = (async () => {
@@ -283,10 +284,9 @@ async function init(raw: Config, id: number, test?: TestHooks, runRecord: string
   exp = current;
   if (resume) await runCheckpoints.resume(current, config, () => exp === current);
   if (exp !== current) return;
-  const v = exp.data.vocab;
   send({
     type: 'examples',
-    vocab: { entities: v.entities, relations: v.relations, hops: exp.data.hops },
+    vocab: vocabInfoOf(exp.data),
     examples: pickExamples(exp.data),
     config: checked,
     hash: exp.hash,
@@ -339,7 +339,8 @@ async function handle(m: ToWorker): Promise<void> {
       return stepOnce();
     case 'inspect': {
       const p = m.example?.prompt;
-      if (!Array.isArray(p) || p.length < 2 || p.length > 4 || !p.every((x) => Number.isInteger(x))) return;
+      // untrusted: a short list of whole numbers (inspectNow checks it against the run's vocabulary and context)
+      if (!Array.isArray(p) || p.length < 1 || p.length > MAX_INSPECT_PROMPT || !p.every((x) => Number.isInteger(x))) return;
       example = { prompt: p.slice() };
       if (inspecting) await inspecting;
       return inspectNow();

@@ -1,6 +1,6 @@
 /** The designer and the live preview in a real browser: controls, preview updates, themes, screenshots. */
 import { describe, expect, test } from 'vitest';
-import { PARAMS } from '../../src/experiment/schema';
+import { DEFAULT_CONFIG, paramsOf } from '../../src/experiment/schema';
 import { queryOf, useBrowser } from './harness';
 
 const app = useBrowser();
@@ -9,9 +9,9 @@ const SLOW = { timeout: 10_000 };
 const splitText = (p: { page: import('playwright-core').Page }) => p.page.getByTestId('split-sizes').innerText();
 
 describe('designer and preview', () => {
-  test('loads with every parameter as a labelled control, a preview and no console errors', async () => {
+  test('loads with every parameter of the default task as a labelled control, a preview and no console errors', async () => {
     const p = await app.open('/');
-    for (const param of PARAMS) {
+    for (const param of paramsOf(DEFAULT_CONFIG.task)) {
       const control = p.page.getByTestId(`param-${param.key}`);
       await expect(control.count(), param.key).resolves.toBe(1);
       // each control has an accessible name from its <label>
@@ -22,11 +22,11 @@ describe('designer and preview', () => {
     await p.page.getByTestId('split-sizes').waitFor();
     const text = await splitText(p);
     expect(text).toMatch(/Atomic facts\s*2,000/);
-    await expect(p.page.locator('.graph-picture svg .edge.on-path.ood').count()).resolves.toBe(2);
-    // the same OOD test path in both formats: a bridge only in the CoT column
-    const oodRow = p.page.locator('.sample-table tbody tr.is-ood');
-    await expect(oodRow.locator('td').nth(0).locator('.chip.bridge').count()).resolves.toBe(0);
-    await expect(oodRow.locator('td').nth(1).locator('.chip.bridge').count()).resolves.toBe(1);
+    await expect(p.page.locator('.graph-picture svg .edge.chain.highlight').count()).resolves.toBe(2);
+    // the same OOD test path in both formats: a bridge (an intermediate step) only in the CoT column
+    const oodRow = p.page.locator('.sample-table tbody tr.is-highlight');
+    await expect(oodRow.locator('td').nth(0).locator('.chip.part-step').count()).resolves.toBe(0);
+    await expect(oodRow.locator('td').nth(1).locator('.chip.part-step').count()).resolves.toBe(1);
     await p.screenshot('design-1280x800');
     expect(p.errors()).toEqual([]);
     await p.close();
@@ -64,12 +64,27 @@ describe('designer and preview', () => {
     const p = await app.open('/');
     await p.page.getByTestId('param-hops').selectOption('3');
     await expect.poll(() => p.page.locator('.sample-table th.sample-cot').innerText(), SLOW).toMatch(/Three-hop/);
-    const bridges = await p.page.locator('.sample-table tbody tr').first().locator('td').nth(1).locator('.chip.bridge').count();
+    const bridges = await p.page.locator('.sample-table tbody tr').first().locator('td').nth(1).locator('.chip.part-step').count();
     expect(bridges).toBe(2);
     await p.page.getByTestId('param-entities').fill('2000');
     await p.page.getByTestId('param-degree').fill('20');
     await expect.poll(() => splitText(p), SLOW).toMatch(/more than the 3,000,000/);
     await p.screenshot('design-too-big');
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
+
+  test('the task picker switches to parity and back: its own parameters and its preview', async () => {
+    const p = await app.open('/');
+    await p.page.getByTestId('split-sizes').waitFor();
+    await p.page.getByTestId('param-task').selectOption('parity');
+    await expect.poll(() => p.page.getByTestId('param-bits').count(), SLOW).toBe(1);
+    await expect(p.page.getByTestId('param-entities').count()).resolves.toBe(0);
+    await expect.poll(() => splitText(p), SLOW).toMatch(/Training strings\s*20,000/);
+    await expect.poll(() => queryOf(p.page).get('task'), SLOW).toBe('parity');
+    await expect(p.page.locator('.graph-picture').count()).resolves.toBe(0);
+    await p.page.getByTestId('param-task').selectOption('kg');
+    await expect.poll(() => splitText(p), SLOW).toMatch(/Atomic facts\s*2,000/);
     expect(p.errors()).toEqual([]);
     await p.close();
   });

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, test } from 'vitest';
 import { buildDump } from '../../src/data/dump';
-import { generateDataset } from '../../src/data/distribution';
+import { generateDataset } from '../../src/data/dataset';
 import { datasetHash } from '../../src/data/hash';
 import { configToQuery, queryToConfig } from '../../src/experiment/link';
 import { useBrowser } from './harness';

@@ -12,10 +12,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { summaryRow } from '../../cli/summarize';
 import { writeExport } from '../../cli/export';
 import { PYTORCH_KEYS } from '../../src/export/bundle';
-import { ARMS, SPLITS } from '../../src/experiment/domain';
+import { ARMS } from '../../src/experiment/domain';
 import { evaluationAt } from '../../src/experiment/evalSchedule';
 import { configToQuery, queryToConfig } from '../../src/experiment/link';
 import { readReports, type Report } from '../../src/runs/reportFormat';
+import { taskOf } from '../../src/tasks/registry';
 import { BatchSampler } from '../../src/train/batches';
 import { ROOT, RUN_TORCH_TESTS, SKIP_REASON, TORCH_REQUIRED, TRAIN_PY, python, torchrun } from './python';
 
@@ -114,12 +115,15 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
         expect(r.arms[arm]!.final).toEqual(h.at(-1));
         expect(r.arms[arm]!.stepsPerSec).toBeGreaterThan(0);
       }
-      expect(r.arms.cot!.history.at(-1)!.oodBridgeAcc).toBeTypeOf('number');
+      expect(r.arms.cot!.history.at(-1)!.stepAcc).toBeTypeOf('number');
+      expect(r.arms.direct!.history.at(-1)!.stepAcc).toBeUndefined();
       expect(r.wallSeconds).toBeGreaterThan(0);
     }
     for (const arm of ARMS) {
       const [x, y] = [one.arms[arm]!.final!, two.arms[arm]!.final!];
-      for (const s of SPLITS) {
+      for (const s of taskOf(config)
+        .splits(config)
+        .map((x) => x.id)) {
         expect(y.acc[s], `${arm} ${s}`).toBe(x.acc[s]);
         expect(y.answerAcc[s], `${arm} ${s}`).toBe(x.answerAcc[s]);
       }
@@ -156,6 +160,14 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
       join(broken, 'config.json'),
       JSON.stringify({ ...meta, config: { ...meta.config, futureKey: 3 }, defaults: { ...meta.defaults, futureKey: 0 } }),
     );
+    const old = join(dir, 'old');
+    await writeExport(config, old);
+    writeFileSync(join(old, 'config.json'), JSON.stringify({ ...meta, version: 1 }));
+    const unmasked = join(dir, 'unmasked');
+    await writeExport(config, unmasked);
+    const data = JSON.parse(readFileSync(join(unmasked, 'data.json'), 'utf8'));
+    data.train.promptLength.cot[3] = 0;
+    writeFileSync(join(unmasked, 'data.json'), JSON.stringify(data));
     const truncated = join(dir, 'truncated');
     await writeExport(config, truncated);
     writeFileSync(join(truncated, 'data.json'), readFileSync(join(truncated, 'data.json'), 'utf8').slice(0, 500));
@@ -164,6 +176,8 @@ describe.skipIf(!RUN_TORCH_TESTS)(`python/train.py${SKIP_REASON ? ` (skipped: ${
       [['--export', dir], /^error: config .*config\.json: no such file$/],
       [['--export', broken], /^error: .*futureKey=3 is not implemented by this train\.py/],
       [['--export', truncated], /^error: data .*data\.json: not JSON/],
+      [['--export', old], /^error: .*config\.json: export version 1; this train\.py reads version 2/],
+      [['--export', unmasked], /^error: .*data\.json: train\.promptLength\.cot\[3\] must be in 1\.\./],
       [['--export', out, '--steps', '-1'], /error: --steps must be in 0\.\.1000000, got -1/],
       [['--export', out, '--init', join(out, 'config.json')], /^error: --init .*: not a CoT Playground weights file/],
     ];

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs'; // the full union: registers the chained ops the model uses
 import '@tensorflow/tfjs-backend-wasm';
 import { loadavg } from 'node:os';
-import { generateDataset } from '../../data/distribution';
+import { generateDataset } from '../../data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
 import { ArmTrainer } from '../../train/arm';
 import { enableRelaxedSimdInNode } from './node';

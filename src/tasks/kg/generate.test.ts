@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../experiment/schema';
+import { generateDataset } from '../../data/dataset';
+import { datasetHash } from '../../data/hash';
+import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
 import {
   atomicSequence,
   countPaths,
-  generateDataset,
+  generateKg,
   pathSequence,
+  SPLITS,
   trainingSequences,
   type AtomicFact,
   type DataConfig,
-  type Dataset,
+  type KgData,
   type Path,
-} from './distribution';
-import { SPLITS } from '../experiment/domain';
-import { datasetHash } from './hash';
-import { relationToken, tokenName } from '../experiment/vocab';
+} from './generate';
+import { relationToken, tokenName } from './vocab';
 
 const small: DataConfig = { ...DEFAULT_CONFIG, entities: 60, relations: 8, degree: 4, evalSize: 50 };
 
+/** The hash of a config's dataset, through the task-neutral Dataset (what reports and the page show). */
+const hashOf = (c: DataConfig) => datasetHash(generateDataset({ ...DEFAULT_CONFIG, ...c } as Config));
+
 const factKey = (h: number, r: number) => `${h},${r}`;
-function factIndex(d: Dataset): Map<string, AtomicFact> {
+function factIndex(d: KgData): Map<string, AtomicFact> {
   return new Map(d.atomic.map((f) => [factKey(f.h, f.r), f]));
 }
 /** The atomic facts a path composes, following the graph from its head (not its stored bridges). */
@@ -46,7 +50,7 @@ describe.each([
   ['three hops', { ...small, entities: 43, degree: 3, hops: '3', oodShare: 0.3 } as DataConfig], // 129 × 0.3 = 38.7 OOD facts
   ['paper-like shares', { ...small, entities: 100, relations: 12, degree: 6, oodShare: 0.05, lambda: 12.6, seed: 11 } as DataConfig],
 ])('data invariants: %s', (_name, config) => {
-  const d = generateDataset(config);
+  const d = generateKg(config);
   const facts = factIndex(d);
   const hops = Number(config.hops);
 
@@ -150,7 +154,7 @@ describe.each([
 });
 
 describe('token formats', () => {
-  const d = generateDataset(small);
+  const d = generateKg(small);
   const v = d.vocab;
   const names = (ts: number[]) => ts.map((t) => tokenName(v, t)).join(' ');
 
@@ -173,7 +177,7 @@ describe('token formats', () => {
   });
 
   it('three-hop CoT: h r1 r2 r3 b1 b2 t </a>', () => {
-    const d3 = generateDataset({ ...small, hops: '3' });
+    const d3 = generateKg({ ...small, hops: '3' });
     const p = d3.train[0];
     const s = pathSequence(d3.vocab, p, true);
     const n = (t: number) => tokenName(d3.vocab, t);
@@ -200,7 +204,7 @@ describe('noise', () => {
   const big: DataConfig = { ...DEFAULT_CONFIG, entities: 200, relations: 20, degree: 10, lambda: 7.2, noise: 0.3 };
 
   it.each(['t', 'b', 'both'] as const)('kind %s: rate within binomial tolerance, changes only what it should', (kind) => {
-    const d = generateDataset({ ...big, noiseKind: kind });
+    const d = generateKg({ ...big, noiseKind: kind });
     const facts = factIndex(d);
     const n = d.train.length;
     expect(n).toBeGreaterThan(10_000);
@@ -230,13 +234,13 @@ describe('noise', () => {
   });
 
   it('noise 0 leaves train equal to trainClean', () => {
-    const d = generateDataset(small);
+    const d = generateKg(small);
     expect(d.stats.noisy).toBe(0);
     expect(d.train).toEqual(d.trainClean);
   });
 
   it('three hops, kind b: exactly one bridge changes, the tail never', () => {
-    const d = generateDataset({ ...small, entities: 80, hops: '3', noise: 0.5, noiseKind: 'b', lambda: 3.6 });
+    const d = generateKg({ ...small, entities: 80, hops: '3', noise: 0.5, noiseKind: 'b', lambda: 3.6 });
     let noisy = 0;
     d.train.forEach((p, i) => {
       const c = d.trainClean[i];
@@ -252,22 +256,24 @@ describe('noise', () => {
 
 describe('determinism and hash', () => {
   it('same config → identical dataset and hash; different seed or parameter → different hash', () => {
-    const a = generateDataset(small);
-    const b = generateDataset({ ...small });
+    const a = generateKg(small);
+    const b = generateKg({ ...small });
     expect(b).toEqual(a);
-    expect(datasetHash(b)).toBe(datasetHash(a));
-    expect(datasetHash(a)).toMatch(/^[0-9a-f]{16}$/);
-    expect(datasetHash(generateDataset({ ...small, seed: 1 }))).not.toBe(datasetHash(a));
-    expect(datasetHash(generateDataset({ ...small, noise: 0.2 }))).not.toBe(datasetHash(a));
-    expect(datasetHash(generateDataset({ ...small, evalSize: 100 }))).not.toBe(datasetHash(a));
+    const hash = hashOf(small);
+    expect(hashOf({ ...small })).toBe(hash);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashOf({ ...small, seed: 1 })).not.toBe(hash);
+    expect(hashOf({ ...small, noise: 0.2 })).not.toBe(hash);
+    expect(hashOf({ ...small, evalSize: 100 })).not.toBe(hash);
   });
 
   it('refuses graphs with too many paths', () => {
+    expect(() => generateKg({ ...DEFAULT_CONFIG, entities: 2000, degree: 50, relations: 50 })).toThrow(RangeError);
     expect(() => generateDataset({ ...DEFAULT_CONFIG, entities: 2000, degree: 50, relations: 50 })).toThrow(RangeError);
   });
 
   it('no OOD share: no OOD facts, no OOD test', () => {
-    const d = generateDataset({ ...small, oodShare: 0 });
+    const d = generateKg({ ...small, oodShare: 0 });
     expect(d.atomic.some((f) => f.ood)).toBe(false);
     expect(d.oodTest).toHaveLength(0);
     expect(d.splits.oodTwoHop).toHaveLength(0);
@@ -278,8 +284,8 @@ describe('determinism and hash', () => {
 describe('cotShare', () => {
   const small = { ...DEFAULT_CONFIG, entities: 60, relations: 8, degree: 4 };
   it('keeps the bridge on a fixed, seeded share of the CoT arm’s multi-hop facts; atomic facts, the direct arm and the tests unchanged', () => {
-    const full = generateDataset(small);
-    const tenth = generateDataset({ ...small, cotShare: 0.1 });
+    const full = generateKg(small);
+    const tenth = generateKg({ ...small, cotShare: 0.1 });
     expect(full.cotBridge).toBeNull();
     expect(tenth.cotBridge).toHaveLength(tenth.train.length);
     expect(tenth.cotBridge!.filter(Boolean).length).toBe(Math.round(0.1 * tenth.train.length));
@@ -295,11 +301,11 @@ describe('cotShare', () => {
     expect(withBridge).toBe(tenth.cotBridge!.filter(Boolean).length);
     expect(answerOnly.length + withBridge).toBe(tenth.train.length);
     // the subset is the seed's: same seed → same subset, another seed → another
-    expect(generateDataset({ ...small, cotShare: 0.1 }).cotBridge).toEqual(tenth.cotBridge);
-    expect(generateDataset({ ...small, cotShare: 0.1, seed: 1 }).cotBridge).not.toEqual(tenth.cotBridge);
+    expect(generateKg({ ...small, cotShare: 0.1 }).cotBridge).toEqual(tenth.cotBridge);
+    expect(generateKg({ ...small, cotShare: 0.1, seed: 1 }).cotBridge).not.toEqual(tenth.cotBridge);
     // share 0: the CoT arm trains exactly as the direct arm
-    const none = generateDataset({ ...small, cotShare: 0 });
+    const none = generateKg({ ...small, cotShare: 0 });
     expect(trainingSequences(none, true)).toEqual(trainingSequences(none, false));
-    expect(datasetHash(none)).not.toBe(datasetHash(full));
+    expect(hashOf({ ...small, cotShare: 0 })).not.toBe(hashOf(small));
   });
 });

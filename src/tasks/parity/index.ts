@@ -11,7 +11,7 @@
 import seedrandom from 'seedrandom';
 import type { Config } from '../../experiment/schema';
 import { judgeSpan } from '../judge';
-import type { Dataset, EvalItem, EvalSplit, QueryTruth, Sequence, SplitSpec, TaskPreview, TaskSpec } from '../types';
+import type { Dataset, EvalItem, EvalSplit, PreviewChip, PreviewRow, QueryTruth, Sequence, SplitSpec, TaskPreview, TaskSpec } from '../types';
 
 const ZERO = 0;
 const ONE = 1;
@@ -165,39 +165,104 @@ export function generateParity(c: ParityConfig): Dataset {
 
 const parityOf = (d: Dataset) => d.detail as ParityData;
 
+const count = (x: number) => x.toLocaleString('en-US');
+
+/** The designer's preview: a few training strings and one test string in both formats, the sizes, the noise. */
 function preview(d: Dataset, c: Config): TaskPreview {
-  const chip = (t: number, kind: 'prompt' | 'step' | 'answer' | 'eos' | 'noise') => ({ text: NAMES[t], kind });
-  const sampleOf = (source: string, seqCot: Sequence, seqDirect: Sequence, truth: EvalItem) => {
-    const p = seqCot.promptLength;
-    const cotChips = seqCot.tokens.map((t, i) => {
+  const data = parityOf(d);
+  const toneOf = (t: number): PreviewChip['tone'] => (t === EQUALS ? 'operator' : t === EOS || t === PAD ? 'special' : 'value');
+  const chip = (t: number, part: PreviewChip['part'], truth?: number): PreviewChip => ({
+    text: NAMES[t],
+    part,
+    tone: toneOf(t),
+    ...(part === 'step' ? { title: 'running parity' } : {}),
+    ...(truth !== undefined && t !== truth ? { corrupted: true } : {}),
+  });
+  // a sequence as chips, each written token checked against the truth (noise shows as a corrupted token)
+  const chipsOf = (s: Sequence, truth: EvalItem): PreviewChip[] => {
+    const p = s.promptLength;
+    const written = s.tokens.length - p - 1; // without </a>
+    return s.tokens.map((t, i) => {
       if (i < p) return chip(t, 'prompt');
       if (t === EOS) return chip(t, 'eos');
       const k = i - p;
-      const isAnswer = i === seqCot.tokens.length - 2;
-      const want = isAnswer ? truth.answer[0] : truth.steps[k];
-      return chip(t, t !== want ? 'noise' : isAnswer ? 'answer' : 'step');
+      return k === written - 1 ? chip(t, 'answer', truth.answer[0]) : chip(t, 'step', truth.steps[k]);
     });
-    const directChips = seqDirect.tokens.map((t, i) => (i < p ? chip(t, 'prompt') : t === EOS ? chip(t, 'eos') : chip(t, t === truth.answer[0] ? 'answer' : 'noise')));
-    return { source, cot: cotChips, direct: directChips };
   };
-  const data = parityOf(d);
-  const samples = data.train.slice(0, 3).map((bits, i) => sampleOf('train', d.train.cot[i], d.train.direct[i], itemOf(bits)));
-  const test = d.splits.find((s) => s.id === 'test')?.items[0];
-  if (test) samples.push(sampleOf('test', { tokens: [...test.prompt, ...test.target], promptLength: test.prompt.length }, { tokens: [...test.prompt, ...test.directTarget], promptLength: test.prompt.length }, test));
+  const rowOf = (source: string, cot: Sequence, direct: Sequence, truth: EvalItem, highlight = false): PreviewRow => ({
+    source,
+    highlight,
+    direct: chipsOf(direct, truth),
+    cot: chipsOf(cot, truth),
+  });
+  const shown = Math.min(3, data.train.length);
+  const rows = data.train.slice(0, shown).map((bits, i) => rowOf('train', d.train.cot[i], d.train.direct[i], itemOf(bits)));
+  const test = d.splits.find((s) => s.role === 'headline')?.items[0];
+  if (test) {
+    const seq = (target: number[]) => ({ tokens: [...test.prompt, ...target], promptLength: test.prompt.length });
+    rows.push(rowOf('test', seq(test.target), seq(test.directTarget), test, true));
+  }
+  const noisyAt = data.train.findIndex((bits, i) => i >= shown && chipsOf(d.train.cot[i], itemOf(bits)).some((x) => x.corrupted));
+  if (noisyAt >= 0) {
+    rows.push({
+      source: 'noisy',
+      direct: null,
+      note: `${count(data.noisy)} training strings carry noise (the struck-through token); test strings stay clean.`,
+      cot: chipsOf(d.train.cot[noisyAt], itemOf(data.train[noisyAt])),
+    });
+  }
+
+  const all = 2 ** c.bits;
+  const headline = d.splits.find((s) => s.role === 'headline');
+  const warnings: string[] = [];
+  if (headline && headline.items.length === 0)
+    warnings.push('There are no unseen test strings: every string of this length is trained. Raise the bits or lower the training strings.');
   const notes: string[] = [];
-  if (data.train.length < c.trainSize) notes.push(`Only ${data.train.length.toLocaleString('en-US')} training strings: at most half of the 2^${c.bits} strings are trained, so that the test strings are unseen.`);
-  if (data.noisy > 0) notes.push(`${data.noisy.toLocaleString('en-US')} training strings are corrupted by noise (marked in red).`);
+  if (data.train.length < c.trainSize)
+    notes.push(`Only ${count(data.train.length)} training strings: at most half of the 2^${c.bits} strings are trained, so that the test strings are unseen.`);
+  notes.push(
+    `Each evaluation uses up to ${count(c.evalSize)} strings per split${data.noisy > 0 ? `; ${count(data.noisy)} training strings carry noise` : ''}.`,
+  );
+  const testCount = headline?.items.length ?? 0;
   return {
-    samples,
     sizes: [
-      { label: 'training strings', value: data.train.length, hint: `of the 2^${c.bits} = ${(2 ** c.bits).toLocaleString('en-US')} strings of ${c.bits} bits` },
-      ...d.splits.map((s) => ({ label: `${s.label} evaluated`, value: s.items.length })),
-      { label: 'sequence length (CoT)', value: d.contextLength },
+      { label: 'Training strings', value: data.train.length, detail: `of the 2^${c.bits} = ${count(all)} strings of ${c.bits} bits` },
+      ...d.splits.map((s) => ({ label: `${s.label}, evaluated`, value: s.items.length, ...(s.role === 'headline' ? { highlight: true } : {}) })),
+      { label: 'Vocabulary', value: d.vocab.size, unit: 'tokens' },
+      { label: 'Context', value: d.contextLength, unit: 'tokens' },
     ],
+    bar: {
+      caption: `All ${count(all)} strings of ${c.bits} bits:`,
+      total: all,
+      parts: [
+        { label: 'train', value: data.train.length, tone: 'train' },
+        { label: 'test (unseen)', value: testCount, tone: 'headline' },
+        { label: 'not drawn', value: Math.max(0, all - data.train.length - testCount), tone: 'unused' },
+      ],
+    },
+    warnings,
     notes,
+    groups: [
+      {
+        layout: 'arms',
+        caption: 'The same bit strings in the direct and the CoT format',
+        direct: { title: 'Direct', note: 'the parity right after =' },
+        cot: { title: 'Chain of thought', note: 'the running parity after each bit, then the answer' },
+        rows,
+      },
+    ],
+    legend: {
+      chips: [
+        chip(ONE, 'prompt'),
+        chip(EQUALS, 'prompt'),
+        { ...chip(ODD, 'step'), text: 'running parity' },
+        { ...chip(EVEN, 'answer'), text: 'answer' },
+        chip(EOS, 'eos'),
+      ],
+      text: 'outlined: the prompt; filled: what the model is trained to write (the loss is only on these). E: an even number of ones so far, O: odd. Dashed: a test string never trained.',
+    },
   };
 }
-
 function truth(d: Dataset, prompt: number[]): QueryTruth {
   const bits = prompt.filter((t) => t === ZERO || t === ONE);
   if (bits.length === 0 || prompt.length !== bits.length + 1 || prompt[prompt.length - 1] !== EQUALS) {
@@ -243,6 +308,7 @@ export const PARITY_TASK: TaskSpec = {
     if (!/^[01]+$/.test(digits)) return 'Type a string of bits, e.g. "0110 1001".';
     const most = Math.floor((d.contextLength - 2) / 2);
     if (digits.length > most) return `At most ${most} bits: the model holds no longer strings.`;
-    return [...digits].map((ch) => (ch === '1' ? ONE : ZERO)).concat(EQUALS);
+    const prompt: number[] = [...digits].map((ch) => (ch === '1' ? ONE : ZERO));
+    return [...prompt, EQUALS];
   },
 };

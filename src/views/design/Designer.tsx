@@ -1,30 +1,37 @@
 /**
- * The distribution designer: every parameter of the schema table as a control, grouped by the table's group
- * field. Data is the headline group; Model, Training and Run fold away (a folded group shows its values in one
- * line and opens by itself when a link sets one of its parameters).
+ * The distribution designer: the task picker, then every parameter of the schema table that applies to the
+ * chosen task as a control, grouped by the table's group field. Data is the headline group; Model, Training and
+ * Run fold away (a folded group shows its values in one line and opens by itself when a link sets one of its
+ * parameters).
  */
 import { useEffect, useState } from 'react';
-import { DEFAULT_CONFIG, PARAMS, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
+import { paramsOf, PARAMS, taskDefaults, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 import { isHidden, isLocked } from '../../app/classroom';
 import { usePageStore } from '../../app/classroomStore';
-import { checkValues } from '../../experiment/validate';
+import { checkConfig } from '../../experiment/validate';
 import { formatValue, ParamControl } from './ParamControl';
 import './design.css';
 import { RecipePresets } from './RecipePresets';
+import { ruleMax } from './ruleMax';
+import { TaskPicker } from './TaskPicker';
 
 const GROUPS: { group: ParamGroup; title: string; blurb: string }[] = [
-  { group: 'data', title: 'Data', blurb: 'The knowledge graph and the multi-hop questions asked about it.' },
+  { group: 'data', title: 'Data', blurb: 'The reasoning task, and the data the model learns it from and is tested on.' },
   { group: 'model', title: 'Model', blurb: 'A small GPT-style decoder, the same for both arms.' },
-  { group: 'training', title: 'Training', blurb: 'AdamW with warm-up; both arms see the same batches of facts.' },
+  { group: 'training', title: 'Training', blurb: 'AdamW with warm-up; both arms see the same batches of examples.' },
   { group: 'run', title: 'Run', blurb: 'Which arms to train and where the maths runs.' },
 ];
 
-const paramsOf = (g: ParamGroup): Param[] => PARAMS.filter((p) => p.group === g);
-const changed = (c: Config, g: ParamGroup) => paramsOf(g).some((p) => c[p.key as ParamKey] !== DEFAULT_CONFIG[p.key as ParamKey]);
+/** The parameters of a group that apply to the task (the task itself is the picker, not one of them). */
+const groupParams = (g: ParamGroup, task: string): Param[] => paramsOf(task).filter((p) => p.group === g && p.key !== 'task');
+const changed = (c: Config, g: ParamGroup) => {
+  const defaults = taskDefaults(c.task);
+  return groupParams(g, c.task).some((p) => c[p.key as ParamKey] !== defaults[p.key as ParamKey]);
+};
 
 function oneLine(c: Config, g: ParamGroup): string {
-  return paramsOf(g)
+  return groupParams(g, c.task)
     .slice(0, 4)
     .map((p) => {
       const v = c[p.key as ParamKey];
@@ -36,11 +43,14 @@ function oneLine(c: Config, g: ParamGroup): string {
 export function Designer() {
   const config = useExperimentStore((s) => s.config);
   const setParam = useExperimentStore((s) => s.setParam);
+  const setTask = useExperimentStore((s) => s.setTask);
   const setConfig = useExperimentStore((s) => s.setConfig);
   // a classroom link can hide groups or controls and lock parameters (src/app/classroom.ts)
   const page = usePageStore((s) => s.page);
-  const shown = (g: ParamGroup) => paramsOf(g).filter((p) => !isHidden(page, p.key as ParamKey));
-  const defaults = checkValues({ ...DEFAULT_CONFIG, ...Object.fromEntries(page.lock.map((k) => [k, config[k]])) }).config;
+  const shown = (g: ParamGroup) => groupParams(g, config.task).filter((p) => !isHidden(page, p.key as ParamKey));
+  const pickerShown = !isHidden(page, 'task');
+  // the defaults of the task shown (a locked parameter, the task included, keeps its value)
+  const defaults = checkConfig({ ...taskDefaults(config.task), ...Object.fromEntries(page.lock.map((k) => [k, config[k]])) }).config;
   const [open, setOpen] = useState<Record<ParamGroup, boolean>>({ data: true, model: false, training: false, run: true });
 
   // a link (or any outside change) that sets a folded group's parameter opens that group
@@ -58,7 +68,7 @@ export function Designer() {
         key={p.key}
         param={p}
         value={config[p.key as ParamKey]}
-        max={p.key === 'degree' ? config.relations : undefined}
+        max={ruleMax(p, config)}
         locked={isLocked(page, p.key as ParamKey)}
         onChange={(v) => setParam(p.key as ParamKey, v)}
       />
@@ -79,11 +89,12 @@ export function Designer() {
         </button>
       </div>
       <RecipePresets />
-      {GROUPS.filter(({ group }) => shown(group).length > 0).map(({ group, title, blurb }) =>
+      {GROUPS.filter(({ group }) => shown(group).length > 0 || (group === 'data' && pickerShown)).map(({ group, title, blurb }) =>
         group === 'data' ? (
           <section key={group} className="param-group param-group-data" aria-labelledby="group-data-title">
             <h3 id="group-data-title">{title}</h3>
             <p className="group-blurb">{blurb}</p>
+            {pickerShown && <TaskPicker task={config.task} locked={isLocked(page, 'task')} onChange={setTask} />}
             {controls(group)}
           </section>
         ) : (

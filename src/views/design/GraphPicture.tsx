@@ -1,33 +1,35 @@
 /**
- * A small node-link picture of the knowledge graph around one OOD test path: the path's entities in a row,
- * a couple of their other facts above and below. OOD facts are dashed; the path is drawn heavier.
+ * A task's small node-link picture (`TaskPicture`; the knowledge graph around one OOD test path): the chain of
+ * the highlighted query in a row, a couple of other nodes fanned out above it. Highlighted edges (OOD facts) are
+ * dashed; the chain is drawn heavier.
  */
-import type { GraphEdge, GraphNode, GraphPicture as Picture } from './summary';
+import { Fragment } from 'react';
+import type { PictureEdge, PictureNode, TaskPicture } from '../../tasks/types';
 
 const W = 470;
 const H = 190;
 const R = 18;
 const MARGIN = 48;
 
-interface Placed extends GraphNode {
+interface Placed extends PictureNode {
   x: number;
   y: number;
 }
 
-export function layout(g: Picture): Placed[] {
-  const chain = g.nodes.filter((n) => n.pathIndex >= 0).sort((a, b) => a.pathIndex - b.pathIndex);
+export function layout(g: Pick<TaskPicture, 'nodes' | 'edges'>): Placed[] {
+  const chain = g.nodes.filter((n) => n.chain >= 0).sort((a, b) => a.chain - b.chain);
   const mid = H - 62;
   const gap = chain.length > 1 ? (W - 2 * MARGIN) / (chain.length - 1) : 0;
   const pos = new Map<number, { x: number; y: number }>();
   chain.forEach((n, i) => pos.set(n.id, { x: MARGIN + i * gap, y: mid }));
   const count = new Map<number, number>();
   for (const e of g.edges) {
-    if (e.onPath || pos.has(e.to)) continue;
+    if (e.chain || pos.has(e.to)) continue;
     const from = pos.get(e.from);
     if (!from) continue;
     const k = count.get(e.from) ?? 0;
     count.set(e.from, k + 1);
-    // other facts fan out above the path; the row below holds the role labels
+    // other nodes fan out above the chain; the row below holds the role labels
     pos.set(e.to, { x: from.x + (k % 2 === 0 ? -30 : 30) * (1 + Math.floor(k / 2)), y: 26 });
   }
   return g.nodes.map((n) => ({ ...n, ...(pos.get(n.id) ?? { x: W / 2, y: mid }) }));
@@ -42,15 +44,15 @@ function edgeLine(a: Placed, b: Placed) {
   return { x1: a.x + ux * R, y1: a.y + uy * R, x2: b.x - ux * (R + 4), y2: b.y - uy * (R + 4) };
 }
 
-function Edge({ e, a, b }: { e: GraphEdge; a: Placed; b: Placed }) {
+function Edge({ e, a, b }: { e: PictureEdge; a: Placed; b: Placed }) {
   const l = edgeLine(a, b);
   const mx = (l.x1 + l.x2) / 2;
   const my = (l.y1 + l.y2) / 2;
   const steep = Math.abs(l.x2 - l.x1) < Math.abs(l.y2 - l.y1);
   const left = l.x2 < l.x1;
   return (
-    <g className={`edge${e.ood ? ' ood' : ' id'}${e.onPath ? ' on-path' : ''}`}>
-      <line {...l} markerEnd={`url(#arrow-${e.ood ? 'ood' : 'id'})`} />
+    <g className={`edge${e.highlight ? ' highlight' : ' plain'}${e.chain ? ' chain' : ''}`}>
+      <line {...l} markerEnd={`url(#arrow-${e.highlight ? 'highlight' : 'plain'})`} />
       <text x={steep ? mx + (left ? -7 : 7) : mx} y={steep ? my + 4 : my - 8} textAnchor={steep ? (left ? 'end' : 'start') : 'middle'}>
         {e.label}
       </text>
@@ -58,16 +60,14 @@ function Edge({ e, a, b }: { e: GraphEdge; a: Placed; b: Placed }) {
   );
 }
 
-export function GraphPicture({ g, hops }: { g: Picture; hops: number }) {
+export function GraphPicture({ g }: { g: TaskPicture }) {
   const placed = layout(g);
   const at = new Map(placed.map((n) => [n.id, n]));
-  const last = hops;
-  const role = (i: number) => (i === 0 ? 'head' : i === last ? 'answer' : hops === 2 ? 'bridge' : `bridge ${i}`);
   return (
     <figure className="graph-picture">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Part of the knowledge graph around the ${g.ood ? 'OOD test' : 'ID'} query ${g.query}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={g.title}>
         <defs>
-          {(['id', 'ood'] as const).map((k) => (
+          {(['plain', 'highlight'] as const).map((k) => (
             <marker
               key={k}
               id={`arrow-${k}`}
@@ -85,32 +85,32 @@ export function GraphPicture({ g, hops }: { g: Picture; hops: number }) {
         </defs>
         {g.edges
           .slice()
-          .sort((x, y) => Number(x.onPath) - Number(y.onPath))
+          .sort((x, y) => Number(x.chain) - Number(y.chain))
           .map((e, i) => {
             const a = at.get(e.from);
             const b = at.get(e.to);
             return a && b ? <Edge key={i} e={e} a={a} b={b} /> : null;
           })}
         {placed.map((n) => (
-          <g key={n.id} className={`node${n.pathIndex >= 0 ? ' on-path' : ''}${n.pathIndex > 0 && n.pathIndex < last ? ' bridge' : ''}`}>
+          <g key={n.id} className={`node${n.chain >= 0 ? ' chain' : ''}${n.step ? ' step' : ''}`}>
             <circle cx={n.x} cy={n.y} r={R} />
             <text x={n.x} y={n.y + 4} textAnchor="middle">
               {n.label}
             </text>
-            {n.pathIndex >= 0 && (
+            {n.role && (
               <text className="role" x={n.x} y={n.y + R + 16} textAnchor="middle">
-                {role(n.pathIndex)}
+                {n.role}
               </text>
             )}
           </g>
         ))}
       </svg>
       <figcaption className="small">
-        <span className="legend-line ood" aria-hidden="true" /> OOD fact <span className="legend-line id" aria-hidden="true" /> ID fact
+        <span className="legend-line highlight" aria-hidden="true" /> {g.legend.highlight} <span className="legend-line plain" aria-hidden="true" />{' '}
+        {g.legend.plain}
         <span className="muted">
-          {' '}
-          · {g.ood ? 'OOD test query' : 'no OOD paths; an ID query'} <code>{g.query}</code>
-          {g.ood ? `: every hop is an OOD fact, trained only as an atomic fact and never inside a ${hops === 3 ? 'three' : 'two'}-hop example.` : '.'}
+          {' · '}
+          {g.caption.map((part, i) => (part.code ? <code key={i}>{part.text}</code> : <Fragment key={i}>{part.text}</Fragment>))}
         </span>
       </figcaption>
     </figure>

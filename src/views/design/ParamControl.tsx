@@ -10,7 +10,7 @@ import type { EnumParam, FloatParam, IntParam, Param } from '../../experiment/sc
 /** Friendlier names for enum options; the value in the link stays the option itself. */
 export const OPTION_LABELS: Record<string, Record<string, string>> = {
   hops: { '2': '2 (one bridge)', '3': '3 (two bridges)' },
-  noiseKind: { t: 't (answer)', b: 'b (bridge)', both: 'both' },
+  noiseKind: { t: 't (answer)', b: 'b (a step)', both: 'both' },
   arms: { both: 'both', cot: 'CoT only', direct: 'direct only' },
   backend: { auto: 'auto (best)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JS)' },
 };

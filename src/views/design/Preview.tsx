@@ -1,4 +1,4 @@
-/** Live preview of the designed distribution: split sizes, sample sequences and a piece of the graph. */
+/** Live preview of the designed data, drawn from the task's `TaskPreview`: sizes, a picture, sample sequences. */
 import { useExperimentStore } from '../../store/experimentStore';
 import { GraphPicture } from './GraphPicture';
 import { Samples } from './Samples';
@@ -17,7 +17,7 @@ export function Preview() {
           {pending ? 'updating…' : ''}
         </span>
       </div>
-      {result === null && <p className="placeholder">Generating the knowledge graph…</p>}
+      {result === null && <p className="placeholder">Generating the data…</p>}
       {result?.kind === 'too-big' && (
         <p className="inline-warning big" data-testid="split-sizes">
           {result.message}
@@ -30,11 +30,11 @@ export function Preview() {
       )}
       {result?.kind === 'ok' && (
         <div className={`preview-body${pending ? ' stale' : ''}`}>
-          <div className="preview-top">
-            <SplitSizes s={result.summary} lambda={config.lambda} />
-            {result.summary.graph && <GraphPicture g={result.summary.graph} hops={result.summary.hops} />}
+          <div className={`preview-top${result.preview.picture ? '' : ' single'}`}>
+            <SplitSizes p={result.preview} />
+            {result.preview.picture && <GraphPicture g={result.preview.picture} />}
           </div>
-          <Samples groups={result.summary.groups} />
+          <Samples p={result.preview} />
         </div>
       )}
     </section>

@@ -1,16 +1,17 @@
 /**
  * One-click training recipes (issue 12): the cold start (CoT share 0.1, then an RL stage) and its honest
- * comparison (same data, same total steps, SFT only); and the earlier default (λ 7.2, 2,000 steps). Each keeps the rest of the experiment (seed, graph,
- * model) and changes only the keys of its preset; both are links like any experiment.
+ * comparison (same data, same total steps, SFT only); and the knowledge graph's earlier default (λ 7.2, 2,000
+ * steps). Each keeps the rest of the experiment (seed, data, model) and changes only the keys of its preset; all are
+ * links like any experiment. A recipe is offered only for a task all of whose keys it sets apply to.
  */
 import { COLD_START_PRESET, COLD_START_SFT_PRESET, EARLIER_DEFAULT_PRESET } from '../../experiment/presets';
-import type { Config, ParamKey } from '../../experiment/schema';
+import { PARAM_BY_KEY, paramApplies, type Config, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 
 const RECIPES: { label: string; title: string; preset: Partial<Config>; testId: string }[] = [
   {
     label: 'Cold start + RL',
-    title: 'CoT share 0.1 (10% of the two-hop training facts carry the bridge), then 1,000 steps of RL on the final answer after SFT',
+    title: 'CoT share 0.1 (10% of the training examples with intermediate steps carry them), then 1,000 steps of RL on the final answer after SFT',
     preset: COLD_START_PRESET,
     testId: 'recipe-cold-start',
   },
@@ -30,6 +31,7 @@ const RECIPES: { label: string; title: string; preset: Partial<Config>; testId: 
 ];
 
 const matches = (c: Config, p: Partial<Config>) => Object.entries(p).every(([k, v]) => c[k as ParamKey] === v);
+const appliesTo = (p: Partial<Config>, task: string) => Object.keys(p).every((k) => paramApplies(PARAM_BY_KEY[k as ParamKey], task));
 
 export function RecipePresets() {
   const config = useExperimentStore((s) => s.config);
@@ -37,7 +39,7 @@ export function RecipePresets() {
   return (
     <div className="recipe-presets" role="group" aria-label="Training recipes">
       <span className="muted small">Recipes:</span>
-      {RECIPES.map((r) => (
+      {RECIPES.filter((r) => appliesTo(r.preset, config.task)).map((r) => (
         <button
           key={r.testId}
           type="button"

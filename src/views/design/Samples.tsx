@@ -1,18 +1,19 @@
 /**
- * Sample training and test sequences as coloured token chips: prompt, then the continuation the model must
- * write. Multi-hop samples are shown as a table, the same path in the direct and the CoT format side by side.
+ * A task's sample sequences as coloured token chips: prompt, then the continuation the model must write. A list
+ * group shows single sequences in a row; an arms group a table, the same query in the direct and the CoT format
+ * side by side.
  */
-import type { Chip, Sample, SampleGroup } from './summary';
+import type { PreviewArms, PreviewChip, PreviewList, TaskPreview } from '../../tasks/types';
 
-export function TokenChips({ chips }: { chips: Chip[] }) {
-  const split = chips.findIndex((c) => c.role === 'target');
+export function TokenChips({ chips }: { chips: PreviewChip[] }) {
+  const split = chips.findIndex((c) => c.part !== 'prompt');
   const prompt = split < 0 ? chips : chips.slice(0, split);
   const target = split < 0 ? [] : chips.slice(split);
-  const chip = (c: Chip, i: number) => (
+  const chip = (c: PreviewChip, i: number) => (
     <span
       key={i}
-      className={`chip kind-${c.kind} role-${c.role}${c.bridge ? ' bridge' : ''}${c.corrupted ? ' corrupted' : ''}`}
-      title={c.corrupted ? 'replaced by noise' : c.bridge ? 'bridge entity' : undefined}
+      className={`chip tone-${c.tone} part-${c.part}${c.part === 'prompt' ? '' : ' written'}${c.corrupted ? ' corrupted' : ''}`}
+      title={c.corrupted ? 'replaced by noise' : c.title}
     >
       {c.text}
     </span>
@@ -32,87 +33,93 @@ export function TokenChips({ chips }: { chips: Chip[] }) {
   );
 }
 
-function SourceBadge({ s }: { s: Sample }) {
-  return <span className={`source-badge${s.ood ? ' ood' : ''}`}>{s.source}</span>;
+function SourceBadge({ source, highlight }: { source: string; highlight?: boolean }) {
+  return <span className={`source-badge${highlight ? ' highlight' : ''}`}>{source}</span>;
 }
 
-export function Samples({ groups }: { groups: SampleGroup[] }) {
-  const byId = (id: SampleGroup['id']) => groups.find((g) => g.id === id);
-  const atomic = byId('atomic');
-  const direct = byId('direct');
-  const cot = byId('cot');
-  const noisy = byId('noisy');
+function ListGroup({ g }: { g: PreviewList }) {
+  return (
+    <div className="sample-group sample-list">
+      <h3>
+        {g.title} <span className="muted small">{g.note}</span>
+      </h3>
+      <ul className="sample-list-items">
+        {g.samples.map((s, i) => (
+          <li key={i} className={s.highlight ? 'is-highlight' : undefined}>
+            <SourceBadge source={s.source} highlight={s.highlight} />
+            <TokenChips chips={s.chips} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function ArmsGroup({ g }: { g: PreviewArms }) {
+  return (
+    <div className="sample-table-wrap">
+      <table className="sample-table">
+        <caption className="visually-hidden">{g.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">Set</span>
+            </th>
+            <th scope="col" className="sample-direct">
+              <span className="arm-dot direct" aria-hidden="true" />
+              {g.direct.title}
+              <span className="muted small">{g.direct.note}</span>
+            </th>
+            <th scope="col" className="sample-cot">
+              <span className="arm-dot cot" aria-hidden="true" />
+              {g.cot.title}
+              <span className="muted small">{g.cot.note}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {g.rows.map((r, i) =>
+            r.direct ? (
+              <tr key={i} className={r.highlight ? 'is-highlight' : undefined}>
+                <th scope="row">
+                  <SourceBadge source={r.source} highlight={r.highlight} />
+                </th>
+                <td>
+                  <TokenChips chips={r.direct} />
+                </td>
+                <td>
+                  <TokenChips chips={r.cot} />
+                </td>
+              </tr>
+            ) : (
+              <tr key={i} className="note-row">
+                <th scope="row">
+                  <SourceBadge source={r.source} highlight={r.highlight} />
+                </th>
+                <td className="muted small row-note">{r.note}</td>
+                <td>
+                  <TokenChips chips={r.cot} />
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Samples({ p }: { p: Pick<TaskPreview, 'groups' | 'legend'> }) {
   return (
     <div className="samples">
-      {atomic && (
-        <div className="sample-group sample-atomic">
-          <h3>
-            {atomic.title} <span className="muted small">{atomic.note}</span>
-          </h3>
-          <ul className="atomic-list">
-            {atomic.samples.map((s, i) => (
-              <li key={i} className={s.ood ? 'is-ood' : undefined}>
-                <SourceBadge s={s} />
-                <TokenChips chips={s.chips} />
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {direct && cot && (
-        <div className="sample-table-wrap">
-          <table className="sample-table">
-            <caption className="visually-hidden">The same multi-hop paths in the direct and the CoT format</caption>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="visually-hidden">Set</span>
-                </th>
-                <th scope="col" className="sample-direct">
-                  <span className="arm-dot direct" aria-hidden="true" />
-                  {direct.title}
-                  <span className="muted small">{direct.note}</span>
-                </th>
-                <th scope="col" className="sample-cot">
-                  <span className="arm-dot cot" aria-hidden="true" />
-                  {cot.title}
-                  <span className="muted small">{cot.note}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {cot.samples.map((s, i) => (
-                <tr key={i} className={s.ood ? 'is-ood' : undefined}>
-                  <th scope="row">
-                    <SourceBadge s={s} />
-                  </th>
-                  <td>{direct.samples[i] && <TokenChips chips={direct.samples[i].chips} />}</td>
-                  <td>
-                    <TokenChips chips={s.chips} />
-                  </td>
-                </tr>
-              ))}
-              {noisy?.samples.map((s, i) => (
-                <tr key={`noisy-${i}`} className="noisy-row">
-                  <th scope="row">
-                    <span className="source-badge">noisy</span>
-                  </th>
-                  <td className="muted small noisy-note">{noisy.note}</td>
-                  <td>
-                    <TokenChips chips={s.chips} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {p.groups.map((g, i) => (g.layout === 'list' ? <ListGroup key={i} g={g} /> : <ArmsGroup key={i} g={g} />))}
       <p className="chip-legend muted small" aria-label="Legend">
-        <span className="chip kind-entity role-prompt">entity</span>
-        <span className="chip kind-relation role-prompt">relation</span>
-        <span className="chip kind-entity role-target bridge">bridge</span>
-        <span className="chip kind-eos role-target">&lt;/a&gt;</span>
-        outlined: the prompt; filled: what the model is trained to write (the loss is only on these). Dashed: an OOD query.
+        {p.legend.chips.map((c, i) => (
+          <span key={i} className={`chip tone-${c.tone} part-${c.part}${c.part === 'prompt' ? '' : ' written'}`}>
+            {c.text}
+          </span>
+        ))}
+        {p.legend.text}
       </p>
     </div>
   );

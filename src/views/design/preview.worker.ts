@@ -1,10 +1,11 @@
-/** Generates the dataset off the main thread and answers with the small preview summary only. */
-import type { DataConfig } from '../../data/distribution';
-import { previewFor, type PreviewResult } from './summary';
+/** Generates the dataset off the main thread and answers with the task's small preview only. */
+import type { Config } from '../../experiment/schema';
+import { computePreview, type PreviewResult } from './previewResult';
 
 export interface PreviewRequest {
   id: number;
-  config: DataConfig;
+  /** The data parameters of the config (previewResult.ts `dataOf`). */
+  config: Partial<Config>;
 }
 export interface PreviewResponse {
   id: number;
@@ -13,6 +14,6 @@ export interface PreviewResponse {
 
 self.onmessage = (e: MessageEvent<PreviewRequest>) => {
   const { id, config } = e.data;
-  const response: PreviewResponse = { id, result: previewFor(config) };
+  const response: PreviewResponse = { id, result: computePreview(config) };
   self.postMessage(response);
 };

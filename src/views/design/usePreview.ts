@@ -1,13 +1,13 @@
 /**
  * The preview of the current data distribution, recomputed 150 ms after the data parameters stop changing.
  * Generation runs in a worker (a large graph takes a second or two); a request that arrives while one is in
- * flight replaces the busy worker. Graphs over MAX_PATHS are refused at once, without generating.
+ * flight replaces the busy worker. A config the task says is too large to generate gets its message at once.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { countPaths, MAX_PATHS } from '../../data/distribution';
-import type { Config } from '../../experiment/schema';
-import { dataConfig, previewFor, tooBigMessage, type PreviewResult } from './summary';
+import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
+import { taskOf } from '../../tasks/registry';
 import type { PreviewRequest, PreviewResponse } from './preview.worker';
+import { computePreview, dataOf, type PreviewResult } from './previewResult';
 
 export const PREVIEW_DEBOUNCE_MS = 150;
 
@@ -26,7 +26,7 @@ function makeWorker(): Worker | null {
 }
 
 export function usePreview(config: Config): PreviewState {
-  const data = useMemo(() => dataConfig(config), [config]);
+  const data = useMemo(() => dataOf(config), [config]);
   const key = JSON.stringify(data);
   const [state, setState] = useState<PreviewState>({ result: null, pending: true });
   const worker = useRef<Worker | null>(null);
@@ -47,9 +47,10 @@ export function usePreview(config: Config): PreviewState {
     const id = ++lastId.current;
     setState((s) => ({ ...s, pending: true }));
     const run = () => {
-      const paths = countPaths(c);
-      if (paths > MAX_PATHS) {
-        setState({ result: { kind: 'too-big', paths, message: tooBigMessage(paths) }, pending: false });
+      const full = { ...DEFAULT_CONFIG, ...c } as Config;
+      const tooLarge = taskOf(full).tooLarge(full);
+      if (tooLarge) {
+        setState({ result: { kind: 'too-big', message: tooLarge }, pending: false });
         return;
       }
       if (busy.current && worker.current) {
@@ -76,7 +77,7 @@ export function usePreview(config: Config): PreviewState {
         const req: PreviewRequest = { id, config: c };
         worker.current.postMessage(req);
       } else {
-        const result = previewFor(c);
+        const result = computePreview(c);
         if (id === lastId.current) setState({ result, pending: false });
       }
     };

@@ -4,11 +4,12 @@
  * The config is checked again here: a message is untrusted input.
  */
 import trainPy from '../../../python/train.py?raw';
-import { countPaths, generateDataset, MAX_PATHS } from '../../data/distribution';
+import { generateDataset } from '../../data/dataset';
 import { datasetHash } from '../../data/hash';
 import { exportFiles, unsupportedForPyTorch } from '../../export/bundle';
 import { exportFolderName, zipExport } from '../../export/zip';
 import { checkConfig } from '../../experiment/validate';
+import { taskOf } from '../../tasks/registry';
 
 export interface ExportRequest {
   config: unknown;
@@ -20,8 +21,8 @@ function build(raw: unknown): ExportResponse {
   if (corrections.length) return { ok: false, message: `the experiment needs corrections first: ${corrections.map((c) => c.text).join(' ')}` };
   const unsupported = unsupportedForPyTorch(config);
   if (unsupported.length) return { ok: false, message: unsupported.join('; ') };
-  if (countPaths(config) > MAX_PATHS)
-    return { ok: false, message: `the graph is too large to generate (more than ${MAX_PATHS.toLocaleString('en-US')} paths)` };
+  const tooLarge = taskOf(config).tooLarge(config);
+  if (tooLarge) return { ok: false, message: tooLarge };
   const data = generateDataset(config);
   const hash = datasetHash(data);
   const folder = exportFolderName(hash);

@@ -1,32 +1,45 @@
 /**
- * The two mechanism charts: "Where is the bridge found?" (per arm × ID/OOD, the first layer at which the bridge
- * is top-1 at the last relation on most test queries, over training steps; a line at "none" where it is at no
- * layer) and the OOD test curves of bridge, answer and exact match, so that a right bridge with a failing second
- * hop reads as such.
+ * The two mechanism charts: "Where is the bridge found?" (for one tracked intermediate result of the task, per
+ * arm × measured split, the first layer at which it is top-1 where it is said on most test queries, over
+ * training steps; a line at "none" where it is at no layer) and the headline split's curves of the first
+ * intermediate result, the answer and exact match, so that a right first step with a failing later one reads as
+ * such. Every name comes from the task (through the records and the run's config).
  */
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
-import { ARM_LABEL, type Arm } from '../../experiment/domain';
-import { MECHANISM_SPLIT_LABEL, MECHANISM_SPLITS, type MechanismRecord } from '../../experiment/mechanism';
+import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
+import type { MechanismRecord, TrackedResult } from '../../experiment/mechanism';
 import { stepTicks } from '../training/chartData';
 import { plainLabel, plainTick } from '../training/chartParts';
-import type { ThemeColors } from '../training/useThemeColors';
-import { bridgeFoundRows, oodRows, type FoundKey } from './mechanismData';
-import type { MetricRow } from '../../experiment/domain';
+import { splitColors, type ThemeColors } from '../training/useThemeColors';
+import { foundRows, headlineRows, type ChartSplit, type FoundKey } from './mechanismData';
 
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
 
 const layerName = (v: number, layers: number) => (v > layers ? 'none' : v === 0 ? 'emb' : `L${v}`);
 
-export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
+/** The colour of each measured split: the headline's, the others the test splits' (as the accuracy charts colour them). */
+function chartSplitColors(colors: ThemeColors, splits: readonly ChartSplit[]): Record<string, string> {
+  return splitColors(
+    colors,
+    splits.map((s) => ({ id: s.id, label: s.label, role: s.headline ? ('headline' as const) : ('test' as const) })),
+  );
+}
+
+export const FoundChart = memo(function FoundChart(props: {
   records: Partial<Record<Arm, readonly MechanismRecord[]>>;
   arms: readonly Arm[];
   layers: number;
   totalSteps: number;
   colors: ThemeColors;
+  /** The intermediate result followed (null before any measurement) and the measured splits. */
+  target: TrackedResult | null;
+  splits: readonly ChartSplit[];
 }) {
-  const { records, arms, layers, totalSteps, colors } = props;
-  const rows = useMemo(() => bridgeFoundRows(records, layers), [records, layers]);
+  const { records, arms, layers, totalSteps, colors, target, splits } = props;
+  const rows = useMemo(() => (target ? foundRows(records, layers, target.name) : []), [records, layers, target]);
+  const stroke = useMemo(() => chartSplitColors(colors, splits), [colors, splits]);
+  const labelOf = useMemo(() => new Map(splits.map((s) => [s.id, s.label])), [splits]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, (v) => layerName(v, layers)), [colors, layers]);
   const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
@@ -40,23 +53,26 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
           <div className="chart-tooltip">
             <div className="chart-tooltip-title">step {String(step)}</div>
             {payload.map((p) => {
-              const [arm, split] = String(p.dataKey).split('.') as [Arm, 'idTwoHop' | 'oodTwoHop'];
+              const key = String(p.dataKey);
+              const arm = key.slice(0, key.indexOf('.')) as Arm;
+              const split = key.slice(key.indexOf('.') + 1);
               const v = Number(p.value);
               return (
                 <div key={String(p.dataKey)}>
-                  {ARM_LABEL[arm]} · {MECHANISM_SPLIT_LABEL[split]}: {v > layers ? 'at no layer' : v === 0 ? 'at the embedding' : `from layer ${v}`}
+                  {ARM_LABEL[arm]} · {labelOf.get(split) ?? split}: {v > layers ? 'at no layer' : v === 0 ? 'at the embedding' : `from layer ${v}`}
                 </div>
               );
             })}
           </div>
         );
       },
-    [layers],
+    [layers, labelOf],
   );
+  const what = target?.label ?? 'intermediate result';
   return (
     <div className="chart-card" data-testid="bridge-found-chart">
       <div className="chart-head">
-        <h3>Where is the bridge found?</h3>
+        <h3>Where is the {what} found?</h3>
         <span className="chart-legend-arms" aria-hidden="true">
           <svg width="26" height="8">
             <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" />
@@ -66,8 +82,11 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
             <line x1="0" y1="4" x2="26" y2="4" stroke={colors.fg} strokeWidth="2" strokeDasharray="5 3" />
           </svg>{' '}
           direct
-          <span className="swatch" style={{ background: colors.split.idTwoHop }} /> ID
-          <span className="swatch" style={{ background: colors.split.oodTwoHop }} /> OOD
+          {splits.map((s) => (
+            <span key={s.id}>
+              <span className="swatch" style={{ background: stroke[s.id] }} /> {s.label}{' '}
+            </span>
+          ))}
         </span>
       </div>
       <div className="chart-box">
@@ -89,15 +108,15 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
             <YAxis domain={[0, layers + 1]} ticks={yTicks} niceTicks="none" interval={0} tick={yTick} stroke={colors.border} width={44} reversed />
             <Tooltip content={tooltip} isAnimationActive={false} />
             {arms.flatMap((arm) =>
-              MECHANISM_SPLITS.map((split) => {
-                const key: FoundKey = `${arm}.${split}`;
+              splits.map((split) => {
+                const key: FoundKey = `${arm}.${split.id}`;
                 return (
                   <Line
                     key={key}
                     dataKey={key}
                     type="stepAfter"
-                    stroke={colors.split[split]}
-                    strokeWidth={split === 'oodTwoHop' ? 3 : 1.8}
+                    stroke={stroke[split.id]}
+                    strokeWidth={split.headline ? 3 : 1.8}
                     strokeDasharray={arm === 'direct' ? '6 4' : undefined}
                     dot={false}
                     isAnimationActive={false}
@@ -110,30 +129,39 @@ export const BridgeFoundChart = memo(function BridgeFoundChart(props: {
         </ResponsiveContainer>
       </div>
       <p className="muted small chart-caption">
-        The first layer (emb = the embedding, L1… after each block) at which the logit lens has the bridge as its top-1 token at the last relation on more than
-        half of the sampled test queries; “none” when it is at no layer.
+        The first layer (emb = the embedding, L1… after each block) at which the logit lens has the {what} as its top-1 token where the arm must say it
+        {target ? ` (${target.name})` : ''} on more than half of the sampled test queries; “none” when it is at no layer.
       </p>
     </div>
   );
 });
 
-export const OodBridgeChart = memo(function OodBridgeChart(props: { history: Record<Arm, readonly MetricRow[]>; totalSteps: number; colors: ThemeColors }) {
-  const { history, totalSteps, colors } = props;
-  const rows = useMemo(() => oodRows(history), [history]);
+export const HeadlineChart = memo(function HeadlineChart(props: {
+  history: Record<Arm, readonly MetricRow[]>;
+  totalSteps: number;
+  colors: ThemeColors;
+  /** The headline split (id, label) and the label of the task's first intermediate result (null: none). */
+  headline: { id: string; label: string };
+  firstStep: string | null;
+}) {
+  const { history, totalSteps, colors, headline, firstStep } = props;
+  const rows = useMemo(() => headlineRows(history, headline.id), [history, headline.id]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
   const xTicks = useMemo(() => stepTicks(Math.max(totalSteps, 1)), [totalSteps]);
-  const series: { key: 'bridge' | 'answer' | 'exact' | 'direct'; name: string; stroke: string; width: number; dash?: string }[] = [
-    { key: 'bridge', name: 'CoT: bridge right', stroke: colors.split.idAtomic, width: 1.8 },
-    { key: 'answer', name: 'CoT: answer right', stroke: colors.split.oodAtomic, width: 1.8 },
-    { key: 'exact', name: 'CoT: both (exact match)', stroke: colors.split.oodTwoHop, width: 3 },
-    { key: 'direct', name: 'direct: exact match', stroke: colors.split.oodTwoHop, width: 2, dash: '6 4' },
+  const series: { key: 'firstStep' | 'answer' | 'exact' | 'direct'; name: string; stroke: string; width: number; dash?: string }[] = [
+    ...(firstStep ? [{ key: 'firstStep' as const, name: `CoT: ${firstStep} right`, stroke: colors.split.prerequisite[0], width: 1.8 }] : []),
+    { key: 'answer', name: 'CoT: answer right', stroke: colors.split.prerequisite[1], width: 1.8 },
+    { key: 'exact', name: 'CoT: exact match', stroke: colors.split.headline, width: 3 },
+    { key: 'direct', name: 'direct: exact match', stroke: colors.split.headline, width: 2, dash: '6 4' },
   ];
   return (
     <div className="chart-card" data-testid="ood-bridge-chart">
       <div className="chart-head">
-        <h3>OOD test: bridge and answer</h3>
+        <h3>
+          {headline.label}: {firstStep ? `${firstStep} and answer` : 'answer'}
+        </h3>
         <span className="chart-legend-arms" aria-hidden="true">
           {series.map((s) => (
             <span key={s.key}>
@@ -179,8 +207,9 @@ export const OodBridgeChart = memo(function OodBridgeChart(props: { history: Rec
         </ResponsiveContainer>
       </div>
       <p className="muted small chart-caption">
-        Greedy generation on the OOD test: the CoT arm’s first token is the bridge, its last the answer. A bridge line that stays high while exact match falls
-        means the second hop is what fails.
+        {firstStep
+          ? `Greedy generation on the ${headline.label} split: the CoT arm’s first token is the ${firstStep}, its last the answer. A ${firstStep} line that stays high while exact match falls means a later step is what fails.`
+          : `Greedy generation on the ${headline.label} split.`}
       </p>
     </div>
   );

@@ -1,64 +1,48 @@
 /**
- * The circuit over all test queries (issue: Q2 made visible): where each arm finds the bridge over training,
- * the OOD bridge/answer curves, the plain-words reading generated from the measurements, the aggregated logit
- * lens and causal tracing heatmaps of the latest measurement, and what measuring costs. Fed by the workers'
- * `mechanism` messages (src/worker/mechanism.ts) through the training store.
+ * The circuit over all test queries (issue: Q2 made visible): where each arm finds the task's intermediate
+ * results over training, the headline split's curves, the plain-words reading generated from the measurements,
+ * the aggregated logit lens and causal tracing heatmaps of the latest measurement, and what measuring costs. Fed
+ * by the workers' `mechanism` messages (src/worker/mechanism.ts) through the training store. A task with several
+ * intermediate results gets a selector: which one the "where is it found" chart and the lens heatmaps show.
  */
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
-import { lastRelationPosition, MECHANISM_SPLIT_LABEL, MECHANISM_SPLITS, type MechanismRecord } from '../../experiment/mechanism';
+import { ANSWER, trackedIndex, type MechanismRecord, type TrackedResult } from '../../experiment/mechanism';
+import { headlineSplit, taskOf } from '../../tasks/registry';
 import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
 import { useThrottled } from '../training/useThrottled';
 import { Heatmap } from './Heatmap';
-import { BridgeFoundChart, OodBridgeChart } from './MechanismCharts';
+import { FoundChart, HeadlineChart } from './MechanismCharts';
 import { MechanismPresets } from './MechanismPresets';
-import { answerPosition, latest, readMechanism } from './reading';
+import { measuredSplitsOf, trackedStepsOf } from './mechanismData';
+import { latest, readMechanism } from './reading';
 import './mechanism.css';
 
-function LensGrids({ arm, rec, colors }: { arm: Arm; rec: MechanismRecord; colors: ThemeColors }) {
+function LensGrids({ arm, rec, target, colors }: { arm: Arm; rec: MechanismRecord; target: TrackedResult | null; colors: ThemeColors }) {
   const cot = arm === 'cot';
   return (
     <div className="mech-arm" data-testid="mech-lens" data-arm={arm}>
       <strong style={{ color: cot ? colors.cot : colors.direct }}>{ARM_LABEL[arm]} arm</strong> <span className="muted small">step {rec.step}</span>
       <div className="mech-grids">
-        {MECHANISM_SPLITS.flatMap((split) => {
-          const l = rec.lens.find((x) => x.split === split);
-          if (!l || l.queries === 0) return [];
-          const name = MECHANISM_SPLIT_LABEL[split];
-          return [
-            <Heatmap
-              key={`${split}-b`}
-              title={`${name}: bridge top-1`}
-              grid={l.bridgeTop1}
-              positions={l.positions}
-              mark={lastRelationPosition(l.positions)}
-              colors={colors}
-              what="of the queries have the bridge top-1"
-            />,
-            ...(l.bridge2Top1
-              ? [
-                  <Heatmap
-                    key={`${split}-b2`}
-                    title={`${name}: bridge 2 top-1`}
-                    grid={l.bridge2Top1}
-                    positions={l.positions}
-                    mark={lastRelationPosition(l.positions) + 1}
-                    colors={colors}
-                    what="of the queries have the second bridge top-1"
-                  />,
-                ]
-              : []),
-            <Heatmap
-              key={`${split}-a`}
-              title={`${name}: answer top-1`}
-              grid={l.answerTop1}
-              positions={l.positions}
-              mark={answerPosition(l.positions)}
-              colors={colors}
-              what="of the queries have the answer top-1"
-            />,
-          ];
+        {rec.lens.flatMap((l) => {
+          if (l.queries === 0) return [];
+          // the chosen intermediate result (where this lens tracks it), then the answer
+          const shown = [target ? trackedIndex(l, target.name) : -1, trackedIndex(l, ANSWER)].filter((k) => k >= 0);
+          return shown.map((k) => {
+            const t = l.tracked[k];
+            return (
+              <Heatmap
+                key={`${l.split}-${t.name}`}
+                title={`${l.splitLabel}: ${t.label} top-1`}
+                grid={l.top1[k]}
+                positions={l.positions}
+                mark={t.position}
+                colors={colors}
+                what={`of the queries have the ${t.label} top-1`}
+              />
+            );
+          });
         })}
       </div>
     </div>
@@ -73,12 +57,12 @@ function TraceGrids({ arm, rec, colors }: { arm: Arm; rec: MechanismRecord; colo
         {rec.trace.map((t) => (
           <Heatmap
             key={`${t.split}-${t.target}`}
-            title={`${MECHANISM_SPLIT_LABEL[t.split]}: ${t.target} restored`}
+            title={`${t.splitLabel}: ${t.label} restored`}
             grid={t.restored}
             positions={t.positions}
-            mark={t.target === 'bridge' ? lastRelationPosition(t.positions) : answerPosition(t.positions)}
+            mark={t.position}
             colors={colors}
-            what={`of the clean ${t.target}'s probability restored (${t.queries} queries)`}
+            what={`of the clean ${t.label}'s probability restored (${t.queries} queries)`}
           />
         ))}
       </div>
@@ -116,12 +100,24 @@ export function MechanismPanel() {
   );
   const arms = useTrainingStore((s) => s.arms);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
-  const layers = useTrainingStore((s) => s.runConfig?.layers ?? null);
+  const runConfig = useTrainingStore((s) => s.runConfig);
+  const layers = runConfig?.layers ?? null;
   const armStepsPerSec = useTrainingStore((s) => s.armStepsPerSec);
   const colors = useThemeColors();
   const shownArms = useMemo<Arm[]>(() => (arms.length ? arms : ['cot', 'direct']), [arms]);
   const L = layers ?? 0;
   const readings = useMemo(() => (layers ? readMechanism(mechanism, shownArms, layers) : []), [mechanism, shownArms, layers]);
+  const splits = useMemo(() => measuredSplitsOf(mechanism), [mechanism]);
+  const steps = useMemo(() => trackedStepsOf(mechanism), [mechanism]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const target = steps.find((s) => s.name === chosen) ?? steps[0] ?? null;
+  const selectId = useId();
+  const headline = useMemo(() => {
+    if (runConfig) return { split: headlineSplit(runConfig), firstStep: taskOf(runConfig).intermediates(runConfig)[0]?.label ?? null };
+    const h = splits.find((s) => s.headline);
+    return h ? { split: { id: h.id, label: h.label }, firstStep: steps[0]?.label ?? null } : null;
+  }, [runConfig, splits, steps]);
+  const stepNames = steps.map((s) => s.label).join(', ');
   return (
     <section className="mechanism" aria-label="The circuit over all test queries" data-testid="mechanism-panel">
       <div className="mech-head">
@@ -129,14 +125,26 @@ export function MechanismPanel() {
         <MechanismPresets />
       </div>
       <p className="muted small">
-        After evaluations each arm’s worker reads the logit lens over a fixed sample of ID and OOD test queries (and, within a time budget, traces them
-        causally). The question of the paper: does the CoT arm resolve the bridge at the last relation in an intermediate layer, and use the bridge it wrote to
-        find the answer?
+        After evaluations each arm’s worker reads the logit lens over a fixed sample of {splits.length ? splits.map((s) => s.label).join(' and ') : 'the'} test
+        queries (and, within a time budget, traces them causally). The question: does the CoT arm compute each intermediate result
+        {stepNames ? ` (${stepNames})` : ''} in an intermediate layer where it must say it, and use what it wrote to find the answer?
       </p>
       <div className="charts">
-        <BridgeFoundChart records={mechanism} arms={shownArms} layers={L} totalSteps={totalSteps} colors={colors} />
-        <OodBridgeChart history={history} totalSteps={totalSteps} colors={colors} />
+        <FoundChart records={mechanism} arms={shownArms} layers={L} totalSteps={totalSteps} colors={colors} target={target} splits={splits} />
+        {headline && <HeadlineChart history={history} totalSteps={totalSteps} colors={colors} headline={headline.split} firstStep={headline.firstStep} />}
       </div>
+      {steps.length > 1 && (
+        <p className="mech-target small">
+          <label htmlFor={selectId}>Intermediate result shown in the chart and the lens heatmaps: </label>
+          <select id={selectId} value={target?.name ?? ''} onChange={(e) => setChosen(e.target.value)} data-testid="mechanism-target">
+            {steps.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name === s.label ? s.name : `${s.name}: ${s.label}`}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
       <div className="mech-reading" data-testid="mechanism-reading" aria-live="off">
         <h4>What the numbers say</h4>
         {readings.length === 0 && <p className="muted">Waiting for the first measurement…</p>}
@@ -157,19 +165,21 @@ export function MechanismPanel() {
       </div>
       <h4>Aggregated logit lens</h4>
       <p className="muted small">
-        Each cell: the share of sampled queries whose bridge (or answer) is the lens’ top-1 token there (%, rows = the residual stream after the embedding and
-        after each layer; outlined = where the arm must say it; at the token’s own position the lens echoes the input).
+        Each cell: the share of sampled queries whose {target ? target.label : 'intermediate result'} (or answer) is the lens’ top-1 token there (%, rows = the
+        residual stream after the embedding and after each layer; outlined = where the arm must say it; at the token’s own position the lens echoes the input).
       </p>
       <div className="mech-row">
         {shownArms.map((a) => {
           const rec = latest(mechanism[a] ?? [], 'lens');
-          return rec ? <LensGrids key={a} arm={a} rec={rec} colors={colors} /> : null;
+          return rec ? <LensGrids key={a} arm={a} rec={rec} target={target} colors={colors} /> : null;
         })}
       </div>
       <h4>Causal tracing</h4>
       <p className="muted small">
         Each cell: how much of the clean target’s probability comes back (%) when that one state of the clean query is copied into the run of a counterfactual
-        with another head entity. “–”: the clean run barely prefers that target, nothing to restore.
+        query (the same roles, other intermediate results and answer).
+        {steps.length > 3 ? ' Traced: the first, middle and last intermediate result, and the answer.' : ''} “–”: the clean run barely prefers that target,
+        nothing to restore.
       </p>
       <div className="mech-row">
         {shownArms.map((a) => {

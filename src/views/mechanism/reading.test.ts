@@ -11,9 +11,14 @@ function lens(split: 'idTwoHop' | 'oodTwoHop', step: number, bridgeAtR2: number[
   return {
     step,
     split,
+    splitLabel: split === 'idTwoHop' ? 'ID' : 'OOD',
+    headline: split === 'oodTwoHop',
     positions,
-    bridgeTop1: bridgeAtR2.map((x) => positions.map((_, p) => (p === 2 ? x : 0))),
-    answerTop1: answer.map((x) => positions.map((_, p) => (p === a ? x : 0))),
+    tracked: [
+      { name: 'b', label: 'bridge', position: 2 },
+      { name: 'answer', label: 'answer', position: a },
+    ],
+    top1: [bridgeAtR2.map((x) => positions.map((_, p) => (p === 2 ? x : 0))), answer.map((x) => positions.map((_, p) => (p === a ? x : 0)))],
     queries,
   };
 }
@@ -77,12 +82,25 @@ describe('readMechanism', () => {
       [0.1, 0, 0.3, 0.7, 0],
       [0, 0, 0.2, 1, 0],
     ];
-    const t: TraceSummary = { step: 300, split: 'oodTwoHop', target: 'answer', positions: P_COT, restored, pClean: 0.9, pCorrupt: 0.01, queries: 95 };
+    const t: TraceSummary = {
+      step: 300,
+      split: 'oodTwoHop',
+      splitLabel: 'OOD',
+      target: 'answer',
+      label: 'answer',
+      position: 3,
+      positions: P_COT,
+      restored,
+      pClean: 0.9,
+      pCorrupt: 0.01,
+      queries: 95,
+    };
     expect(strongestState(t)).toEqual({ row: 0, position: 0, restored: 0.9 });
     expect(carrier(t)).toEqual({ position: 3, row: 0, restored: 0.85 });
+    const bridge = { target: 'b', label: 'bridge', position: 2 };
     const late: TraceSummary = {
       ...t,
-      target: 'bridge',
+      ...bridge,
       restored: [
         [1, 0, 0, 0, 0],
         [0, 0, 0.3, 0, 0],
@@ -90,10 +108,10 @@ describe('readMechanism', () => {
       ],
     };
     expect(carrier(late)).toEqual({ position: 2, row: null, restored: 0.3 });
-    const none: TraceSummary = { ...t, target: 'bridge', restored: restored.map((r) => r.map(() => null)), pClean: 0.03, pCorrupt: 0.02 };
+    const none: TraceSummary = { ...t, ...bridge, restored: restored.map((r) => r.map(() => null)), pClean: 0.03, pCorrupt: 0.02 };
     const r = readMechanism({ cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0.9], [0, 0, 0.9])], [t, none])] }, ['cot'], 2)[0];
     expect(r.sentences.at(-1)).toBe(
-      'Tracing OOD queries (95 with a counterfactual head): the state at b alone restores the answer from the embedding on (85%); the clean run barely prefers the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore.',
+      'Tracing OOD queries (95 with a counterfactual): the state at b alone restores the answer from the embedding on (85%); the clean run barely prefers the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore.',
     );
     const r2 = readMechanism(
       { cot: [record('cot', 400, [lens('oodTwoHop', 400, [0, 0, 0.9], [0, 0, 0.9])]), record('cot', 300, [], [late])].sort((a, b) => a.step - b.step) },
@@ -101,15 +119,37 @@ describe('readMechanism', () => {
       2,
     )[0];
     expect(r2.sentences.at(-1)).toBe(
-      'Tracing OOD queries (95 with a counterfactual head): no state at r2 below the last layer restores most of the bridge (at most 30%). (traced at step 300)',
+      'Tracing OOD queries (95 with a counterfactual): no state at r2 below the last layer restores most of the bridge (at most 30%). (traced at step 300)',
     );
     const neither = readMechanism(
-      { cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0], [0, 0, 0])], [{ ...none, target: 'answer' }, none])] },
+      { cot: [record('cot', 300, [lens('oodTwoHop', 300, [0, 0, 0], [0, 0, 0])], [{ ...none, target: 'answer', label: 'answer', position: 3 }, none])] },
       ['cot'],
       2,
     )[0];
     expect(neither.sentences.at(-1)).toBe(
-      'Tracing OOD queries (95 with a counterfactual head): the clean run barely prefers the answer (p 0.03 vs 0.02 in the counterfactual) or the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore yet.',
+      'Tracing OOD queries (95 with a counterfactual): the clean run barely prefers the answer (p 0.03 vs 0.02 in the counterfactual) or the bridge (p 0.03 vs 0.02 in the counterfactual): nothing to restore yet.',
     );
+  });
+
+  it('another task: its split label, its intermediate results by label and name, the emitted last one, from the numbers', () => {
+    const bits = 9;
+    const positions = [...Array.from({ length: bits }, (_, k) => `x${k + 1}`), '=', ...Array.from({ length: bits - 1 }, (_, k) => `p${k + 1}`), 'y'];
+    const tracked = [
+      ...Array.from({ length: bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: `parity of bits 1–${k + 1}`, position: bits + k })),
+      { name: 'answer', label: 'answer', position: 2 * bits - 1 },
+    ];
+    // p1, p2, p3 and p5 found (from layer 1, 1, 2, 2), the rest not; the answer at layer 2
+    const foundAt: (number | null)[] = [1, 1, 2, null, 2, null, null, null, 2];
+    const top1 = tracked.map((t, k) =>
+      [0, 1, 2].map((r) => positions.map((_, p) => (p === t.position && foundAt[k] !== null && r >= foundAt[k]! ? 0.8 : 0.1))),
+    );
+    const l: LensSummary = { step: 50, split: 'test', splitLabel: 'Test strings', headline: true, positions, tracked, top1, queries: 64 };
+    const [r] = readMechanism({ cot: [record('cot', 50, [l])] }, ['cot'], 2);
+    expect(r.sentences).toEqual([
+      'CoT arm, step 50 (64 Test strings test queries):',
+      'On Test strings queries the parity of bits 1–1 is top-1 at = from layer 1 of 2 (80% of them there, 80% after the last layer).',
+      'On Test strings queries 4 of the 8 intermediate results are top-1 where they are said on most of them at some layer (p1–p3, p5).',
+      'The answer is top-1 at the emitted parity of bits 1–8 (p8) on 80% of Test strings queries from layer 2 of 2.',
+    ]);
   });
 });

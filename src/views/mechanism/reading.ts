@@ -1,20 +1,18 @@
 /**
  * The plain-words reading of the mechanism measurements, generated from the measured numbers only (pure):
- * where each arm finds the bridge and the answer (aggregated logit lens) and which states carry them (causal
- * tracing). It says "not yet" when the numbers say not yet, and names the step and sample it read.
+ * where each arm finds the task's intermediate results and the answer (aggregated logit lens) and which states
+ * carry them (causal tracing). It says "not yet" when the numbers say not yet, and names the step and sample it
+ * read. Every name in it (splits, intermediate results, positions) comes from the records, that is, from the task.
  */
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
 import {
-  answerPosition,
-  bridgeFoundLayer,
   carrier,
-  lastRelationPosition,
-  MECHANISM_SPLIT_LABEL,
-  MECHANISM_SPLITS,
+  foundLayer,
+  intermediatesOf,
   MOST,
+  trackedIndex,
   type LensSummary,
   type MechanismRecord,
-  type MechanismSplit,
   type TraceSummary,
 } from '../../experiment/mechanism';
 
@@ -37,41 +35,77 @@ function best(grid: number[][], p: number): { row: number; share: number } {
   return { row, share: grid[row]?.[p] ?? NaN };
 }
 
-export { answerPosition, carrier } from '../../experiment/mechanism';
+export { carrier } from '../../experiment/mechanism';
 
-/** History of one split's bridge: how many measurements, and the last step it was found at (null: never). */
-interface BridgeHistory {
+/** History of one split's first intermediate result: how many measurements, and the last step it was found at (null: never). */
+interface FoundHistory {
   measurements: number;
   lastFound: number | null;
 }
 
-function bridgeSentence(l: LensSummary, layers: number, h: BridgeHistory): string {
-  const at = lastRelationPosition(l.positions);
+/** "On OOD queries the bridge is top-1 at r2 from layer 3 of 4 (…)": where the first intermediate result is found. */
+function firstStepSentence(l: LensSummary, layers: number, h: FoundHistory): string {
+  const t = l.tracked[0];
+  const grid = l.top1[0];
+  const at = t.position;
   const where = l.positions[at];
-  const split = MECHANISM_SPLIT_LABEL[l.split];
-  const found = bridgeFoundLayer(l);
-  const last = l.bridgeTop1[layers][at];
+  const split = l.splitLabel;
+  const found = foundLayer(l, 0);
+  const last = grid[layers]?.[at] ?? NaN;
   if (found !== null) {
-    const share = l.bridgeTop1[found][at];
+    const share = grid[found][at];
     const tail = found === layers ? '' : `, ${pct(last)} after the last layer`;
-    return `On ${split} queries the bridge is top-1 at ${where} from ${rowName(found, layers)} (${pct(share)} of them there${tail}).`;
+    return `On ${split} queries the ${t.label} is top-1 at ${where} from ${rowName(found, layers)} (${pct(share)} of them there${tail}).`;
   }
-  const b = best(l.bridgeTop1, at);
+  const b = best(grid, at);
   const most = `at most ${pct(b.share)}${b.share > 0 ? `, after ${rowShort(b.row)}` : ''}`;
   if (h.lastFound !== null)
-    return `On ${split} queries the bridge is no longer top-1 at ${where} on most of them at any layer (${most}; it was at step ${h.lastFound}).`;
+    return `On ${split} queries the ${t.label} is no longer top-1 at ${where} on most of them at any layer (${most}; it was at step ${h.lastFound}).`;
   if (h.measurements > 1)
-    return `On ${split} queries the bridge has not been top-1 at ${where} on most of them at any layer in any of the ${h.measurements} measurements so far (now ${most}).`;
-  return `On ${split} queries the bridge is not yet top-1 at ${where} on most of them at any layer (${most}).`;
+    return `On ${split} queries the ${t.label} has not been top-1 at ${where} on most of them at any layer in any of the ${h.measurements} measurements so far (now ${most}).`;
+  return `On ${split} queries the ${t.label} is not yet top-1 at ${where} on most of them at any layer (${most}).`;
+}
+
+/** Runs of consecutive names: p1–p4, p6. */
+function nameRuns(names: readonly string[], indices: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < indices.length; ) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+    runs.push(j === i ? names[indices[i]] : `${names[indices[i]]}–${names[indices[j]]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+/**
+ * With two or more intermediate results: how many are top-1 where they are said on most queries at some layer,
+ * and from which layer each (a few) or which (many, as runs of names).
+ */
+function stepsSentence(l: LensSummary): string | null {
+  const steps = intermediatesOf(l);
+  if (steps.length < 2) return null;
+  const names = steps.map((t) => t.name);
+  const rows = steps.map((_, k) => foundLayer(l, k));
+  const found = rows.flatMap((r, k) => (r === null ? [] : [k]));
+  const head = `On ${l.splitLabel} queries ${found.length} of the ${steps.length} intermediate results are top-1 where they are said on most of them at some layer`;
+  if (found.length === 0) return `${head}.`;
+  const detail = steps.length <= 6 ? found.map((k) => `${names[k]} from ${rowShort(rows[k]!)}`).join(', ') : nameRuns(names, found);
+  return `${head} (${detail}).`;
 }
 
 function answerSentence(l: LensSummary, layers: number, cot: boolean): string {
-  const at = answerPosition(l.positions);
-  const where = cot ? `the emitted bridge (${l.positions[at]})` : l.positions[at];
-  const row = l.answerTop1.findIndex((r) => r[at] > MOST);
-  const split = MECHANISM_SPLIT_LABEL[l.split];
-  if (row >= 0) return `The answer is top-1 at ${where} on ${pct(l.answerTop1[row][at])} of ${split} queries from ${rowName(row, layers)}.`;
-  const b = best(l.answerTop1, at);
+  const k = trackedIndex(l, 'answer');
+  const grid = l.top1[k];
+  const at = l.tracked[k].position;
+  const role = l.positions[at];
+  // the CoT arm says the answer after its last intermediate result: "the emitted bridge (b)"
+  const lastStep = intermediatesOf(l).at(-1);
+  const where = cot && lastStep && lastStep.name === role ? `the emitted ${lastStep.label} (${role})` : role;
+  const row = grid.findIndex((r) => r[at] > MOST);
+  const split = l.splitLabel;
+  if (row >= 0) return `The answer is top-1 at ${where} on ${pct(grid[row][at])} of ${split} queries from ${rowName(row, layers)}.`;
+  const b = best(grid, at);
   return `The answer is not yet top-1 at ${where} on most ${split} queries (at most ${pct(b.share)}).`;
 }
 
@@ -87,21 +121,21 @@ export function strongestState(t: TraceSummary): { row: number; position: number
   return out;
 }
 
-function traceSentence(ts: TraceSummary[], split: MechanismSplit): string | null {
+function traceSentence(ts: readonly TraceSummary[], split: string): string | null {
   const of = ts.filter((t) => t.split === split);
   if (of.length === 0) return null;
   const p = (t: TraceSummary) => `p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual`;
   const n = of[0].queries;
-  const head = `Tracing ${MECHANISM_SPLIT_LABEL[split]} queries (${n} with a counterfactual head):`;
+  const head = `Tracing ${of[0].splitLabel} queries (${n} with a counterfactual):`;
   if (of.every((t) => !carrier(t))) {
-    return `${head} the clean run barely prefers ${of.map((t) => `the ${t.target} (${p(t)})`).join(' or ')}: nothing to restore yet.`;
+    return `${head} the clean run barely prefers ${of.map((t) => `the ${t.label} (${p(t)})`).join(' or ')}: nothing to restore yet.`;
   }
   const parts = of.map((t) => {
     const c = carrier(t);
-    if (!c) return `the clean run barely prefers the ${t.target} (${p(t)}): nothing to restore`;
+    if (!c) return `the clean run barely prefers the ${t.label} (${p(t)}): nothing to restore`;
     const at = t.positions[c.position];
-    if (c.row === null) return `no state at ${at} below the last layer restores most of the ${t.target} (at most ${pct(c.restored)})`;
-    return `the state at ${at} alone restores the ${t.target} from ${rowShort(c.row)} on (${pct(c.restored)})`;
+    if (c.row === null) return `no state at ${at} below the last layer restores most of the ${t.label} (at most ${pct(c.restored)})`;
+    return `the state at ${at} alone restores the ${t.label} from ${rowShort(c.row)} on (${pct(c.restored)})`;
   });
   return `${head} ${parts.join('; ')}.`;
 }
@@ -120,22 +154,26 @@ export function readMechanism(records: Partial<Record<Arm, readonly MechanismRec
     const cot = arm === 'cot';
     const lens = latest(recs, 'lens');
     if (!lens) return { arm, step: null, sentences: [`${ARM_LABEL[arm]} arm: no measurement yet.`] };
-    const sentences = [
-      `${ARM_LABEL[arm]} arm, step ${lens.step} (${lens.lens.map((l) => `${l.queries} ${MECHANISM_SPLIT_LABEL[l.split]}`).join(', ')} test queries):`,
-    ];
-    for (const split of MECHANISM_SPLITS) {
-      const l = lens.lens.find((x) => x.split === split);
-      if (!l || l.queries === 0) continue;
-      const seen = recs.flatMap((r) => r.lens.filter((x) => x.split === split && x.queries > 0));
-      const lastFound = seen.filter((x) => bridgeFoundLayer(x) !== null).at(-1)?.step ?? null;
-      sentences.push(bridgeSentence(l, layers, { measurements: seen.length, lastFound }));
+    const sentences = [`${ARM_LABEL[arm]} arm, step ${lens.step} (${lens.lens.map((l) => `${l.queries} ${l.splitLabel}`).join(', ')} test queries):`];
+    const measured = lens.lens.filter((l) => l.queries > 0);
+    for (const l of measured) {
+      if (intermediatesOf(l).length === 0) continue;
+      const first = l.tracked[0].name;
+      const seen = recs.flatMap((r) => r.lens.filter((x) => x.split === l.split && x.queries > 0 && x.tracked[0]?.name === first));
+      const lastFound = seen.filter((x) => foundLayer(x, 0) !== null).at(-1)?.step ?? null;
+      sentences.push(firstStepSentence(l, layers, { measurements: seen.length, lastFound }));
     }
-    const ood = lens.lens.find((x) => x.split === 'oodTwoHop' && x.queries > 0) ?? lens.lens.find((x) => x.queries > 0);
-    if (ood) sentences.push(answerSentence(ood, layers, cot));
+    for (const l of measured) {
+      const line = stepsSentence(l);
+      if (line) sentences.push(line);
+    }
+    const headline = measured.find((x) => x.headline) ?? measured[0];
+    if (headline && trackedIndex(headline, 'answer') >= 0) sentences.push(answerSentence(headline, layers, cot));
     const traced = latest(recs, 'trace');
     if (traced) {
       const when = traced.step !== lens.step ? ` (traced at step ${traced.step})` : '';
-      for (const line of MECHANISM_SPLITS.map((s) => traceSentence(traced.trace, s))) if (line) sentences.push(`${line}${when}`);
+      const splits = [...new Set(traced.trace.map((t) => t.split))];
+      for (const line of splits.map((s) => traceSentence(traced.trace, s))) if (line) sentences.push(`${line}${when}`);
     }
     return { arm, step: lens.step, sentences };
   });

@@ -180,6 +180,7 @@ function SweepForm() {
   const problems = useSweepStore((s) => s.problems);
   const { define, start, cancel } = useSweepStore.getState();
   const baseSeed = useExperimentStore((s) => s.config.seed);
+  const baseTask = useExperimentStore((s) => s.config.task);
   const [key, setKey] = useState<ParamKey>(spec?.key ?? 'noise');
   const [values, setValues] = useState(spec ? spec.values.join(', ') : '0, 0.2, 0.4');
   const [seeds, setSeeds] = useState(spec ? spec.seeds.join(', ') : String(baseSeed));
@@ -198,7 +199,10 @@ function SweepForm() {
     setValues(spec.values.join(', '));
     setSeeds(spec.seeds.join(', '));
   }, [spec]);
-  const reading = useMemo(() => readSweep(`${key}:${values}`, seeds.trim() ? seeds : null, baseSeed), [key, values, seeds, baseSeed]);
+  const reading = useMemo(
+    () => readSweep(`${key}:${values}`, seeds.trim() ? seeds : null, baseSeed, baseTask),
+    [key, values, seeds, baseSeed, baseTask],
+  );
   const running = status === 'running';
   const go = () => {
     if (!reading.spec) return;

@@ -1,6 +1,7 @@
 /**
- * Accuracy over training steps: the five splits, both arms overlaid (CoT solid, direct dashed, one colour per
- * split), the OOD test lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG export.
+ * Accuracy over training steps: the task's splits, both arms overlaid (CoT solid, direct dashed, one colour per
+ * split), the headline split's lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG
+ * export.
  */
 import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
@@ -10,30 +11,37 @@ import { describeSpacing } from '../../experiment/evalSchedule';
 import { accuracyRows, csvTable, seriesKey, smooth, stepTicks, thin, type ChartRow } from './chartData';
 import { plainLabel, plainTick } from './chartParts';
 import { download, downloadCsv, svgToPngBlob } from './exportChart';
-import { useThemeColors, type ThemeColors } from './useThemeColors';
+import { splitColors, useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
 import { boundaryLabel, useRunConfig } from './RlChart';
 import { rlBoundary } from '../../experiment/phases';
-import { ARM_LABEL, type Arm, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
+import { ARM_LABEL, type Arm } from '../../experiment/domain';
+import { taskOf } from '../../tasks/registry';
+import type { SplitSpec } from '../../tasks/types';
 
 const MAX_POINTS = 400;
 
-function AccTooltip({ active, payload, label }: TooltipContentProps) {
+function AccTooltip({ active, payload, label, splits }: TooltipContentProps & { splits: readonly SplitSpec[] }) {
   if (!active || !payload?.length) return null;
-  const bySplit = new Map<SplitName, Partial<Record<Arm, number>>>();
+  const bySplit = new Map<string, Partial<Record<Arm, number>>>();
   for (const p of payload) {
-    const [arm, split] = String(p.dataKey).split('.') as [Arm, SplitName];
+    const key = String(p.dataKey);
+    const dot = key.indexOf('.');
+    const arm = key.slice(0, dot) as Arm;
+    const split = key.slice(dot + 1);
     if (typeof p.value !== 'number') continue;
     bySplit.set(split, { ...bySplit.get(split), [arm]: p.value });
   }
   return (
     <div className="chart-tooltip">
       <div className="chart-tooltip-title">step {String(label)}</div>
-      {SPLITS.filter((s) => bySplit.has(s)).map((s) => {
-        const v = bySplit.get(s)!;
+      {splits
+        .filter((s) => bySplit.has(s.id))
+        .map((s) => {
+        const v = bySplit.get(s.id)!;
         return (
-          <div key={s} className={s === 'oodTwoHop' ? 'chart-tooltip-strong' : undefined}>
-            {SPLIT_LABELS[s]}:{' '}
+          <div key={s.id} className={s.role === 'headline' ? 'chart-tooltip-strong' : undefined}>
+            {s.label}:{' '}
             {(['cot', 'direct'] as const)
               .filter((a) => v[a] !== undefined)
               .map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`)
@@ -48,7 +56,6 @@ function AccTooltip({ active, payload, label }: TooltipContentProps) {
 const MARGIN = { top: 8, right: 16, bottom: 4, left: 0 };
 const Y_DOMAIN: [number, number] = [0, 1];
 const Y_TICKS = [0, 0.25, 0.5, 0.75, 1];
-const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
 
 /**
  * The plot itself, memoised with stable props: recharts 3 keeps its own store and recomputes every axis when
@@ -57,12 +64,16 @@ const renderTooltip = (p: TooltipContentProps) => <AccTooltip {...p} />;
 const AccPlot = memo(function AccPlot(props: {
   rows: ChartRow[];
   colors: ThemeColors;
-  shown: Record<SplitName, boolean>;
+  splits: readonly SplitSpec[];
+  /** Splits hidden by their chip (by id). */
+  hidden: ReadonlySet<string>;
   arms: Arm[];
   totalSteps: number;
   boundary: number | null;
 }) {
-  const { rows, colors, shown, arms, totalSteps, boundary } = props;
+  const { rows, colors, splits, hidden, arms, totalSteps, boundary } = props;
+  const stroke = useMemo(() => splitColors(colors, splits), [colors, splits]);
+  const renderTooltip = useMemo(() => (p: TooltipContentProps) => <AccTooltip {...p} splits={splits} />, [splits]);
   const boundaryText = useMemo(() => boundaryLabel(colors.muted), [colors]);
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
@@ -78,13 +89,15 @@ const AccPlot = memo(function AccPlot(props: {
         <Tooltip content={renderTooltip} isAnimationActive={false} />
         {boundary !== null && <ReferenceLine x={boundary} stroke={colors.muted} strokeDasharray="3 3" label={boundaryText} />}
         {arms.flatMap((arm) =>
-          SPLITS.filter((s) => shown[s]).map((s) => (
+          splits
+            .filter((s) => !hidden.has(s.id))
+            .map((s) => (
             <Line
-              key={seriesKey(arm, s)}
-              dataKey={seriesKey(arm, s)}
-              name={`${ARM_LABEL[arm]} · ${SPLIT_LABELS[s]}`}
-              stroke={colors.split[s]}
-              strokeWidth={s === 'oodTwoHop' ? 3.5 : 1.6}
+              key={seriesKey(arm, s.id)}
+              dataKey={seriesKey(arm, s.id)}
+              name={`${ARM_LABEL[arm]} · ${s.label}`}
+              stroke={stroke[s.id]}
+              strokeWidth={s.role === 'headline' ? 3.5 : 1.6}
               strokeDasharray={arm === 'direct' ? '6 4' : undefined}
               dot={false}
               isAnimationActive={false}
@@ -111,22 +124,35 @@ export function AccuracyChart() {
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const config = useExperimentStore((s) => s.config);
   const hash = useTrainingStore((s) => s.hash);
-  const boundary = rlBoundary(useRunConfig());
+  const runConfig = useRunConfig();
+  const boundary = rlBoundary(runConfig);
   const colors = useThemeColors();
-  const [shown, setShown] = useState<Record<SplitName, boolean>>({ idAtomic: true, oodAtomic: true, trainTwoHop: true, idTwoHop: true, oodTwoHop: true });
+  // the run's splits, from its task (a new array only when the task's splits change, so the plot stays memoised)
+  const splitsKey = JSON.stringify(taskOf(runConfig).splits(runConfig));
+  const splits = useMemo(() => JSON.parse(splitsKey) as SplitSpec[], [splitsKey]);
+  const ids = useMemo(() => splits.map((s) => s.id), [splits]);
+  const stroke = useMemo(() => splitColors(colors, splits), [colors, splits]);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set());
   const [alpha, setAlpha] = useState(0);
   const [busy, setBusy] = useState(false);
   const box = useRef<HTMLDivElement>(null);
 
-  const rows = useMemo(() => thin(smooth(accuracyRows(history), alpha), MAX_POINTS), [history, alpha]);
+  const rows = useMemo(() => thin(smooth(accuracyRows(history, ids), alpha), MAX_POINTS), [history, ids, alpha]);
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
   const hasData = rows.length > 0;
+  const toggle = (id: string, on: boolean) =>
+    setHidden((prev) => {
+      const next = new Set(prev);
+      if (on) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
-  const chart = <AccPlot rows={rows} colors={colors} shown={shown} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
+  const chart = <AccPlot rows={rows} colors={colors} splits={splits} hidden={hidden} arms={shownArms} totalSteps={totalSteps} boundary={boundary} />;
 
   const exportCsv = () => {
     // the store's rows, not the throttled, deferred ones drawn: a CSV taken just after the end has every row
-    const { fields, data } = csvTable(useTrainingStore.getState().history);
+    const { fields, data } = csvTable(useTrainingStore.getState().history, ids);
     downloadCsv(fields, data, `cot-playground-metrics-${hash ?? 'run'}.csv`);
   };
   const exportPng = async () => {
@@ -166,11 +192,11 @@ export function AccuracyChart() {
         </span>
       </div>
       <div className="split-chips" role="group" aria-label="Splits shown">
-        {SPLITS.map((s) => (
-          <label key={s} className={`split-chip${shown[s] ? ' on' : ''}`}>
-            <input type="checkbox" checked={shown[s]} onChange={(e) => setShown({ ...shown, [s]: e.target.checked })} />
-            <span className="swatch" style={{ background: colors.split[s] }} />
-            {SPLIT_LABELS[s]}
+        {splits.map((s) => (
+          <label key={s.id} className={`split-chip${hidden.has(s.id) ? '' : ' on'}`}>
+            <input type="checkbox" checked={!hidden.has(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} />
+            <span className="swatch" style={{ background: stroke[s.id] }} />
+            {s.label}
           </label>
         ))}
         <label className="smoothing" title="Exponential moving average of the plotted points (the CSV stays raw)">

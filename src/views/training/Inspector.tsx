@@ -1,14 +1,28 @@
 /**
- * Inside the models, live: pick a query (a few ID and OOD test queries, or type one), see both arms'
- * attention maps side by side and the logit lens. Refreshed by the worker after evaluations.
+ * Inside the models, live: pick a query (a few of each test split the task offers, or type one), see both arms'
+ * attention maps side by side and the logit lens. Refreshed by the worker after evaluations. What a query is,
+ * its intermediate steps and the positions' roles come from the task (src/tasks).
  */
 import { useDeferredValue, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
+import { taskOf } from '../../tasks/registry';
 import { parsePrompt, promptText } from '../../worker/examples';
+import type { ExampleOption } from '../../worker/protocol';
 import { AttentionPanel } from './AttentionMaps';
 import { LogitLensPanel } from './LogitLens';
 import { useThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
+
+/** The offered queries by split, in the order the task offers them. */
+function bySplit(examples: readonly ExampleOption[]): { split: string; label: string; options: ExampleOption[] }[] {
+  const groups: { split: string; label: string; options: ExampleOption[] }[] = [];
+  for (const e of examples) {
+    const g = groups.find((x) => x.split === e.split);
+    if (g) g.options.push(e);
+    else groups.push({ split: e.split, label: e.label, options: [e] });
+  }
+  return groups;
+}
 
 function ExamplePicker() {
   const examples = useTrainingStore((s) => s.examples);
@@ -20,23 +34,12 @@ function ExamplePicker() {
   if (!vocab) return null;
   const current = example ? promptText(vocab, example.prompt) : '';
   const listed = examples.some((e) => e.text === current);
+  const placeholder = examples[0]?.text ?? '';
   const apply = () => {
     const r = parsePrompt(typed, vocab);
     if ('error' in r) return setError(r.error);
     setError(null);
     inspect(r.prompt);
-  };
-  const group = (split: 'oodTwoHop' | 'idTwoHop', label: string) => {
-    const xs = examples.filter((e) => e.split === split);
-    return xs.length ? (
-      <optgroup label={label}>
-        {xs.map((e) => (
-          <option key={e.text} value={e.text}>
-            {e.text}
-          </option>
-        ))}
-      </optgroup>
-    ) : null;
   };
   return (
     <div className="example-picker">
@@ -50,8 +53,15 @@ function ExamplePicker() {
           }}
         >
           {!listed && <option value="">{current || '—'}</option>}
-          {group('oodTwoHop', 'OOD test queries')}
-          {group('idTwoHop', 'ID test queries')}
+          {bySplit(examples).map((g) => (
+            <optgroup key={g.split} label={g.label}>
+              {g.options.map((e) => (
+                <option key={e.text} value={e.text}>
+                  {e.text}
+                </option>
+              ))}
+            </optgroup>
+          ))}
         </select>
       </label>
       <form
@@ -65,9 +75,9 @@ function ExamplePicker() {
           <input
             type="text"
             value={typed}
-            placeholder={vocab.hops === 3 ? 'e3 r1 r4 r2' : 'e3 r1 r4'}
-            maxLength={40}
-            size={12}
+            placeholder={placeholder}
+            maxLength={200}
+            size={Math.min(32, Math.max(12, placeholder.length))}
             onChange={(e) => setTyped(e.target.value)}
             onKeyDown={(e) => e.stopPropagation()}
             aria-invalid={error ? true : undefined}
@@ -84,31 +94,38 @@ function ExamplePicker() {
   );
 }
 
+/** The query's truth as the task tells it: the prompt, then the CoT arm's steps and the answer, and where the query comes from. */
 function TruthLine() {
   const att = useTrainingStore((s) => s.attention.cot ?? s.attention.direct);
   const vocab = useTrainingStore((s) => s.vocab);
   const example = useTrainingStore((s) => s.example);
+  const config = useTrainingStore((s) => s.runConfig);
   if (!att || !vocab || !example) return null;
   const { truth } = att;
-  const name = (t: number) => promptText(vocab, [t]);
-  const [h, ...rels] = example.prompt;
+  const prompt = promptText(vocab, example.prompt);
   if (truth.answer === null) {
     return (
       <p className="truth-line">
-        <code>{promptText(vocab, example.prompt)}</code>: {truth.kind}.
+        <code>{prompt}</code>: {truth.kind}.
       </p>
     );
   }
-  const nodes = [...truth.bridges, truth.answer];
+  const intermediates = config ? taskOf(config).intermediates(config) : [];
   return (
     <p className="truth-line">
-      Truth: <code>{name(h)}</code>
-      {rels.map((r, i) => (
+      Truth: <code>{prompt}</code> <span className="muted">→</span>
+      {truth.steps.map((t, i) => (
         <span key={i}>
           {' '}
-          <span className="muted">—{name(r)}→</span> <code className={i === rels.length - 1 ? 'answer' : 'bridge'}>{name(nodes[i])}</code>
+          <code className="step" title={intermediates[i]?.label}>
+            {promptText(vocab, [t])}
+          </code>
         </span>
       ))}{' '}
+      {truth.steps.length > 0 && <span className="muted">⇒ </span>}
+      <code className="answer" title="answer">
+        {promptText(vocab, truth.answer)}
+      </code>{' '}
       <span className="kind">· {truth.kind}</span>
     </p>
   );
@@ -132,11 +149,13 @@ export function Inspector() {
   );
   const arms = useTrainingStore((s) => s.arms);
   const vocab = useTrainingStore((s) => s.vocab);
+  const config = useTrainingStore((s) => s.runConfig);
   const colors = useThemeColors();
   const any = arms.find((a) => attention[a]);
   const teacherForced = any ? attention[any]!.teacherForced : true;
-  const vocabSize = vocab ? vocab.entities + vocab.relations + 2 : 100;
-  const three = vocab?.hops === 3;
+  const vocabSize = vocab ? vocab.names.length : 100;
+  // the roles of the positions each arm reads (the task's, e.g. h r1 r2 b t)
+  const reads = (cot: boolean) => (config ? taskOf(config).positions(config, cot).join(' ') : '…');
   return (
     <section className="inspector" aria-label="Inside the models">
       <div className="inspector-head">
@@ -150,8 +169,7 @@ export function Inspector() {
         {teacherForced
           ? 'the true continuation (teacher forcing, as in the paper’s analysis)'
           : 'the model’s own greedy output (this query has no true answer)'}
-        ; CoT reads <code>{three ? 'h r1 r2 r3 b1 b2 t' : 'h r1 r2 b t'}</code>, direct reads <code>{three ? 'h r1 r2 r3 t' : 'h r1 r2 t'}</code>. Refreshed
-        after evaluations.
+        ; CoT reads <code>{reads(true)}</code>, direct reads <code>{reads(false)}</code>. Refreshed after evaluations.
       </p>
       <div className="attn-row">
         {arms.map((a) =>
@@ -166,10 +184,11 @@ export function Inspector() {
       </div>
       <h4>Logit lens</h4>
       <p className="muted small">
-        Rank of the true bridge and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess; outlined = where the
-        arm must say it; faded = the token’s own position, where the lens just echoes the input). Look for the CoT arm resolving the bridge at the last relation
-        in middle layers, then finding the answer at the emitted bridge, fed back as input. Below, causal tracing of this query: how much of the clean bridge’s
-        (answer’s) probability comes back when one state of the query is copied into the run of a counterfactual with another head entity.
+        Rank of the true intermediate results and answer when each layer’s residual stream is read out directly (final norm + unembedding; 1 = top guess;
+        outlined = where the arm must say it; faded = the token’s own position, where the lens just echoes the input). Look for the CoT arm finding each
+        intermediate result a few layers before it must say it, then the answer from the last one, fed back as input. Below, causal tracing of this query: how
+        much of the clean intermediate result’s (answer’s) probability comes back when one state of the query is copied into the run of a counterfactual query
+        whose intermediate results and answer differ.
       </p>
       <div className="lens-row">{arms.map((a) => (lens[a] ? <LogitLensPanel key={a} msg={lens[a]!} colors={colors} vocab={vocabSize} /> : null))}</div>
     </section>

@@ -1,14 +1,18 @@
 /**
  * The logit lens: the final layer norm + unembedding applied to the residual stream after the embedding and
- * after every block, at every position. Each grid shows the rank of one true token (the bridge, the answer)
- * — 1 means the lens' top guess. An outlined cell marks the position where the arm has to emit that token.
+ * after every block, at every position. Each grid shows the rank of one true token (one of the query's
+ * intermediate results, the answer) — 1 means the lens' top guess. An outlined cell marks the position where the
+ * arm has to emit that token. A query with many intermediate results (parity's running parities) shows one of
+ * them at a time, chosen in a selector, beside the answer.
  */
-import { memo } from 'react';
+import { memo, useId, useState } from 'react';
 import { interpolateViridis, interpolateYlGnBu } from 'd3-scale-chromatic';
 import type { LensMessage } from '../../worker/protocol';
 import type { ThemeColors } from './useThemeColors';
 import { Heatmap } from '../mechanism/Heatmap';
-import { answerPosition, lastRelationPosition } from '../../experiment/mechanism';
+
+/** Up to this many tracked results are drawn at once; more get a selector. */
+const ALL_AT_ONCE = 4;
 
 /** 1 for rank 0 (the top guess), falling with log rank to 0 at the vocabulary size. */
 export function rankStrength(rank: number, vocab: number): number {
@@ -25,9 +29,10 @@ function Grid({ msg, k, colors, vocab }: { msg: LensMessage; k: number; colors: 
   const bottom = 30;
   const width = left + T * cell + 2;
   const height = top + rows * cell + bottom;
-  // where the arm emits this token: the position whose next input token is it
+  // where the arm emits this token: the task's emit position, else (a query of another layout) the positions whose next input token is it
   const emitAt = new Set<number>();
-  for (let p = 0; p + 1 < T; p++) if (msg.tokens[p + 1] === tr.token) emitAt.add(p);
+  if (tr.position !== undefined) emitAt.add(tr.position);
+  else for (let p = 0; p + 1 < T; p++) if (msg.tokens[p + 1] === tr.token) emitAt.add(p);
   const out = [];
   for (let r = 0; r < rows; r++) {
     const y = top + (rows - 1 - r) * cell; // embedding at the bottom, last block on top
@@ -74,22 +79,42 @@ function Grid({ msg, k, colors, vocab }: { msg: LensMessage; k: number; colors: 
 }
 
 export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab }: { msg: LensMessage; colors: ThemeColors; vocab: number }) {
+  const [chosen, setChosen] = useState(0);
+  const selectId = useId();
+  const steps = msg.tracked.flatMap((t, k) => (t.role === 'step' ? [k] : []));
+  const many = msg.tracked.length > ALL_AT_ONCE;
+  const step = steps.includes(chosen) ? chosen : (steps[0] ?? -1);
+  const shown = many ? msg.tracked.flatMap((t, k) => (k === step || t.role === 'answer' ? [k] : [])) : msg.tracked.map((_, k) => k);
   return (
     <div className="lens-panel" data-testid="logit-lens" data-arm={msg.arm}>
       <strong style={{ color: msg.arm === 'cot' ? colors.cot : colors.direct }}>{msg.arm === 'cot' ? 'CoT arm' : 'Direct arm'}</strong>
       {msg.tracked.length === 0 ? (
-        <p className="muted">This query is not in the graph, so there is no true bridge or answer to track.</p>
+        <p className="muted">The data gives no true answer for this query, so there is nothing to track.</p>
       ) : (
-        <div className="lens-grids">
-          {msg.tracked.map((_, k) => (
-            <Grid key={k} msg={msg} k={k} colors={colors} vocab={vocab} />
-          ))}
-        </div>
+        <>
+          {many && (
+            <p className="small">
+              <label htmlFor={selectId}>Intermediate result: </label>
+              <select id={selectId} value={step} onChange={(e) => setChosen(Number(e.target.value))} data-testid="lens-step">
+                {steps.map((k) => (
+                  <option key={k} value={k}>
+                    {msg.tracked[k].name}: {msg.tracked[k].label}
+                  </option>
+                ))}
+              </select>
+            </p>
+          )}
+          <div className="lens-grids">
+            {shown.map((k) => (
+              <Grid key={k} msg={msg} k={k} colors={colors} vocab={vocab} />
+            ))}
+          </div>
+        </>
       )}
       {msg.trace?.every((t) => t.restored.every((r) => r.every((v) => v === null))) && (
         <p className="muted small">
           Tracing this query: the clean run barely prefers the{' '}
-          {msg.trace.map((t) => `${t.target} (p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual)`).join(' or the ')} yet, so there is
+          {msg.trace.map((t) => `${t.label} (p ${t.pClean.toFixed(2)} vs ${t.pCorrupt.toFixed(2)} in the counterfactual)`).join(' or the ')} yet, so there is
           nothing to restore.
         </p>
       )}
@@ -98,12 +123,12 @@ export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab 
           {msg.trace.map((t) => (
             <Heatmap
               key={t.target}
-              title={`tracing: ${t.target} restored (%)`}
+              title={`tracing: ${t.label} restored (%)`}
               grid={t.restored}
               positions={t.positions}
-              mark={t.target === 'bridge' ? lastRelationPosition(t.positions) : answerPosition(t.positions)}
+              mark={t.position}
               colors={colors}
-              what={`of the clean ${t.target}'s probability restored when this state is copied into a counterfactual query (p ${t.pClean.toFixed(2)} clean, ${t.pCorrupt.toFixed(2)} counterfactual)`}
+              what={`of the clean ${t.label}'s probability restored when this state is copied into a counterfactual query (p ${t.pClean.toFixed(2)} clean, ${t.pCorrupt.toFixed(2)} counterfactual)`}
             />
           ))}
         </div>

@@ -1,8 +1,9 @@
 /**
  * The RL phase, beside the accuracy chart: from the SFT/RL boundary to the last step, per arm (CoT solid,
- * direct dashed) the mean reward, the CoT rate (share of sampled continuations that write a bridge before the
- * answer), the share whose bridge is right, and the greedy OOD two-hop accuracy. Shown only when the run has
- * an RL stage (rlSteps > 0). Reads the store only (the rows' RL fields come from the worker's evaluations).
+ * direct dashed) the mean reward, the CoT rate (share of sampled continuations that write intermediate steps
+ * before the answer), the share whose steps are all right, and the greedy accuracy on the task's headline split.
+ * Shown only when the run has an RL stage (rlSteps > 0). Reads the store only (the rows' RL fields come from the
+ * worker's evaluations).
  */
 import { memo, useDeferredValue, useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -13,7 +14,8 @@ import { rlBoundary, totalSteps } from '../../experiment/phases';
 import type { Config } from '../../experiment/schema';
 import { stepTicks, thin } from './chartData';
 import { plainTick } from './chartParts';
-import { latestRl, RL_SERIES, RL_SERIES_LABEL, rlRows, type RlChartRow, type RlSeries } from './rlChartData';
+import { latestRl, RL_SERIES, rlRows, rlSeriesLabel, stepsRightShort, type RlChartRow, type RlSeries, type RlWords } from './rlChartData';
+import { headlineSplit, taskOf } from '../../tasks/registry';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
 import { useThrottled } from './useThrottled';
 
@@ -23,7 +25,7 @@ const Y_DOMAIN: [number, number] = [0, 1];
 const Y_TICKS = [0, 0.25, 0.5, 0.75, 1];
 
 function seriesColor(colors: ThemeColors, s: RlSeries): string {
-  return s === 'reward' ? colors.split.idTwoHop : s === 'cotRate' ? colors.direct : s === 'bridgeRightRate' ? colors.cot : colors.split.oodTwoHop;
+  return s === 'reward' ? colors.split.test : s === 'cotRate' ? colors.direct : s === 'stepsRightRate' ? colors.cot : colors.split.headline;
 }
 const formatValue = (v: unknown) => (typeof v === 'number' ? v.toFixed(3) : String(v));
 const formatLabel = (l: unknown) => `step ${String(l)}`;
@@ -48,8 +50,8 @@ export function boundaryLabel(fill: string) {
   };
 }
 
-const RlPlot = memo(function RlPlot(props: { rows: RlChartRow[]; colors: ThemeColors; arms: readonly Arm[]; from: number; to: number }) {
-  const { rows, colors, arms, from, to } = props;
+const RlPlot = memo(function RlPlot(props: { rows: RlChartRow[]; colors: ThemeColors; arms: readonly Arm[]; from: number; to: number; words: RlWords }) {
+  const { rows, colors, arms, from, to, words } = props;
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const xDomain = useMemo(() => [from, Math.max(to, from + 1)], [from, to]);
@@ -69,9 +71,9 @@ const RlPlot = memo(function RlPlot(props: { rows: RlChartRow[]; colors: ThemeCo
             <Line
               key={`${arm}.${s}`}
               dataKey={`${arm}.${s}`}
-              name={`${ARM_LABEL[arm]} · ${RL_SERIES_LABEL[s]}`}
+              name={`${ARM_LABEL[arm]} · ${rlSeriesLabel(s, words)}`}
               stroke={seriesColor(colors, s)}
-              strokeWidth={s === 'oodTwoHop' || s === 'reward' ? 3 : 1.8}
+              strokeWidth={s === 'headline' || s === 'reward' ? 3 : 1.8}
               strokeDasharray={arm === 'direct' ? '6 4' : undefined}
               dot={rows.length < 4}
               isAnimationActive={false}
@@ -89,6 +91,10 @@ const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
 export function RlChart() {
   const config = useRunConfig();
   const boundary = rlBoundary(config);
+  const headline = headlineSplit(config);
+  const intermediates = taskOf(config).intermediates(config);
+  const stepWord = intermediates.length === 1 ? intermediates[0].label : null;
+  const words = useMemo<RlWords>(() => ({ headline: headline.label, step: stepWord }), [headline.label, stepWord]);
   const running = useTrainingStore((s) => s.status === 'running');
   const history = useDeferredValue(
     useThrottled(
@@ -101,7 +107,7 @@ export function RlChart() {
   const step = useTrainingStore((s) => s.step);
   const colors = useThemeColors();
   const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
-  const rows = useMemo(() => (boundary === null ? [] : thin(rlRows(history, boundary), MAX_POINTS)), [history, boundary]);
+  const rows = useMemo(() => (boundary === null ? [] : thin(rlRows(history, boundary, headline.id), MAX_POINTS)), [history, boundary, headline.id]);
   if (boundary === null) return null;
   const total = totalSteps(config);
   const hasRl = rows.some((r) => shownArms.some((a) => r[`${a}.reward`] !== undefined));
@@ -127,7 +133,7 @@ export function RlChart() {
         {RL_SERIES.map((s) => (
           <span key={s} className="split-chip on">
             <span className="swatch" style={{ background: seriesColor(colors, s) }} />
-            {RL_SERIES_LABEL[s]}
+            {rlSeriesLabel(s, words)}
           </span>
         ))}
       </div>
@@ -136,7 +142,7 @@ export function RlChart() {
           const r = latestRl(history[a]);
           return (
             <span key={a} className="rl-headline-arm">
-              {ARM_LABEL[a]}: reward {pct(r?.reward)} · CoT rate {pct(r?.cotRate)} · right bridge {pct(r?.bridgeRightRate)} · OOD {pct(r?.acc.oodTwoHop)}
+              {ARM_LABEL[a]}: reward {pct(r?.reward)} · CoT rate {pct(r?.cotRate)} · {stepsRightShort(words)} {pct(r?.stepsRightRate)} · {headline.label} {pct(r?.acc[headline.id])}
               {a !== shownArms.at(-1) ? '  |  ' : ''}
             </span>
           );
@@ -150,12 +156,12 @@ export function RlChart() {
               : 'The first RL points appear at the next evaluation.'}
           </div>
         )}
-        <RlPlot rows={rows} colors={colors} arms={shownArms} from={boundary} to={total} />
+        <RlPlot rows={rows} colors={colors} arms={shownArms} from={boundary} to={total} words={words} />
       </div>
       <p className="muted small chart-caption">
         After SFT, each arm samples {config.rlSamples} continuations of each training prompt at temperature {config.rlTemperature} and is rewarded only for the
-        right final answer in a well-formed sequence (GRPO, KL β {config.rlKl}); the bridge itself is never rewarded. Reward, CoT rate and right bridge are
-        means over the samples since the previous point; OOD accuracy is greedy, as in the chart above.
+        right final answer in a well-formed sequence (GRPO, KL β {config.rlKl}); the intermediate steps themselves are never rewarded. Reward, CoT rate and
+        {stepsRightShort(words)} are means over the samples since the previous point; {headline.label} accuracy is greedy, as in the chart above.
       </p>
     </div>
   );

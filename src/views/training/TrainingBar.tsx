@@ -1,9 +1,11 @@
 /**
  * The training bar: a compact strip that stays at the top of the main column (sticky), so that Play and the
- * CoT-vs-direct OOD gap are on the first screen and stay in view while scrolling: Play/Pause, Step, Reset,
- * the step counter, each arm's pace, the ETA, the backend badge and the headline OOD accuracies.
+ * CoT-vs-direct gap are on the first screen and stay in view while scrolling: Play/Pause, Step, Reset, the step
+ * counter, each arm's pace, the ETA, the backend badge and both arms' accuracy on the task's headline split.
  */
+import { useExperimentStore } from '../../store/experimentStore';
 import { useTrainingStore } from '../../store/trainingStore';
+import { headlineSplit } from '../../tasks/registry';
 import { latest } from './chartData';
 import './trainingBar.css';
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
@@ -111,21 +113,24 @@ function Stats() {
 function Headline() {
   const history = useTrainingStore((s) => s.history);
   const arms = useTrainingStore((s) => s.arms);
-  const hops = useTrainingStore((s) => s.vocab?.hops ?? 2);
+  // the run's config once the workers have checked it; the designed one until then
+  const runConfig = useTrainingStore((s) => s.runConfig);
+  const designed = useExperimentStore((s) => s.config);
+  const split = headlineSplit(runConfig ?? designed);
   const stopped = useTrainingStore((s) => s.arms.filter((a) => s.runs[a]?.stopped).join(','));
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   return (
     <div
       className="headline"
       data-testid="ood-headline"
-      title="Exact-match accuracy on OOD test queries: queries composed only of facts that were never trained inside any multi-hop example"
+      title={`Exact-match accuracy of each arm on the task's headline split: ${split.label}`}
     >
-      <span className="headline-label">OOD {hops === 3 ? 'three' : 'two'}-hop:</span>
+      <span className="headline-label">{split.label}:</span>
       {arms.map((a, i) => (
         <span key={a} className="headline-pair">
           {i > 0 && <span className="headline-vs">vs</span>}
           <span className={`headline-num ${a}`}>
-            <span className="arm">{ARM_LABEL[a]}</span> {stopped.split(',').includes(a) ? 'stopped' : fmt(latest(history[a], 'oodTwoHop'))}
+            <span className="arm">{ARM_LABEL[a]}</span> {stopped.split(',').includes(a) ? 'stopped' : fmt(latest(history[a], split.id))}
           </span>
         </span>
       ))}

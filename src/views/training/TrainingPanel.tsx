@@ -1,6 +1,6 @@
 /**
  * The training side of the page below the training bar (TrainingBar.tsx holds the controls and the headline
- * OOD numbers): the status line, live charts, attention maps and the logit lens.
+ * numbers): the status line, live charts, attention maps and the logit lens.
  */
 import { useEffect } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
@@ -8,7 +8,7 @@ import { AccuracyChart } from './AccuracyChart';
 import { Inspector } from './Inspector';
 import { MechanismPanel } from '../mechanism/MechanismPanel';
 import { LossChart } from './LossChart';
-import { RlChart } from './RlChart';
+import { RlChart, useRunConfig } from './RlChart';
 import { GROKKING_NOTE, verdict } from './verdict';
 import './training.css';
 
@@ -22,8 +22,9 @@ function StatusLine() {
   const diverged = useTrainingStore((s) => s.diverged);
   const runs = useTrainingStore((s) => s.runs);
   const refused = useTrainingStore((s) => s.refused);
+  const config = useRunConfig();
   const stopped = Object.fromEntries(arms.flatMap((a) => (runs[a]?.stopped ? [[a, runs[a]!.stopped!.why]] : [])));
-  const text = verdict({ status, step, totalSteps, arms, history, error, diverged, stopped, refused });
+  const text = verdict({ config, status, step, totalSteps, arms, history, error, diverged, stopped, refused });
   return (
     <p className={`status-line ${refused ? 'error' : status}`} data-testid="train-status" role="status">
       {text}

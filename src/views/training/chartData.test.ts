@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { accuracyRows, csvTable, latest, lossAxis, lossRows, smooth, stepTicks, thin } from './chartData';
 import type { MetricRow } from '../../experiment/domain';
+import { DEFAULT_CONFIG, taskDefaults } from '../../experiment/schema';
+import { taskOf } from '../../tasks/registry';
 
 const scores = (x: number) => ({ idAtomic: x, oodAtomic: x / 2, trainTwoHop: x, idTwoHop: x, oodTwoHop: x / 4 });
 const row = (step: number, x: number): MetricRow => ({ step, loss: step ? 1 / step : null, acc: scores(x), answerAcc: scores(x) });
+const KG = taskOf(DEFAULT_CONFIG)
+  .splits(DEFAULT_CONFIG)
+  .map((s) => s.id);
 
 describe('chart data', () => {
   const history = { cot: [row(0, 0), row(10, 0.8)], direct: [row(0, 0), row(10, 0.4)] };
 
   it('merges both arms by step, one column per arm × split', () => {
-    const rows = accuracyRows(history);
+    const rows = accuracyRows(history, KG);
     expect(rows.map((r) => r.step)).toEqual([0, 10]);
     expect(rows[1]['cot.oodTwoHop']).toBeCloseTo(0.2);
     expect(rows[1]['direct.idAtomic']).toBeCloseTo(0.4);
@@ -48,7 +53,7 @@ describe('chart data', () => {
   });
 
   it('builds the CSV table: one row per step, columns per arm × split', () => {
-    const { fields, data } = csvTable(history);
+    const { fields, data } = csvTable(history, KG);
     expect(fields[0]).toBe('step');
     expect(fields).toContain('cot_oodTwoHop_acc');
     expect(fields).toContain('direct_idAtomic_answer_acc');
@@ -58,6 +63,29 @@ describe('chart data', () => {
     expect(data[1][fields.indexOf('cot_oodTwoHop_acc')]).toBeCloseTo(0.2);
     expect(latest(history.direct, 'oodTwoHop')).toBeCloseTo(0.1);
     expect(latest([], 'oodTwoHop')).toBeNull();
+  });
+
+  it("takes the columns from the task's splits (parity: train, test)", () => {
+    const parity = taskDefaults('parity');
+    const ids = taskOf(parity)
+      .splits(parity)
+      .map((s) => s.id);
+    const r = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
+    const h = { cot: [r(5, 0.9)], direct: [r(5, 0.5)] };
+    expect(accuracyRows(h, ids)).toEqual([{ step: 5, 'cot.train': 1, 'cot.test': 0.9, 'direct.train': 1, 'direct.test': 0.5 }]);
+    expect(csvTable(h, ids).fields).toEqual([
+      'step',
+      'cot_loss',
+      'cot_train_acc',
+      'cot_test_acc',
+      'cot_train_answer_acc',
+      'cot_test_answer_acc',
+      'direct_loss',
+      'direct_train_acc',
+      'direct_test_acc',
+      'direct_train_answer_acc',
+      'direct_test_answer_acc',
+    ]);
   });
 });
 

@@ -3,21 +3,22 @@
  * optional EMA smoothing, thinning to a bounded number of points, and the CSV export table.
  */
 import type { LossPoint } from '../../store/reduce';
-import { type Arm, type MetricRow, SPLITS, type SplitName } from '../../experiment/domain';
+import type { Arm, MetricRow } from '../../experiment/domain';
 
-export type SeriesKey = `${Arm}.${SplitName}`;
+/** A series of the accuracy chart: an arm and a split id (the task names its splits). */
+export type SeriesKey = `${Arm}.${string}`;
 export type ChartRow = { step: number } & Partial<Record<SeriesKey | `${Arm}.loss`, number>>;
 
-export const seriesKey = (arm: Arm, split: SplitName): SeriesKey => `${arm}.${split}`;
+export const seriesKey = (arm: Arm, split: string): SeriesKey => `${arm}.${split}`;
 
-/** Merges both arms' evaluation rows by step (exact-match accuracy). */
-export function accuracyRows(history: Record<Arm, MetricRow[]>): ChartRow[] {
+/** Merges both arms' evaluation rows by step (exact-match accuracy), one column per arm × split of `splits`. */
+export function accuracyRows(history: Record<Arm, MetricRow[]>, splits: readonly string[]): ChartRow[] {
   const byStep = new Map<number, ChartRow>();
   for (const arm of ['cot', 'direct'] as const) {
     for (const r of history[arm]) {
       let row = byStep.get(r.step);
       if (!row) byStep.set(r.step, (row = { step: r.step }));
-      for (const s of SPLITS) if (Number.isFinite(r.acc[s])) row[seriesKey(arm, s)] = r.acc[s];
+      for (const s of splits) if (Number.isFinite(r.acc[s])) row[seriesKey(arm, s)] = r.acc[s];
     }
   }
   return [...byStep.values()].sort((a, b) => a.step - b.step);
@@ -66,10 +67,10 @@ export function thin<T>(rows: T[], max: number): T[] {
   return out;
 }
 
-/** CSV table: one row per step, columns step, then per arm: loss, per split exact-match and answer accuracy. */
-export function csvTable(history: Record<Arm, MetricRow[]>): { fields: string[]; data: (number | string)[][] } {
+/** CSV table: one row per step, columns step, then per arm: loss, per split of `splits` exact-match and answer accuracy. */
+export function csvTable(history: Record<Arm, MetricRow[]>, splits: readonly string[]): { fields: string[]; data: (number | string)[][] } {
   const arms = (['cot', 'direct'] as const).filter((a) => history[a].length > 0);
-  const fields = ['step', ...arms.flatMap((a) => [`${a}_loss`, ...SPLITS.map((s) => `${a}_${s}_acc`), ...SPLITS.map((s) => `${a}_${s}_answer_acc`)])];
+  const fields = ['step', ...arms.flatMap((a) => [`${a}_loss`, ...splits.map((s) => `${a}_${s}_acc`), ...splits.map((s) => `${a}_${s}_answer_acc`)])];
   const steps = [...new Set(arms.flatMap((a) => history[a].map((r) => r.step)))].sort((x, y) => x - y);
   const byArm = Object.fromEntries(arms.map((a) => [a, new Map(history[a].map((r) => [r.step, r]))]));
   const cell = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '' : v);
@@ -77,14 +78,14 @@ export function csvTable(history: Record<Arm, MetricRow[]>): { fields: string[];
     step,
     ...arms.flatMap((a) => {
       const r = byArm[a].get(step);
-      return [cell(r?.loss), ...SPLITS.map((s) => cell(r?.acc[s])), ...SPLITS.map((s) => cell(r?.answerAcc[s]))];
+      return [cell(r?.loss), ...splits.map((s) => cell(r?.acc[s])), ...splits.map((s) => cell(r?.answerAcc[s]))];
     }),
   ]);
   return { fields, data };
 }
 
-/** The latest finite value of a series. */
-export function latest(history: MetricRow[], split: SplitName): number | null {
+/** The latest finite value of a split (by id) in an arm's history. */
+export function latest(history: readonly MetricRow[], split: string): number | null {
   for (let i = history.length - 1; i >= 0; i--) {
     const v = history[i].acc[split];
     if (Number.isFinite(v)) return v;

@@ -3,7 +3,16 @@
  * theme changes. Charts need concrete colours: an exported SVG/PNG carries no stylesheet.
  */
 import { useEffect, useState } from 'react';
-import type { SplitName } from '../../experiment/domain';
+import type { SplitSpec } from '../../tasks/types';
+
+/** Split colours by the split's role (the task's splits get theirs by role and order: splitColors). */
+export interface SplitPalette {
+  /** The first and second prerequisite split (more alternate). */
+  prerequisite: readonly [string, string];
+  train: string;
+  test: string;
+  headline: string;
+}
 
 export interface ThemeColors {
   dark: boolean;
@@ -13,7 +22,7 @@ export interface ThemeColors {
   panel: string;
   cot: string;
   direct: string;
-  split: Record<SplitName, string>;
+  split: SplitPalette;
 }
 
 const FALLBACK: ThemeColors = {
@@ -24,8 +33,24 @@ const FALLBACK: ThemeColors = {
   panel: '#ffffff',
   cot: '#2f6fd6',
   direct: '#d9711c',
-  split: { idAtomic: '#6aa886', oodAtomic: '#d27bb0', trainTwoHop: '#8a94a6', idTwoHop: '#2d8a5f', oodTwoHop: '#b83280' },
+  split: { prerequisite: ['#6aa886', '#d27bb0'], train: '#8a94a6', test: '#2d8a5f', headline: '#b83280' },
 };
+
+/** The colour of each split (by id): by its role, the n-th prerequisite or test split alternating between two. */
+export function splitColors(colors: Pick<ThemeColors, 'split'>, splits: readonly SplitSpec[]): Record<string, string> {
+  const p = colors.split;
+  const tests = [p.test, p.prerequisite[0]];
+  let nPre = 0;
+  let nTest = 0;
+  const out: Record<string, string> = {};
+  for (const s of splits) {
+    if (s.role === 'headline') out[s.id] = p.headline;
+    else if (s.role === 'train') out[s.id] = p.train;
+    else if (s.role === 'prerequisite') out[s.id] = p.prerequisite[nPre++ % 2];
+    else out[s.id] = tests[nTest++ % 2];
+  }
+  return out;
+}
 
 function read(): ThemeColors {
   if (typeof document === 'undefined') return FALLBACK;
@@ -42,11 +67,10 @@ function read(): ThemeColors {
     cot: v('--cot', FALLBACK.cot),
     direct: v('--direct', FALLBACK.direct),
     split: {
-      idAtomic: v('--split-id-atomic', FALLBACK.split.idAtomic),
-      oodAtomic: v('--split-ood-atomic', FALLBACK.split.oodAtomic),
-      trainTwoHop: v('--split-train', FALLBACK.split.trainTwoHop),
-      idTwoHop: v('--split-id-test', FALLBACK.split.idTwoHop),
-      oodTwoHop: v('--split-ood-test', FALLBACK.split.oodTwoHop),
+      prerequisite: [v('--split-id-atomic', FALLBACK.split.prerequisite[0]), v('--split-ood-atomic', FALLBACK.split.prerequisite[1])],
+      train: v('--split-train', FALLBACK.split.train),
+      test: v('--split-id-test', FALLBACK.split.test),
+      headline: v('--split-ood-test', FALLBACK.split.headline),
     },
   };
 }
