@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { cpuBetween } from './benchGap';
 import { armFigures, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './benchGapReport';
 
-const ev = (arm: 'cot' | 'direct', step: number, ood: number | null, t: number, trainRate = 5, oodAtomic = 1): PageLog['evals'][number] => ({
+const ev = (arm: 'cot' | 'direct', step: number, headline: number | null, t: number, trainRate = 5, oodAtomic = 1, chance = 0): PageLog['evals'][number] => ({
   arm,
   step,
-  ood,
-  idAtomic: 1,
-  oodAtomic,
+  headline,
+  prerequisites: [1, oodAtomic],
+  chance,
   sample: null,
   trainRate,
   t,
@@ -49,9 +49,9 @@ function fakeLog(): PageLog {
 describe('bench --browser --gap: the figures from what the page saw', () => {
   it('the gap: the first step both arms evaluated with CoT OOD ≥ 0.9 and direct ≤ 0.1, when the later row came', () => {
     const log = fakeLog();
-    expect(findGap(log.evals)).toEqual({ step: 500, t: 52_511, cotOod: 0.93, directOod: 0.01, directAtomic: { id: 1, ood: 0.5 } });
+    expect(findGap(log.evals)).toEqual({ step: 500, t: 52_511, cotHeadline: 0.93, directHeadline: 0.01, directPrerequisites: [1, 0.5] });
     // informed: the direct arm must know its facts too (from step 600)
-    expect(findGap(log.evals, true)).toEqual({ step: 600, t: 62_511, cotOod: 0.95, directOod: 0.08, directAtomic: { id: 1, ood: 0.97 } });
+    expect(findGap(log.evals, true)).toEqual({ step: 600, t: 62_511, cotHeadline: 0.95, directHeadline: 0.08, directPrerequisites: [1, 0.97] });
     // CoT above 0.9 but direct above 0.1 at that step: no gap there
     expect(findGap([ev('cot', 100, 0.95, 10), ev('direct', 100, 0.2, 11), ev('cot', 200, 0.91, 20)])).toBe(null);
     // direct's row not in yet: not yet
@@ -59,11 +59,14 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
     expect(findGap([ev('cot', 200, 0.95, 30), ev('direct', 200, 0, 25), ev('direct', 100, 0, 12), ev('cot', 100, 0.9, 15)])).toEqual({
       step: 100,
       t: 15,
-      cotOod: 0.9,
-      directOod: 0,
-      directAtomic: { id: 1, ood: 1 },
+      cotHeadline: 0.9,
+      directHeadline: 0,
+      directPrerequisites: [1, 1],
     });
     expect(findGap([ev('cot', 100, null, 10), ev('direct', 100, null, 11)])).toBe(null);
+    // a headline whose answers can be guessed half the time (parity): the direct arm near chance is the gap
+    expect(findGap([ev('cot', 100, 0.97, 10, 5, 1, 0.5), ev('direct', 100, 0.55, 11, 5, 1, 0.5)])?.step).toBe(100);
+    expect(findGap([ev('cot', 100, 0.97, 10, 5, 1, 0.5), ev('direct', 100, 0.75, 11, 5, 1, 0.5)])).toBe(null);
   });
 
   it("an arm's wall pace and where its time went: training, evaluations, mechanism, the rest", () => {
@@ -102,7 +105,7 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       navigationToFirstStepS: 2.1,
       backend: 'wasm',
       backendNotes: ['webgpu: only a software WebGPU adapter, slower than wasm'],
-      last: { cot: { step: 500, ood: 0.93 }, direct: { step: 500, ood: 0.01 } },
+      last: { cot: { step: 500, headline: 0.93 }, direct: { step: 500, headline: 0.01 } },
       longTasks: { count: 1, maxMs: 70 },
       targets: { seconds: 90, stretch: 45, vsNode: 0.9 },
     });
@@ -111,9 +114,9 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
     expect(r.vsNode?.cot?.train).toBe(1);
     expect(r.vsNode?.direct?.train).toBeCloseTo(12.5 / 20, 6);
     const text = formatGapReport(r);
-    expect(text).toMatch(/Play → the gap: 51\.5 s \(step 500: CoT OOD 0\.930, direct 0\.010\); target ≤ 90 s, stretch ≤ 45 s: target met/);
+    expect(text).toMatch(/Play → the gap: 51\.5 s \(step 500: headline CoT 0\.930, direct 0\.010\); target ≤ 90 s, stretch ≤ 45 s: target met/);
     expect(text).toMatch(
-      /Play → the informed gap \(the direct arm also knows its facts, ID and OOD atomic ≥ 0\.9\): 61\.5 s \(step 600: direct atomic ID 1\.000, OOD 0\.970\)/,
+      /Play → the informed gap \(the direct arm also knows its prerequisites, each ≥ 0\.9\): 61\.5 s \(step 600: direct prerequisites 1\.000, 0\.970\)/,
     );
     expect(text).toMatch(/cot {4}10\.00 steps\/s wall, 12\.50 training only; Node alone 12\.50 → 0\.80× wall, 1\.00× training only \(target ≥ 0\.9\)/);
     expect(text).toMatch(/backend: wasm \(webgpu: only a software WebGPU adapter/);
@@ -134,9 +137,9 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       gap: null,
       vsNode: null,
       cpuEfficiencyVsNode: null,
-      last: { cot: { step: 300, ood: 0.85 } },
+      last: { cot: { step: 300, headline: 0.85 } },
     });
-    expect(formatGapReport(miss)).toMatch(/gap not reached: last evaluations CoT step 300 OOD 0\.850, direct step 300 OOD 0\.020/);
+    expect(formatGapReport(miss)).toMatch(/gap not reached: last evaluations CoT step 300 headline 0\.850, direct step 300 headline 0\.020/);
   });
 
   it('CPU efficiency needs both arms, Node per-step figures and two worker threads', () => {

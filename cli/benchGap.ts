@@ -19,7 +19,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { GAP } from '../src/experiment/gap';
+import { GAP, gapSplits } from '../src/experiment/gap';
+import { headlineSplit } from '../src/tasks/registry';
 import type { Config } from '../src/experiment/schema';
 import { CHROMIUM_ARGS, rendererThreads } from '../tests/e2e/chromium';
 import { type PageLog, instrument } from './benchGapPage';
@@ -64,7 +65,7 @@ async function nodeRates(config: Config, log: (s: string) => void): Promise<{ ra
   const tf = await import('@tensorflow/tfjs');
   await import('@tensorflow/tfjs-backend-wasm');
   const { enableRelaxedSimdInNode } = await import('../src/model/kernels/node');
-  const { generateDataset } = await import('../src/data/distribution');
+  const { generateDataset } = await import('../src/data/dataset');
   const { presetWorkload } = await import('./benchmarks');
   await enableRelaxedSimdInNode();
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm did not start in Node');
@@ -116,7 +117,9 @@ export async function runGapBench(
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     // as source text, with the helper tsx's transform adds to named functions (it does not exist in the page)
-    await page.addInitScript({ content: `var __name = (f) => f; (${instrument.toString()})(${JSON.stringify({ cot: GAP.cot, direct: GAP.direct })});` });
+    await page.addInitScript({
+      content: `var __name = (f) => f; (${instrument.toString()})(${JSON.stringify({ cot: GAP.cot, direct: GAP.direct, ...gapSplits(config), chance: headlineSplit(config).chance ?? 0 })});`,
+    });
     const params = new URLSearchParams(o.query);
     if (o.backend !== 'auto') params.set('backend', o.backend);
     const url = `${base}${params.size ? `?${params}` : ''}`;
@@ -138,7 +141,7 @@ export async function runGapBench(
       const l = await logOf();
       const gap = findGap(l.evals, true);
       const rows = ARMS.map((a) => l.evals.filter((e) => e.arm === a).at(-1))
-        .map((e) => (e ? `${e.arm} step ${e.step} OOD ${f(e.ood, 3)}` : ''))
+        .map((e) => (e ? `${e.arm} step ${e.step} headline ${f(e.headline, 3)}` : ''))
         .join(', ');
       if (rows !== last) log(`  ${(((l.evals.at(-1)?.t ?? 0) - (l.play ?? 0)) / 1000).toFixed(0)} s: ${rows}`);
       last = rows;

@@ -17,6 +17,8 @@ export interface PageLog {
     /** Accuracy on the task's headline split, and on each of its prerequisite splits (src/experiment/gap.ts). */
     headline: number | null;
     prerequisites: (number | null)[];
+    /** Accuracy of guessing on the headline split (the gap allows the direct arm this much more). */
+    chance: number;
     sample: number | null;
     trainRate: number;
     t: number;
@@ -33,7 +35,7 @@ export interface PageLog {
 }
 
 /** Init script: wraps Worker and records what the training workers tell the page; long tasks; the headline. */
-export function instrument(gap: { cot: number; direct: number; headline: string; prerequisites: string[] }): void {
+export function instrument(gap: { cot: number; direct: number; headline: string; prerequisites: string[]; chance: number }): void {
   type Arm = 'cot' | 'direct';
   const log = {
     play: null as number | null,
@@ -78,6 +80,7 @@ export function instrument(gap: { cot: number; direct: number; headline: string;
             step: row.step,
             headline: score(gap.headline),
             prerequisites: gap.prerequisites.map(score),
+            chance: gap.chance,
             sample: row.sample ?? null,
             trainRate: m.stepsPerSec as number,
             t,
@@ -104,7 +107,7 @@ export function instrument(gap: { cot: number; direct: number; headline: string;
       Number.parseFloat(document.querySelector(`[data-testid="ood-headline"] .headline-num.${arm}`)?.textContent?.replace(/^\D+/, '') ?? '');
     const cot = num('cot');
     const direct = num('direct');
-    if (cot >= gap.cot && direct <= gap.direct) {
+    if (cot >= gap.cot && direct <= gap.direct + gap.chance) {
       log.headline = { t: performance.now(), text: document.querySelector('[data-testid="ood-headline"]')?.textContent ?? '' };
       clearInterval(timer);
     }

@@ -27,7 +27,7 @@ export interface Gap {
  */
 export function findGap(evals: PageLog['evals'], informed = false): Gap | null {
   const step = gapStep(
-    evals.map((e) => ({ arm: e.arm, step: e.step, headline: e.headline, prerequisites: e.prerequisites })),
+    evals.map((e) => ({ arm: e.arm, step: e.step, headline: e.headline, prerequisites: e.prerequisites, chance: e.chance ?? 0 })),
     informed,
   );
   if (step === null) return null;

@@ -58,7 +58,7 @@ describe('cli/experiment.ts', () => {
     expect(existsSync(json)).toBe(false);
   });
 
-  it('--params lists every parameter with its range and default: the shared keys, then each task\'s own under task=<id>', async () => {
+  it("--params lists every parameter with its range and default: the shared keys, then each task's own under task=<id>", async () => {
     const r = await cli(['--params']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^entities\s+a whole number in 10–2000\s+200\s/m);
@@ -81,7 +81,9 @@ describe('cli/experiment.ts', () => {
       const r = await cli([link, '--steps', '0']);
       expect(r.code, link).toBe(2);
       const lines = r.stderr.trim().split('\n');
-      expect(lines[0]).toMatch(new RegExp(`^error: ${key} "\\d+": is a parameter of the ${own} task, not of ${other} \\(allowed: the parameters of ${other} \\(--params\\)\\)$`));
+      expect(lines[0]).toMatch(
+        new RegExp(`^error: ${key} "\\d+": is a parameter of the ${own} task, not of ${other} \\(allowed: the parameters of ${other} \\(--params\\)\\)$`),
+      );
       expect(lines.at(-1)).toContain('the link was refused; nothing was trained');
       expect(r.stdout).toBe('');
     }

@@ -25,6 +25,6 @@ describe('cli/gapTime', () => {
   it('parity: the test strings, no prerequisites', () => {
     const p = taskDefaults('parity');
     const r: MetricRow = { step: 40, loss: 0.2, acc: { train: 1, test: 0.97 }, answerAcc: { train: 1, test: 0.97 } };
-    expect(parseEvalLine(evalLine('cot', r, 3, p), p)).toEqual({ step: 40, arm: 'cot', headline: 0.97, prerequisites: [], stepsPerSec: 3 });
+    expect(parseEvalLine(evalLine('cot', r, 3, p), p)).toEqual({ step: 40, arm: 'cot', headline: 0.97, prerequisites: [], chance: 0.5, stepsPerSec: 3 });
   });
 });

@@ -32,12 +32,12 @@ describe('the CLI with an RL stage', () => {
     const rep = JSON.parse(readFileSync(json, 'utf8'));
     expect(rep.config.rlSteps).toBe(4);
     for (const arm of ['cot', 'direct']) {
-      const h = rep.arms[arm].history as { step: number; phase: string; reward?: number; cotRate?: number; bridgeRightRate?: number; kl?: number }[];
+      const h = rep.arms[arm].history as { step: number; phase: string; reward?: number; cotRate?: number; stepsRightRate?: number; kl?: number }[];
       expect(h.map((x) => x.step)).toEqual([0, 2, 4, 6, 8, 10]);
       expect(h.map((x) => x.phase)).toEqual(['sft', 'sft', 'sft', 'sft', 'rl', 'rl']);
       for (const x of h.slice(0, 4)) expect(x.reward).toBeUndefined();
       for (const x of h.slice(4))
-        for (const k of ['reward', 'cotRate', 'bridgeRightRate', 'kl'] as const) expect(typeof x[k], `${arm} ${x.step} ${k}`).toBe('number');
+        for (const k of ['reward', 'cotRate', 'stepsRightRate', 'kl'] as const) expect(typeof x[k], `${arm} ${x.step} ${k}`).toBe('number');
     }
   });
 });

@@ -50,7 +50,9 @@ describe('summaryRow', () => {
     expect(summaryHeader(DEFAULT_CONFIG)).toMatch(
       /^\| run \| seed \| CoT first step OOD test multi-hop ≥ 0\.9 \| .* \| direct ID test multi-hop at end \| direct knows its prerequisites \(ID atomic, OOD atomic ≥ 0\.9\) from step \|/,
     );
-    expect(rlSummaryHeader(DEFAULT_CONFIG)).toMatch(/lowest prerequisite at end \(ID atomic, OOD atomic\) \| ID test multi-hop at end \| .* \| RL right bridge \(last\) \|/);
+    expect(rlSummaryHeader(DEFAULT_CONFIG)).toMatch(
+      /lowest prerequisite at end \(ID atomic, OOD atomic\) \| ID test multi-hop at end \| .* \| RL right bridge \(last\) \|/,
+    );
     const config = { ...taskDefaults('parity'), bits: 8, trainSize: 64, evalSize: 50 };
     const p = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
     const r = buildReport({
@@ -63,7 +65,9 @@ describe('summaryRow', () => {
       history: { cot: [p(0, 0.5), p(100, 0.95)], direct: [p(0, 0.5), p(100, 0.05)] },
       stepsPerSec: {},
     });
-    expect(summaryHeader(config)).toMatch(/CoT first step Test strings ≥ 0\.9 .* direct other test at end \| direct knows its prerequisites \(none\) from step/);
+    expect(summaryHeader(config)).toMatch(
+      /CoT first step Test strings ≥ 0\.9 .* direct other test at end \| direct knows its prerequisites \(none\) from step/,
+    );
     expect(summaryRow('p.json', r).split(' | ').slice(2, 10)).toEqual(['100', '0.950 (100)', '0.950', '0.950 (100)', '0.500', '—', '—', '100']);
   });
 });

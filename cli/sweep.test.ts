@@ -52,7 +52,7 @@ describe('cli/sweep.ts', () => {
       expect(x.final.direct.step).toBe(3);
     }
     // the table: one line per run, and the mean of each value over its two seeds
-    expect(r.stdout).toMatch(/^noise\s+seed\s+CoT OOD\s+dir OOD\s+CoT ID\s+dir ID$/m);
+    expect(r.stdout).toMatch(/^noise\s+seed\s+CoT head\s+dir head\s+CoT test\s+dir test$/m);
     expect(r.stdout).toMatch(/^mean over seeds$/m);
     expect(r.stdout).toMatch(/^\[4\/4\] noise=/m);
 

@@ -1,6 +1,6 @@
 /**
  * The page: header (title, explanation, copy link, theme), notices, the designer on the left and, on the right,
- * the training bar (sticky: Play and the OOD headline always in view), the explanation, the data preview and
+ * the training bar (sticky: Play and the headline accuracy always in view), the explanation, the data preview and
  * the training panel — which moves up under the bar once a run starts, so that its curves are in view. Each view sits in an error boundary, so a crash in one shows a message instead of a
  * blank page.
  */

@@ -1,49 +1,50 @@
-/** What the experiment is and what to look for, in plain words. */
+/**
+ * What the experiment is and what to look for, in plain words: the task's own explanation (src/tasks/), what the
+ * two arms write (the task's intermediate results), and the splits to watch by the task's labels.
+ */
+import { useExperimentStore } from '../store/experimentStore';
+import { headlineSplit, prerequisiteSplits, taskOf } from '../tasks/registry';
+
 export function Explanation({ id }: { id: string }) {
+  const config = useExperimentStore((s) => s.config);
+  const task = taskOf(config);
+  const headline = headlineSplit(config);
+  const prerequisites = prerequisiteSplits(config);
+  const prerequisiteText = prerequisites.map((s) => s.label).join(' and ');
+  const steps = task.intermediates(config);
+  const written = steps.length === 1 ? `the ${steps[0].label}` : `its ${steps.length} intermediate results`;
   return (
     <section id={id} className="card explain" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>What is this experiment?</h2>
       <div className="explain-grid">
         <div>
-          <h3>A made-up world</h3>
-          <p>
-            A small transformer learns facts about a random <strong>knowledge graph</strong>: entities (<code>e0</code>, <code>e1</code>, …) linked by relations
-            (<code>r0</code>, <code>r1</code>, …). Each link is an <strong>atomic fact</strong>: <code>e12 r3 → e40</code>, “the r3 of e12 is e40”. A{' '}
-            <strong>two-hop question</strong> chains two facts: <code>e12 r3 r7 → ?</code> asks for the r7 of the r3 of e12, with the <strong>bridge</strong>{' '}
-            e40 in between.
-          </p>
+          <h3>{task.label}</h3>
+          {task.explanation.map((text) => (
+            <p key={text}>{text}</p>
+          ))}
         </div>
         <div>
-          <h3>ID and OOD</h3>
-          <p>
-            Some atomic facts are <span className="ood-text">OOD</span>: trained as single facts, but never inside a two-hop training question. The{' '}
-            <strong>OOD test</strong> asks two-hop questions built only from them: can the model combine facts it has never seen combined? The{' '}
-            <strong>ID test</strong> asks new questions built from ordinary facts.
-          </p>
           <h3>Two arms, same data</h3>
           <p>
             <span className="swatch" style={{ background: 'var(--cot)' }} />
-            <strong>Chain of thought (CoT)</strong>: trained to write the bridge first, then the answer (<code>e12 r3 r7 → e40 e91</code>).
+            <strong>Chain of thought (CoT)</strong>: trained to write {written} first, then the answer.
             <br />
             <span className="swatch" style={{ background: 'var(--direct)' }} />
-            <strong>Direct</strong>: trained to write only the answer (<code>e12 r3 r7 → e91</code>).
+            <strong>Direct</strong>: trained to write only the answer.
           </p>
+          <p>Both start from the same weights and see the same examples in the same order.</p>
         </div>
         <div>
           <h3>What to look for</h3>
           <ul>
             <li>
-              <strong>CoT, OOD two-hop</strong> climbs towards 1 once the OOD atomic facts are learned; OOD atomic facts are learned after the ID ones, so OOD
-              lags ID.
+              <strong>CoT, {headline.label}</strong> climbs towards 1{prerequisites.length > 0 && <> once {prerequisiteText} are learned</>}.
             </li>
             <li>
-              <strong>Direct, OOD two-hop</strong> stays flat near 0, however long you train.
+              <strong>Direct, {headline.label}</strong> stays near chance, however long you train
+              {prerequisites.length > 0 && <>: once it knows {prerequisiteText}, that shows it cannot combine them without the steps</>}.
             </li>
-            <li>
-              <strong>Direct, ID two-hop</strong> improves only through <em>grokking</em>, which takes far more steps than a browser session: it will usually
-              not finish here. That is the finding, not a bug.
-            </li>
-            <li>Noise ξ on the final answer costs a little; noise on the bridge costs much more.</li>
+            <li>Noise ξ on the final answer costs a little; noise on the intermediate steps costs much more.</li>
           </ul>
           <p className="muted small">
             After Yao et al., “Unveiling the Mechanisms of Explicit CoT Training” (

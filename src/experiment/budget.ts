@@ -16,7 +16,6 @@
  * `parameterCountOf` is exact.
  */
 import { taskOf } from '../tasks/registry';
-import type { TaskSpec } from '../tasks/types';
 import type { Config } from './schema';
 
 /** Context of the model (its position embeddings): the task's, for any config of it (part of the weights). */
@@ -32,10 +31,7 @@ export const cotInputLength = (c: Config): number => Math.max(taskOf(c).position
  * Until every task does (src/tasks/types.ts), the knowledge graph's count (entities + relations + </a>, <pad>),
  * as before tasks were plug-ins; an overestimate for a task with fewer tokens.
  */
-export function vocabSizeOf(c: Config): number {
-  const task: TaskSpec & { vocabSize?: (config: Config) => number } = taskOf(c);
-  return task.vocabSize ? task.vocabSize(c) : c.entities + c.relations + 2;
-}
+export const vocabSizeOf = (c: Config): number => taskOf(c).vocabSize(c);
 
 const F32 = 4;
 export const GiB = 1024 ** 3;

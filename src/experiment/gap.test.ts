@@ -36,13 +36,15 @@ describe('gapStep', () => {
     const acc = { idAtomic: 0.95, oodAtomic: 0.5, trainTwoHop: 1, idTwoHop: 1, oodTwoHop: 0.02 };
     expect(gapPoint(DEFAULT_CONFIG, 'direct', { step: 10, acc })).toEqual({ arm: 'direct', step: 10, headline: 0.02, prerequisites: [0.95, 0.5] });
     const parity = taskDefaults('parity');
-    const direct = gapPoint(parity, 'direct', { step: 10, acc: { train: 1, test: 0.05 } });
-    expect(direct).toEqual({ arm: 'direct', step: 10, headline: 0.05, prerequisites: [] });
+    const direct = gapPoint(parity, 'direct', { step: 10, acc: { train: 1, test: 0.55 } });
+    // two answers: guessing gets half right, and the gap allows the direct arm that much more
+    expect(direct).toEqual({ arm: 'direct', step: 10, headline: 0.55, prerequisites: [], chance: 0.5 });
     expect(gapPoint(parity, 'cot', { step: 10, acc: { train: 1, test: NaN } }).headline).toBeNull();
     // no prerequisites: the informed gap is the gap
     expect(knowsPrerequisites([])).toBe(true);
     const points = [gapPoint(parity, 'cot', { step: 10, acc: { train: 1, test: 0.97 } }), direct];
     expect(gapStep(points, true)).toBe(10);
     expect(gapStep(points)).toBe(10);
+    expect(gapStep([points[0], gapPoint(parity, 'direct', { step: 10, acc: { train: 1, test: 0.65 } })])).toBeNull();
   });
 });

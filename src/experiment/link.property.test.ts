@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configToQuery, MAX_LINK_LENGTH, queryToConfig } from './link';
-import { PARAMS, type Config } from './schema';
+import { PARAMS, paramApplies, taskDefaults, type Config } from './schema';
 import { configSchema } from './validate';
 
 const RUNS = 10_000;
@@ -94,7 +94,12 @@ describe('link codec, property-tested', () => {
         ]),
       ),
     ) as fc.Arbitrary<Config>;
-    const valid = config.filter((c) => c.degree <= c.relations && c.dModel % c.heads === 0);
+    // a link carries only its task's parameters: the other tasks' stay at their defaults
+    const ofItsTask = config.map((c) => {
+      const defaults = taskDefaults(c.task);
+      return Object.fromEntries(PARAMS.map((p) => [p.key, paramApplies(p, c.task) ? c[p.key] : defaults[p.key]])) as Config;
+    });
+    const valid = ofItsTask.filter((c) => c.degree <= c.relations && c.dModel % c.heads === 0 && c.trainSize <= 2 ** (c.bits - 1));
     fc.assert(
       fc.property(valid, (c) => {
         const r = queryToConfig(configToQuery(c));

@@ -1,21 +1,27 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINK_LENGTH, configToQuery, isDefault, queryToConfig } from './link';
-import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, type Config } from './schema';
+import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, paramApplies, taskDefaults, type Config, type TaskId } from './schema';
 import { configSchema, type Checked } from './validate';
 
 const texts = (c: Checked) => c.corrections.map((x) => x.text);
 
-/** A random valid config: every parameter drawn from its range, the cross-parameter rules respected. */
+/**
+ * A random valid config: a task, then every parameter of that task drawn from its range (the other tasks' stay at
+ * their defaults: a link does not carry them), the cross-parameter rules respected.
+ */
 function randomConfig(rng: () => number): Config {
-  const c = { ...DEFAULT_CONFIG } as Record<string, unknown>;
+  const task = PARAMS[0].options[Math.floor(rng() * PARAMS[0].options.length)] as TaskId;
+  const c = { ...taskDefaults(task) } as Record<string, unknown>;
   for (const p of PARAMS) {
+    if (p.key === 'task' || !paramApplies(p, task)) continue;
     if (p.type === 'enum') c[p.key] = p.options[Math.floor(rng() * p.options.length)];
     else if (p.type === 'int') c[p.key] = p.min + Math.floor(rng() * (p.max - p.min + 1));
     else c[p.key] = p.min + rng() * (p.max - p.min);
   }
   const config = c as Config;
   if (config.degree > config.relations) config.degree = 1 + Math.floor(rng() * config.relations);
+  config.trainSize = Math.min(config.trainSize, 2 ** (config.bits - 1));
   while (config.dModel % config.heads !== 0) config.heads--;
   return config;
 }
@@ -53,9 +59,12 @@ describe('link round trip', () => {
     for (const p of PARAMS) {
       const values = p.type === 'enum' ? p.options : [p.min, p.max];
       for (const v of values) {
-        const c = { ...DEFAULT_CONFIG, [p.key]: v } as Config;
+        const c = { ...taskDefaults((p.task ?? 'kg') as TaskId), [p.key]: v } as Config;
+        if (p.key === 'task') Object.assign(c, taskDefaults(v as TaskId));
         if (p.key === 'degree') c.relations = 200; // degree may not exceed relations
         if (c.degree > c.relations) c.degree = c.relations;
+        if (p.key === 'trainSize') c.bits = 48; // nor training strings half of all strings
+        c.trainSize = Math.min(c.trainSize, 2 ** (c.bits - 1));
         const back = queryToConfig(configToQuery(c));
         expect(texts(back), p.key).toEqual([]);
         expect(back.config[p.key], p.key).toBe(v);
@@ -71,7 +80,8 @@ describe('link round trip', () => {
       const keys = [...params.keys()];
       expect(keys[0]).toBe('v');
       expect(params.get('v')).toBe(String(LINK_VERSION));
-      const expected = PARAMS.filter((p) => c[p.key] !== p.default).map((p) => p.key);
+      const defaults = taskDefaults(c.task);
+      const expected = PARAMS.filter((p) => (p.key === 'task' ? c.task !== 'kg' : paramApplies(p, c.task) && c[p.key] !== defaults[p.key])).map((p) => p.key);
       expect(keys.slice(1).sort()).toEqual(expected.sort());
       for (const k of keys.slice(1)) expect(params.get(k)).toBe(String(c[k as keyof Config]));
     }

@@ -30,4 +30,3 @@ export interface EnumParam<K extends string = string, V extends string = string>
   options: readonly V[];
 }
 export type Param = IntParam | FloatParam | EnumParam;
-

@@ -172,7 +172,13 @@ export function checkValues(raw: Partial<Record<string, unknown>>, foreign: 'cor
     if (foreign === 'correct' && !paramApplies(p, task)) {
       const k = shown(key);
       corrections.push(
-        correction(k, shown(value), `is a parameter of the ${p.task} task, not of ${task}`, `the parameters of ${task} (--params)`, `${k} belongs to the ${p.task} task, not to ${task}; ignored.`),
+        correction(
+          k,
+          shown(value),
+          `is a parameter of the ${p.task} task, not of ${task}`,
+          `the parameters of ${task} (--params)`,
+          `${k} belongs to the ${p.task} task, not to ${task}; ignored.`,
+        ),
       );
       continue;
     }

@@ -112,7 +112,9 @@ describe('inference on the fast path', () => {
     expect(t.gpt.ops.path).toBe('fast'); // picked once, when the model was made
     for (let i = 0; i < 3; i++) t.trainStep().dispose();
     const tokens = tf.tensor2d(
-      splitItems(data, headlineSplit(small).id).slice(0, 7).map((it) => it.prompt),
+      splitItems(data, headlineSplit(small).id)
+        .slice(0, 7)
+        .map((it) => it.prompt),
       undefined,
       'int32',
     );

@@ -3,7 +3,17 @@
  * overlay chart with one column per run × arm × split.
  */
 import { type Arm, ARMS, type MetricRow } from '../experiment/domain';
+import type { Config } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
+import type { SplitSpec } from '../tasks/types';
 import type { Report } from './reportFormat';
+
+/** The splits of the runs' tasks, in order of first appearance (a split id once, with its first label and role). */
+export function splitsOfRuns(configs: readonly Config[]): SplitSpec[] {
+  const out: SplitSpec[] = [];
+  for (const c of configs) for (const s of taskOf(c).splits(c)) if (!out.some((x) => x.id === s.id)) out.push(s);
+  return out;
+}
 
 export interface Figure {
   /** The last finite value and its step; null when the arm has none. */

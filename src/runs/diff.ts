@@ -4,7 +4,7 @@
  * ("seed 0", "seed 1"). Pure; keys in the schema's order, with short names. The task comes first and reads as
  * its id alone ("parity · bits 8"); a parameter of one task only counts for runs of that task.
  */
-import { DEFAULT_CONFIG, PARAMS, paramApplies, type Config, type Param, type ParamKey } from '../experiment/schema';
+import { DEFAULT_CONFIG, PARAM_BY_KEY, PARAMS, paramApplies, type Config, type Param, type ParamKey } from '../experiment/schema';
 
 /** Short names for labels (the schema's labels are written for the controls); a key not listed is its own name. */
 export const SHORT_NAME: Partial<Record<ParamKey, string>> = {
@@ -96,9 +96,11 @@ export function diffTitle(run: Config, current: Config): string {
 export function legendLabels(runs: readonly { config: Config; name: string }[], max = MAX_PARTS): string[] {
   const keys = varyingKeys(runs.map((r) => r.config));
   const labels = runs.map((r) => {
-    if (keys.length)
+    // a run is labelled by the varying keys of its own task (another task's parameters mean nothing to it)
+    const own = keys.filter((k) => paramApplies(PARAM_BY_KEY[k], r.config.task));
+    if (own.length)
       return joinParts(
-        keys.map((k) => paramText(k, r.config[k])),
+        own.map((k) => paramText(k, r.config[k])),
         max,
       );
     const d = diffKeys(r.config, DEFAULT_CONFIG);

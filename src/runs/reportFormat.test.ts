@@ -270,7 +270,18 @@ describe('reports of other tasks and of earlier versions', () => {
 
   it('an old-format report (no task, oodBridgeAcc, bridgeRightRate, the old lens and trace) imports with the new names', () => {
     const scores = Object.fromEntries(SPLITS.map((s) => [s, 0.5]));
-    const oldRow = { step: 10, loss: 1, acc: scores, answerAcc: scores, oodBridgeAcc: 0.75, phase: 'rl', reward: 0.5, cotRate: 1, bridgeRightRate: 0.25, kl: 0.01 };
+    const oldRow = {
+      step: 10,
+      loss: 1,
+      acc: scores,
+      answerAcc: scores,
+      oodBridgeAcc: 0.75,
+      phase: 'rl',
+      reward: 0.5,
+      cotRate: 1,
+      bridgeRightRate: 0.25,
+      kl: 0.01,
+    };
     const { task: _task, ...oldConfig } = DEFAULT_CONFIG;
     const old = {
       version: 1,
@@ -283,9 +294,27 @@ describe('reports of other tasks and of earlier versions', () => {
           stepsPerSec: 3,
           history: [{ ...oldRow, step: 0, phase: 'sft', reward: undefined, cotRate: undefined, bridgeRightRate: undefined, kl: undefined }, oldRow],
           final: oldRow,
-          lens: [{ step: 10, split: 'oodTwoHop', positions: ['h', 'r1', 'r2', 'b', 't'], bridgeTop1: [[0, 0, 1, 0, 0]], answerTop1: [[0, 0, 0, 0.5, 0]], queries: 5 }],
+          lens: [
+            {
+              step: 10,
+              split: 'oodTwoHop',
+              positions: ['h', 'r1', 'r2', 'b', 't'],
+              bridgeTop1: [[0, 0, 1, 0, 0]],
+              answerTop1: [[0, 0, 0, 0.5, 0]],
+              queries: 5,
+            },
+          ],
           trace: [
-            { step: 10, split: 'idTwoHop', target: 'bridge', positions: ['h', 'r1', 'r2', 'b', 't'], restored: [[null, 0, 1, 0, 0]], pClean: 0.9, pCorrupt: 0.1, queries: 5 },
+            {
+              step: 10,
+              split: 'idTwoHop',
+              target: 'bridge',
+              positions: ['h', 'r1', 'r2', 'b', 't'],
+              restored: [[null, 0, 1, 0, 0]],
+              pClean: 0.9,
+              pCorrupt: 0.1,
+              queries: 5,
+            },
           ],
         },
       },
@@ -298,7 +327,18 @@ describe('reports of other tasks and of earlier versions', () => {
     const r = read.reports[0].report;
     expect(r.config.task).toBe('kg');
     const cot = r.arms.cot!;
-    expect(cot.final).toEqual({ step: 10, loss: 1, acc: scores, answerAcc: scores, stepAcc: 0.75, phase: 'rl', reward: 0.5, cotRate: 1, stepsRightRate: 0.25, kl: 0.01 });
+    expect(cot.final).toEqual({
+      step: 10,
+      loss: 1,
+      acc: scores,
+      answerAcc: scores,
+      stepAcc: 0.75,
+      phase: 'rl',
+      reward: 0.5,
+      cotRate: 1,
+      stepsRightRate: 0.25,
+      kl: 0.01,
+    });
     expect(cot.history[0]).toEqual({ step: 0, loss: 1, acc: scores, answerAcc: scores, stepAcc: 0.75, phase: 'sft' });
     expect(cot.lens![0]).toMatchObject({
       split: 'oodTwoHop',

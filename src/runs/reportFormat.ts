@@ -72,8 +72,7 @@ const count = z.number().int().min(0).max(1e9);
 const score = z.number().nullable();
 /** A split id as tasks name them ('oodTwoHop', 'test'): a short identifier, never a prototype key. */
 const splitId = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'not a split id');
-const bySplit = <T extends z.ZodType>(value: T) =>
-  z.record(splitId, value).refine((o) => Object.keys(o).length <= MAX_SPLITS, `at most ${MAX_SPLITS} splits`);
+const bySplit = <T extends z.ZodType>(value: T) => z.record(splitId, value).refine((o) => Object.keys(o).length <= MAX_SPLITS, `at most ${MAX_SPLITS} splits`);
 const scores = bySplit(score);
 const metricRow = z.object({
   step: z.number().int().min(0).max(MAX_STEP),
@@ -168,8 +167,14 @@ const armReport = z.object({
   stepsPerSec: z.number().min(0).nullable(),
   history: z.array(metricRow).max(MAX_ROWS),
   final: metricRow.nullable(),
-  lens: z.array(z.union([lensSummary, legacyLensSummary])).max(MAX_MECHANISM).optional(),
-  trace: z.array(z.union([traceSummary, legacyTraceSummary])).max(MAX_MECHANISM).optional(),
+  lens: z
+    .array(z.union([lensSummary, legacyLensSummary]))
+    .max(MAX_MECHANISM)
+    .optional(),
+  trace: z
+    .array(z.union([traceSummary, legacyTraceSummary]))
+    .max(MAX_MECHANISM)
+    .optional(),
   mechanismMs: z.object({ lens: z.number().min(0), trace: z.number().min(0) }).optional(),
 });
 /** The report's shape as JSON (scores may be null); unknown fields are dropped. */

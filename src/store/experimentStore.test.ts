@@ -32,15 +32,15 @@ describe('experimentStore.setTask', () => {
   it('switches to the task’s defaults and keeps the model and training values set', () => {
     const { setParam, setTask } = useExperimentStore.getState();
     setParam('entities', 400);
-    setParam('layers', 2);
+    setParam('layers', 3);
     setTask('parity');
     let s = useExperimentStore.getState();
-    expect(s.config).toMatchObject({ task: 'parity', entities: DEFAULT_CONFIG.entities, bits: DEFAULT_CONFIG.bits, layers: 2 });
+    expect(s.config).toMatchObject({ task: 'parity', entities: DEFAULT_CONFIG.entities, bits: DEFAULT_CONFIG.bits, layers: 3 });
     expect(s.notices).toEqual([]);
     setParam('bits', 20); // a parameter of the new task, set without complaint about the others' keys
     setTask('kg');
     s = useExperimentStore.getState();
-    expect(s.config).toEqual({ ...DEFAULT_CONFIG, layers: 2 });
+    expect(s.config).toEqual({ ...DEFAULT_CONFIG, layers: 3 });
     expect(s.notices).toEqual([]);
   });
 });

@@ -156,12 +156,7 @@ describe('reduce', () => {
   });
 
   it('takes the run config from the examples message', () => {
-    const s = reduce(
-      initialTrainingData(),
-      { type: 'examples', vocab: VOCAB, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' },
-      0,
-      'cot',
-    );
+    const s = reduce(initialTrainingData(), { type: 'examples', vocab: VOCAB, examples: [], config: { ...DEFAULT_CONFIG, steps: 300 }, hash: 'h' }, 0, 'cot');
     expect(s.totalSteps).toBe(300);
     expect(s.runConfig?.steps).toBe(300);
   });

@@ -2,14 +2,16 @@
  * The guided tour (src/story/steps.ts): a card at the side of the page with the step's words, what to look at
  * (the element is outlined and scrolled into view), what to look for, the numbers the page has measured, and
  * what the step waits for. Back, Next and Close; keyboard: Tab to the buttons, ← and → step, Escape closes.
- * Opened by "Take the tour" (TourButton) or a link with story=1; it is in the address while open.
+ * Opened by "Take the tour" (TourButton) or a link with story=1; it is in the address while open. The tour is
+ * about the knowledge-graph task: for an experiment of another task the button is off and says why, and an open
+ * tour shows only that note.
  * Test hooks: story-start, story-step (data-step = its index), story-next, story-back, story-close.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { usePageStore } from '../app/classroomStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore } from '../store/trainingStore';
-import { STEPS, paceText, readLens } from './steps';
+import { STEPS, paceText, readLens, tourUnavailable } from './steps';
 import { contextOf, installStory, useStoryStore } from './storyStore';
 import './story.css';
 
@@ -33,6 +35,7 @@ function findTarget(ids: readonly string[]): HTMLElement | null {
 export function TourButton() {
   const open = usePageStore((s) => s.page.story);
   const setStory = usePageStore((s) => s.setStory);
+  const unavailable = useExperimentStore((e) => tourUnavailable(e.config));
   return (
     <button
       type="button"
@@ -40,7 +43,9 @@ export function TourButton() {
       className={open ? '' : 'tour-button'}
       aria-pressed={open}
       onClick={() => setStory(!open)}
-      title="A guided tour through the two questions, in eight steps"
+      // an open tour can always be closed
+      disabled={!open && unavailable !== null}
+      title={unavailable ?? 'A guided tour through the two questions, in eight steps'}
     >
       {open ? 'Close the tour' : 'Take the tour'}
     </button>
@@ -49,11 +54,30 @@ export function TourButton() {
 
 export function Story() {
   const open = usePageStore((s) => s.page.story);
-  useEffect(() => (open ? installStory() : undefined), [open]);
+  const unavailable = useExperimentStore((e) => tourUnavailable(e.config));
+  // a tour loads its own runs only where it applies (it may be opened by a link to another task's experiment)
+  const running = open && unavailable === null;
+  useEffect(() => (running ? installStory() : undefined), [running]);
   useEffect(() => {
     if (!open) useStoryStore.getState().clear();
   }, [open]);
-  return open ? <StoryCard /> : null;
+  if (!open) return null;
+  return unavailable === null ? <StoryCard /> : <StoryUnavailable text={unavailable} />;
+}
+
+/** The open tour for an experiment of another task: why it does not run, and Close. */
+function StoryUnavailable({ text }: { text: string }) {
+  const setStory = usePageStore((p) => p.setStory);
+  return (
+    <aside className="story-card" aria-label="Guided tour" data-testid="story-unavailable">
+      <p>{text}</p>
+      <div className="story-nav">
+        <button type="button" data-testid="story-close" onClick={() => setStory(false)}>
+          Close
+        </button>
+      </div>
+    </aside>
+  );
 }
 
 function StoryCard() {

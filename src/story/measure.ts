@@ -3,7 +3,7 @@
  * logit-lens messages), never from canned values. Pure and tfjs-free, so that every sentence's number is
  * tested against the rows it comes from.
  */
-import type { Arm, MetricRow, SplitName } from '../experiment/domain';
+import type { Arm, MetricRow } from '../experiment/domain';
 import type { ExampleOption, LensMessage } from '../worker/protocol';
 
 /** Two decimals, as the training bar shows accuracies. */
@@ -14,8 +14,8 @@ export function lastRow(rows: readonly MetricRow[]): MetricRow | null {
   return rows.length ? rows[rows.length - 1] : null;
 }
 
-/** The first row at which `split` reached `threshold` (exact match), or null. */
-export function firstReaching(rows: readonly MetricRow[], split: SplitName, threshold: number): MetricRow | null {
+/** The first row at which `split` (a split id) reached `threshold` (exact match), or null. */
+export function firstReaching(rows: readonly MetricRow[], split: string, threshold: number): MetricRow | null {
   for (const r of rows) if (Number.isFinite(r.acc[split]) && r.acc[split] >= threshold) return r;
   return null;
 }
@@ -26,7 +26,7 @@ export function rowAt(rows: readonly MetricRow[], step: number): MetricRow | nul
 }
 
 /** The row with the highest value of `split` (the earliest of equals), or null. */
-export function peakRow(rows: readonly MetricRow[], split: SplitName): MetricRow | null {
+export function peakRow(rows: readonly MetricRow[], split: string): MetricRow | null {
   let best: MetricRow | null = null;
   for (const r of rows) if (Number.isFinite(r.acc[split]) && (best === null || r.acc[split] > best.acc[split])) best = r;
   return best;
@@ -49,7 +49,8 @@ export interface LensReading {
   step: number;
   /** The token the lens tracks (its name, e.g. e19) and where the arm has to write it. */
   label: string;
-  role: 'bridge' | 'answer';
+  /** 'step': one of the query's intermediate results (e.g. a bridge); 'answer': its answer. */
+  role: 'step' | 'answer';
   /** Label of the position read (the one just before the token is written). */
   at: string;
   /** First row (0 = embedding, L = after block L) from which the token is the top guess at every later row; null if not even at the end. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../experiment/domain';
-import { DEFAULT_CONFIG } from '../experiment/schema';
+import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
 import type { LensMessage } from '../worker/protocol';
 import { commonStep, firstReaching, lensReadings, peakRow } from './measure';
-import { GAP_THRESHOLD, STEPS, paceText, readLens, type RunView, type StoryContext } from './steps';
+import { GAP_THRESHOLD, STEPS, paceText, readLens, tourApplies, tourSplits, tourUnavailable, type RunView, type StoryContext } from './steps';
 
 const scores = (ood: number, oodAtomic = 0, idAtomic = 0) => ({ idAtomic, oodAtomic, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: ood });
 const row = (step: number, ood: number, oodAtomic = 0, idAtomic = 0): MetricRow => ({
@@ -35,6 +35,15 @@ const step = (id: string) => STEPS.find((s) => s.id === id)!;
 describe('the tour quotes what the page measured', () => {
   it('has 8 steps, Q1 before Q2, ending on real training', () => {
     expect(STEPS.map((s) => s.id)).toEqual(['world', 'train', 'gap', 'atomic', 'inside', 'noise', 'depth', 'real']);
+  });
+
+  it('is offered for the knowledge graph only, and reads its split ids through the task', () => {
+    expect(tourApplies(DEFAULT_CONFIG)).toBe(true);
+    expect(tourUnavailable(DEFAULT_CONFIG)).toBeNull();
+    expect(tourSplits(DEFAULT_CONFIG)).toEqual({ headline: 'oodTwoHop', test: 'idTwoHop', firstFacts: 'idAtomic', secondFacts: 'oodAtomic' });
+    const parity = taskDefaults('parity');
+    expect(tourApplies(parity)).toBe(false);
+    expect(tourUnavailable(parity)).toMatch(/^The tour is about the Knowledge graph \(k-hop\) task; this experiment's task is Parity of n bits\./);
   });
 
   it('the gap step waits for CoT to pass the threshold, and for the direct arm’s row of that step', () => {
@@ -99,8 +108,8 @@ describe('the tour quotes what the page measured', () => {
       tokens: [3, 42, 42, 19, 38],
       labels: ['e3', 'r2', 'r2', 'e19', 'e38'],
       tracked: [
-        { token: 19, label: 'bridge e19', role: 'bridge' },
-        { token: 38, label: 'answer e38', role: 'answer' },
+        { token: 19, name: 'b', label: 'bridge e19', role: 'step' },
+        { token: 38, name: 'answer', label: 'answer e38', role: 'answer' },
       ],
       rows: 3,
       ranks,
@@ -110,7 +119,10 @@ describe('the tour quotes what the page measured', () => {
     const [b, a] = lensReadings(msg);
     expect(b).toMatchObject({ label: 'e19', at: 'r2', fromRow: 1, layers: 2 });
     expect(a).toMatchObject({ label: 'e38', at: 'e19', fromRow: 2, finalRank: 1 });
-    const seen = readLens(run([], [], { lens: { cot: msg }, examples: [{ split: 'oodTwoHop', prompt: [3, 42, 42], text: 'e3 r2 r2' }] }), {});
+    const seen = readLens(
+      run([], [], { lens: { cot: msg }, examples: [{ split: 'oodTwoHop', label: 'OOD test multi-hop', prompt: [3, 42, 42], text: 'e3 r2 r2' }] }),
+      {},
+    );
     expect(step('inside').measured({ main: run([], []), phases: [], seen })).toEqual([
       'OOD test query e3 r2 r2 (step 40): the bridge e19, read at r2, is the top guess from layer 1 of 2 on. Then the answer e38, read at the written bridge e19, is the top guess from layer 2 of 2 on.',
     ]);

@@ -5,9 +5,13 @@
  * has just measured (from a RunView: the training store, live or as remembered by the tour). A step that
  * waits for something says so, and the tour moves on when `wait.done` reports it happened.
  * Pure: no React, no DOM, no tfjs.
+ *
+ * The tour's words are about the knowledge-graph task (TOUR_TASK): it is offered only for an experiment of that
+ * task (tourApplies). Where it computes, it reads the split ids through the task (tourSplits), never by name.
  */
 import { ARM_LABEL, type Arm, type MetricRow } from '../experiment/domain';
-import type { Config } from '../experiment/schema';
+import type { Config, TaskId } from '../experiment/schema';
+import { headlineSplit, prerequisiteSplits, TASKS, taskOf } from '../tasks/registry';
 import type { ExampleOption, LensMessage, VocabInfo } from '../worker/protocol';
 import {
   commonStep,
@@ -47,8 +51,35 @@ export interface StoryContext {
   main: RunView;
   /** Runs of the current step's phases (null: not run yet). */
   phases: (RunView | null)[];
-  /** Lens readings the tour has seen on the student's run, by the split of the query. */
-  seen: Partial<Record<ExampleOption['split'], { prompt: string; readings: LensReading[] }>>;
+  /** Lens readings the tour has seen on the student's run, by the split (id) of the query. */
+  seen: Partial<Record<string, { prompt: string; readings: LensReading[] }>>;
+}
+
+/** The task the tour's words are written for. */
+export const TOUR_TASK: TaskId = 'kg';
+/** Whether the tour can be taken with this experiment (its words and steps are about TOUR_TASK). */
+export const tourApplies = (c: Pick<Config, 'task'>): boolean => c.task === TOUR_TASK;
+/** Why the tour is not offered for this experiment, in one sentence; null when it is. */
+export function tourUnavailable(c: Pick<Config, 'task'>): string | null {
+  if (tourApplies(c)) return null;
+  return `The tour is about the ${TASKS[TOUR_TASK].label} task; this experiment's task is ${taskOf(c).label}. Set Task to ${TASKS[TOUR_TASK].label} to take it.`;
+}
+
+/**
+ * The splits the tour reads, by id, from the run's task: the headline split (the OOD test), the other test split
+ * (the ID test), and the first and second prerequisite split (ID and OOD atomic facts).
+ */
+export function tourSplits(c: Config): { headline: string; test: string | null; firstFacts: string | null; secondFacts: string | null } {
+  const pre = prerequisiteSplits(c);
+  return {
+    headline: headlineSplit(c).id,
+    test:
+      taskOf(c)
+        .splits(c)
+        .find((s) => s.role === 'test')?.id ?? null,
+    firstFacts: pre[0]?.id ?? null,
+    secondFacts: pre[1]?.id ?? null,
+  };
 }
 
 export interface Phase {
@@ -84,8 +115,13 @@ export const GAP_THRESHOLD = 0.5;
 export const KNOWN = 0.9;
 
 const hasBoth = (r: RunView) => r.arms.includes('cot') && r.arms.includes('direct');
-const oodOf = (row: MetricRow | null) => (row ? fmt(row.acc.oodTwoHop) : '—');
-const multi = (r: RunView) => (r.vocab?.hops === 3 || r.config.hops === '3' ? 'three-hop' : 'two-hop');
+/** A row's accuracy on the run's headline split, two decimals. */
+const oodOf = (r: RunView, row: MetricRow | null) => (row ? fmt(row.acc[tourSplits(r.config).headline]) : '—');
+/** "two-hop", "three-hop": one hop more than the intermediate results the CoT arm writes. */
+const multi = (r: RunView) => {
+  const hops = taskOf(r.config).intermediates(r.config).length + 1;
+  return `${['two', 'three', 'four'][hops - 2] ?? hops}-hop`;
+};
 const remembered = (r: RunView) => (r.live ? '' : ' (measured earlier in this tour)');
 
 export function durationText(sec: number): string {
@@ -102,11 +138,11 @@ export function paceText(main: RunView, runs: number, steps: number): string | n
   return `At this tab's pace (${r.toFixed(1)} steps/s measured on your run), ${runs > 1 ? 'each run' : 'the run'} of ${steps.toLocaleString('en-US')} steps takes about ${durationText(steps / r)}.`;
 }
 
-function lensLine(split: ExampleOption['split'], s: { prompt: string; readings: LensReading[] }): string | null {
-  const bridge = s.readings.find((r) => r.arm === 'cot' && r.role === 'bridge');
+function lensLine(headline: boolean, s: { prompt: string; readings: LensReading[] }): string | null {
+  const bridge = s.readings.find((r) => r.arm === 'cot' && r.role === 'step');
   const answer = s.readings.find((r) => r.arm === 'cot' && r.role === 'answer');
   if (!bridge) return null;
-  const kind = split === 'oodTwoHop' ? 'OOD' : 'ID';
+  const kind = headline ? 'OOD' : 'ID';
   const second = answer ? ` Then the answer ${answer.label}, read at the written bridge ${answer.at}, is ${fromLayerText(answer)}.` : '';
   return `${kind} test query ${s.prompt} (step ${bridge.step}): the bridge ${bridge.label}, read at ${bridge.at}, is ${fromLayerText(bridge)}.${second}`;
 }
@@ -120,9 +156,10 @@ function phaseComparison(ctx: StoryContext, phases: Phase[]): string[] {
     if (!r) return;
     const last = lastRow(r.history.cot);
     if (!last || last.step === 0) return;
-    const peak = peakRow(r.history.cot, 'oodTwoHop');
+    const head = tourSplits(r.config).headline;
+    const peak = peakRow(r.history.cot, head);
     lines.push(
-      `${p.label[0].toUpperCase()}${p.label.slice(1)}: CoT OOD ${oodOf(last)} at step ${last.step}${r.status === 'done' ? ' (the end)' : r.live ? ' (still training)' : ''}; its highest ${peak ? `${fmt(peak.acc.oodTwoHop)} at step ${peak.step}` : '—'}.`,
+      `${p.label[0].toUpperCase()}${p.label.slice(1)}: CoT OOD ${oodOf(r, last)} at step ${last.step}${r.status === 'done' ? ' (the end)' : r.live ? ' (still training)' : ''}; its highest ${peak ? `${fmt(peak.acc[head])} at step ${peak.step}` : '—'}.`,
     );
   });
   return lines;
@@ -139,7 +176,7 @@ function comparedAt(ctx: StoryContext, names: [string, string]): string | null {
   if (step === null || step === 0) return null;
   const ra = rowAt(a.history.cot, step)!;
   const rb = rowAt(b.history.cot, step)!;
-  return `At step ${step}, CoT on the OOD test: ${fmt(ra.acc.oodTwoHop)} with ${names[0]}, ${fmt(rb.acc.oodTwoHop)} with ${names[1]}.`;
+  return `At step ${step}, CoT on the OOD test: ${oodOf(a, ra)} with ${names[0]}, ${oodOf(b, rb)} with ${names[1]}.`;
 }
 
 const NOISE: Phase[] = [
@@ -165,8 +202,9 @@ export const STEPS: StoryStep[] = [
     measured: ({ main }) => {
       if (!main.vocab) return [];
       const p = main.parameters.cot ?? main.parameters.direct;
+      // the world the workers built is the experiment's (its size is in the config); its tokens are the vocabulary's
       return [
-        `The training workers have built this world: ${main.vocab.entities.toLocaleString('en-US')} entities and ${main.vocab.relations} relations${p ? `, and a model of ${p.toLocaleString('en-US')} parameters for each arm` : ''}${remembered(main)}.`,
+        `The training workers have built this world: ${main.config.entities.toLocaleString('en-US')} entities and ${main.config.relations} relations (${main.vocab.names.length.toLocaleString('en-US')} tokens)${p ? `, and a model of ${p.toLocaleString('en-US')} parameters for each arm` : ''}${remembered(main)}.`,
       ];
     },
   },
@@ -182,7 +220,7 @@ export const STEPS: StoryStep[] = [
     measured: ({ main }) => {
       const rows = main.arms.map((a) => [a, main.history[a].find((r) => r.step > 0)] as const).filter(([, r]) => r);
       if (!rows.length) return [];
-      return [`First evaluation: ${rows.map(([a, r]) => `${ARM_LABEL[a]} OOD ${oodOf(r!)} at step ${r!.step}`).join(', ')}${remembered(main)}.`];
+      return [`First evaluation: ${rows.map(([a, r]) => `${ARM_LABEL[a]} OOD ${oodOf(main, r!)} at step ${r!.step}`).join(', ')}${remembered(main)}.`];
     },
     wait: {
       label: 'Waiting for the first evaluation',
@@ -207,26 +245,28 @@ export const STEPS: StoryStep[] = [
       const last = lastRow(main.history.cot);
       if (!last || last.step === 0) return [];
       const d = lastRow(main.history.direct);
-      return [`Now: CoT OOD ${oodOf(last)} at step ${last.step}${d && hasBoth(main) ? `, direct ${oodOf(d)} at step ${d.step}` : ''}${remembered(main)}.`];
+      return [
+        `Now: CoT OOD ${oodOf(main, last)} at step ${last.step}${d && hasBoth(main) ? `, direct ${oodOf(main, d)} at step ${d.step}` : ''}${remembered(main)}.`,
+      ];
     },
     wait: {
       label: `Waiting until CoT passes ${GAP_THRESHOLD} on the OOD test`,
       done: ({ main }) => {
         if (!main.arms.includes('cot')) return null;
-        const hit = firstReaching(main.history.cot, 'oodTwoHop', GAP_THRESHOLD);
+        const hit = firstReaching(main.history.cot, tourSplits(main.config).headline, GAP_THRESHOLD);
         if (!hit) return null;
         // the direct arm trains in its own worker: wait for its evaluation of the same step, to compare
         const dLast = lastRow(main.history.direct);
         if (main.arms.includes('direct') && (!dLast || dLast.step < hit.step) && main.status === 'running') return null;
         const d = rowAt(main.history.direct, hit.step);
-        return `CoT passed ${GAP_THRESHOLD} on the OOD test at step ${hit.step} (${fmt(hit.acc.oodTwoHop)})${d ? `; direct was at ${fmt(d.acc.oodTwoHop)} then` : ''}. That is the gap.`;
+        return `CoT passed ${GAP_THRESHOLD} on the OOD test at step ${hit.step} (${oodOf(main, hit)})${d ? `; direct was at ${oodOf(main, d)} then` : ''}. That is the gap.`;
       },
       progress: ({ main }) => {
         if (!main.arms.includes('cot')) return 'This link trains only the direct arm: there is no CoT curve to wait for.';
         if (main.status === 'done')
           return `The run ended at step ${main.step} before CoT reached ${GAP_THRESHOLD}: this setting does not open the gap (the default experiment does).`;
         const last = lastRow(main.history.cot);
-        return last && last.step > 0 ? `CoT OOD is ${oodOf(last)} at step ${last.step}.` : 'Waiting for the first evaluation.';
+        return last && last.step > 0 ? `CoT OOD is ${oodOf(main, last)} at step ${last.step}.` : 'Waiting for the first evaluation.';
       },
     },
     auto: true,
@@ -242,26 +282,30 @@ export const STEPS: StoryStep[] = [
     measured: ({ main }) => {
       const rows = main.history.cot;
       const last = lastRow(rows);
-      if (!last || last.step === 0) return [];
-      const id = firstReaching(rows, 'idAtomic', KNOWN);
-      const ood = firstReaching(rows, 'oodAtomic', KNOWN);
+      const { firstFacts, secondFacts } = tourSplits(main.config);
+      if (!last || last.step === 0 || !firstFacts || !secondFacts) return [];
+      const id = firstReaching(rows, firstFacts, KNOWN);
+      const ood = firstReaching(rows, secondFacts, KNOWN);
       const reach = (r: MetricRow | null, what: string, now: number) => (r ? `${what} at step ${r.step}` : `${what} not yet (now ${fmt(now)})`);
-      const sq = last.acc.oodAtomic ** 2;
+      const sq = last.acc[secondFacts] ** 2;
       return [
-        `CoT reached ${KNOWN} on ${reach(id, 'ID atomic facts', last.acc.idAtomic)}, and on ${reach(ood, 'OOD atomic facts', last.acc.oodAtomic)}${remembered(main)}.`,
-        `At step ${last.step}: OOD atomic ${fmt(last.acc.oodAtomic)}, squared ${fmt(sq)}; OOD ${multi(main)} ${fmt(last.acc.oodTwoHop)}.`,
+        `CoT reached ${KNOWN} on ${reach(id, 'ID atomic facts', last.acc[firstFacts])}, and on ${reach(ood, 'OOD atomic facts', last.acc[secondFacts])}${remembered(main)}.`,
+        `At step ${last.step}: OOD atomic ${fmt(last.acc[secondFacts])}, squared ${fmt(sq)}; OOD ${multi(main)} ${oodOf(main, last)}.`,
       ];
     },
     wait: {
       label: `Waiting until CoT knows ${KNOWN} of the OOD atomic facts`,
       done: ({ main }) => {
-        const hit = firstReaching(main.history.cot, 'oodAtomic', KNOWN);
-        return hit ? `CoT reached ${KNOWN} on the OOD atomic facts at step ${hit.step}; its OOD test accuracy was ${oodOf(hit)} then.` : null;
+        const facts = tourSplits(main.config).secondFacts;
+        const hit = facts ? firstReaching(main.history.cot, facts, KNOWN) : null;
+        return hit ? `CoT reached ${KNOWN} on the OOD atomic facts at step ${hit.step}; its OOD test accuracy was ${oodOf(main, hit)} then.` : null;
       },
       progress: ({ main }) => {
+        const facts = tourSplits(main.config).secondFacts;
         const last = lastRow(main.history.cot);
-        if (main.status === 'done' && last) return `The run ended at step ${last.step} with CoT at ${fmt(last.acc.oodAtomic)} on OOD atomic facts.`;
-        return last && last.step > 0 ? `CoT OOD atomic is ${fmt(last.acc.oodAtomic)} at step ${last.step}.` : null;
+        if (!facts) return null;
+        if (main.status === 'done' && last) return `The run ended at step ${last.step} with CoT at ${fmt(last.acc[facts])} on OOD atomic facts.`;
+        return last && last.step > 0 ? `CoT OOD atomic is ${fmt(last.acc[facts])} at step ${last.step}.` : null;
       },
     },
     // no auto: this step is read while the curves move; it says when it happened and waits for Next
@@ -278,16 +322,17 @@ export const STEPS: StoryStep[] = [
     watch: 'The CoT arm’s logit lens; pick an ID and an OOD query in the Query menu and compare.',
     measured: (ctx) => {
       const lines: string[] = [];
-      for (const split of ['oodTwoHop', 'idTwoHop'] as const) {
-        const s = ctx.seen[split];
-        const l = s && lensLine(split, s);
+      const { headline, test } = tourSplits(ctx.main.config);
+      for (const split of [headline, test]) {
+        const s = split === null ? undefined : ctx.seen[split];
+        const l = s && lensLine(split === headline, s);
         if (l) lines.push(l);
       }
       return lines;
     },
     wait: {
       label: 'Waiting for the logit lens of the CoT arm',
-      done: (ctx) => (ctx.seen.oodTwoHop || ctx.seen.idTwoHop ? 'The lens has read a query.' : null),
+      done: (ctx) => (Object.values(ctx.seen).some((s) => s !== undefined) ? 'The lens has read a query.' : null),
       progress: ({ main }) =>
         main.arms.includes('cot') ? 'The lens is drawn after an evaluation.' : 'This link trains only the direct arm: the lens has no bridge to find.',
     },

@@ -22,4 +22,7 @@ export function headlineSplit(c: Config): SplitSpec {
   return splits.find((s) => s.role === 'headline') ?? splits[splits.length - 1];
 }
 /** The splits the direct arm must know before its low headline accuracy means it cannot compose (the informed gap). */
-export const prerequisiteSplits = (c: Config): SplitSpec[] => taskOf(c).splits(c).filter((s) => s.role === 'prerequisite');
+export const prerequisiteSplits = (c: Config): SplitSpec[] =>
+  taskOf(c)
+    .splits(c)
+    .filter((s) => s.role === 'prerequisite');

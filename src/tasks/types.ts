@@ -15,8 +15,7 @@ export interface TokenVocab {
   names: readonly string[];
 }
 
-export const tokenName = (v: Pick<TokenVocab, 'names'>, id: number): string =>
-  Number.isInteger(id) && id >= 0 && id < v.names.length ? v.names[id] : '?';
+export const tokenName = (v: Pick<TokenVocab, 'names'>, id: number): string => (Number.isInteger(id) && id >= 0 && id < v.names.length ? v.names[id] : '?');
 
 /** A training sequence: prompt + continuation (loss is taken on the continuation only). */
 export interface Sequence {
@@ -48,6 +47,8 @@ export interface SplitSpec {
   id: string;
   label: string;
   role: SplitRole;
+  /** Accuracy of guessing the answer (e.g. 0.5 for a yes/no answer); absent: 0. The gap allows the direct arm this much. */
+  chance?: number;
 }
 
 export interface EvalSplit extends SplitSpec {
@@ -247,6 +248,8 @@ export interface TaskSpec {
   splits(config: Config): SplitSpec[];
   /** The intermediate results the CoT arm writes, in order. */
   intermediates(config: Config): IntermediateSpec[];
+  /** Tokens in the vocabulary of a config's datasets (known before generating: the budget check uses it). */
+  vocabSize(config: Config): number;
   /** Positions the model needs for any config of this task (the model's context; part of its weights). */
   contextLength(config: Config): number;
   /** A pure, seeded generator: same config → same dataset. Throws RangeError on a config too large to generate. */

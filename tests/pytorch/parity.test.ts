@@ -156,7 +156,7 @@ describe.skipIf(!RUN_TORCH_TESTS)(`train.py against the engine${SKIP_REASON ? ` 
     expect(ex.history.cot.at(-1)!.stepAcc).toBeTypeOf('number');
     expect(ex.history.direct.at(-1)!.stepAcc).toBeUndefined();
     ex.dispose();
-  });
+  }, 240_000); // three train.py runs: a minute on a loaded 2-core machine
 
   it('the same weights give the same accuracies on the five splits (trained weights, greedy exact match and answer-only)', async () => {
     // trained (on the wasm backend, our kernels: the browser's default path) long enough for accuracies well

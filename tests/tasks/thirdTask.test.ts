@@ -42,6 +42,7 @@ const MOD3: TaskSpec = {
     { name: 's1', label: 'first sum' },
     { name: 's2', label: 'second sum' },
   ],
+  vocabSize: () => NAMES.length,
   contextLength: () => 8,
   tooLarge: () => null,
   generate: (): Dataset => {
@@ -69,7 +70,12 @@ const MOD3: TaskSpec = {
   counterfactual: (_d, it) => item([(it.prompt[0] + 1) % 3, it.prompt[1], it.prompt[2]]),
   preview: () => ({ groups: [], sizes: [], notes: [] }) as unknown as ReturnType<TaskSpec['preview']>,
   examples: (d, n) => d.splits[1].items.slice(0, n).map((it) => ({ split: 'unseen', prompt: it.prompt })),
-  truth: (_d, prompt) => ({ ...item(prompt.slice(0, 3)), cotTarget: item(prompt.slice(0, 3)).target, directTarget: item(prompt.slice(0, 3)).directTarget, kind: 'any' }),
+  truth: (_d, prompt) => ({
+    ...item(prompt.slice(0, 3)),
+    cotTarget: item(prompt.slice(0, 3)).target,
+    directTarget: item(prompt.slice(0, 3)).directTarget,
+    kind: 'any',
+  }),
   parsePrompt: () => 'not typed',
 };
 

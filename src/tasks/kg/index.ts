@@ -198,14 +198,22 @@ const tails = new WeakMap<KgData, Map<number, number>>();
 export const KG_TASK: TaskSpec = {
   id: 'kg',
   label: 'Knowledge graph (k-hop)',
-  description: 'Two- or three-hop questions over a random graph of facts: CoT writes the bridge entity, and only then composes facts never seen composed (OOD).',
+  description:
+    'Two- or three-hop questions over a random graph of facts: CoT writes the bridge entity, and only then composes facts never seen composed (OOD).',
   explanation: [
     'A small transformer learns facts about a made-up world (a random knowledge graph: e12 r3 → e40) and is asked two-hop questions (e12 r3 r7 → ?).',
     'Some facts are OOD: they are trained only as single facts, never inside a two-hop question. Trained to write the bridge entity first (CoT), the model answers two-hop questions built only from OOD facts; trained on the answer alone (direct), it does not (Yao et al. 2025).',
   ],
   params: ['entities', 'relations', 'degree', 'oodShare', 'lambda', 'hops', 'idTestShare'],
   splits: () => SPLITS.map((id) => ({ id, label: KG_SPLIT_LABELS[id], role: ROLE[id] })),
-  intermediates: (c) => (hopsOf(c) === 2 ? [{ name: 'b', label: 'bridge' }] : [{ name: 'b1', label: 'first bridge' }, { name: 'b2', label: 'second bridge' }]),
+  intermediates: (c) =>
+    hopsOf(c) === 2
+      ? [{ name: 'b', label: 'bridge' }]
+      : [
+          { name: 'b1', label: 'first bridge' },
+          { name: 'b2', label: 'second bridge' },
+        ],
+  vocabSize: (c) => c.entities + c.relations + 2,
   contextLength: () => maxSequenceLength(3),
   tooLarge: (c) => {
     const paths = countPaths({ entities: c.entities, degree: c.degree, hops: c.hops });

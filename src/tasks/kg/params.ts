@@ -14,7 +14,17 @@ export const KG_PARAMS = [
     label: 'Entities',
     hint: 'Number of entities (nodes of the knowledge graph); each is one token.',
   },
-  { key: 'relations', group: 'data', task: 'kg', type: 'int', default: 20, min: 2, max: 200, label: 'Relations', hint: 'Number of relation types; each is one token.' },
+  {
+    key: 'relations',
+    group: 'data',
+    task: 'kg',
+    type: 'int',
+    default: 20,
+    min: 2,
+    max: 200,
+    label: 'Relations',
+    hint: 'Number of relation types; each is one token.',
+  },
   {
     key: 'degree',
     group: 'data',
@@ -71,4 +81,5 @@ export const KG_PARAMS = [
     step: 0.005,
     label: 'ID test share',
     hint: 'Share of the ID two-hop pool held out as the ID test set (at most 1,000 paths).',
-  },] as const satisfies readonly Param[];
+  },
+] as const satisfies readonly Param[];

@@ -64,9 +64,9 @@ const lengthOf = (c: Pick<Config, 'bits' | 'testBits'>) => Math.max(c.bits, c.te
 
 function splitSpecs(c: Pick<Config, 'bits' | 'testBits'>): SplitSpec[] {
   return [
-    { id: 'train', label: 'Training strings', role: 'train' },
-    { id: 'test', label: 'Test strings', role: 'headline' },
-    ...(c.testBits > 0 && c.testBits !== c.bits ? [{ id: 'length', label: `Test, ${c.testBits} bits`, role: 'test' as const }] : []),
+    { id: 'train', label: 'Training strings', role: 'train', chance: 0.5 },
+    { id: 'test', label: 'Test strings', role: 'headline', chance: 0.5 },
+    ...(c.testBits > 0 && c.testBits !== c.bits ? [{ id: 'length', label: `Test, ${c.testBits} bits`, role: 'test' as const, chance: 0.5 }] : []),
   ];
 }
 
@@ -270,7 +270,8 @@ function truth(d: Dataset, prompt: number[]): QueryTruth {
   }
   const it = itemOf(bits);
   const data = parityOf(d);
-  const kind = bits.length !== data.bits ? `${bits.length} bits (trained: ${data.bits})` : data.trainKeys.has(keyOf(bits)) ? 'training string' : 'unseen string';
+  const kind =
+    bits.length !== data.bits ? `${bits.length} bits (trained: ${data.bits})` : data.trainKeys.has(keyOf(bits)) ? 'training string' : 'unseen string';
   return { cotTarget: it.target, directTarget: it.directTarget, steps: it.steps, answer: it.answer, kind };
 }
 
@@ -285,6 +286,7 @@ export const PARITY_TASK: TaskSpec = {
   params: ['bits', 'trainSize', 'testBits'],
   splits: splitSpecs,
   intermediates: (c) => Array.from({ length: c.bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: `parity of bits 1–${k + 1}` })),
+  vocabSize: () => NAMES.length,
   contextLength: (c) => 2 * lengthOf(c) + 2,
   tooLarge: () => null,
   generate: generateParity,

@@ -1,13 +1,14 @@
 /**
- * Ticked runs side by side: their accuracy curves overlaid (the splits a user picks; one colour per run, CoT
- * solid and direct dashed, the OOD test drawn thicker), a legend made of what differs among them, and a table
- * of final and best figures. Two seeds of one link show the seed spread.
+ * Ticked runs side by side: their accuracy curves overlaid (the splits a user picks, of the runs' tasks; one
+ * colour per run, CoT solid and direct dashed, each task's headline split drawn thicker), a legend made of what
+ * differs among them, and a table of final and best figures. Two seeds of one link show the seed spread.
  */
 import { memo, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { schemeTableau10 } from 'd3-scale-chromatic';
-import { ARM_LABEL, type Arm, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
-import { figureRows, maxStep, overlayKey, overlayRows, spreadOf, type Figure, type OverlayRow } from '../../runs/compare';
+import { ARM_LABEL, type Arm } from '../../experiment/domain';
+import { headlineSplit } from '../../tasks/registry';
+import { figureRows, maxStep, overlayKey, overlayRows, splitsOfRuns, spreadOf, type Figure, type OverlayRow } from '../../runs/compare';
 import { legendLabels, varyingKeys } from '../../runs/diff';
 import type { RunRecord } from '../../runs/record';
 import { useRunsStore } from '../../store/runsStore';
@@ -27,11 +28,20 @@ interface Series {
   key: string;
   run: number;
   arm: Arm;
-  split: SplitName;
+  split: string;
+  /** The split is its run's task's headline (drawn thicker). */
+  headline: boolean;
 }
 
-const ComparePlot = memo(function ComparePlot(props: { rows: OverlayRow[]; series: Series[]; labels: string[]; colors: ThemeColors; total: number }) {
-  const { rows, series, labels, colors, total } = props;
+const ComparePlot = memo(function ComparePlot(props: {
+  rows: OverlayRow[];
+  series: Series[];
+  labels: string[];
+  splitLabel: Record<string, string>;
+  colors: ThemeColors;
+  total: number;
+}) {
+  const { rows, series, labels, splitLabel, colors, total } = props;
   const tick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const label = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
   const xDomain = useMemo(() => [0, Math.max(total, 1)], [total]);
@@ -50,14 +60,14 @@ const ComparePlot = memo(function ComparePlot(props: { rows: OverlayRow[]; serie
                 if (!s) return null;
                 return (
                   <div key={s.key} style={{ color: runColor(s.run) }}>
-                    {labels[s.run]} · {ARM_LABEL[s.arm]} · {SPLIT_LABELS[s.split]}: {(p.value as number).toFixed(3)}
+                    {labels[s.run]} · {ARM_LABEL[s.arm]} · {splitLabel[s.split] ?? s.split}: {(p.value as number).toFixed(3)}
                   </div>
                 );
               })}
           </div>
         );
       },
-    [series, labels],
+    [series, labels, splitLabel],
   );
   return (
     <ResponsiveContainer width="100%" height={280}>
@@ -71,8 +81,8 @@ const ComparePlot = memo(function ComparePlot(props: { rows: OverlayRow[]; serie
             key={s.key}
             dataKey={s.key}
             stroke={runColor(s.run)}
-            strokeWidth={s.split === 'oodTwoHop' ? 3 : 1.5}
-            strokeOpacity={s.split === 'oodTwoHop' ? 1 : 0.7}
+            strokeWidth={s.headline ? 3 : 1.5}
+            strokeOpacity={s.headline ? 1 : 0.7}
             strokeDasharray={s.arm === 'direct' ? '6 4' : undefined}
             dot={false}
             isAnimationActive={false}
@@ -89,11 +99,19 @@ export function CompareView() {
   const ids = useRunsStore((s) => s.compare);
   const setCompared = useRunsStore((s) => s.setCompared);
   const colors = useThemeColors();
-  const [splits, setSplits] = useState<SplitName[]>(['oodTwoHop']);
+  // the splits picked; null: each run's headline split (until the user picks)
+  const [picked, setPicked] = useState<string[] | null>(null);
   const [arms, setArms] = useState<Record<Arm, boolean>>({ cot: true, direct: true });
 
   const runs = useMemo(() => ids.map((id) => all.find((r) => r.id === id)).filter((r): r is RunRecord => r !== undefined), [all, ids]);
   const reports = useMemo(() => runs.map((r) => r.report), [runs]);
+  const available = useMemo(() => splitsOfRuns(reports.map((r) => r.config)), [reports]);
+  const splitLabel = useMemo(() => Object.fromEntries(available.map((s) => [s.id, s.label])), [available]);
+  const headlineOf = useMemo(() => reports.map((r) => headlineSplit(r.config).id), [reports]);
+  const splits = useMemo(() => {
+    const want = picked ?? headlineOf;
+    return available.map((s) => s.id).filter((id) => want.includes(id));
+  }, [picked, headlineOf, available]);
   const labels = useMemo(() => legendLabels(runs.map((r) => ({ config: r.report.config, name: r.name }))), [runs]);
   const rows = useMemo(() => overlayRows(reports, splits), [reports, splits]);
   const series = useMemo(
@@ -101,9 +119,9 @@ export function CompareView() {
       reports.flatMap((r, i) =>
         (['cot', 'direct'] as const)
           .filter((a) => arms[a] && r.arms[a])
-          .flatMap((arm) => splits.map((split) => ({ key: overlayKey(i, arm, split), run: i, arm, split }))),
+          .flatMap((arm) => splits.map((split) => ({ key: overlayKey(i, arm, split), run: i, arm, split, headline: split === headlineOf[i] }))),
       ),
-    [reports, splits, arms],
+    [reports, splits, arms, headlineOf],
   );
   const figures = useMemo(() => figureRows(reports, splits).filter((f) => arms[f.arm]), [reports, splits, arms]);
   const total = useMemo(() => maxStep(reports), [reports]);
@@ -114,7 +132,7 @@ export function CompareView() {
   }, [reports, splits, arms]);
 
   if (runs.length === 0) return null;
-  const toggleSplit = (s: SplitName, on: boolean) => setSplits((cur) => (on ? SPLITS.filter((x) => x === s || cur.includes(x)) : cur.filter((x) => x !== s)));
+  const toggleSplit = (s: string, on: boolean) => setPicked(on ? [...splits, s] : splits.filter((x) => x !== s));
 
   return (
     <div className="compare-view" data-testid="compare-view">
@@ -139,10 +157,15 @@ export function CompareView() {
         </span>
       </div>
       <div className="split-chips" role="group" aria-label="Splits compared">
-        {SPLITS.map((s) => (
-          <label key={s} className={`split-chip${splits.includes(s) ? ' on' : ''}`}>
-            <input type="checkbox" checked={splits.includes(s)} onChange={(e) => toggleSplit(s, e.target.checked)} data-testid={`compare-split-${s}`} />
-            {SPLIT_LABELS[s]}
+        {available.map((s) => (
+          <label key={s.id} className={`split-chip${splits.includes(s.id) ? ' on' : ''}`}>
+            <input
+              type="checkbox"
+              checked={splits.includes(s.id)}
+              onChange={(e) => toggleSplit(s.id, e.target.checked)}
+              data-testid={`compare-split-${s.id}`}
+            />
+            {s.label}
           </label>
         ))}
         {(['cot', 'direct'] as const).map((a) => (
@@ -162,7 +185,7 @@ export function CompareView() {
       </ul>
       <div className="chart-box" data-testid="compare-chart" data-series={series.length}>
         {series.length === 0 && <div className="chart-empty">Pick a split and an arm to draw.</div>}
-        <ComparePlot rows={rows} series={series} labels={labels} colors={colors} total={total} />
+        <ComparePlot rows={rows} series={series} labels={labels} splitLabel={splitLabel} colors={colors} total={total} />
       </div>
       <div className="compare-table-wrap">
         <table className="compare-table" data-testid="compare-table">
@@ -173,7 +196,7 @@ export function CompareView() {
               <th scope="col">steps</th>
               {splits.map((s) => (
                 <th key={s} scope="col" colSpan={2}>
-                  {SPLIT_LABELS[s]}
+                  {splitLabel[s]}
                 </th>
               ))}
             </tr>
@@ -216,7 +239,9 @@ export function CompareView() {
       {spread.length > 0 && (
         <p className="small" data-testid="seed-spread">
           <strong>Seed spread</strong> (final, over {spread[0].n} seeds):{' '}
-          {spread.map((x) => `${ARM_LABEL[x.arm]} ${SPLIT_LABELS[x.split]} ${x.min.toFixed(3)}–${x.max.toFixed(3)} (mean ${x.mean.toFixed(3)})`).join(' · ')}
+          {spread
+            .map((x) => `${ARM_LABEL[x.arm]} ${splitLabel[x.split] ?? x.split} ${x.min.toFixed(3)}–${x.max.toFixed(3)} (mean ${x.mean.toFixed(3)})`)
+            .join(' · ')}
         </p>
       )}
     </div>

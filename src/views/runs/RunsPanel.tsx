@@ -15,6 +15,7 @@ import { reportJson } from '../../runs/reportFormat';
 import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { useTrainingStore } from '../../store/trainingStore';
+import { headlineSplit } from '../../tasks/registry';
 import { download } from '../training/exportChart';
 import { CompareView } from './CompareView';
 import { SweepPanel } from './SweepPanel';
@@ -104,7 +105,9 @@ const RunItem = memo(function RunItem({ run, current, compared }: { run: RunReco
   const canResume = useResumable(run);
   const config = run.report.config;
   const step = lastStep(run.report);
-  const finals = ARMS.filter((a) => run.report.arms[a]).map((a) => `${ARM_LABEL[a]} ${fmt(run.report.arms[a]!.final?.acc.oodTwoHop)}`);
+  // the run's headline split (its task's) at its last evaluation
+  const headline = headlineSplit(config);
+  const finals = ARMS.filter((a) => run.report.arms[a]).map((a) => `${ARM_LABEL[a]} ${fmt(run.report.arms[a]!.final?.acc[headline.id])}`);
   return (
     <li className={`run-item${compared ? ' compared' : ''}${run.pinned ? ' pinned' : ''}`} data-testid="run-item" data-run-id={run.id} data-status={run.status}>
       <label className="run-check" title="Compare: draw this run with the other ticked runs">
@@ -128,7 +131,9 @@ const RunItem = memo(function RunItem({ run, current, compared }: { run: RunReco
           <span>
             step {step.toLocaleString('en-US')} / {config.steps.toLocaleString('en-US')}
           </span>
-          <span title="OOD two-hop exact match at the last evaluation">OOD {finals.join(' · ')}</span>
+          <span title={`${headline.label}: exact match at the last evaluation`}>
+            {headline.label}: {finals.join(' · ')}
+          </span>
           <span>{run.report.backend}</span>
           <span title={new Date(run.createdAt).toString()}>{when(run.createdAt)}</span>
         </div>

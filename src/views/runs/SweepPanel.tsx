@@ -1,13 +1,15 @@
 /**
  * Sweeps: pick a parameter, a list of values and seeds; the runs queue through the training workers one after
- * another (progress, ETA, cancel); the sweep chart draws a metric of each run (final, best, or at step N; OOD
- * two-hop by default) against the parameter, per arm, one point per seed and a line through their means — the
+ * another (progress, ETA, cancel); the sweep chart draws a metric of each run (final, best, or at step N; the
+ * task's headline split by default) against the parameter, per arm, one point per seed and a line through their means — the
  * shape of the paper's figure on noise. A sweep is a link too (`sweep=noise:0,0.2,0.4&seeds=0,1`).
  */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { ComposedChart, CartesianGrid, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from 'recharts';
-import { ARM_LABEL, type Arm, ARMS, SPLITS, SPLIT_LABELS, type SplitName } from '../../experiment/domain';
-import { PARAMS, type ParamKey } from '../../experiment/schema';
+import { ARM_LABEL, type Arm, ARMS } from '../../experiment/domain';
+import { PARAMS, paramApplies, type Param, type ParamKey } from '../../experiment/schema';
+import { splitsOfRuns } from '../../runs/compare';
+import { headlineSplit } from '../../tasks/registry';
 import { FIGURE_PRESETS, presetOf, type FigurePreset } from '../../runs/figurePresets';
 import type { RunRecord } from '../../runs/record';
 import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type SweepSpec } from '../../runs/sweep';
@@ -17,7 +19,8 @@ import { useSweepStore } from '../../store/sweepStore';
 import { plainTick } from '../training/chartParts';
 import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
 
-const SWEEPABLE = PARAMS.filter((p) => p.key !== 'backend' && p.key !== 'arms');
+/** The parameters a sweep can vary for an experiment of `task`: its task's and the shared ones (not backend, arms). */
+const sweepable = (task: string) => (PARAMS as readonly Param[]).filter((p) => p.key !== 'backend' && p.key !== 'arms' && paramApplies(p, task));
 const fmtEta = (s: number | null) => (s === null ? '—' : s < 90 ? `${Math.round(s)} s` : `${Math.round(s / 60)} min`);
 
 /** The runs of one sweep (the one running or last run, else the newest in the list) and its spec. */
@@ -100,8 +103,12 @@ function SweepChart() {
   const { runs, spec } = useSweepRuns();
   const colors = useThemeColors();
   const [metric, setMetric] = useState<SweepMetric>('final');
-  const [split, setSplit] = useState<SplitName>('oodTwoHop');
+  // the split picked; null: the first run's headline split
+  const [picked, setPicked] = useState<string | null>(null);
   const [step, setStep] = useState(1000);
+  const splits = useMemo(() => splitsOfRuns(runs.map((r) => r.report.config)), [runs]);
+  const split = picked !== null && splits.some((s) => s.id === picked) ? picked : runs[0] ? headlineSplit(runs[0].report.config).id : '';
+  const splitLabel = splits.find((s) => s.id === split)?.label ?? split;
   const data = useMemo(() => {
     if (!spec) return null;
     const { points, means } = sweepPoints(
@@ -126,7 +133,7 @@ function SweepChart() {
     <div className="sweep-chart-card">
       <div className="chart-head">
         <h3>
-          {SPLIT_LABELS[split]} against {spec.key}
+          {splitLabel} against {spec.key}
         </h3>
         <span className="muted small">
           {runs.length} of {runCount(spec)} runs · points: one per seed · line: their mean (CoT solid, direct dashed)
@@ -154,10 +161,10 @@ function SweepChart() {
         )}
         <label>
           split{' '}
-          <select value={split} onChange={(e) => setSplit(e.target.value as SplitName)}>
-            {SPLITS.map((s) => (
-              <option key={s} value={s}>
-                {SPLIT_LABELS[s]}
+          <select value={split} onChange={(e) => setPicked(e.target.value)}>
+            {splits.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.label}
               </option>
             ))}
           </select>
@@ -199,10 +206,7 @@ function SweepForm() {
     setValues(spec.values.join(', '));
     setSeeds(spec.seeds.join(', '));
   }, [spec]);
-  const reading = useMemo(
-    () => readSweep(`${key}:${values}`, seeds.trim() ? seeds : null, baseSeed, baseTask),
-    [key, values, seeds, baseSeed, baseTask],
-  );
+  const reading = useMemo(() => readSweep(`${key}:${values}`, seeds.trim() ? seeds : null, baseSeed, baseTask), [key, values, seeds, baseSeed, baseTask]);
   const running = status === 'running';
   const go = () => {
     if (!reading.spec) return;
@@ -233,7 +237,7 @@ function SweepForm() {
         <label>
           parameter{' '}
           <select value={key} disabled={running} onChange={(e) => setKey(e.target.value as ParamKey)} data-testid="sweep-key">
-            {SWEEPABLE.map((p) => (
+            {sweepable(baseTask).map((p) => (
               <option key={p.key} value={p.key}>
                 {p.key}
               </option>

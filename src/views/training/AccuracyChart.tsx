@@ -38,17 +38,17 @@ function AccTooltip({ active, payload, label, splits }: TooltipContentProps & { 
       {splits
         .filter((s) => bySplit.has(s.id))
         .map((s) => {
-        const v = bySplit.get(s.id)!;
-        return (
-          <div key={s.id} className={s.role === 'headline' ? 'chart-tooltip-strong' : undefined}>
-            {s.label}:{' '}
-            {(['cot', 'direct'] as const)
-              .filter((a) => v[a] !== undefined)
-              .map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`)
-              .join(' · ')}
-          </div>
-        );
-      })}
+          const v = bySplit.get(s.id)!;
+          return (
+            <div key={s.id} className={s.role === 'headline' ? 'chart-tooltip-strong' : undefined}>
+              {s.label}:{' '}
+              {(['cot', 'direct'] as const)
+                .filter((a) => v[a] !== undefined)
+                .map((a) => `${ARM_LABEL[a]} ${v[a]!.toFixed(2)}`)
+                .join(' · ')}
+            </div>
+          );
+        })}
     </div>
   );
 }
@@ -92,18 +92,18 @@ const AccPlot = memo(function AccPlot(props: {
           splits
             .filter((s) => !hidden.has(s.id))
             .map((s) => (
-            <Line
-              key={seriesKey(arm, s.id)}
-              dataKey={seriesKey(arm, s.id)}
-              name={`${ARM_LABEL[arm]} · ${s.label}`}
-              stroke={stroke[s.id]}
-              strokeWidth={s.role === 'headline' ? 3.5 : 1.6}
-              strokeDasharray={arm === 'direct' ? '6 4' : undefined}
-              dot={false}
-              isAnimationActive={false}
-              connectNulls
-            />
-          )),
+              <Line
+                key={seriesKey(arm, s.id)}
+                dataKey={seriesKey(arm, s.id)}
+                name={`${ARM_LABEL[arm]} · ${s.label}`}
+                stroke={stroke[s.id]}
+                strokeWidth={s.role === 'headline' ? 3.5 : 1.6}
+                strokeDasharray={arm === 'direct' ? '6 4' : undefined}
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
+            )),
         )}
       </LineChart>
     </ResponsiveContainer>

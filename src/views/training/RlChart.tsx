@@ -142,7 +142,8 @@ export function RlChart() {
           const r = latestRl(history[a]);
           return (
             <span key={a} className="rl-headline-arm">
-              {ARM_LABEL[a]}: reward {pct(r?.reward)} · CoT rate {pct(r?.cotRate)} · {stepsRightShort(words)} {pct(r?.stepsRightRate)} · {headline.label} {pct(r?.acc[headline.id])}
+              {ARM_LABEL[a]}: reward {pct(r?.reward)} · CoT rate {pct(r?.cotRate)} · {stepsRightShort(words)} {pct(r?.stepsRightRate)} · {headline.label}{' '}
+              {pct(r?.acc[headline.id])}
               {a !== shownArms.at(-1) ? '  |  ' : ''}
             </span>
           );

@@ -120,11 +120,7 @@ function Headline() {
   const stopped = useTrainingStore((s) => s.arms.filter((a) => s.runs[a]?.stopped).join(','));
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   return (
-    <div
-      className="headline"
-      data-testid="ood-headline"
-      title={`Exact-match accuracy of each arm on the task's headline split: ${split.label}`}
-    >
+    <div className="headline" data-testid="ood-headline" title={`Exact-match accuracy of each arm on the task's headline split: ${split.label}`}>
       <span className="headline-label">{split.label}:</span>
       {arms.map((a, i) => (
         <span key={a} className="headline-pair">
