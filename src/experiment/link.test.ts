@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINK_LENGTH, configToQuery, isDefault, queryToConfig } from './link';
-import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, paramApplies, taskDefaults, type Config, type TaskId } from './schema';
+import { DEFAULT_CONFIG, EARLIER_DEFAULTS, LINK_VERSION, PARAMS, paramApplies, taskDefaults, type Config, type Param, type TaskId } from './schema';
 import { configSchema, type Checked } from './validate';
 
 const texts = (c: Checked) => c.corrections.map((x) => x.text);
@@ -59,7 +59,7 @@ describe('link round trip', () => {
     for (const p of PARAMS) {
       const values = p.type === 'enum' ? p.options : [p.min, p.max];
       for (const v of values) {
-        const c = { ...taskDefaults((p.task ?? 'kg') as TaskId), [p.key]: v } as Config;
+        const c = { ...taskDefaults(((p as Param).task ?? 'kg') as TaskId), [p.key]: v } as Config;
         if (p.key === 'task') Object.assign(c, taskDefaults(v as TaskId));
         if (p.key === 'degree') c.relations = 200; // degree may not exceed relations
         if (c.degree > c.relations) c.degree = c.relations;
