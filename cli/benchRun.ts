@@ -198,7 +198,7 @@ function table(r: BenchJson, o: BenchOptions): string {
     const g = r.gap;
     extra.push(
       g.reached
-        ? `time to the gap: ${g.seconds.toFixed(0)} s (step ${g.step}: ${g.splitLabel}: CoT ${g.cotHeadline.toFixed(3)}, direct ${g.directHeadline.toFixed(3)}${g.directAtMost01 ? ' ≤ 0.1' : ' > 0.1!'})`
+        ? `time to the gap: ${g.seconds.toFixed(0)} s (step ${g.step}: ${g.splitLabel}: CoT ${g.cotHeadline.toFixed(3)}, direct ${g.directHeadline.toFixed(3)}${g.directNearChance ? '' : ' (more than 0.1 above chance!)'})`
         : `gap not reached within ${g.step} steps (${g.seconds.toFixed(0)} s): ${g.splitLabel}: CoT ${g.cotHeadline.toFixed(3)}, direct ${g.directHeadline.toFixed(3)}`,
     );
   }

@@ -26,11 +26,7 @@ export const modelContextOf = (c: Config): number => taskOf(c).contextLength(c);
  */
 export const cotInputLength = (c: Config): number => Math.max(taskOf(c).positions(c, true).length, taskOf(c).positions(c, false).length);
 
-/**
- * Tokens of a config's vocabulary, without generating its data: the task's `vocabSize` where it declares one.
- * Until every task does (src/tasks/types.ts), the knowledge graph's count (entities + relations + </a>, <pad>),
- * as before tasks were plug-ins; an overestimate for a task with fewer tokens.
- */
+/** Tokens of a config's vocabulary, without generating its data (the task's `vocabSize`). */
 export const vocabSizeOf = (c: Config): number => taskOf(c).vocabSize(c);
 
 const F32 = 4;

@@ -5,7 +5,7 @@
 import type { BackendChoice, Config } from './schema';
 import type { Phase, RlMetrics } from './phases';
 
-/** The two ways of training on the same data: with the bridge written out (CoT), or the answer alone. */
+/** The two ways of training on the same data: with the intermediate steps written out (CoT), or the answer alone. */
 export type Arm = 'cot' | 'direct';
 /** The arms in display order. */
 export const ARMS: readonly Arm[] = ['cot', 'direct'];

@@ -151,7 +151,7 @@ export const PARAMS = [
     max: 100_000,
     step: 10,
     label: 'Evaluate every',
-    hint: 'Steps between evaluations on the five splits.',
+    hint: 'Steps between evaluations on the splits of the task.',
   },
   {
     key: 'evalEarly',

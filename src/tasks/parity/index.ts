@@ -157,7 +157,7 @@ export function generateParity(c: ParityConfig): Dataset {
     train: { cot, direct },
     splits,
     rlItems: train.map(itemOf),
-    stats: { bits: n, trainStrings: train.length, testStrings: items.test.length, lengthStrings: items.length.length, noisy, allStrings: total },
+    stats: { bits: n, train: train.length, test: items.test.length, length: items.length.length, noisy, allStrings: total },
     hashBody: { task: 'parity', bits: n, cot: cot.map((s) => s.tokens.join('')), splits: splits.map((s) => [s.id, s.items.map((it) => it.prompt.join(''))]) },
     detail,
   };
@@ -285,7 +285,7 @@ export const PARITY_TASK: TaskSpec = {
   ],
   params: ['bits', 'trainSize', 'testBits'],
   splits: splitSpecs,
-  intermediates: (c) => Array.from({ length: c.bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: `parity of bits 1–${k + 1}` })),
+  intermediates: (c) => Array.from({ length: c.bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: k === 0 ? 'parity of bit 1' : `parity of bits 1–${k + 1}` })),
   vocabSize: () => NAMES.length,
   contextLength: (c) => 2 * lengthOf(c) + 2,
   tooLarge: () => null,

@@ -23,7 +23,7 @@ export const PARITY_PARAMS = [
     max: 200_000,
     step: 100,
     label: 'Training strings',
-    hint: 'Distinct bit strings trained on (at most half of the 2ⁿ strings, so that the test strings are unseen).',
+    hint: 'Distinct bit strings trained on; at most half of the 2ⁿ strings are (a larger number is cut to half), so that the test strings are unseen.',
   },
   {
     key: 'testBits',

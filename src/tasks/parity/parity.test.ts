@@ -84,10 +84,13 @@ describe('parity', () => {
     expect(PARITY_TASK.parsePrompt(d, '011001')).toMatch(/At most 4 bits/);
   });
 
-  it('a link naming a knowledge-graph key under parity is corrected, and trainSize is capped at half the strings', () => {
+  it('a link naming a knowledge-graph key under parity is corrected; a training set over half the strings is cut to half', () => {
     const { config, corrections } = queryToConfig('task=parity&entities=300&bits=6&trainSize=1000');
-    expect(corrections.map((c) => c.key)).toEqual(['entities', 'trainSize']);
+    expect(corrections.map((c) => c.key)).toEqual(['entities']);
     expect(corrections[0].text).toBe('entities belongs to the kg task, not to parity; ignored.');
-    expect(config.trainSize).toBe(32);
+    expect(config.trainSize).toBe(1000);
+    const d = PARITY_TASK.generate(config);
+    expect(d.stats.train).toBe(32);
+    expect(PARITY_TASK.preview(d, config).notes.join(' ')).toMatch(/Only 32 training strings/);
   });
 });
