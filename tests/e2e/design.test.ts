@@ -80,7 +80,7 @@ describe('designer and preview', () => {
     await p.page.getByTestId('param-task').selectOption('parity');
     await expect.poll(() => p.page.getByTestId('param-bits').count(), SLOW).toBe(1);
     await expect(p.page.getByTestId('param-entities').count()).resolves.toBe(0);
-    await expect.poll(() => splitText(p), SLOW).toMatch(/Training strings\s*20,000/);
+    await expect.poll(() => splitText(p), SLOW).toMatch(/Training strings\s*2,000/);
     await expect.poll(() => queryOf(p.page).get('task'), SLOW).toBe('parity');
     await expect(p.page.locator('.graph-picture').count()).resolves.toBe(0);
     await p.page.getByTestId('param-task').selectOption('kg');

@@ -120,7 +120,7 @@ test('the tour from the first screen to the mechanism, the noise runs and back o
   await expect.poll(consistent, { timeout: 60_000 }).toBe('ok');
   // an ID query too: pick one in the inspector's menu
   const picker = page.locator('.example-picker select');
-  const idQuery = await picker.locator('optgroup[label="ID test queries"] option').first().getAttribute('value');
+  const idQuery = await picker.locator('optgroup[label="ID test multi-hop"] option').first().getAttribute('value');
   await picker.selectOption(idQuery!);
   await expect.poll(() => page.getByTestId('story-measured').innerText(), { timeout: 20_000 }).toContain(`ID test query ${idQuery}`);
   await p.screenshot('story-4-lens');

@@ -160,7 +160,7 @@ describe('the training bar', () => {
           const p = await app.open(`/?${TINY}&steps=20&backend=wasm`, { width, height, colorScheme, init: recordTrainingWorkers });
           await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
           for (const id of ['train-toggle', 'step-count', 'backend', 'ood-headline']) await expectOnScreen(p.page, id);
-          await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD two-hop:\s*CoT\s*—\s*vs\s*direct\s*—$/);
+          await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD test multi-hop:\s*CoT\s*—\s*vs\s*direct\s*—$/);
           // the charts stay below, in the training panel
           const bar = (await p.page.locator('.training-bar').boundingBox())!;
           expect((await p.page.getByTestId('acc-chart').boundingBox())!.y).toBeGreaterThan(bar.y + bar.height);
@@ -183,10 +183,10 @@ describe('the training bar', () => {
     const p = await app.open(`/?${TINY}&steps=20&arms=cot&backend=wasm`, { init: recordTrainingWorkers });
     await expect.poll(() => p.page.getByTestId('train-toggle').isEnabled(), { timeout: TRAINING_MS.wasm }).toBe(true);
     expect((await workerLog(p.page)).map((w) => w.name)).toEqual(['training-cot']);
-    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD two-hop:\s*CoT\s*—$/);
+    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD test multi-hop:\s*CoT\s*—$/);
     await p.page.getByTestId('train-toggle').click();
     await expect.poll(() => p.page.getByTestId('train-status').innerText(), { timeout: TRAINING_MS.wasm }).toMatch(/^Finished 20 steps/);
-    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD two-hop:\s*CoT\s*\d\.\d\d$/);
+    await expect(p.page.getByTestId('ood-headline').innerText()).resolves.toMatch(/^OOD test multi-hop:\s*CoT\s*\d\.\d\d$/);
     expect(p.errors()).toEqual([]);
     await p.close();
   });
@@ -268,7 +268,7 @@ describe('training in the browser', () => {
       expect(image.length).toBeGreaterThan(10_000);
       expect(png.suggestedFilename()).toMatch(/^cot-playground-accuracy-[0-9a-f]+\.png$/);
       // a typed query: an ID test query from the picker, then a malformed one (a plain-text message)
-      const idQuery = await p.page.locator('.example-picker optgroup[label="ID test queries"] option').first().innerText();
+      const idQuery = await p.page.locator('.example-picker optgroup[label="ID test multi-hop"] option').first().innerText();
       const typed = p.page.getByRole('textbox', { name: 'or type one' });
       await typed.fill(idQuery);
       await typed.press('Enter');
