@@ -41,17 +41,18 @@ export function Explanation({ id }: { id: string }) {
               <strong>CoT, {headline.label}</strong> climbs towards 1{prerequisites.length > 0 && <> once {prerequisiteText} are learned</>}.
             </li>
             <li>
-              <strong>Direct, {headline.label}</strong> stays near chance, however long you train
+              <strong>Direct, {headline.label}</strong> stays near chance
               {prerequisites.length > 0 && <>: once it knows {prerequisiteText}, that shows it cannot combine them without the steps</>}.
             </li>
-            <li>Noise ξ on the final answer costs a little; noise on the intermediate steps costs much more.</li>
+            {task.lookFor.map((text) => (
+              <li key={text}>{text}</li>
+            ))}
           </ul>
           <p className="muted small">
-            After Yao et al., “Unveiling the Mechanisms of Explicit CoT Training” (
-            <a href="https://arxiv.org/abs/2502.04667" target="_blank" rel="noreferrer">
-              arXiv 2502.04667
+            <a href={task.source.href} target="_blank" rel="noreferrer">
+              {task.source.text}
             </a>
-            ), shrunk to browser size. Keys: <kbd>space</kbd> play/pause, <kbd>s</kbd> one step, <kbd>r</kbd> reset.
+            , shrunk to browser size. Keys: <kbd>space</kbd> play/pause, <kbd>s</kbd> one step, <kbd>r</kbd> reset.
           </p>
           <p className="muted small">
             {/* files shipped beside index.html (build/science.ts, build/licenses.ts); a new tab keeps a run going */}

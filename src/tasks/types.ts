@@ -242,6 +242,10 @@ export interface TaskSpec {
   description: string;
   /** A short explanation for the page (plain text paragraphs). */
   explanation: string[];
+  /** What else to look for in this task's runs (plain text; each a claim the README's measurements back). */
+  lookFor: string[];
+  /** The work the task follows, linked from the explanation. */
+  source: { text: string; href: string };
   /** The task's own parameter keys (shown by the designer only for this task). */
   params: readonly string[];
   /** The evaluation splits a config produces, in display order (ids stable: they key reports). */

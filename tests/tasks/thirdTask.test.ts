@@ -33,6 +33,8 @@ const MOD3: TaskSpec = {
   label: 'Sum mod 3',
   description: 'Three digits; the answer is their sum mod 3.',
   explanation: ['A test-only task.'],
+  lookFor: [],
+  source: { text: 'none', href: 'https://example.org' },
   params: [],
   splits: () => [
     { id: 'seen', label: 'Seen', role: 'train' },

@@ -204,6 +204,8 @@ export const KG_TASK: TaskSpec = {
     'A small transformer learns facts about a made-up world (a random knowledge graph: e12 r3 → e40) and is asked two-hop questions (e12 r3 r7 → ?).',
     'Some facts are OOD: they are trained only as single facts, never inside a two-hop question. Trained to write the bridge entity first (CoT), the model answers two-hop questions built only from OOD facts; trained on the answer alone (direct), it does not (Yao et al. 2025).',
   ],
+  lookFor: ['Noise ξ on the final answer costs a little; noise on the bridge costs much more.'],
+  source: { text: 'After Yao et al., “Unveiling the Mechanisms of Explicit CoT Training” (arXiv 2502.04667)', href: 'https://arxiv.org/abs/2502.04667' },
   params: ['entities', 'relations', 'degree', 'oodShare', 'lambda', 'hops', 'idTestShare'],
   splits: () => SPLITS.map((id) => ({ id, label: KG_SPLIT_LABELS[id], role: ROLE[id] })),
   intermediates: (c) =>

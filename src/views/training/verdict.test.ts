@@ -60,10 +60,12 @@ describe('verdict', () => {
   it('reads parity through its task: the test strings, no prerequisites', () => {
     const config = taskDefaults('parity');
     const r = (step: number, test: number): MetricRow => ({ step, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
-    const t = verdict({ ...base, config, history: { cot: [r(2000, 1)], direct: [r(2000, 0.04)] } });
+    const t = verdict({ ...base, config, history: { cot: [r(2000, 1)], direct: [r(2000, 0.48)] } });
     expect(t).toBe(
-      'Finished 2000 steps. CoT reached 1.00 on Test strings (≥ 0.9): it answers queries it never saw. Direct stayed low on Test strings (0.04): without the intermediate steps it did not learn the task.',
+      'Finished 2000 steps. CoT reached 1.00 on Test strings (≥ 0.9): it answers queries it never saw. Direct stayed at chance on Test strings (0.48; guessing gets 0.50): without the intermediate steps it did not learn the task.',
     );
+    // well above guessing: the answers were learned without the steps
+    expect(verdict({ ...base, config, history: { cot: [r(2000, 1)], direct: [r(2000, 0.8)] } })).toMatch(/Direct reached 0\.80 on Test strings as well/);
     expect(verdict({ ...base, config, status: 'idle', step: 0 })).toMatch(/CoT learns to write \d+ intermediate results, then the answer/);
   });
 });
