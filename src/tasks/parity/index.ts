@@ -284,7 +284,10 @@ export const PARITY_TASK: TaskSpec = {
     'The CoT arm writes the running parity after each bit, so each token depends on the previous one and one bit: a local step that is learned fast. The direct arm must compute a function of all n bits in one go; without steps, the data or steps it needs grow exponentially with n (Wies et al. 2022; Kim & Suzuki 2024; Abbe et al. 2024), and on fresh strings it stays near chance (0.5).',
   ],
   lookFor: ['With few bits (8 or fewer) and a small training set the direct arm memorises its training strings, and still does not carry parity to new ones.'],
-  source: { text: 'After Kim & Suzuki, “Transformers provably solve parity efficiently with chain of thought” (arXiv 2410.08633)', href: 'https://arxiv.org/abs/2410.08633' },
+  source: {
+    text: 'After Kim & Suzuki, “Transformers provably solve parity efficiently with chain of thought” (arXiv 2410.08633)',
+    href: 'https://arxiv.org/abs/2410.08633',
+  },
   params: ['bits', 'trainSize', 'testBits'],
   splits: splitSpecs,
   intermediates: (c) => Array.from({ length: c.bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: k === 0 ? 'parity of bit 1' : `parity of bits 1–${k + 1}` })),

@@ -53,7 +53,10 @@ function cotShortHint(rows: MetricRow[], prerequisites: readonly SplitSpec[]): s
 /** Direct stayed low on the headline split: whether that shows it cannot compose depends on whether it knows its prerequisites. */
 function directLowText(direct: number, rows: MetricRow[], headline: SplitSpec, prerequisites: readonly SplitSpec[]): string {
   const chance = headline.chance ?? 0;
-  const low = chance > 0 ? `Direct stayed at chance on ${headline.label} (${f2(direct)}; guessing gets ${f2(chance)})` : `Direct stayed low on ${headline.label} (${f2(direct)})`;
+  const low =
+    chance > 0
+      ? `Direct stayed at chance on ${headline.label} (${f2(direct)}; guessing gets ${f2(chance)})`
+      : `Direct stayed low on ${headline.label} (${f2(direct)})`;
   if (prerequisites.length === 0) return `${low}: without the intermediate steps it did not learn the task.`;
   const values = prerequisiteValues(rows, prerequisites);
   if (values.some((x) => x.value === null)) return `${low}.`;
