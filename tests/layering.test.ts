@@ -39,8 +39,9 @@ function graph(entry: string): Map<string, string[]> {
 }
 const rel = (f: string) => relative(root, f);
 
-/** The stages that must know no task (reading reports of old versions, where they map old names, aside). */
-const TASK_NEUTRAL = ['src/data', 'src/model', 'src/train', 'src/mechanism', 'src/worker', 'src/store'];
+/** Everything outside src/tasks must know no task; the readers of reports written before tasks were plug-ins map their old names. */
+const TASK_NEUTRAL = ['src', 'cli'];
+const LEGACY_READERS = ['src/runs/reportFormat.ts', 'src/experiment/mechanism.ts'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -83,7 +84,7 @@ describe('layering', () => {
     const offenders: string[] = [];
     for (const dir of TASK_NEUTRAL) {
       for (const f of sources(resolve(root, dir))) {
-        if (/\.test\.tsx?$/.test(f)) continue;
+        if (/\.test\.tsx?$/.test(f) || rel(f).startsWith('src/tasks/') || LEGACY_READERS.includes(rel(f))) continue;
         const code = readFileSync(f, 'utf8')
           .replace(/\/\*[\s\S]*?\*\//g, '')
           .replace(/\/\/.*$/gm, '');

@@ -28,5 +28,7 @@ export interface EnumParam<K extends string = string, V extends string = string>
   type: 'enum';
   default: V;
   options: readonly V[];
+  /** Friendlier names for the options in the controls; the value in the link stays the option itself. */
+  optionLabels?: Readonly<Record<V, string>>;
 }
 export type Param = IntParam | FloatParam | EnumParam;

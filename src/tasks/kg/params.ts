@@ -67,6 +67,7 @@ export const KG_PARAMS = [
     type: 'enum',
     default: '2',
     options: ['2', '3'],
+    optionLabels: { '2': '2 (one bridge)', '3': '3 (two bridges)' },
     label: 'Hops',
     hint: 'Length of the reasoning chain: two hops (one bridge) or three (two bridges).',
   },

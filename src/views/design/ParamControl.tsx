@@ -7,9 +7,8 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { EnumParam, FloatParam, IntParam, Param } from '../../experiment/schema';
 
-/** Friendlier names for enum options; the value in the link stays the option itself. */
+/** Friendlier names for the common enum options (a task's own are in its parameter table); the value in the link stays the option itself. */
 export const OPTION_LABELS: Record<string, Record<string, string>> = {
-  hops: { '2': '2 (one bridge)', '3': '3 (two bridges)' },
   noiseKind: { t: 't (answer)', b: 'b (a step)', both: 'both' },
   arms: { both: 'both', cot: 'CoT only', direct: 'direct only' },
   backend: { auto: 'auto (best)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU (plain JS)' },
@@ -92,7 +91,7 @@ export function ParamControl({ param, value, max, locked = false, onChange }: Pr
 
 function EnumControl(props: { id: string; hintId: string; param: EnumParam; value: string; disabled: boolean; onChange: (v: string) => void }) {
   const { id, hintId, param, value, disabled, onChange } = props;
-  const names = OPTION_LABELS[param.key] ?? {};
+  const names: Record<string, string> = param.optionLabels ?? OPTION_LABELS[param.key] ?? {};
   return (
     <div className="param-head">
       <label htmlFor={id}>{param.label}</label>
