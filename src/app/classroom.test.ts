@@ -18,6 +18,12 @@ describe('page keys of a link', () => {
     expect(queryToConfig(s.experiment).corrections).toEqual([]);
   });
 
+  it('a teacher can lock the task: a parity link whose students cannot switch to another task', () => {
+    const s = splitLink('?v=2&task=parity&bits=8&lock=task,bits');
+    expect(s.page.lock).toEqual(['task', 'bits']);
+    expect(s.corrections).toEqual([]);
+  });
+
   it('a link without page keys is the default page', () => {
     expect(splitLink('?entities=40&layers=1')).toEqual({ experiment: 'entities=40&layers=1', page: DEFAULT_PAGE, corrections: [] });
     expect(splitLink('')).toEqual({ experiment: '', page: DEFAULT_PAGE, corrections: [] });
