@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from './report';
-import { rlSummaryHeader, rlSummaryRows, summaryHeader, summaryRow } from './summarize';
+import { rlSummaryHeader, rlSummaryRows, spreadTable, summaryHeader, summaryRow } from './summarize';
 import { generateDataset } from '../src/data/dataset';
 import { DEFAULT_CONFIG, taskDefaults } from '../src/experiment/schema';
 import type { MetricRow } from '../src/experiment/domain';
@@ -167,5 +167,31 @@ describe('npm run summarize on files', () => {
         .slice(2)
         .map((l) => l.split(' | ')[0]),
     ).toEqual([`| ${join(dir, 'all.json')}#1`, `| ${join(dir, 'all.json')}#2`]);
+  });
+});
+
+describe('spreadTable', () => {
+  it('min / median / max over the runs, the shares over 0.9 and 0.95, the gap steps with the runs that never reach them', () => {
+    const config = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3 };
+    const data = generateDataset(config);
+    const run = (cot: number[], direct: number[], directAtomic = 1) =>
+      buildReport({
+        link: 'v=2',
+        config,
+        backend: 'wasm',
+        data,
+        hash: 'h',
+        arms: ['cot', 'direct'],
+        history: { cot: cot.map((v, i) => row(i * 100, v)), direct: direct.map((v, i) => row(i * 100, v, 0, directAtomic)) },
+        stepsPerSec: { cot: 5, direct: 5 },
+        wallSeconds: 1,
+      });
+    const table = spreadTable([run([0, 0.92, 0.96], [0, 0, 0.01]), run([0, 0.5, 0.85], [0, 0, 0]), run([0, 0.3, 0.95], [0, 0.02, 0.03], 0.5)]).split('\n');
+    expect(table[0]).toBe('| 3 runs of the knowledge graph | min / median / max |');
+    expect(table).toContain('| CoT OOD test multi-hop where it first reaches 0.9 (2 of 3 reach it) | 0.920 / 0.935 / 0.950 |');
+    expect(table).toContain('| CoT OOD test multi-hop at the end | 0.850 / 0.950 / 0.960 |');
+    expect(table).toContain('| runs ending with CoT OOD test multi-hop ≥ 0.9 / ≥ 0.95 | 2 of 3 / 2 of 3 |');
+    expect(table).toContain('| gap step (CoT ≥ 0.9, direct ≤ 0.1) | 100 / 150 / 200; never on 1 of 3 |');
+    expect(table).toContain('| informed gap step (direct also knows its prerequisites) | 100 / 100 / 100; never on 2 of 3 |');
   });
 });

@@ -7,6 +7,7 @@
  *
  *   npm run summarize -- runs/seed0.json runs/seed1.json …
  *   npm run summarize -- --rl runs/rl/*.json        # the training-recipe table (CoT share, RL stage)
+ *   npm run summarize -- --spread runs/seeds/*.json # the spread over seeds: min / median / max, shares, gap steps
  */
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
@@ -131,15 +132,75 @@ export function rlSummaryHeader(config: Config): string {
   ].join('\n');
 }
 
+const median = (xs: readonly number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length === 0 ? NaN : a.length % 2 ? a[(a.length - 1) / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+};
+const spreadOf = (xs: readonly number[], f: (x: number) => string = fmt) =>
+  xs.length ? `${f(Math.min(...xs))} / ${f(median(xs))} / ${f(Math.max(...xs))}` : '—';
+
+/**
+ * The spread of one task's runs (e.g. one preset over many seeds), as a Markdown table of one row per measure:
+ * the CoT arm's headline accuracy where it first reaches 0.9 and at the end (min / median / max), the share of
+ * runs ending ≥ 0.9 and ≥ 0.95, the gap and informed gap steps (src/experiment/gap.ts; "never" counted), and the
+ * direct arm's headline at the end.
+ */
+export function spreadTable(reports: readonly Report[]): string {
+  const c = reports[0].config;
+  const headline = headlineSplit(c);
+  const head = (row: MetricRow) => row.acc[headline.id] ?? NaN;
+  const cotEnd: number[] = [];
+  const cotFirst: number[] = [];
+  const directEnd: number[] = [];
+  const gaps: number[] = [];
+  const informed: number[] = [];
+  let neverGap = 0;
+  let neverInformed = 0;
+  for (const r of reports) {
+    const cot = r.arms.cot?.history ?? [];
+    const direct = r.arms.direct?.history ?? [];
+    const last = cot.at(-1);
+    if (last) cotEnd.push(head(last));
+    const first = cot.find((row) => head(row) >= GAP.cot);
+    if (first) cotFirst.push(head(first));
+    const lastDirect = direct.at(-1);
+    if (lastDirect) directEnd.push(head(lastDirect));
+    const points = (['cot', 'direct'] as const).flatMap((arm) => (r.arms[arm]?.history ?? []).map((row) => gapPoint(r.config, arm, row)));
+    const g = gapStep(points);
+    const i = gapStep(points, true);
+    if (g === null) neverGap++;
+    else gaps.push(g);
+    if (i === null) neverInformed++;
+    else informed.push(i);
+  }
+  const n = reports.length;
+  const share = (xs: number[], t: number) => `${xs.filter((x) => x >= t).length} of ${n}`;
+  const step = (x: number) => String(Math.round(x));
+  const never = (k: number) => (k ? `; never on ${k} of ${n}` : '');
+  const H = headline.label;
+  return [
+    `| ${n} runs of ${c.task === 'kg' ? 'the knowledge graph' : c.task} | min / median / max |`,
+    '| --- | --- |',
+    `| CoT ${H} where it first reaches ${GAP.cot} (${cotFirst.length} of ${n} reach it) | ${spreadOf(cotFirst)} |`,
+    `| CoT ${H} at the end | ${spreadOf(cotEnd)} |`,
+    `| runs ending with CoT ${H} ≥ 0.9 / ≥ 0.95 | ${share(cotEnd, 0.9)} / ${share(cotEnd, 0.95)} |`,
+    `| gap step (CoT ≥ ${GAP.cot}, direct ≤ ${GAP.direct}${headline.chance ? ' above chance' : ''}) | ${spreadOf(gaps, step)}${never(neverGap)} |`,
+    `| informed gap step (direct also knows its prerequisites) | ${spreadOf(informed, step)}${never(neverInformed)} |`,
+    `| direct ${H} at the end | ${spreadOf(directEnd)} |`,
+  ].join('\n');
+}
+
 function main(args: string[]): number {
   const rl = args.includes('--rl');
-  const files = args.filter((a) => a !== '--rl');
+  const spread = args.includes('--spread');
+  const files = args.filter((a) => a !== '--rl' && a !== '--spread');
   if (files.length === 0) {
-    process.stderr.write('usage: npm run summarize -- [--rl] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
+    process.stderr.write('usage: npm run summarize -- [--rl | --spread] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
     return 2;
   }
   // one table per task, in the order the tasks first appear (their columns name different splits)
   const tables = new Map<string, { header: string; rows: string[] }>();
+  const byTask = new Map<string, Report[]>();
   for (const f of files) {
     let text: string;
     try {
@@ -158,13 +219,15 @@ function main(args: string[]): number {
     read.reports.forEach(({ report }, i) => {
       const name = read.reports.length > 1 ? `${f}#${i + 1}` : f;
       const c = report.config;
+      byTask.set(c.task, [...(byTask.get(c.task) ?? []), report]);
       const table = tables.get(c.task) ?? { header: rl ? rlSummaryHeader(c) : summaryHeader(c), rows: [] };
       tables.set(c.task, table);
       if (rl) table.rows.push(...rlSummaryRows(name, report).map((x) => `| ${x} |`));
       else table.rows.push(`| ${summaryRow(name, report)} |`);
     });
   }
-  process.stdout.write(`${[...tables.values()].map((t) => `${t.header}\n${t.rows.join('\n')}\n`).join('\n')}`);
+  if (spread) process.stdout.write(`${[...byTask.values()].map((rs) => `${spreadTable(rs)}\n`).join('\n')}`);
+  else process.stdout.write(`${[...tables.values()].map((t) => `${t.header}\n${t.rows.join('\n')}\n`).join('\n')}`);
   return 0;
 }
 
