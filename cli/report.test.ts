@@ -60,8 +60,8 @@ describe('report', () => {
   it("parity: the task's splits, labels and counts", () => {
     const parity = { ...taskDefaults('parity'), bits: 8, trainSize: 64, evalSize: 50 };
     const d = generateDataset(parity);
-    expect(datasetCounts(d)).toEqual({ train: 50, test: 50 });
-    expect(datasetLine(d, 'h')).toMatch(/^dataset h \(Parity of n bits\): Training strings 50, Test strings 50; bits 8, trainStrings 64, .*; vocabulary 7$/);
+    expect(datasetCounts(d)).toEqual({ train: 64, test: 50 });
+    expect(datasetLine(d, 'h')).toMatch(/^dataset h \(Parity of n bits\): Training strings 64, Test strings 50; bits 8, .*; vocabulary 7$/);
     const r = (test: number): MetricRow => ({ step: 5, loss: 1, acc: { train: 1, test }, answerAcc: { train: 1, test } });
     expect(evalLine('direct', r(0.5), 0, parity)).toMatch(/loss 1\.0000 {2}train 1\.000 {2}test 0\.500 {2}\(test answer 0\.500\)$/);
     const lines = finalTable(['cot', 'direct'], { cot: [r(1)], direct: [r(0.5)] }, parity).split('\n');

@@ -263,7 +263,7 @@ describe('reports of other tasks and of earlier versions', () => {
       history: { cot: [row(0, 0.5), row(10, 1)], direct: [row(0, 0.5), row(10, 0.5)] },
       stepsPerSec: { cot: 2 },
     });
-    expect(r.dataset.counts).toEqual({ train: 50, test: 50 });
+    expect(r.dataset.counts).toEqual({ train: 64, test: 50 });
     const read = readReports(reportJson(r));
     expect(read).toEqual({ ok: true, reports: [{ report: r }], warnings: [] });
   });
