@@ -104,7 +104,7 @@ describe('buildDump: parity', () => {
     expect(Math.max(...length.map((it) => it.prompt.length + it.target.length - 1))).toBeLessThanOrEqual(dump.contextLength);
   });
 
-  it('counts: the whole training set (the task's stats name it), the queries evaluated of the others', () => {
+  it('counts: the whole training set (the task’s stats name it), the queries evaluated of the others', () => {
     expect(splitCounts(d)).toEqual({ train: 20, test: 10, length: 10 });
   });
 });

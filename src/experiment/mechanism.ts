@@ -39,6 +39,11 @@ export interface LensSummary {
   top1: number[][][];
   /** Queries in the sample. */
   queries: number;
+  /**
+   * Share of queries a constant guess gets right on the task's headline (0.5 for a yes/no answer such as parity's;
+   * absent: 0): a result counts as found only clearly above it (`foundShare`).
+   */
+  chance?: number;
 }
 
 /**
@@ -80,6 +85,12 @@ export interface MechanismRecord {
 
 /** Share above which a token counts as found "on most queries". */
 export const MOST = 0.5;
+/**
+ * The share above which a tracked result counts as found in a lens: most queries, and halfway from guessing to
+ * every query where a constant guess already gets some right (0.75 for parity's E/O, whose top-1 is E or O on
+ * about half of the queries wherever the model holds nothing about them).
+ */
+export const foundShare = (l: Pick<LensSummary, 'chance'>): number => Math.max(MOST, (1 + (l.chance ?? 0)) / 2);
 
 /** The tracked intermediate results of a lens (without the answer). */
 export const intermediatesOf = (l: Pick<LensSummary, 'tracked'>): TrackedResult[] => l.tracked.filter((t) => t.name !== ANSWER);
@@ -91,10 +102,11 @@ export const trackedIndex = (l: Pick<LensSummary, 'tracked'>, name: string): num
  * The first row (0 = embedding, l = after layer l) at which tracked result `k` is top-1 where the arm must say
  * it on most queries of the sample; null when it is at no layer (or the lens has no such result).
  */
-export function foundLayer(l: Pick<LensSummary, 'tracked' | 'top1'>, k: number): number | null {
+export function foundLayer(l: Pick<LensSummary, 'tracked' | 'top1' | 'chance'>, k: number): number | null {
   const t = l.tracked[k];
   if (!t) return null;
-  const row = l.top1[k].findIndex((r) => r[t.position] > MOST);
+  const share = foundShare(l);
+  const row = l.top1[k].findIndex((r) => r[t.position] > share);
   return row < 0 ? null : row;
 }
 

@@ -15,7 +15,7 @@ import type { EvalItem } from '../data/dataset';
 import { ANSWER, type LensSummary, type TrackedResult } from '../experiment/mechanism';
 import type { Config } from '../experiment/schema';
 import { forward, residName, unembed, type Model } from '../model/gpt';
-import { taskOf } from '../tasks/registry';
+import { headlineSplit, taskOf } from '../tasks/registry';
 
 /** Queries per forward pass (bounds the [rows·N·T, V] logits of the lens). */
 const CHUNK = 256;
@@ -129,6 +129,7 @@ export async function aggregatedLens(m: Model, items: readonly EvalItem[], o: Sp
     split: o.split,
     splitLabel: o.splitLabel ?? o.split,
     headline: o.headline ?? false,
+    ...(headlineSplit(o.config).chance ? { chance: headlineSplit(o.config).chance } : {}),
     positions,
     tracked,
     top1: tracked.map((_, k) => grid(k)),

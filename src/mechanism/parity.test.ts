@@ -82,7 +82,7 @@ describe('parity: the lens and tracing read the task', () => {
           for (const x of row) expect(x >= 0 && x <= 1).toBe(true);
         }
       }
-      expect(l).toMatchObject({ split: 'test', splitLabel: 'Test strings', headline: true, queries: items.length });
+      expect(l).toMatchObject({ split: 'test', splitLabel: 'Test strings', headline: true, queries: items.length, chance: 0.5 });
     }
   });
 

@@ -129,6 +129,7 @@ const lensSummary = z.object({
   tracked: z.array(z.object({ name: words, label: words, position })).max(MAX_TRACKED),
   top1: z.array(matrix(score)).max(MAX_TRACKED),
   queries: count,
+  chance: z.number().min(0).max(1).optional(),
 });
 /** The lens as reports wrote it before tasks were plug-ins (the knowledge graph's bridges and answer in fields of their own). */
 const legacyLensSummary = z.object({

@@ -9,7 +9,7 @@ import {
   carrier,
   foundLayer,
   intermediatesOf,
-  MOST,
+  foundShare,
   trackedIndex,
   type LensSummary,
   type MechanismRecord,
@@ -102,7 +102,7 @@ function answerSentence(l: LensSummary, layers: number, cot: boolean): string {
   // the CoT arm says the answer after its last intermediate result: "the emitted bridge (b)"
   const lastStep = intermediatesOf(l).at(-1);
   const where = cot && lastStep && lastStep.name === role ? `the emitted ${lastStep.label} (${role})` : role;
-  const row = grid.findIndex((r) => r[at] > MOST);
+  const row = grid.findIndex((r) => r[at] > foundShare(l));
   const split = l.splitLabel;
   if (row >= 0) return `The answer is top-1 at ${where} on ${pct(grid[row][at])} of ${split} queries from ${rowName(row, layers)}.`;
   const b = best(grid, at);
