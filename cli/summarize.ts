@@ -15,7 +15,7 @@ import { readReports } from '../src/runs/reportFormat';
 import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/experiment/gap';
 import type { MetricRow } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
-import { headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';
+import { firstTestSplit, headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
@@ -23,10 +23,7 @@ const fmt = (x: number | null | undefined) => (x === null || x === undefined || 
 function summarySplits(c: Config) {
   return {
     headline: headlineSplit(c),
-    test:
-      taskOf(c)
-        .splits(c)
-        .find((s) => s.role === 'test') ?? null,
+    test: firstTestSplit(c),
     prerequisites: prerequisiteSplits(c),
   };
 }

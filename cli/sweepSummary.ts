@@ -7,7 +7,7 @@
 import type { MetricRow } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import type { Report } from '../src/runs/reportFormat';
-import { headlineSplit, taskOf } from '../src/tasks/registry';
+import { firstTestSplit, headlineSplit } from '../src/tasks/registry';
 import type { SweepPlan } from './sweepArgs';
 
 export const SWEEP_VERSION = 1;
@@ -62,10 +62,7 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 function tableSplits(c: Config) {
   return {
     headline: headlineSplit(c),
-    test:
-      taskOf(c)
-        .splits(c)
-        .find((s) => s.role === 'test') ?? null,
+    test: firstTestSplit(c),
   };
 }
 

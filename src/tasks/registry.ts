@@ -26,3 +26,8 @@ export const prerequisiteSplits = (c: Config): SplitSpec[] =>
   taskOf(c)
     .splits(c)
     .filter((s) => s.role === 'prerequisite');
+/** The first test split besides the headline (the knowledge graph's ID test queries), or null when the task has none. */
+export const firstTestSplit = (c: Config): SplitSpec | null =>
+  taskOf(c)
+    .splits(c)
+    .find((s) => s.role === 'test') ?? null;
