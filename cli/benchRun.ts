@@ -9,6 +9,7 @@ import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { kernelVariant } from '../src/model/kernels/wasm';
 import { fastKernelsActive } from '../src/model/ops';
 import type { BenchOptions } from './bench';
+import { pytorchPresetRate, type PytorchRate } from './benchPytorch';
 import {
   PYTORCH_STEPS_PER_SEC,
   evalSeconds,
@@ -47,7 +48,10 @@ export interface BenchJson {
   /** Kernels that do work (not Identity/Reshape, which only touch metadata): GPU dispatches on webgpu. */
   dispatchesPerStepByPath: Record<string, number>;
   flopsPerStep: Record<Shapes, number>;
+  /** The reference's recorded figures (another machine, another run): kept for comparison with earlier reports. */
   pytorchStepsPerSec: typeof PYTORCH_STEPS_PER_SEC;
+  /** python/train.py on the preset, this machine, this run, one CPU thread (cli/benchPytorch.ts); with wasm's ratio to it. */
+  pytorchSameRun?: PytorchRate & { wasmRatio?: number };
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -131,6 +135,12 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
     }
     out.backends[backend] = res;
   }
+  if (out.backends.wasm) {
+    log('PyTorch (python/train.py, CPU, one thread) on the preset, same run:');
+    const pt = pytorchPresetRate(config, data, o.quick ? 20 : 50);
+    out.pytorchSameRun = 'skipped' in pt ? pt : { ...pt, wasmRatio: out.backends.wasm.preset.stepsPerSec / pt.stepsPerSec };
+    log('skipped' in pt ? `  skipped: ${pt.skipped}` : `  ${pt.stepsPerSec.toFixed(2)} steps/s (torch ${pt.torch}, ${pt.steps} steps)`);
+  }
   if (o.gap) {
     await tf.setBackend(o.backends[0]);
     log(`time to the gap on ${o.backends[0]} (${o.link ? `?${configToQuery(config)}` : 'default preset'}, both arms; up to ${config.steps} steps):`);
@@ -182,7 +192,12 @@ function table(r: BenchJson, o: BenchOptions): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra = [
     '',
-    `machine: ${r.machine}; PyTorch (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
+    `machine: ${r.machine}; "vs PyTorch": the reference's recorded figures from another machine (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
+    r.pytorchSameRun === undefined
+      ? 'PyTorch same run: not measured (wasm not benchmarked)'
+      : 'skipped' in r.pytorchSameRun
+        ? `PyTorch same run: skipped (${r.pytorchSameRun.skipped})`
+        : `PyTorch same run (python/train.py, this machine, CPU, 1 thread, torch ${r.pytorchSameRun.torch}): ${r.pytorchSameRun.stepsPerSec.toFixed(2)} steps/s preset (CoT arm); wasm preset ${r.pytorchSameRun.wasmRatio?.toFixed(2)}× that`,
     `FLOPs per step: fixed ${(r.flopsPerStep.fixed / 1e9).toFixed(3)} G, preset ${(r.flopsPerStep.preset / 1e9).toFixed(3)} G`,
     `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath)
       .map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`)
