@@ -37,6 +37,18 @@ describe('parseSweepArgs', () => {
     expect(kinds.ok && !kinds.help && [kinds.plan.values, kinds.plan.seeds, kinds.plan.jobs, kinds.plan.backend]).toEqual([['t', 'b'], [4], 1, 'cpu']);
   });
 
+  it("a sweep over the seed runs each value as its seed (the link's seed does not override it)", () => {
+    const r = parseSweepArgs(['seed=3', '--vary', 'seed=100,101,102', '--out', out], 4);
+    expect(r.ok && !r.help).toBe(true);
+    if (!r.ok || r.help) return;
+    expect(r.plan.runs.map((x) => [x.file, x.seed, x.config.seed])).toEqual([
+      ['seed-100.json', 100, 100],
+      ['seed-101.json', 101, 101],
+      ['seed-102.json', 102, 102],
+    ]);
+    expect(r.plan.seeds).toEqual([100, 101, 102]);
+  });
+
   it('refuses bad arguments with one line naming the problem (nothing runs)', () => {
     writeFileSync(join(dir, 'file'), '');
     const cases: [string[], RegExp][] = [

@@ -182,13 +182,16 @@ export function parseSweepArgs(argv: string[], cores = availableParallelism()): 
   if (values.length * seeds.length > MAX_RUNS)
     return { ok: false, message: `${values.length} values × ${seeds.length} seeds is ${values.length * seeds.length} runs; at most ${MAX_RUNS}` };
   const runs: PlannedRun[] = [];
+  // a sweep over the seed itself: each value is its run's seed (not overridden by the link's seed)
+  const seedSweep = key === 'seed';
   for (const value of values) {
-    for (const seed of seeds) {
+    for (const seed of seedSweep ? [value as number] : seeds) {
       // the base holds every task's parameters: those of other tasks are kept as they are, unused
       const checked = checkValues({ ...base, [key]: value, seed, steps }, 'keep');
       if (checked.corrections.length) return { ok: false, message: `${key}=${String(value)}, seed ${seed}: ${strictLine(checked.corrections[0])}` };
-      runs.push({ value, seed, config: checked.config, file: `${fileSafe(`${key}-${String(value)}`)}-seed${seed}.json` });
+      runs.push({ value, seed, config: checked.config, file: seedSweep ? `seed-${seed}.json` : `${fileSafe(`${key}-${String(value)}`)}-seed${seed}.json` });
     }
   }
-  return { ok: true, help: false, plan: { link: configToQuery(base), key, values, seeds, steps, jobs, backend, out, runs, warnings } };
+  const planSeeds = seedSweep ? (values as number[]) : seeds;
+  return { ok: true, help: false, plan: { link: configToQuery(base), key, values, seeds: planSeeds, steps, jobs, backend, out, runs, warnings } };
 }
