@@ -16,7 +16,7 @@ export interface HeatmapProps {
   /** The position outlined (where the token is said). */
   mark?: number;
   colors: ThemeColors;
-  /** What a cell's value is, for its tooltip ("of queries have the bridge top-1"). */
+  /** What a cell's value is, for its tooltip ("of queries have the result top-1"). */
   what: string;
   testId?: string;
 }

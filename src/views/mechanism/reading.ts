@@ -43,7 +43,7 @@ interface FoundHistory {
   lastFound: number | null;
 }
 
-/** "On OOD queries the bridge is top-1 at r2 from layer 3 of 4 (…)": where the first intermediate result is found. */
+/** "On Test strings queries the parity of bit 1 is top-1 at = from layer 1 of 2 (…)": where the first intermediate result is found. */
 function firstStepSentence(l: LensSummary, layers: number, h: FoundHistory): string {
   const t = l.tracked[0];
   const grid = l.top1[0];
@@ -99,7 +99,7 @@ function answerSentence(l: LensSummary, layers: number, cot: boolean): string {
   const grid = l.top1[k];
   const at = l.tracked[k].position;
   const role = l.positions[at];
-  // the CoT arm says the answer after its last intermediate result: "the emitted bridge (b)"
+  // the CoT arm says the answer after its last intermediate result: "the emitted <last result> (its role)"
   const lastStep = intermediatesOf(l).at(-1);
   const where = cot && lastStep && lastStep.name === role ? `the emitted ${lastStep.label} (${role})` : role;
   const row = grid.findIndex((r) => r[at] > foundShare(l));

@@ -21,7 +21,7 @@ export function rlSeriesLabel(s: RlSeries, words: RlWords): string {
   if (s === 'stepsRightRate') return words.step ? `Samples with the right ${words.step}` : 'Samples with every step right';
   return `${words.headline} accuracy`;
 }
-/** "right bridge", "steps right": the short name of stepsRightRate. */
+/** "right <the one intermediate result>" or "steps right": the short name of stepsRightRate. */
 export const stepsRightShort = (words: RlWords): string => (words.step ? `right ${words.step}` : 'steps right');
 export type RlChartRow = { step: number } & Partial<Record<`${Arm}.${RlSeries}`, number>>;
 
