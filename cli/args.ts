@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PARAM_BY_KEY, type IntParam } from '../src/experiment/schema';
 
-export const CLI_BACKENDS = ['wasm', 'cpu'] as const;
+export const CLI_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
 export type CliBackend = (typeof CLI_BACKENDS)[number];
 
 export interface CliOptions {
@@ -44,7 +44,7 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
   '<link>'            an experiment link or its query, e.g. 'entities=100&steps=500' or 'task=parity&bits=12'
                       (default: the default experiment)
   --steps N           train N steps per arm instead of the link's steps; 0 = build the data only
-  --backend B         wasm (default) or cpu
+  --backend B         wasm (default), cpu or webgpu (a GPU through Dawn; SwiftShader where none)
   --json FILE         write the results as JSON after every evaluation and at the end
   --dump-data FILE    write the generated dataset (token ids) as JSON
   --quiet             no progress bar and no per-evaluation lines

@@ -12,6 +12,7 @@ import type { Arm } from '../src/experiment/domain';
 import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';
+import type { NodeAdapter } from './nodeWebgpu';
 import { workerInput } from './threads';
 import { train, type ArmEvent, type TrainingResult, type TrainingSink } from './train';
 
@@ -26,7 +27,7 @@ export interface ArmJobData {
 }
 
 export type ArmToParent =
-  | { type: 'backend'; backend: string; fallbacks: string[]; gemmThreads: number }
+  | { type: 'backend'; backend: string; fallbacks: string[]; gemmThreads: number; adapter?: NodeAdapter }
   | { type: 'event'; event: ArmEvent }
   | { type: 'mechanism'; arm: Arm; record: MechanismRecord }
   | { type: 'step'; step: number }
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     const hash = datasetHash(data);
     if (hash !== job.hash) throw new Error(`the ${job.arm} arm's thread generated another dataset (${hash}, not ${job.hash})`);
     const sink: TrainingSink = {
-      backend: (backend, fallbacks, gemmThreads) => send({ type: 'backend', backend, fallbacks, gemmThreads }),
+      backend: (backend, fallbacks, gemmThreads, adapter) => send({ type: 'backend', backend, fallbacks, gemmThreads, adapter }),
       event: (event) => send({ type: 'event', event }),
       mechanism: (arm, record) => send({ type: 'mechanism', arm, record }),
       step: (step) => send({ type: 'step', step }),

@@ -15,7 +15,7 @@ type ReadyEvent = Extract<ArmEvent, { type: 'ready' }>;
 interface ArmThread {
   arm: Arm;
   worker: Worker;
-  backend?: { backend: string; fallbacks: string[]; gemmThreads: number };
+  backend?: Omit<Extract<ArmToParent, { type: 'backend' }>, 'type'>;
   ready?: ReadyEvent;
   step: number;
   stopped: boolean;
@@ -48,7 +48,12 @@ export async function trainInThreads(
           toldBackend = true;
           const names = [...new Set(threads.map((x) => x.backend!.backend))];
           const gemm = Math.min(...threads.map((x) => x.backend!.gemmThreads));
-          sink.backend(names.join(' / '), [...new Set(threads.flatMap((x) => x.backend!.fallbacks))], gemm);
+          sink.backend(
+            names.join(' / '),
+            [...new Set(threads.flatMap((x) => x.backend!.fallbacks))],
+            gemm,
+            threads.map((x) => x.backend!.adapter).find(Boolean),
+          );
         }
         return;
       case 'event':

@@ -26,6 +26,8 @@ export function buildReport(opts: {
   link: string;
   config: Config;
   backend: string;
+  /** The GPU adapter (webgpu), as its driver names it. */
+  adapter?: string;
   /** Threads each arm's GEMMs were split over (wasm), when known. */
   gemmThreads?: number;
   data: Dataset;
@@ -45,6 +47,7 @@ export function buildReport(opts: {
     link: opts.link,
     config: opts.config,
     backend: opts.backend,
+    ...(opts.adapter !== undefined ? { adapter: opts.adapter } : {}),
     ...(opts.gemmThreads !== undefined ? { gemmThreads: opts.gemmThreads } : {}),
     dataset: { hash: opts.hash, counts: datasetCounts(opts.data) },
     arms,

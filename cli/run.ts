@@ -47,6 +47,12 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const link = configToQuery(config);
   const backendChoice: CliBackend = opts.backend ?? (config.backend === 'cpu' || config.backend === 'wasm' ? config.backend : 'wasm');
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  if (backendChoice === 'webgpu') {
+    const { probeNodeAdapter } = await import('./nodeWebgpu');
+    await probeNodeAdapter().catch((e: Error) => {
+      throw new UsageError(`--backend webgpu: ${e.message}`);
+    });
+  }
 
   // ---- the data
   let data: Dataset;
@@ -67,6 +73,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const arms: Arm[] = armsOf(config);
   let backend: string = backendChoice; // until training has picked it
   let reportThreads: number | undefined;
+  let adapter: string | undefined;
   const stepsPerSec: Partial<Record<Arm, number>> = {};
   const history: Record<Arm, MetricRow[]> = { cot: [], direct: [] };
   let trainingStart: number | null = null;
@@ -76,7 +83,7 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   const writeJson = () => {
     if (!opts.json) return;
     const wallSeconds = trainingStart === null ? 0 : (performance.now() - trainingStart) / 1000;
-    const report = buildReport({ link, config, backend, gemmThreads: reportThreads, data, hash, arms, history, stepsPerSec, wallSeconds });
+    const report = buildReport({ link, config, backend, adapter, gemmThreads: reportThreads, data, hash, arms, history, stepsPerSec, wallSeconds });
     writeAtomically(opts.json, reportJson(withMechanism(report, mechanism, asked)));
   };
   if (trainSteps === 0) {
@@ -93,11 +100,13 @@ export async function runExperiment(opts: CliOptions, linkConfig: Config): Promi
   // the cores are shared among the threads that train at once (one per arm, or this one with --jobs 1)
   const gemmThreads = opts.threads ?? defaultGemmThreads(threaded ? arms.length : 1);
   const sink: TrainingSink = {
-    backend: (name, fallbacks, threads) => {
+    backend: (name, fallbacks, threads, gpu) => {
       for (const f of fallbacks) process.stderr.write(`backend: ${f}\n`);
       backend = name;
+      adapter = gpu?.name;
       reportThreads = threads;
       const notes = [
+        ...(gpu ? [`adapter ${gpu.name}${gpu.software ? ': a software driver on the CPU, since no GPU adapter was found' : ''}`] : []),
         ...(threaded ? [`${arms.join(' and ')} each in a worker thread of its own`] : []),
         ...(name === 'wasm' ? [`matrix products on ${threads} thread${threads === 1 ? '' : 's'}${threaded ? ' each' : ''}`] : []),
       ];

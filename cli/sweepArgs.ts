@@ -21,7 +21,7 @@ export const SWEEP_USAGE = `usage: npm run sweep -- '<link or query>' --vary KEY
   --seeds LIST      seeds to run each value with, e.g. 0,1,2 (default: the link's seed)
   --steps N         train N steps per arm instead of the link's steps
   --jobs N          runs at once, each in its own worker thread (default: 2, at most the cores)
-  --backend B       wasm (default) or cpu
+  --backend B       wasm (default), cpu or webgpu (a GPU through Dawn; SwiftShader where none)
   --out DIR         where the reports (one per run) and sweep.json go (created if missing)
   --lenient         correct a bad link as the browser does instead of refusing it
   -h, --help        show this help

@@ -19,13 +19,17 @@ import { setGemmThreads } from '../src/model/kernels/wasm';
 import { selectBackend } from '../src/train/backend';
 import { Experiment } from '../src/train/experiment';
 import type { CliBackend } from './args';
+import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 
 /** The events the CLI shows and records: `ready`, `eval` and `stopped` (losses and states are not forwarded). */
 export type ArmEvent = Extract<ExperimentEvent, { type: 'ready' | 'eval' | 'stopped' }>;
 
 export interface TrainingSink {
-  /** The backend in use; `fallbacks` say why another was not (empty when the asked one started); the threads an arm's GEMMs use. */
-  backend(backend: string, fallbacks: string[], gemmThreads: number): void;
+  /**
+   * The backend in use; `fallbacks` say why another was not (empty when the asked one started); the threads an
+   * arm's GEMMs use; on webgpu the adapter, as its driver names it.
+   */
+  backend(backend: string, fallbacks: string[], gemmThreads: number, adapter?: NodeAdapter): void;
   event(e: ArmEvent): void;
   mechanism(arm: Arm, record: MechanismRecord): void;
   /** After every training step: the step reached. */
@@ -61,9 +65,12 @@ export interface TrainingControl {
 export async function startBackend(choice: CliBackend, gemmThreads: number, sink: TrainingSink): Promise<void> {
   tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
   await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
+  // webgpu: asked for, so never silently another backend (cli/run.ts has checked that an adapter exists)
+  const adapter = choice === 'webgpu' ? await installNodeWebgpu() : undefined;
   const { backend, fallbacks } = await selectBackend(choice);
+  if (choice === 'webgpu' && backend !== 'webgpu') throw new Error(`webgpu did not start: ${fallbacks.join('; ')}`);
   const threads = backend === 'wasm' ? await setGemmThreads(gemmThreads) : 1;
-  sink.backend(backend, backend !== choice ? fallbacks : [], threads);
+  sink.backend(backend, backend !== choice ? fallbacks : [], threads, adapter);
 }
 
 export async function train(job: TrainingJob, sink: TrainingSink, control: TrainingControl): Promise<TrainingResult> {

@@ -46,6 +46,8 @@ export interface Report {
   link: string;
   config: Config;
   backend: string;
+  /** The GPU adapter trained on (webgpu), as its driver names it: "SwiftShader driver 5.0.0 (google swiftshader)". */
+  adapter?: string;
   /** Threads each arm's matrix products were split over on wasm (the CLI's `--threads`), when the writer said. */
   gemmThreads?: number;
   /** `counts`: the size of each split's set, by split id; null when the writer did not know them. */
@@ -184,6 +186,7 @@ export const reportSchema = z.object({
   link: z.string().max(MAX_TEXT),
   config: z.record(z.string().max(64), z.unknown()),
   backend: z.string().max(32),
+  adapter: z.string().max(160).optional(),
   gemmThreads: z.number().int().min(1).max(64).optional(),
   dataset: z.object({
     hash: z.string().max(128),
@@ -272,6 +275,7 @@ function readOne(raw: unknown, where: string): { ok: true; read: ReadReport; war
     link: configToQuery(checked.config),
     config: checked.config,
     backend: r.backend,
+    ...(r.adapter !== undefined ? { adapter: r.adapter } : {}),
     ...(r.gemmThreads !== undefined ? { gemmThreads: r.gemmThreads } : {}),
     dataset: { hash: r.dataset.hash, counts: r.dataset.counts ?? null },
     arms,

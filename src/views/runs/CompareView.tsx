@@ -165,12 +165,14 @@ export function CompareView() {
               onChange={(e) => toggleSplit(s.id, e.target.checked)}
               data-testid={`compare-split-${s.id}`}
             />
+            <span className="tick" aria-hidden="true" />
             {s.label}
           </label>
         ))}
         {(['cot', 'direct'] as const).map((a) => (
           <label key={a} className={`split-chip${arms[a] ? ' on' : ''}`}>
             <input type="checkbox" checked={arms[a]} onChange={(e) => setArms({ ...arms, [a]: e.target.checked })} />
+            <span className="tick" aria-hidden="true" />
             {ARM_LABEL[a]}
           </label>
         ))}

@@ -195,6 +195,7 @@ export function AccuracyChart() {
         {splits.map((s) => (
           <label key={s.id} className={`split-chip${hidden.has(s.id) ? '' : ' on'}`}>
             <input type="checkbox" checked={!hidden.has(s.id)} onChange={(e) => toggle(s.id, e.target.checked)} />
+            <span className="tick" aria-hidden="true" />
             <span className="swatch" style={{ background: stroke[s.id] }} />
             {s.label}
           </label>
