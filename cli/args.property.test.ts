@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from './args';
+import { CLI_BACKENDS, parseCliArgs } from './args';
 import { parseBenchArgs } from './bench';
 import { readLink } from './link';
 import { queryToConfig } from '../src/experiment/link';
@@ -39,7 +39,7 @@ describe('CLI arguments, property-tested', () => {
         }
         const o = r.options;
         if (o.steps !== undefined) expect(Number.isInteger(o.steps) && o.steps >= 0 && o.steps <= 1_000_000).toBe(true);
-        if (o.backend !== undefined) expect(['wasm', 'cpu']).toContain(o.backend);
+        if (o.backend !== undefined) expect(CLI_BACKENDS).toContain(o.backend);
         expect(typeof o.link).toBe('string');
       }),
       { numRuns: 3_000 },
