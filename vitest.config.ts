@@ -1,4 +1,39 @@
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * The unit files that take longest (tens of seconds each on a 2-core machine: PyTorch, SwiftShader, training
+ * runs), started first so that the two workers end together. Vitest orders by the durations it cached on an
+ * earlier run; a fresh clone (CI) has none, and its fallback (larger files first) leaves these to the end.
+ */
+const SLOWEST_FIRST = [
+  'tests/pytorch/parity.test.ts',
+  'cli/nodeWebgpu.test.ts',
+  'src/train/rl.test.ts',
+  'tests/pytorch/trainpy.test.ts',
+  'cli/sweep.test.ts',
+  'cli/experiment.test.ts',
+  'cli/armThreads.test.ts',
+  'src/train/arm.test.ts',
+  'src/train/experiment.test.ts',
+  'src/train/resume.test.ts',
+];
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = SLOWEST_FIRST.indexOf(relative(f.project.config.root, f.moduleId));
+      return i < 0 ? SLOWEST_FIRST.length : i;
+    };
+    // stable: projects keep their order (unit, then e2e), the rest vitest's own
+    return sorted
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => (a.f.project.name === b.f.project.name ? rank(a.f) - rank(b.f) : 0) || a.i - b.i)
+      .map((x) => x.f);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -6,6 +41,7 @@ export default defineConfig({
     // expect.poll waits up to 1 s by default: far too little on a loaded 2-core machine (a bound that flips)
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
+    sequence: { sequencer: SlowestFirst },
     pool: 'forks',
     maxWorkers: 2,
     projects: [

@@ -29,12 +29,13 @@ interface WorkerLog {
 type FaultWindow = Window & { __workers: WorkerLog[]; __fault: (name: string, fault: string) => void; __COT_TEST_HOOKS__: unknown };
 
 /**
- * Init script: turns the test hooks on and wraps window.Worker to log training workers' messages and post faults.
+ * Init script: turns the test hooks on and wraps window.Worker to log training workers' messages and post faults;
+ * `noInspect` drops the page's `inspect` requests (no attention maps or lens: nothing but training in the worker).
  */
-function withFaultHooks(hooks: { faults?: boolean; selfCheckError?: number }): () => void {
-  return new Function(`(${installHooks.toString()})(${JSON.stringify(hooks)})`) as () => void;
+function withFaultHooks(hooks: { faults?: boolean; selfCheckError?: number }, noInspect = false): () => void {
+  return new Function(`(${installHooks.toString()})(${JSON.stringify(hooks)}, ${noInspect})`) as () => void;
 }
-function installHooks(hooks: unknown): void {
+function installHooks(hooks: unknown, noInspect: boolean): void {
   const w = window as unknown as FaultWindow;
   w.__COT_TEST_HOOKS__ = hooks;
   const log: WorkerLog[] = [];
@@ -49,6 +50,10 @@ function installHooks(hooks: unknown): void {
       const entry: WorkerLog = { name: opts.name, msgs: [] };
       log.push(entry);
       live.set(opts.name, this);
+      if (noInspect) {
+        const post = this.postMessage.bind(this) as (m: unknown) => void;
+        this.postMessage = ((m: { type?: string }) => m?.type !== 'inspect' && post(m)) as Worker['postMessage'];
+      }
       this.addEventListener('message', (e: MessageEvent<WorkerLog['msgs'][number]>) => {
         const { type, step, numTensors, numBytes, inspecting, backend } = e.data;
         entry.msgs.push({ type, step, numTensors, numBytes, inspecting, backend });
@@ -150,11 +155,14 @@ describe('faults', () => {
   test('WebGPU device lost (CoT) and an uncaptured GPU error (direct) mid-run: notices, both go on on wasm from their checkpoint and finish', {
     timeout: 300_000,
   }, async () => {
-    // SwiftShader's WebGPU is a CPU emulation: with two workers on this 2-core machine the first evaluation
-    // (compiling every shader) takes ~30 s and a step several seconds, so 9 steps, a checkpoint at each evaluation
-    // (0, 3, 6, 9): a worker that runs ahead on a loaded machine still has steps left when its fault comes. A worker reports step 3 once its evaluation (and checkpoint) at 3 is done; it then queues steps 4
-    // and 5 at once and waits for the GPU at the last evaluation: each fault comes then.
-    const p = await app.open(`/?${TINY}&steps=9&evalEvery=3&evalEarly=off&backend=webgpu`, { init: withFaultHooks({ faults: true }) });
+    // SwiftShader's WebGPU is a CPU emulation: with two workers on this 2-core machine starting the backend takes
+    // ~10 s and the first evaluation (compiling every shader) ~30 s, a step several seconds; so 9 steps, a checkpoint
+    // at each evaluation (0, 3, 6, 9) of 10 queries a split, and no looks inside (the page's inspect requests are
+    // dropped: on SwiftShader one lasts for many steps): a worker that runs ahead on a loaded machine still has
+    // steps left when its fault comes. A worker reports step 3 once its evaluation (and checkpoint) at 3 is done;
+    // it then queues steps 4 and 5 at once and waits for the GPU at the last evaluation: each fault comes then.
+    const link = `${TINY.replace('evalSize=50', 'evalSize=10')}&steps=9&evalEvery=3&evalEarly=off&backend=webgpu`;
+    const p = await app.open(`/?${link}`, { init: withFaultHooks({ faults: true }, true) });
     await ready(p.page, 'webgpu');
     await p.page.getByTestId('train-toggle').click();
     await Promise.all(
@@ -204,7 +212,8 @@ describe('faults', () => {
   });
 
   test('a GPU backend that fails its self-check: training runs on wasm and the notice names the backend and the error', async () => {
-    const p = await app.open(`/?${TINY}&steps=20&backend=webgpu`, { init: withFaultHooks({ selfCheckError: 1 }) });
+    // one arm: one worker starts SwiftShader's WebGPU and checks it
+    const p = await app.open(`/?${TINY}&steps=20&arms=direct&backend=webgpu`, { init: withFaultHooks({ selfCheckError: 1 }) });
     await ready(p.page, 'wasm');
     const text = await notices(p.page);
     expect(text).toMatch(/Training on wasm: webgpu: failed its self-check: gradients differ from cpu's by \d\.\de[+-]\d+ \(relative; tolerance 1e-3\)/);

@@ -13,7 +13,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './chromium';
 
@@ -115,4 +115,12 @@ export function useBrowser(): { open: (path?: string, opts?: OpenOptions) => Pro
 /** The address bar's query of a page, parsed. */
 export function queryOf(page: Page): URLSearchParams {
   return new URL(page.url()).searchParams;
+}
+
+/** Switches the page's theme as a user does, with the header's toggle (which remembers it), and waits for it to apply. */
+export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const current = () => page.evaluate(() => document.documentElement.dataset.theme);
+  if ((await current()) !== theme) await page.locator('.theme-toggle').click();
+  await expect.poll(current).toBe(theme);
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
 }
