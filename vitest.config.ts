@@ -52,7 +52,7 @@ export default defineConfig({
           // first, two files at a time (two cores); then the browser tests, one file at a time
           sequence: { groupOrder: 0 },
           fileParallelism: true,
-          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'cli/**/*.test.ts', 'tests/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'cli/**/*.test.ts', 'bench/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['tests/e2e/**', '**/node_modules/**'],
         },
       },

@@ -6,12 +6,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLI_BACKENDS, parseCliArgs } from './args';
-import { parseBenchArgs } from './bench';
 import { readLink } from './link';
 import { queryToConfig } from '../src/experiment/link';
 
 const FLAGS = ['--steps', '--backend', '--json', '--dump-data', '--quiet', '--lenient', '--params', '-h', '--help', '--bogus', '--', '-'];
-const BENCH_FLAGS = ['--backend', '--naive', '--gap', '--json', '--no-relaxed', '--quick', '--browser', '--help', '--ui', '--bogus'];
 const word = fc.oneof(
   fc.constantFrom('wasm', 'cpu', 'webgpu', '0', '-3', '1e9', '12.5', 'abc', '', ' ', '/nonexistent/dir/x.json', 'entities=30&steps=5', '__proto__=1'),
   fc.string({ maxLength: 16 }),
@@ -41,16 +39,6 @@ describe('CLI arguments, property-tested', () => {
         if (o.steps !== undefined) expect(Number.isInteger(o.steps) && o.steps >= 0 && o.steps <= 1_000_000).toBe(true);
         if (o.backend !== undefined) expect(CLI_BACKENDS).toContain(o.backend);
         expect(typeof o.link).toBe('string');
-      }),
-      { numRuns: 3_000 },
-    );
-  });
-
-  it('parseBenchArgs never throws; a refusal is one short line', () => {
-    fc.assert(
-      fc.property(argv(BENCH_FLAGS), (args) => {
-        const r = parseBenchArgs(args);
-        if (!r.ok) expect(oneShortLine(r.message), r.message).toBe(true);
       }),
       { numRuns: 3_000 },
     );

@@ -77,7 +77,7 @@ function stepsWord(config: Config): string {
 
 /**
  * One line per evaluation: exact-match accuracy per split (by id, in the task's order), the answer-only accuracy of
- * the headline split in brackets. cli/gapTime.ts reads these lines back (parseEvalLine).
+ * the headline split in brackets. bench/gapTime.ts reads these lines back (parseEvalLine).
  */
 export function evalLine(arm: Arm, row: MetricRow, stepsPerSec: number, config: Config): string {
   const loss = row.loss === null ? '   -  ' : row.loss.toFixed(4);

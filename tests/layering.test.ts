@@ -3,7 +3,8 @@
  * everything it imports, value or type) never reaches tfjs, src/train or src/model; src/experiment, the shared
  * domain module, imports nothing but itself and zod; what folds the workers' messages into the page's state lives
  * in src/store, not in src/worker. Workers are entered through `new Worker(new URL(…))` (src/store/workers.ts),
- * which is not an import, so they stay out of the page's graph.
+ * which is not an import, so they stay out of the page's graph. The model (src/model) never reaches back into the
+ * trainer (src/train); cli/ holds the product's commands and the benchmarks live in bench/, which cli/ never imports.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -40,7 +41,7 @@ function graph(entry: string): Map<string, string[]> {
 const rel = (f: string) => relative(root, f);
 
 /** Everything outside src/tasks must know no task; the readers of reports written before tasks were plug-ins map their old names. */
-const TASK_NEUTRAL = ['src', 'cli'];
+const TASK_NEUTRAL = ['src', 'cli', 'bench'];
 const LEGACY_READERS = ['src/runs/reportFormat.ts', 'src/experiment/mechanism.ts'];
 
 function sources(dir: string): string[] {
@@ -48,6 +49,14 @@ function sources(dir: string): string[] {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? sources(p) : /\.tsx?$/.test(n) ? [p] : [];
   });
+}
+
+const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** The local modules `file` imports, statically or through `import('…')`. */
+function localImports(file: string): string[] {
+  const code = readFileSync(file, 'utf8');
+  const specs = [...[...code.matchAll(IMPORT)].map((m) => m[1] ?? m[2]), ...[...code.matchAll(DYNAMIC)].map((m) => m[1])];
+  return specs.filter((s) => s.startsWith('.')).flatMap((s) => resolveLocal(file, s) ?? []);
 }
 
 describe('layering', () => {
@@ -93,5 +102,31 @@ describe('layering', () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('the model never imports the trainer: nothing under src/model (tests aside) imports from src/train', () => {
+    const files = sources(resolve(root, 'src/model')).filter((f) => !/\.test\.tsx?$/.test(f));
+    expect(files.length).toBeGreaterThan(5);
+    const bad = files.flatMap((f) =>
+      localImports(f)
+        .filter((i) => rel(i).startsWith('src/train/'))
+        .map((i) => `${rel(f)} → ${rel(i)}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('cli/ holds no benchmark: no file under cli/ is named bench*, and nothing under cli/ imports from bench/', () => {
+    const files = sources(resolve(root, 'cli'));
+    expect(files.length).toBeGreaterThan(10);
+    const named = readdirSync(resolve(root, 'cli'), { recursive: true, encoding: 'utf8' })
+      .filter((n) => /^bench/i.test(n.split(/[\\/]/).pop()!))
+      .map((n) => `cli/${n}`);
+    expect(named).toEqual([]);
+    const bad = files.flatMap((f) =>
+      localImports(f)
+        .filter((i) => rel(i).startsWith('bench/'))
+        .map((i) => `${rel(f)} → ${rel(i)}`),
+    );
+    expect(bad).toEqual([]);
   });
 });

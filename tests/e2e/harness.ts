@@ -15,9 +15,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from './chromium';
+import { launchBrowser } from '../../tools/browser/chromium';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from './chromium';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../../tools/browser/chromium';
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 /** Address of the served build, e.g. http://127.0.0.1:41234/ */

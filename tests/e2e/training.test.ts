@@ -7,7 +7,7 @@
  *
  * No timing bounds here: what holds on a loaded machine is asserted (ordering, counts, where tfjs runs, and that
  * a click is answered within a generous 10 s). How long the page's main-thread tasks take, against the 100 ms
- * target, is a figure reported by the benchmark `npm run bench -- --ui` (cli/benchUi.ts, docs/perf.md).
+ * target, is a figure reported by the benchmark `npm run bench -- --ui` (bench/ui.ts, docs/perf.md).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';

@@ -1,20 +1,20 @@
 /**
  * Training steps/s of one arm on 1 thread vs N threads for its GEMMs (tfjs wasm backend, our kernels, Node):
- * `npx tsx src/model/kernels/threadsSteps.ts [--threads 2] [--arm cot] [--rounds 5] [--seconds 3]`. The default
+ * `npx tsx bench/trainingThreads.ts [--threads 2] [--arm cot] [--rounds 5] [--seconds 3]`. The default
  * preset; after a warm-up, `rounds` alternating timed runs of each (≥ `seconds` each, the loss read back at the
  * end of each run); prints every run, the medians, and the GEMM share of a one-thread step (tf.profile of one
  * step: CotGemm + CotLinearGrad kernel time over all kernel time), the parallel fraction Amdahl's law needs.
  * Also the CPU time per step of the whole process (all threads), which a loaded machine does not distort the way
- * it distorts wall time: with threadsBench's CPU time of the GEMMs it gives the serial part of a step.
+ * it distorts wall time: with gemmThreads.ts's CPU time of the GEMMs it gives the serial part of a step.
  */
 import * as tf from '@tensorflow/tfjs'; // the full union: registers the chained ops the model uses
 import '@tensorflow/tfjs-backend-wasm';
 import { loadavg } from 'node:os';
-import { generateDataset } from '../../data/dataset';
-import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
-import { ArmTrainer } from '../../train/arm';
-import { enableRelaxedSimdInNode } from './node';
-import { gemmThreads, kernelVariant, setGemmThreads } from './wasm';
+import { generateDataset } from '../src/data/dataset';
+import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
+import { ArmTrainer } from '../src/train/arm';
+import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
+import { gemmThreads, kernelVariant, setGemmThreads } from '../src/model/kernels/wasm';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

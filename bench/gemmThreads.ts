@@ -1,6 +1,6 @@
 /**
- * The GEMMs of one training step, on one thread and split over a pool (threads.ts), at the kernel level (no
- * tfjs): `npx tsx src/model/kernels/threadsBench.ts [--threads N] [--tokens 1280] [--d 128] [--layers 4]
+ * The GEMMs of one training step, on one thread and split over a pool (src/model/kernels/threads.ts), at the kernel level (no
+ * tfjs): `npx tsx bench/gemmThreads.ts [--threads N] [--tokens 1280] [--d 128] [--layers 4]
  * [--vocab 222] [--reps 15]`. Shapes: the default preset's (CoT arm: 256 sequences × 5 tokens); per GEMM the
  * median of `reps` alternating runs of both; also the cost of the copies alone (operands into the shared memory,
  * C back) measured as plain TypedArray copies of the same sizes. Prints one line per shape and the totals.
@@ -11,9 +11,9 @@
  * cores the GEMMs would take about w / n of their one-thread time.
  */
 import { cpus, loadavg } from 'node:os';
-import { enableRelaxedSimdInNode } from './node';
-import { createGemmPool } from './threads';
-import { RELAXED_SIMD_WASM, SIMD_WASM } from './wasm.generated';
+import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
+import { createGemmPool } from '../src/model/kernels/threads';
+import { RELAXED_SIMD_WASM, SIMD_WASM } from '../src/model/kernels/wasm.generated';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -7,7 +7,7 @@
  * arms built, training starting), each arm's steps/s there, and the machine's load average at the start and
  * at the end.
  *
- *   node --import tsx cli/gapTime.ts -- 'seed=0' [--jobs 1]
+ *   node --import tsx bench/gapTime.ts -- 'seed=0' [--jobs 1]
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -42,7 +42,9 @@ interface Found {
 async function main(args: string[]): Promise<number> {
   const load0 = loadavg();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'experiment.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '..', 'cli', 'experiment.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const points: EvalPoint[] = [];
   let modelAt: number | null = null;
   const found: { gap: Found | null; informed: Found | null } = { gap: null, informed: null };

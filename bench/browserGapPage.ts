@@ -1,5 +1,5 @@
 /**
- * The page's side of `npm run bench -- --browser --gap` (cli/benchGap.ts): an init script, run as source text
+ * The page's side of `npm run bench -- --browser --gap` (bench/browserGap.ts): an init script, run as source text
  * before the app loads, that wraps the Worker constructor and records what the training workers send the store
  * (evaluation rows, progress, losses, mechanism records, backends; message counts and typed-array bytes), the
  * long tasks, and when the headline first shows the gap. Self-contained: it can import nothing (the split ids it

@@ -1,11 +1,11 @@
 /**
  * `npm run bench -- --browser --gap [--seed N] [--link L] [--json FILE]`: time to the gap in the real playground.
  * Builds the app (vite build into a temporary folder), serves it with vite preview, opens it in headless Chromium
- * (tests/e2e/chromium.ts: Debian's /usr/bin/chromium, the browser tests' flags), presses Play as soon as it is
+ * (tools/browser/chromium.ts: Debian's /usr/bin/chromium, the browser tests' flags), presses Play as soon as it is
  * enabled and lets both arms train in their workers, as a user runs them (backend `auto` unless --browser=B).
  * A wrapped Worker constructor records, on the page's side, every message the training workers send the store
  * (evaluation rows, progress, losses, mechanism records; counts and typed-array bytes per type), the Long Tasks
- * API runs, and the OOD headline is read every 250 ms (cli/benchGapPage.ts). The run stops at the informed gap
+ * API runs, and the OOD headline is read every 250 ms (browserGapPage.ts). The run stops at the informed gap
  * (src/experiment/gap.ts: the first evaluation step at which CoT OOD two-hop ≥ 0.9 and direct ≤ 0.1, both arms'
  * rows in, with the direct arm knowing its atomic facts), or when training ends; the gap itself is reported too.
  *
@@ -22,9 +22,9 @@ import { cpus, loadavg } from 'node:os';
 import { GAP, gapSplits } from '../src/experiment/gap';
 import { headlineSplit } from '../src/tasks/registry';
 import type { Config } from '../src/experiment/schema';
-import { CHROMIUM_ARGS, rendererThreads } from '../tests/e2e/chromium';
-import { type PageLog, instrument } from './benchGapPage';
-import { type GapBenchJson, findGap, formatGapReport, gapReport } from './benchGapReport';
+import { CHROMIUM_ARGS, rendererThreads } from '../tools/browser/chromium';
+import { type PageLog, instrument } from './browserGapPage';
+import { type GapBenchJson, findGap, formatGapReport, gapReport } from './browserGapReport';
 import { withServedBuild } from './servedBuild';
 
 type ArmName = 'cot' | 'direct';
@@ -66,7 +66,7 @@ async function nodeRates(config: Config, log: (s: string) => void): Promise<{ ra
   await import('@tensorflow/tfjs-backend-wasm');
   const { enableRelaxedSimdInNode } = await import('../src/model/kernels/node');
   const { generateDataset } = await import('../src/data/dataset');
-  const { presetWorkload } = await import('./benchmarks');
+  const { presetWorkload } = await import('./measurements');
   await enableRelaxedSimdInNode();
   if (!(await tf.setBackend('wasm'))) throw new Error('wasm did not start in Node');
   await tf.ready();

@@ -11,7 +11,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { kernelVariant } from '../../src/model/kernels/wasm';
 import { fastKernelsActive } from '../../src/model/ops';
-import { fixedWorkload, measure, presetWorkload, profileStep } from '../benchmarks';
+import { fixedWorkload, measure, presetWorkload, profileStep } from '../measurements';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,

@@ -1,12 +1,12 @@
 /**
- * The figures of `npm run bench -- --browser --gap` (cli/benchGap.ts) from what the page recorded (PageLog,
- * cli/benchGapPage.ts): the gap and the informed gap (src/experiment/gap.ts) as the page received the rows, per-arm
+ * The figures of `npm run bench -- --browser --gap` (bench/browserGap.ts) from what the page recorded (PageLog,
+ * bench/browserGapPage.ts): the gap and the informed gap (src/experiment/gap.ts) as the page received the rows, per-arm
  * steps/s and where each arm's wall time went, the ratio to Node alone, and the printed report. Pure.
  */
 import { GAP, gapStep } from '../src/experiment/gap';
-import type { PageLog } from './benchGapPage';
+import type { PageLog } from './browserGapPage';
 
-export type { PageLog } from './benchGapPage';
+export type { PageLog } from './browserGapPage';
 type ArmName = 'cot' | 'direct';
 const ARMS: ArmName[] = ['cot', 'direct'];
 

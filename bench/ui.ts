@@ -1,9 +1,9 @@
 /**
  * `npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]`: how responsive the page's main thread stays
  * while the workers train. Builds the app (vite build into a temporary folder, as tests/e2e/setup.ts does),
- * serves it with vite preview, opens it in headless Chromium (tests/e2e/chromium.ts) and, per backend, presses
+ * serves it with vite preview, opens it in headless Chromium (tools/browser/chromium.ts) and, per backend, presses
  * Play on a small experiment, pauses once on the way (click → status "Paused…"), resumes, and trains to a fixed
- * number of steps, with a Chrome trace (tests/e2e/trace.ts: each main-thread task's wall and CPU time) and the
+ * number of steps, with a Chrome trace (chromeTrace.ts: each main-thread task's wall and CPU time) and the
  * Long Tasks API recording. Reports per backend the longest tasks, task CPU/wall percentiles, the number of
  * tasks over 50 and 100 ms, the Pause latency and the load average, beside the target "no main-thread task over
  * 100 ms of CPU". A slow figure is reported, never a failure: exit 1 only when the run itself fails.
@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { withServedBuild } from './servedBuild';
-import { mainThreadTasks, TRACE_CATEGORIES, type MainTask, type Trace } from '../tests/e2e/trace';
+import { mainThreadTasks, TRACE_CATEGORIES, type MainTask, type Trace } from './chromeTrace';
 
 /** The target the figures are set against: no main-thread task over this much CPU time. */
 export const TARGET_CPU_MS = 100;
@@ -39,7 +39,7 @@ export interface TaskFigure {
   wallMs: number;
   /** Seconds after Play. */
   atS: number;
-  /** Where its CPU time went (kind, CPU ms: script, GC, style, layout, paint, postMessage, other; trace.ts cpuKind). */
+  /** Where its CPU time went (kind, CPU ms: script, GC, style, layout, paint, postMessage, other; chromeTrace.ts cpuKind). */
   cpuParts: [string, number][];
   /** The largest trace events inside the task other than script (name, wall ms). */
   parts: [string, number][];

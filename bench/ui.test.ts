@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mainThreadTasks, type MainTask, type TraceEvent } from '../tests/e2e/trace';
-import { formatUiReport, percentile, summarizeTasks, TARGET_CPU_MS, type UiBenchJson } from './benchUi';
+import { mainThreadTasks, type MainTask, type TraceEvent } from './chromeTrace';
+import { formatUiReport, percentile, summarizeTasks, TARGET_CPU_MS, type UiBenchJson } from './ui';
 
 const task = (cpu: number, wall: number, at = 1): MainTask => ({
   cpu,

@@ -1,6 +1,6 @@
-// Page of `npm run bench -- --browser`: runs bench.worker.ts (the same measurements as the Node bench) in a Worker,
+// Page of `npm run bench -- --browser`: runs speed.worker.ts (the same measurements as the Node bench) in a Worker,
 // as the playground trains, and leaves the result in window.benchResult.
-const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+const worker = new Worker(new URL('./speed.worker.ts', import.meta.url), { type: 'module' });
 const done = (r: unknown) => {
   (window as unknown as { benchResult: unknown }).benchResult = r;
   document.getElementById('out')!.textContent = JSON.stringify(r, null, 1);

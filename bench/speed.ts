@@ -1,4 +1,4 @@
-/** `npm run bench` after its arguments are checked (cli/bench.ts): runs the measurements, prints, writes JSON. */
+/** `npm run bench` after its arguments are checked (bench/main.ts): runs the measurements, prints, writes JSON. */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -8,8 +8,8 @@ import { configToQuery } from '../src/experiment/link';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { kernelVariant } from '../src/model/kernels/wasm';
 import { fastKernelsActive } from '../src/model/ops';
-import type { BenchOptions } from './bench';
-import { pytorchPresetRate, type PytorchRate } from './benchPytorch';
+import type { BenchOptions } from './main';
+import { pytorchPresetRate, type PytorchRate } from './pytorch';
 import {
   PYTORCH_STEPS_PER_SEC,
   evalSeconds,
@@ -25,7 +25,7 @@ import {
   type Rate,
   type Shapes,
   type Workload,
-} from './benchmarks';
+} from './measurements';
 
 interface ShapeResult extends Rate {
   path: string;
@@ -50,7 +50,7 @@ export interface BenchJson {
   flopsPerStep: Record<Shapes, number>;
   /** The reference's recorded figures (another machine, another run): kept for comparison with earlier reports. */
   pytorchStepsPerSec: typeof PYTORCH_STEPS_PER_SEC;
-  /** python/train.py on the preset, this machine, this run, one CPU thread (cli/benchPytorch.ts); with wasm's ratio to it. */
+  /** python/train.py on the preset, this machine, this run, one CPU thread (bench/pytorch.ts); with wasm's ratio to it. */
   pytorchSameRun?: PytorchRate & { wasmRatio?: number };
 }
 
@@ -59,7 +59,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 /** `preset`: the experiment measured as the preset and trained by --gap (the default one unless --link). */
 export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG): Promise<number> {
   if (o.browser.length) {
-    const { runBrowserBench } = await import('./benchBrowser');
+    const { runBrowserBench } = await import('./browserSpeed');
     const result = await runBrowserBench(o.browser, log);
     process.stdout.write(`${JSON.stringify(result, null, 1)}\n`);
     if (o.json) writeFileSync(o.json, `${JSON.stringify({ browser: result }, null, 1)}\n`);

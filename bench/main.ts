@@ -9,14 +9,15 @@
  * preset (from DEFAULT_CONFIG and its generated data); a per-kernel profile of one preset step; kernels per step;
  * one evaluation's wall time. --naive adds the plain-tfjs path (our kernels off); --gap trains both arms of the
  * default preset until CoT OOD two-hop ≥ 0.9 and reports the wall time and whether direct OOD ≤ 0.1.
- * --browser runs the measurements instead in a Worker of headless Chromium (cli/benchBrowser.ts).
+ * --browser runs the measurements instead in a Worker of headless Chromium (bench/browserSpeed.ts).
  * --ui measures instead how responsive the app's main thread stays while it trains in headless Chromium, per
- * backend (default wasm,webgpu): main-thread task CPU/wall times, Long Tasks, Pause latency (cli/benchUi.ts).
+ * backend (default wasm,webgpu): main-thread task CPU/wall times, Long Tasks, Pause latency (bench/ui.ts).
  * --browser --gap instead times the real playground (a production build in headless Chromium, Play pressed, both
- * arms in their workers) to the gap, beside Node alone on the same preset (cli/benchGap.ts).
+ * arms in their workers) to the gap, beside Node alone on the same preset (bench/browserGap.ts).
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
-import { readLink } from './link';
+import { resolve } from 'node:path';
+import { readLink } from '../cli/link';
 
 export interface BenchOptions {
   backends: ('wasm' | 'cpu')[];
@@ -186,16 +187,16 @@ async function main(argv: string[]): Promise<number> {
   const config = o.seed === null ? reading.config : { ...reading.config, seed: o.seed };
   try {
     if (o.gap && o.browser.length && !o.ui) {
-      const { runGapBench } = await import('./benchGap');
+      const { runGapBench } = await import('./browserGap');
       const { configToQuery } = await import('../src/experiment/link');
       const query = o.link || o.seed !== null ? configToQuery(config) : ''; // none: the page's own default, as a user opens it
       return await runGapBench({ json: o.json, backend: o.gapBackend, query, command: `npm run bench -- ${argv.join(' ')}` }, config);
     }
     if (parsed.options.ui) {
-      const { runUiBench } = await import('./benchUi'); // no tfjs in Node: the app trains in the browser
+      const { runUiBench } = await import('./ui'); // no tfjs in Node: the app trains in the browser
       return await runUiBench(parsed.options);
     }
-    const { runBench } = await import('./benchRun'); // tfjs loads only after the arguments are checked
+    const { runBench } = await import('./speed'); // tfjs loads only after the arguments are checked
     return await runBench(o, config);
   } catch (e) {
     process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -203,7 +204,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && /bench\.ts$/.test(process.argv[1])) {
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

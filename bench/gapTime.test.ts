@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../src/experiment/domain';
 import { DEFAULT_CONFIG, taskDefaults } from '../src/experiment/schema';
 import { parseEvalLine } from './gapTime';
-import { evalLine } from './report';
+import { evalLine } from '../cli/report';
 
 const scores = (ood: number) => ({ idAtomic: 1, oodAtomic: 0.5, trainTwoHop: 1, idTwoHop: 0.9, oodTwoHop: ood });
 const row = (step: number, ood: number): MetricRow => ({ step, phase: 'sft', loss: step ? 0.5 : null, acc: scores(ood), answerAcc: scores(0.01) });
 
-describe('cli/gapTime', () => {
+describe('bench/gapTime', () => {
   it('reads the headline and prerequisite accuracies and the speed from the lines the experiment CLI prints', () => {
     const c = DEFAULT_CONFIG;
     expect(parseEvalLine(evalLine('cot', row(800, 0.912), 4.52, c), c)).toEqual({

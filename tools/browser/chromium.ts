@@ -1,7 +1,8 @@
 /**
- * How the browser tests (harness.ts) and the UI benchmark (cli/benchUi.ts) start Chromium: Debian's
- * /usr/bin/chromium through playwright-core (no downloaded browsers), headless, with WebGPU on (SwiftShader,
- * a CPU emulation, on a machine without a GPU) and Chromium's background traffic off. No vitest imports here.
+ * How the browser tests (tests/e2e/harness.ts) and the browser benchmarks (bench/servedBuild.ts, bench/browserGap.ts)
+ * start Chromium: Debian's /usr/bin/chromium through playwright-core (no downloaded browsers), headless, with WebGPU
+ * on (SwiftShader, a CPU emulation, on a machine without a GPU) and Chromium's background traffic off. No vitest
+ * imports here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';

@@ -1,5 +1,5 @@
 /**
- * What the browser benchmarks (benchGap.ts, benchUi.ts) share: a production build of the app in a temporary
+ * What the browser benchmarks (browserGap.ts, ui.ts) share: a production build of the app in a temporary
  * folder, served by vite's preview server on a free port, and Debian's Chromium to open it; all three torn down
  * when `use` returns or throws.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { build, preview } from 'vite';
-import { CHROMIUM_PATH, launchBrowser } from '../tests/e2e/chromium';
+import { CHROMIUM_PATH, launchBrowser } from '../tools/browser/chromium';
 
 export async function withServedBuild<T>(name: string, log: (s: string) => void, use: (base: string, browser: Browser) => Promise<T>): Promise<T> {
   const root = resolve(import.meta.dirname, '..');

@@ -1,5 +1,5 @@
 /**
- * Chrome trace helpers for the UI benchmark (cli/benchUi.ts) and tests/e2e/measureTraining.ts (no vitest imports here).
+ * Chrome trace helpers for the UI benchmark (bench/ui.ts) and bench/measureTraining.ts (no vitest imports here).
  *
  *   await browser.startTracing(page, { categories: TRACE_CATEGORIES });
  *   await page.evaluate(() => performance.mark('play'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpuBetween } from './benchGap';
-import { armFigures, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './benchGapReport';
+import { cpuBetween } from './browserGap';
+import { armFigures, cpuEfficiency, findGap, formatGapReport, gapReport, type PageLog } from './browserGapReport';
 
 const ev = (arm: 'cot' | 'direct', step: number, headline: number | null, t: number, trainRate = 5, oodAtomic = 1, chance = 0): PageLog['evals'][number] => ({
   arm,

@@ -1,13 +1,13 @@
 /**
  * Measures training in headless Chromium (not a test: run it by hand, numbers go to src/worker/README.md):
  *
- *   npx vite build --outDir /tmp/dist && timeout 900 npx tsx tests/e2e/measureTraining.ts /tmp/dist [runs] [query]
+ *   npx vite build --outDir /tmp/dist && timeout 900 npx tsx bench/measureTraining.ts /tmp/dist [runs] [query]
  *
  * Serves the build, opens the page with a mid-size config on the wasm backend, presses Play and records, from
  * the page's side, every message of every training worker (wrapped Worker constructor) and every main-thread
  * long task (PerformanceObserver 'longtask'), with a Chrome trace running. Prints per arm the wall-clock steps/s
  * from the first loss report to the last step (evaluations included); from Play until 2 s after the end the
- * worst long tasks (wall ms @ s after Play) and the main-thread tasks with the most CPU time (trace.ts: CPU ms /
+ * worst long tasks (wall ms @ s after Play) and the main-thread tasks with the most CPU time (chromeTrace.ts: CPU ms /
  * wall ms, with what was inside the longest); and (Linux) the CPU seconds each thread of the renderer used
  * (from /proc: the page's main thread is named `chromium`, the training workers `DedicatedWorker`), which shows
  * how much of the machine the run got. MEASURE_EVENTS=1 also prints when the first worker messages came.
@@ -15,8 +15,8 @@
 import { chromium } from 'playwright-core';
 import { resolve } from 'node:path';
 import { preview } from 'vite';
-import { rendererThreads } from './chromium';
-import { describeTasks, mainThreadTasks, TRACE_CATEGORIES, type Trace } from './trace';
+import { rendererThreads } from '../tools/browser/chromium';
+import { describeTasks, mainThreadTasks, TRACE_CATEGORIES, type Trace } from './chromeTrace';
 
 const DEFAULT_QUERY = 'entities=100&relations=10&degree=5&layers=2&dModel=64&batch=128&steps=300&evalEvery=100&backend=wasm';
 const dist = resolve(process.argv[2] ?? 'dist');
@@ -33,7 +33,7 @@ interface Seen {
 }
 
 const server = await preview({
-  root: resolve(import.meta.dirname, '../..'),
+  root: resolve(import.meta.dirname, '..'),
   logLevel: 'warn',
   build: { outDir: dist },
   preview: { host: '127.0.0.1', port: 0 },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assetSizes, sizeTable, staticClosure } from './bundleSize';
 
-describe('cli/bundleSize', () => {
+describe('bench/bundleSize', () => {
   it('an entry loads itself and what it imports statically, transitively; dynamic imports are left out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cot-size-'));
     mkdirSync(join(dir, 'assets'));

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --browser [wasm,webgpu]`: builds cli/browser/ with vite, serves it, and runs the bench in a
+ * `npm run bench -- --browser [wasm,webgpu]`: builds speedPage/ with vite, serves it, and runs the bench in a
  * Worker of Debian's headless Chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core. Returns what the
  * page reports: per backend, whether our wasm kernels are active, steps/s, kernels per preset step.
  */
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 
-const root = resolve(import.meta.dirname, 'browser');
+const root = resolve(import.meta.dirname, 'speedPage');
 
 export async function runBrowserBench(backends: string[], log: (s: string) => void): Promise<Record<string, unknown>> {
   const outDir = await mkdtemp(join(tmpdir(), 'cot-bench-browser-'));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseBenchArgs } from './bench';
-import { FIXED, stepFlops } from './benchmarks';
+import { parseBenchArgs } from './main';
+import { FIXED, stepFlops } from './measurements';
 
 describe('npm run bench: arguments', () => {
   it('defaults: both headless backends, no extras', () => {
@@ -80,16 +80,16 @@ describe('npm run bench: arguments', () => {
   });
 
   it('exits with status 2 and the usage on bad arguments (before loading tfjs)', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--backend', 'gpu'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--backend', 'gpu'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/error: --backend must be wasm or cpu/);
     expect(r.stderr).toMatch(/usage: npm run bench/);
-    const ui = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--ui', '--browser=metal'], { encoding: 'utf8', timeout: 60_000 });
+    const ui = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--ui', '--browser=metal'], { encoding: 'utf8', timeout: 60_000 });
     expect(ui.status).toBe(2);
     expect(ui.stderr).toMatch(/error: --browser takes wasm, webgpu/);
     expect(ui.stderr).toMatch(/--ui {2,}instead: build the app/);
     // a bad --link is refused like `npm run experiment` refuses it: one line per problem, nothing measured
-    const link = spawnSync(process.execPath, ['--import', 'tsx', 'cli/bench.ts', '--link', 'entities=abc&colour=red'], { encoding: 'utf8', timeout: 60_000 });
+    const link = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--link', 'entities=abc&colour=red'], { encoding: 'utf8', timeout: 60_000 });
     expect(link.status).toBe(2);
     expect(link.stderr.trim().split('\n')).toEqual([
       'error: entities "abc": is not a finite number (allowed: a whole number in 10–2000)',
