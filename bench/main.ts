@@ -1,6 +1,6 @@
 /**
  * Training speed of our engine, headless:
- *   npm run bench -- [--backend wasm|cpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
+ *   npm run bench -- [--backend wasm|cpu|webgpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
  *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
  *   npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]
  *   npm run bench -- --browser[=B] --gap [--seed N] [--link L] [--json FILE]
@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { readLink } from '../cli/link';
 
 export interface BenchOptions {
-  backends: ('wasm' | 'cpu')[];
+  backends: ('wasm' | 'cpu' | 'webgpu')[];
   naive: boolean;
   gap: boolean;
   json: string | null;
@@ -45,7 +45,9 @@ export interface BenchOptions {
 export const UI_DEFAULT_BACKENDS = ['wasm', 'webgpu'];
 
 export const BENCH_USAGE = `usage: npm run bench -- [options]
-  --backend wasm|cpu   only this backend (default: both)
+  --backend wasm|cpu|webgpu
+                       only this backend (default: wasm and cpu); webgpu through Dawn in Node (a GPU, else
+                       Chromium's SwiftShader): steps/s, dispatches, submits, writes and readbacks per step
   --naive              also time the plain-tfjs path (our wasm kernels off)
   --gap                also train the default preset's two arms until CoT OOD two-hop ≥ 0.9 (minutes)
   --json FILE          write the results as JSON
@@ -98,7 +100,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
       switch (flag) {
         case '--backend': {
           const v = value();
-          if (v !== 'wasm' && v !== 'cpu') return { ok: false, message: `--backend must be wasm or cpu (got '${v}')` };
+          if (v !== 'wasm' && v !== 'cpu' && v !== 'webgpu') return { ok: false, message: `--backend must be wasm, cpu or webgpu (got '${v}')` };
           o.backends = [v];
           nodeOnly.push(flag);
           break;

@@ -8,6 +8,8 @@ import { configToQuery } from '../src/experiment/link';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { kernelVariant } from '../src/model/kernels/wasm';
 import { fastKernelsActive } from '../src/model/ops';
+import { installNodeWebgpu } from '../cli/nodeWebgpu';
+import { countGpuCalls, type GpuCalls } from './gpuCalls';
 import type { BenchOptions } from './main';
 import { pytorchPresetRate, type PytorchRate } from './pytorch';
 import {
@@ -39,7 +41,9 @@ interface BackendResult {
 export interface BenchJson {
   machine: string;
   kernels: string | null;
-  backends: Partial<Record<'wasm' | 'cpu', BackendResult>>;
+  backends: Partial<Record<'wasm' | 'cpu' | 'webgpu', BackendResult>>;
+  /** On webgpu: the adapter as its driver names it, and what one preset training step asks of the GPU. */
+  webgpu?: { adapter: string; software: boolean; perPresetStep: GpuCalls };
   timeToGapSeconds: number | null;
   gap?: GapResult;
   profile: KernelTime[];
@@ -83,6 +87,8 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
   };
   const short = o.quick ? 0.5 : 1;
   for (const backend of o.backends) {
+    const adapter = backend === 'webgpu' ? await installNodeWebgpu() : null;
+    if (adapter) log(`webgpu: adapter ${adapter.name}${adapter.software ? ' (software, on the CPU: no GPU adapter found)' : ''}`);
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
     await tf.ready();
     const path = fastKernelsActive() ? `wasm kernels (${kernelVariant()})` : 'tfjs ops';
@@ -95,7 +101,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
           : { warm: 2, reps: o.quick ? 1 : 3, minSeconds: 3 * short, maxSteps: 100 }
         : shapes === 'fixed'
           ? { warm: 1, reps: 1, minSeconds: 3 * short, maxSteps: 40 }
-          : { warm: 1, reps: 1, minSeconds: 0, maxSteps: 2 }; // the cpu backend is slow on preset shapes
+          : { warm: 1, reps: 1, minSeconds: 0, maxSteps: 2 }; // the cpu backend (and SwiftShader) are slow on preset shapes
     const run = async (make: () => Workload, shapes: Shapes): Promise<ShapeResult> => {
       const w = make();
       out.flopsPerStep[shapes] = stepFlops(w.model, w.batch, w.seq);
@@ -118,6 +124,20 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
     const fixed = await run(fixedWorkload, 'fixed');
     const preset = await run(() => presetWorkload(config, data), 'preset');
     const res: BackendResult = { fixed, preset };
+    if (adapter) {
+      const w = presetWorkload(config, data);
+      (await settled(w.step())).dispose(); // shaders compiled, buffers allocated
+      const calls = countGpuCalls();
+      try {
+        (await settled(w.step())).dispose();
+        out.webgpu = { adapter: adapter.name, software: adapter.software, perPresetStep: calls.read() };
+      } finally {
+        calls.restore();
+        w.dispose();
+      }
+      const c = out.webgpu.perPresetStep;
+      log(`  one preset step: ${c.dispatches} dispatches, ${c.submits} submits, ${c.writes} buffer writes, ${c.readbacks} readbacks (the loss)`);
+    }
     if (backend === 'wasm') {
       const w = presetWorkload(config, data);
       w.step().dispose();
@@ -150,6 +170,12 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
   process.stdout.write(`${table(out, o)}\n`);
   if (o.json) writeFileSync(o.json, `${JSON.stringify(out, null, 1)}\n`);
   return 0;
+}
+
+/** The loss once read back: the step's GPU work is done. */
+async function settled(loss: tf.Scalar): Promise<tf.Scalar> {
+  await loss.data();
+  return loss;
 }
 
 /**
@@ -203,6 +229,12 @@ function table(r: BenchJson, o: BenchOptions): string {
       .map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`)
       .join(', ')}`,
   ];
+  if (r.webgpu) {
+    const c = r.webgpu.perPresetStep;
+    extra.push(
+      `webgpu (adapter ${r.webgpu.adapter}${r.webgpu.software ? ', software on the CPU' : ''}): one preset step asks ${c.dispatches} dispatches, ${c.submits} submits, ${c.writes} buffer writes, ${c.readbacks} readbacks`,
+    );
+  }
   if (r.backends.wasm?.evalSeconds !== undefined) extra.push(`one evaluation (5 splits, preset, wasm): ${r.backends.wasm.evalSeconds.toFixed(2)} s`);
   if (r.profile.length) {
     extra.push('profile of one preset step (wasm):');
