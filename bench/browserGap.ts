@@ -19,7 +19,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { GAP, gapSplits } from '../src/experiment/gap';
+import { GAP, gapSplits } from '../src/data/gap';
 import { headlineSplit } from '../src/tasks/registry';
 import type { Config } from '../src/experiment/schema';
 import { CHROMIUM_ARGS, rendererThreads } from '../tools/browser/chromium';

@@ -3,7 +3,7 @@
  * bench/browserGapPage.ts): the gap and the informed gap (src/experiment/gap.ts) as the page received the rows, per-arm
  * steps/s and where each arm's wall time went, the ratio to Node alone, and the printed report. Pure.
  */
-import { GAP, gapStep } from '../src/experiment/gap';
+import { GAP, gapStep } from '../src/data/gap';
 import type { PageLog } from './browserGapPage';
 
 export type { PageLog } from './browserGapPage';

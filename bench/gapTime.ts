@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GAP, type GapPoint, gapPoint, gapStep } from '../src/experiment/gap';
+import { GAP, type GapPoint, gapPoint, gapStep } from '../src/data/gap';
 import { queryToConfig } from '../src/experiment/link';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 

@@ -10,8 +10,8 @@ import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy,
 import { setFastMatmulGrad, setFastPath } from '../src/model/ops';
 import { AdamW } from '../src/train/adamw';
 import { ArmTrainer } from '../src/train/arm';
-import { Experiment } from '../src/train/experiment';
-import { GAP } from '../src/experiment/gap';
+import { Experiment } from '../src/train/experimentLoop';
+import { GAP } from '../src/data/gap';
 import { headlineSplit } from '../src/tasks/registry';
 
 /**

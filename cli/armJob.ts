@@ -13,7 +13,7 @@ import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';
 import type { NodeAdapter } from './nodeWebgpu';
-import { workerInput } from './threads';
+import { workerInput } from './workerThreads';
 import { train, type ArmEvent, type TrainingResult, type TrainingSink } from './train';
 
 export interface ArmJobData {

@@ -8,9 +8,9 @@
  * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
  */
 import { USAGE, parseCliArgs } from './args';
-import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
-import { readLink } from './link';
-import { paramsTable } from './params';
+import { armThreadsOf, cliBackendOf, cliBudget } from './memoryCheck';
+import { readLink } from './readLink';
+import { paramsTable } from './paramsTable';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
 import { readReports } from '../src/runs/reportFormat';
-import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/experiment/gap';
+import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/data/gap';
 import type { MetricRow } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import { firstTestSplit, headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';

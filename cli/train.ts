@@ -17,7 +17,7 @@ import { MechanismProbe } from '../src/mechanism/probe';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { setGemmThreads } from '../src/model/kernels/wasm';
 import { selectBackend } from '../src/train/backend';
-import { Experiment } from '../src/train/experiment';
+import { Experiment } from '../src/train/experimentLoop';
 import type { CliBackend } from './args';
 import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 

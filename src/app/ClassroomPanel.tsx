@@ -7,9 +7,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { PARAMS, type ParamKey } from '../experiment/schema';
 import { useExperimentStore } from '../store/experimentStore';
-import { expandLock, GROUPS, PARTS, type Hideable, type PageOptions } from './classroom';
-import { usePageStore } from './classroomStore';
-import { linkFor } from './link';
+import { expandLock, GROUPS, PARTS, type Hideable, type PageOptions } from '../experiment/pageKeys';
+import { usePageStore } from '../store/pageStore';
+import { linkFor } from './address';
 
 const GROUP_TITLE: Record<string, string> = { data: 'Data', model: 'Model', training: 'Training', run: 'Run' };
 /** Parts a teacher chooses here (the classroom button is always hidden in a student link). */

@@ -4,7 +4,7 @@
  * shareable like an experiment. Used by src/app/link.ts.
  */
 import type { Config } from '../experiment/schema';
-import { readSweep, splitSweepQuery, sweepQuery } from '../runs/sweep';
+import { readSweep, splitSweepQuery, sweepQuery } from '../runs/sweepPlan';
 import { useSweepStore } from '../store/sweepStore';
 
 /** The address without the sweep's keys, and a function that reads them once the experiment (its seed and task) is known. */

@@ -11,7 +11,7 @@ import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import { configToQuery } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { newRunId, type SweepTag } from '../runs/record';
-import { runCount, sweepJobs, type SweepSpec } from '../runs/sweep';
+import { runCount, sweepJobs, type SweepSpec } from '../runs/sweepPlan';
 import { useExperimentStore } from './experimentStore';
 import { useTrainingStore, type TrainingState } from './trainingStore';
 

@@ -8,7 +8,7 @@
  * Test hooks: story-start, story-step (data-step = its index), story-next, story-back, story-close.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { usePageStore } from '../app/classroomStore';
+import { usePageStore } from '../store/pageStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore } from '../store/trainingStore';
 import { STEPS, paceText, readLens, tourUnavailable } from './steps';

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { generateDataset, trainingSequences } from '../data/dataset';
-import { cotInputLength, estimateTrainingMemory, modelContextOf, parameterCountOf, type TrainingPath } from '../experiment/budget';
+import { cotInputLength, estimateTrainingMemory, modelContextOf, parameterCountOf, type TrainingPath } from '../data/memoryBudget';
 import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
 import { ArmTrainer } from './arm';
 

@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'react';
 import { paramsOf, PARAMS, taskDefaults, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
-import { isHidden, isLocked } from '../../app/classroom';
-import { usePageStore } from '../../app/classroomStore';
+import { isHidden, isLocked } from '../../experiment/pageKeys';
+import { usePageStore } from '../../store/pageStore';
 import { checkConfig } from '../../experiment/validate';
 import { formatValue, ParamControl } from './ParamControl';
 import './design.css';

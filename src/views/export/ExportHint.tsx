@@ -3,7 +3,7 @@
  * check the training store makes before it starts a worker): what to do instead, with the export button.
  */
 import { useMemo } from 'react';
-import { checkBrowserBudget } from '../../experiment/budget';
+import { checkBrowserBudget } from '../../data/memoryBudget';
 import { useExperimentStore } from '../../store/experimentStore';
 import { ExportButton } from './ExportPyTorch';
 

@@ -7,7 +7,7 @@
 import type { TrainingStatus } from '../../store/reduce';
 import { latest } from './chartData';
 import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
-import { GAP, knowsPrerequisites } from '../../experiment/gap';
+import { GAP, knowsPrerequisites } from '../../data/gap';
 import type { Config } from '../../experiment/schema';
 import { headlineSplit, prerequisiteSplits, taskOf } from '../../tasks/registry';
 import type { SplitSpec } from '../../tasks/types';

@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MechanismRecord } from '../experiment/mechanism';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import { Experiment } from '../train/experiment';
-import { BUDGET, LENS_BUDGET, due, newCadence, record, watchMechanism } from './mechanism';
+import { Experiment } from '../train/experimentLoop';
+import { BUDGET, LENS_BUDGET, due, newCadence, record, watchMechanism } from './mechanismWatch';
 import { initialTrainingData, reduce } from '../store/reduce';
 
 const rec = (step: number, ms = { lens: 10, trace: 100 }): MechanismRecord => ({ arm: 'cot', step, lens: [], trace: [], ms });

@@ -16,7 +16,7 @@
  * `parameterCountOf` is exact.
  */
 import { taskOf } from '../tasks/registry';
-import type { Config } from './schema';
+import type { Config } from '../experiment/schema';
 
 /** Context of the model (its position embeddings): the task's, for any config of it (part of the weights). */
 export const modelContextOf = (c: Config): number => taskOf(c).contextLength(c);

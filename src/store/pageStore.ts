@@ -4,7 +4,7 @@
  * tour; link.ts mirrors it into the address next to the experiment.
  */
 import { create } from 'zustand';
-import { DEFAULT_PAGE, isHidden, isLocked, type Hideable, type PageOptions } from './classroom';
+import { DEFAULT_PAGE, isHidden, isLocked, type Hideable, type PageOptions } from '../experiment/pageKeys';
 import type { ParamKey } from '../experiment/schema';
 
 interface PageState {

@@ -6,7 +6,7 @@
  * presenter, story: src/app/classroom.ts); they do not change the experiment and are read like the page reads
  * them (a bad one is a problem like any other), then left aside.
  */
-import { splitLink } from '../src/app/classroom';
+import { splitLink } from '../src/experiment/pageKeys';
 import { queryToConfig } from '../src/experiment/link';
 import type { Config } from '../src/experiment/schema';
 import { correctionTexts, strictLine } from '../src/experiment/validate';

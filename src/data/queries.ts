@@ -6,7 +6,7 @@
 import type { Config } from '../experiment/schema';
 import { taskOf } from '../tasks/registry';
 import { tokenName, type Dataset, type QueryTruth, type TaskSpec } from '../tasks/types';
-import type { ExampleOption, VocabInfo } from './protocol';
+import type { ExampleOption, VocabInfo } from '../worker/protocol';
 
 /** The task of a dataset or a vocabulary (by its id; an unknown id reads as the default task). */
 export const taskById = (task: string): TaskSpec => taskOf({ task } as Pick<Config, 'task'>);

@@ -15,7 +15,7 @@ import {
   formatGiB,
   type BudgetCheck,
   type MemoryEstimate,
-} from '../src/experiment/budget';
+} from '../src/data/memoryBudget';
 import { armsOf } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, PARAM_BY_KEY, type Config } from '../../experiment/schema';
-import { ruleMax } from './ruleMax';
-import { computePreview, dataOf, previewKeys } from './previewResult';
+import { DEFAULT_CONFIG, PARAM_BY_KEY, type Config } from '../experiment/schema';
+import { ruleMax } from '../views/design/ruleMax';
+import { computePreview, dataOf, previewKeys } from './datasetPreview';
 
 describe('the preview of a config', () => {
   it('depends on the task, its own data parameters and the common ones, from the table', () => {

@@ -1,6 +1,6 @@
 /** Generates the dataset off the main thread and answers with the task's small preview only. */
-import type { Config } from '../../experiment/schema';
-import { computePreview, type PreviewResult } from './previewResult';
+import type { Config } from '../experiment/schema';
+import { computePreview, type PreviewResult } from '../data/datasetPreview';
 
 export interface PreviewRequest {
   id: number;

@@ -2,10 +2,10 @@
  * What the preview worker answers: the task's preview of the dataset a config generates, or why there is none.
  * Pure and tfjs-free: the worker runs it, and so does the page where module workers are missing.
  */
-import { generateDataset } from '../../data/dataset';
-import { DEFAULT_CONFIG, paramsOf, type Config, type ParamKey } from '../../experiment/schema';
-import { taskOf } from '../../tasks/registry';
-import type { TaskPreview } from '../../tasks/types';
+import { generateDataset } from './dataset';
+import { DEFAULT_CONFIG, paramsOf, type Config, type ParamKey } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
+import type { TaskPreview } from '../tasks/types';
 
 export type PreviewResult = { kind: 'ok'; preview: TaskPreview } | { kind: 'too-big'; message: string } | { kind: 'error'; message: string };
 

@@ -10,8 +10,8 @@ import type { Config } from '../experiment/schema';
 import { correctionTexts } from '../experiment/validate';
 import { useExperimentStore } from '../store/experimentStore';
 import { onSweepChange, takeSweep, withSweep } from './sweepAddress';
-import { pageQuery, splitLink, type PageOptions } from './classroom';
-import { usePageStore } from './classroomStore';
+import { pageQuery, splitLink, type PageOptions } from '../experiment/pageKeys';
+import { usePageStore } from '../store/pageStore';
 
 export const ADDRESS_DEBOUNCE_MS = 120;
 
