@@ -192,7 +192,7 @@ export interface GapResult {
   splitLabel: string;
   cotHeadline: number;
   directHeadline: number;
-  /** Direct at most 0.1 above guessing (the gap's rule, src/experiment/gap.ts). */
+  /** Direct at most 0.1 above guessing (the gap's rule, src/data/gap.ts). */
   directNearChance: boolean;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The training of `npm run experiment`, where tfjs runs: picks the backend, trains the config's arms in lockstep
- * (src/train/experiment.ts) and, with --lens/--trace, measures each arm after every evaluation. What happens is
+ * (src/train/experimentLoop.ts) and, with --lens/--trace, measures each arm after every evaluation. What happens is
  * told to a `TrainingSink`. Run in the CLI's own thread for all arms (`--jobs 1`), or in one worker thread per
  * arm with the config narrowed to that arm (cli/armJob.ts): an arm's training depends only on the config, the
  * data and its own seeded streams, so the two ways give the same numbers.

@@ -37,7 +37,7 @@ export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [explain, setExplain] = useState(() => loadFlag('explain', true));
   const [classroom, setClassroom] = useState(false);
-  // page keys of the link (src/app/classroom.ts): hidden parts are not rendered (or display: none), so out of the tab order
+  // page keys of the link (src/experiment/pageKeys.ts): hidden parts are not rendered (or display: none), so out of the tab order
   const page = usePageStore((s) => s.page);
   const shows = (part: Parameters<typeof isHidden>[1]) => !isHidden(page, part);
 

@@ -1,7 +1,7 @@
 /**
  * For teachers: choose which parts of the page students see, which parameters they cannot change, presenter
  * view and whether the tour opens, and copy the link ("Copy link for students"). The link is the current
- * experiment plus those page keys (src/app/classroom.ts); the classroom button itself is hidden in it.
+ * experiment plus those page keys (src/experiment/pageKeys.ts); the classroom button itself is hidden in it.
  * Also switches presenter view (larger type, for a projector) on this screen.
  */
 import { useEffect, useId, useRef, useState } from 'react';

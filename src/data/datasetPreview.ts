@@ -9,6 +9,17 @@ import type { TaskPreview } from '../tasks/types';
 
 export type PreviewResult = { kind: 'ok'; preview: TaskPreview } | { kind: 'too-big'; message: string } | { kind: 'error'; message: string };
 
+/** What the page asks the preview worker (src/worker/preview.worker.ts) and what it answers. */
+export interface PreviewRequest {
+  id: number;
+  /** The data parameters of the config (`dataOf`). */
+  config: Partial<Config>;
+}
+export interface PreviewResponse {
+  id: number;
+  result: PreviewResult;
+}
+
 /** The parameters a task's data depends on (the task, its own data parameters, the common ones), from the table. */
 export const previewKeys = (task: string): ParamKey[] => paramsOf(task).flatMap((p) => (p.group === 'data' ? [p.key as ParamKey] : []));
 

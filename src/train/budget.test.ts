@@ -1,5 +1,5 @@
 /**
- * The tfjs-free memory estimate (src/experiment/budget.ts) against the real model: its parameter count is
+ * The tfjs-free memory estimate (src/data/memoryBudget.ts) against the real model: its parameter count is
  * exact, and its peak-memory estimate is within a factor of the peak tf.profile measures during one training
  * step, on the fused wasm path and on the plain-tfjs path (cpu here; webgpu and webgl run the same ops).
  */

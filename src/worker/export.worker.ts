@@ -7,14 +7,9 @@ import trainPy from '../../python/train.py?raw';
 import { generateDataset } from '../data/dataset';
 import { datasetHash } from '../data/hash';
 import { exportFiles, unsupportedForPyTorch } from '../export/bundle';
-import { exportFolderName, zipExport } from '../export/zip';
+import { exportFolderName, zipExport, type ExportRequest, type ExportResponse } from '../export/zip';
 import { checkConfig } from '../experiment/validate';
 import { taskOf } from '../tasks/registry';
-
-export interface ExportRequest {
-  config: unknown;
-}
-export type ExportResponse = { ok: true; name: string; zip: Uint8Array } | { ok: false; message: string };
 
 function build(raw: unknown): ExportResponse {
   const { config, corrections } = checkConfig((raw ?? {}) as Record<string, unknown>);

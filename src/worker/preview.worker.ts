@@ -1,16 +1,5 @@
 /** Generates the dataset off the main thread and answers with the task's small preview only. */
-import type { Config } from '../experiment/schema';
-import { computePreview, type PreviewResult } from '../data/datasetPreview';
-
-export interface PreviewRequest {
-  id: number;
-  /** The data parameters of the config (previewResult.ts `dataOf`). */
-  config: Partial<Config>;
-}
-export interface PreviewResponse {
-  id: number;
-  result: PreviewResult;
-}
+import { computePreview, type PreviewRequest, type PreviewResponse } from '../data/datasetPreview';
 
 self.onmessage = (e: MessageEvent<PreviewRequest>) => {
   const { id, config } = e.data;

@@ -6,8 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
 import { taskOf } from '../../tasks/registry';
-import type { PreviewRequest, PreviewResponse } from '../../worker/preview.worker';
-import { computePreview, dataOf, type PreviewResult } from '../../data/datasetPreview';
+import { computePreview, dataOf, type PreviewRequest, type PreviewResponse, type PreviewResult } from '../../data/datasetPreview';
 
 export const PREVIEW_DEBOUNCE_MS = 150;
 

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { unsupportedForPyTorch } from '../../export/bundle';
 import type { Config } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
-import type { ExportRequest, ExportResponse } from '../../worker/export.worker';
+import type { ExportRequest, ExportResponse } from '../../export/zip';
 import './export.css';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; name: string; bytes: number } | { kind: 'error'; message: string };

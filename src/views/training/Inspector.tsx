@@ -7,7 +7,7 @@ import { useDeferredValue, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { taskOf } from '../../tasks/registry';
 import { parsePrompt, promptText } from '../../data/queries';
-import type { ExampleOption } from '../../worker/protocol';
+import type { ExampleOption } from '../../data/queries';
 import { AttentionPanel } from './AttentionMaps';
 import { LogitLensPanel } from './LogitLens';
 import { useThemeColors } from './useThemeColors';
