@@ -16,7 +16,7 @@ const SLOWEST_FIRST = [
   'cli/experiment.test.ts',
   'cli/armThreads.test.ts',
   'src/train/arm.test.ts',
-  'src/train/experiment.test.ts',
+  'src/train/experimentLoop.test.ts',
   'src/train/resume.test.ts',
 ];
 

@@ -6,7 +6,7 @@
  * A wrapped Worker constructor records, on the page's side, every message the training workers send the store
  * (evaluation rows, progress, losses, mechanism records; counts and typed-array bytes per type), the Long Tasks
  * API runs, and the OOD headline is read every 250 ms (browserGapPage.ts). The run stops at the informed gap
- * (src/experiment/gap.ts: the first evaluation step at which CoT OOD two-hop ≥ 0.9 and direct ≤ 0.1, both arms'
+ * (src/data/gap.ts: the first evaluation step at which CoT OOD two-hop ≥ 0.9 and direct ≤ 0.1, both arms'
  * rows in, with the direct arm knowing its atomic facts), or when training ends; the gap itself is reported too.
  *
  * Reports: Play → that evaluation (and → the headline showing it), per-arm steps/s while both train (wall, and the
@@ -19,7 +19,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { GAP, gapSplits } from '../src/experiment/gap';
+import { GAP, gapSplits } from '../src/data/gap';
 import { headlineSplit } from '../src/tasks/registry';
 import type { Config } from '../src/experiment/schema';
 import { CHROMIUM_ARGS, rendererThreads } from '../tools/browser/chromium';

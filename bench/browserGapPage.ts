@@ -14,7 +14,7 @@ export interface PageLog {
   evals: {
     arm: ArmName;
     step: number;
-    /** Accuracy on the task's headline split, and on each of its prerequisite splits (src/experiment/gap.ts). */
+    /** Accuracy on the task's headline split, and on each of its prerequisite splits (src/data/gap.ts). */
     headline: number | null;
     prerequisites: (number | null)[];
     /** Accuracy of guessing on the headline split (the gap allows the direct arm this much more). */

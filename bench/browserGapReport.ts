@@ -1,9 +1,9 @@
 /**
  * The figures of `npm run bench -- --browser --gap` (bench/browserGap.ts) from what the page recorded (PageLog,
- * bench/browserGapPage.ts): the gap and the informed gap (src/experiment/gap.ts) as the page received the rows, per-arm
+ * bench/browserGapPage.ts): the gap and the informed gap (src/data/gap.ts) as the page received the rows, per-arm
  * steps/s and where each arm's wall time went, the ratio to Node alone, and the printed report. Pure.
  */
-import { GAP, gapStep } from '../src/experiment/gap';
+import { GAP, gapStep } from '../src/data/gap';
 import type { PageLog } from './browserGapPage';
 
 export type { PageLog } from './browserGapPage';
@@ -23,7 +23,7 @@ export interface Gap {
 
 /**
  * The first step evaluated in both arms with CoT ≥ 0.9 and direct ≤ 0.1 on the headline split (`informed`: and the
- * direct arm knowing its prerequisites, src/experiment/gap.ts); null if none yet.
+ * direct arm knowing its prerequisites, src/data/gap.ts); null if none yet.
  */
 export function findGap(evals: PageLog['evals'], informed = false): Gap | null {
   const step = gapStep(

@@ -2,7 +2,7 @@
  * Wall time of `npm run experiment` to the gap: runs the experiment CLI (node --import tsx cli/experiment.ts,
  * with the given arguments) and times its evaluation lines as they are printed: the gap (the first evaluation
  * where CoT ≥ 0.9 and direct ≤ 0.1 on the task's headline split, both arms' lines for that step printed) and the
- * informed gap (the same, with the direct arm knowing its prerequisites: src/experiment/gap.ts); it stops the run
+ * informed gap (the same, with the direct arm knowing its prerequisites: src/data/gap.ts); it stops the run
  * (Ctrl-C) at the informed gap. The task is the experiment's, read from the `experiment ?<link>` line it prints. Reports the seconds to each from the start of the command and from its `model` line (both
  * arms built, training starting), each arm's steps/s there, and the machine's load average at the start and
  * at the end.
@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GAP, type GapPoint, gapPoint, gapStep } from '../src/experiment/gap';
+import { GAP, type GapPoint, gapPoint, gapStep } from '../src/data/gap';
 import { queryToConfig } from '../src/experiment/link';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 

@@ -17,7 +17,7 @@
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
 import { resolve } from 'node:path';
-import { readLink } from '../cli/link';
+import { readLink } from '../cli/readLink';
 
 export interface BenchOptions {
   backends: ('wasm' | 'cpu' | 'webgpu')[];

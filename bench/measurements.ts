@@ -10,8 +10,8 @@ import { allVariables, disposeWeights, forward, initWeights, maskedCrossEntropy,
 import { setFastMatmulGrad, setFastPath } from '../src/model/ops';
 import { AdamW } from '../src/train/adamw';
 import { ArmTrainer } from '../src/train/arm';
-import { Experiment } from '../src/train/experiment';
-import { GAP } from '../src/experiment/gap';
+import { Experiment } from '../src/train/experimentLoop';
+import { GAP } from '../src/data/gap';
 import { headlineSplit } from '../src/tasks/registry';
 
 /**
@@ -192,7 +192,7 @@ export interface GapResult {
   splitLabel: string;
   cotHeadline: number;
   directHeadline: number;
-  /** Direct at most 0.1 above guessing (the gap's rule, src/experiment/gap.ts). */
+  /** Direct at most 0.1 above guessing (the gap's rule, src/data/gap.ts). */
   directNearChance: boolean;
 }
 

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLI_BACKENDS, parseCliArgs } from './args';
-import { readLink } from './link';
+import { readLink } from './readLink';
 import { queryToConfig } from '../src/experiment/link';
 
 const FLAGS = ['--steps', '--backend', '--json', '--dump-data', '--quiet', '--lenient', '--params', '-h', '--help', '--bogus', '--', '-'];

@@ -1,6 +1,6 @@
 /**
  * One arm of `npm run experiment`, in a worker thread of its own (cli/armThreads.ts starts it through
- * cli/threads.ts): generates the dataset from the whole config, as every browser worker does, and checks it is
+ * cli/workerThreads.ts): generates the dataset from the whole config, as every browser worker does, and checks it is
  * the parent's (same hash); then trains its arm (cli/train.ts, the config narrowed to it) and posts what
  * happens. It waits for `start` before the first step, so that the arms start together, and stops after the
  * current step on `stop`.
@@ -13,7 +13,7 @@ import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';
 import type { NodeAdapter } from './nodeWebgpu';
-import { workerInput } from './threads';
+import { workerInput } from './workerThreads';
 import { train, type ArmEvent, type TrainingResult, type TrainingSink } from './train';
 
 export interface ArmJobData {

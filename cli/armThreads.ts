@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Arm } from '../src/experiment/domain';
 import type { ArmJobData, ArmToParent, ParentToArm } from './armJob';
-import { startTsWorker } from './threads';
+import { startTsWorker } from './workerThreads';
 import type { ArmEvent, TrainingControl, TrainingJob, TrainingResult, TrainingSink } from './train';
 
 type ReadyEvent = Extract<ArmEvent, { type: 'ready' }>;

@@ -4,13 +4,13 @@
  * The link goes through the same schema as the playground (corrections are printed on stderr); both arms
  * train on the same data with the same runner as the browser. See cli/README.md.
  * Exit codes: 0 done, 2 bad arguments or an experiment too large to build (or, by the memory estimate of
- * src/experiment/budget.ts, to train on this machine), 1 a failure while running or an arm whose loss became NaN,
+ * src/data/memoryBudget.ts, to train on this machine), 1 a failure while running or an arm whose loss became NaN,
  * 130 interrupted (Ctrl-C; the JSON written so far is kept and completed).
  */
 import { USAGE, parseCliArgs } from './args';
-import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
-import { readLink } from './link';
-import { paramsTable } from './params';
+import { armThreadsOf, cliBackendOf, cliBudget } from './memoryCheck';
+import { readLink } from './readLink';
+import { paramsTable } from './paramsTable';
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv);

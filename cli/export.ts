@@ -15,7 +15,7 @@ import { datasetHash } from '../src/data/hash';
 import { exportFiles, unsupportedForPyTorch } from '../src/export/bundle';
 import type { Config } from '../src/experiment/schema';
 import { EXPORT_USAGE, parseExportArgs, type ExportOptions } from './exportArgs';
-import { readLink } from './link';
+import { readLink } from './readLink';
 
 /** python/train.py, the file every export carries. */
 export const TRAIN_PY = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 'python', 'train.py');

@@ -15,10 +15,10 @@ import { totalSteps } from '../src/experiment/phases';
 import type { Config } from '../src/experiment/schema';
 import { checkConfig } from '../src/experiment/validate';
 import type { CliBackend, CliOptions } from './args';
-import { armThreadsOf } from './budget';
-import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
+import { armThreadsOf } from './memoryCheck';
+import { costLine, lensLine, traceLine, withMechanism } from './mechanismReport';
 import { Progress } from './progress';
-import { defaultGemmThreads } from './threads';
+import { defaultGemmThreads } from './workerThreads';
 import { buildReport, datasetLine, evalLine, finalTable, reportJson } from './report';
 import type { TrainingResult, TrainingSink } from './train';
 

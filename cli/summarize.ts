@@ -1,7 +1,7 @@
 /**
  * Summarises experiment reports (`npm run experiment -- … --json FILE`) as a Markdown table: for each run,
  * when the CoT arm first reached 0.9 on the task's headline split, its peak and final accuracy there, the direct
- * arm's highest, from when the direct arm knows its prerequisites and the informed gap (src/experiment/gap.ts),
+ * arm's highest, from when the direct arm knows its prerequisites and the informed gap (src/data/gap.ts),
  * wall time and backend. Splits are named with the task's labels; reports of different tasks get a table each.
  * This is how the README's preset table is made:
  *
@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { Report } from './report';
 import { readReports } from '../src/runs/reportFormat';
-import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/experiment/gap';
+import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/data/gap';
 import type { MetricRow } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import { firstTestSplit, headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';
@@ -139,7 +139,7 @@ const spreadOf = (xs: readonly number[], f: (x: number) => string = fmt) =>
 /**
  * The spread of one task's runs (e.g. one preset over many seeds), as a Markdown table of one row per measure:
  * the CoT arm's headline accuracy where it first reaches 0.9 and at the end (min / median / max), the share of
- * runs ending ≥ 0.9 and ≥ 0.95, the gap and informed gap steps (src/experiment/gap.ts; "never" counted), and the
+ * runs ending ≥ 0.9 and ≥ 0.95, the gap and informed gap steps (src/data/gap.ts; "never" counted), and the
  * direct arm's headline at the end.
  */
 export function spreadTable(reports: readonly Report[]): string {

@@ -17,7 +17,7 @@ import { headlineSplit } from '../src/tasks/registry';
 import { parseSweepArgs, SWEEP_USAGE, type PlannedRun, type SweepPlan } from './sweepArgs';
 import type { JobData, JobMessage } from './sweepJob';
 import { resultOf, sweepJson, sweepTable, type SweepRunResult } from './sweepSummary';
-import { defaultGemmThreads, startTsWorker } from './threads';
+import { defaultGemmThreads, startTsWorker } from './workerThreads';
 
 const STATUS_EVERY_MS = 15_000;
 

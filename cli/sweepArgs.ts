@@ -12,7 +12,7 @@ import { configToQuery } from '../src/experiment/link';
 import { PARAM_BY_KEY, type Config, type IntParam, type ParamKey } from '../src/experiment/schema';
 import { checkValues, closestKey, shown, strictLine } from '../src/experiment/validate';
 import { CLI_BACKENDS, type CliBackend } from './args';
-import { readLink } from './link';
+import { readLink } from './readLink';
 
 export const SWEEP_USAGE = `usage: npm run sweep -- '<link or query>' --vary KEY=v1,v2,… [--seeds 0,1,…] [--steps N] [--jobs N] [--backend wasm|cpu] --out DIR
 

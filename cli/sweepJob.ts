@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Config } from '../src/experiment/schema';
 import { checkConfig } from '../src/experiment/validate';
 import { parseCliArgs } from './args';
-import { workerInput } from './threads';
+import { workerInput } from './workerThreads';
 
 export interface JobData {
   config: Config;

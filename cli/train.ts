@@ -1,6 +1,6 @@
 /**
  * The training of `npm run experiment`, where tfjs runs: picks the backend, trains the config's arms in lockstep
- * (src/train/experiment.ts) and, with --lens/--trace, measures each arm after every evaluation. What happens is
+ * (src/train/experimentLoop.ts) and, with --lens/--trace, measures each arm after every evaluation. What happens is
  * told to a `TrainingSink`. Run in the CLI's own thread for all arms (`--jobs 1`), or in one worker thread per
  * arm with the config narrowed to that arm (cli/armJob.ts): an arm's training depends only on the config, the
  * data and its own seeded streams, so the two ways give the same numbers.
@@ -17,7 +17,7 @@ import { MechanismProbe } from '../src/mechanism/probe';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
 import { setGemmThreads } from '../src/model/kernels/wasm';
 import { selectBackend } from '../src/train/backend';
-import { Experiment } from '../src/train/experiment';
+import { Experiment } from '../src/train/experimentLoop';
 import type { CliBackend } from './args';
 import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 

@@ -69,7 +69,7 @@ EVAL_BATCH = 512
 EARLY_EVAL_SAMPLE = 100
 FIRST_EARLY_STEP = 10
 MAX_STEPS = 1_000_000
-LOSS_READBACK_EVERY = 10  # steps between readbacks of the losses (src/train/experiment.ts)
+LOSS_READBACK_EVERY = 10  # steps between readbacks of the losses (src/train/experimentLoop.ts)
 
 # The link keys this script implements beyond the data's (config.json's dataKeys: data.json holds what they
 # generated); `backend` only says where the playground computes. A key not listed here nor a data key (a newer

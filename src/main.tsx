@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import './app/styles.css';
 import { App } from './app/App';
 import { ErrorBoundary } from './app/ErrorBoundary';
-import { loadFromAddress } from './app/link';
+import { loadFromAddress } from './app/address';
 import { applyTheme, initialTheme } from './app/theme';
 
 applyTheme(initialTheme());

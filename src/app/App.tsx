@@ -16,7 +16,7 @@ import { ExportHint } from '../views/export/ExportHint';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Explanation } from './Explanation';
 import { installShortcuts } from './keyboard';
-import { syncAddress } from './link';
+import { syncAddress } from './address';
 import { Notices } from './Notices';
 import { initialTheme, saveTheme, type Theme } from './theme';
 import { loadFlag, saveFlag } from './prefs';
@@ -25,8 +25,8 @@ import { ResumeOffer } from '../views/runs/ResumeOffer';
 import { installRunHistory } from '../store/installRuns';
 import { Story, TourButton } from '../story/Story';
 import { ClassroomPanel } from './ClassroomPanel';
-import { usePageStore } from './classroomStore';
-import { isHidden } from './classroom';
+import { usePageStore } from '../store/pageStore';
+import { isHidden } from '../experiment/pageKeys';
 import './classroom.css';
 import { installFocusFix } from './focusFix';
 
@@ -37,7 +37,7 @@ export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [explain, setExplain] = useState(() => loadFlag('explain', true));
   const [classroom, setClassroom] = useState(false);
-  // page keys of the link (src/app/classroom.ts): hidden parts are not rendered (or display: none), so out of the tab order
+  // page keys of the link (src/experiment/pageKeys.ts): hidden parts are not rendered (or display: none), so out of the tab order
   const page = usePageStore((s) => s.page);
   const shows = (part: Parameters<typeof isHidden>[1]) => !isHidden(page, part);
 

@@ -1,15 +1,15 @@
 /**
  * For teachers: choose which parts of the page students see, which parameters they cannot change, presenter
  * view and whether the tour opens, and copy the link ("Copy link for students"). The link is the current
- * experiment plus those page keys (src/app/classroom.ts); the classroom button itself is hidden in it.
+ * experiment plus those page keys (src/experiment/pageKeys.ts); the classroom button itself is hidden in it.
  * Also switches presenter view (larger type, for a projector) on this screen.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { PARAMS, type ParamKey } from '../experiment/schema';
 import { useExperimentStore } from '../store/experimentStore';
-import { expandLock, GROUPS, PARTS, type Hideable, type PageOptions } from './classroom';
-import { usePageStore } from './classroomStore';
-import { linkFor } from './link';
+import { expandLock, GROUPS, PARTS, type Hideable, type PageOptions } from '../experiment/pageKeys';
+import { usePageStore } from '../store/pageStore';
+import { linkFor } from './address';
 
 const GROUP_TITLE: Record<string, string> = { data: 'Data', model: 'Model', training: 'Training', run: 'Run' };
 /** Parts a teacher chooses here (the classroom button is always hidden in a student link). */

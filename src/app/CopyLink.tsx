@@ -4,8 +4,8 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useExperimentStore } from '../store/experimentStore';
-import { usePageStore } from './classroomStore';
-import { linkFor } from './link';
+import { usePageStore } from '../store/pageStore';
+import { linkFor } from './address';
 
 export function CopyLink() {
   const config = useExperimentStore((s) => s.config);

@@ -1,10 +1,10 @@
 /**
- * The sweep's keys in the address (`sweep=noise:0,0.2,0.4&seeds=0,1`, src/runs/sweep.ts): split off before the
+ * The sweep's keys in the address (`sweep=noise:0,0.2,0.4&seeds=0,1`, src/runs/sweepPlan.ts): split off before the
  * experiment's keys are read, checked, kept in the sweep store, and written back after them, so that a sweep is
- * shareable like an experiment. Used by src/app/link.ts.
+ * shareable like an experiment. Used by src/app/address.ts.
  */
 import type { Config } from '../experiment/schema';
-import { readSweep, splitSweepQuery, sweepQuery } from '../runs/sweep';
+import { readSweep, splitSweepQuery, sweepQuery } from '../runs/sweepPlan';
 import { useSweepStore } from '../store/sweepStore';
 
 /** The address without the sweep's keys, and a function that reads them once the experiment (its seed and task) is known. */

@@ -3,7 +3,7 @@
  * their graph (2,000 entities, 200 relations, degree 20, 5% OOD, λ 7.2), their model (8 layers × 768, 12 heads,
  * dropout 0.1) and their recipe (AdamW lr 1e-4 after 2,000 warm-up steps, then constant; batch 512; weight decay
  * 0.1; clipping 1.0), run for 20,000 steps (the length of the paper's noise comparison), evaluated every 500 steps
- * on up to 2,000 queries per split. It is far beyond a browser tab (src/experiment/budget.ts refuses it): it is
+ * on up to 2,000 queries per split. It is far beyond a browser tab (src/data/memoryBudget.ts refuses it): it is
  * meant for the PyTorch export (`npm run export -- "$PAPER" --out DIR`, python/README.md).
  */
 import { configToQuery } from './link';

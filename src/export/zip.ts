@@ -6,6 +6,12 @@
 import { strToU8, zipSync } from 'fflate';
 import type { ExportFile } from './bundle';
 
+/** What the page asks the export worker (src/worker/export.worker.ts) and what it answers: the zip, or why not. */
+export interface ExportRequest {
+  config: unknown;
+}
+export type ExportResponse = { ok: true; name: string; zip: Uint8Array } | { ok: false; message: string };
+
 export function zipExport(folder: string, files: readonly ExportFile[]): Uint8Array {
   const entries: Record<string, Uint8Array> = {};
   for (const f of files) entries[`${folder}/${f.name}`] = strToU8(f.text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIGURE_PRESETS, presetOf } from './figurePresets';
-import { runCount, sweepJobs } from './sweep';
+import { runCount, sweepJobs } from './sweepPlan';
 
 describe('paper-figure presets', () => {
   it('each is a valid link: no correction, a sweep, every combination accepted by the schema', () => {

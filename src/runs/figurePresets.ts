@@ -6,7 +6,7 @@
  */
 import { queryToConfig } from '../experiment/link';
 import type { Config } from '../experiment/schema';
-import { readSweep, splitSweepQuery, type SweepSpec } from './sweep';
+import { readSweep, splitSweepQuery, type SweepSpec } from './sweepPlan';
 
 /** 100 entities × 12 relations, degree 10 (λ up to 8.5), a 2-layer d 64 model, 1,000 steps: about a minute a run. */
 export const FIGURE_BASE = 'entities=100&relations=12&degree=10&layers=2&dModel=64&batch=128&lr=0.003&steps=1000&evalEvery=100';

@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from '../experiment/schema';
 import { combine, hashMismatch, initialTrainingData, markRunning, reduce, thinLosses, MAX_LOSS_POINTS, type TrainingData } from './reduce';
 import type { FromWorker } from '../worker/protocol';
 import type { MetricRow } from '../experiment/domain';
+import type { MechanismRecord } from '../experiment/mechanism';
 
 const row = (step: number): MetricRow => ({
   step,
@@ -170,5 +171,17 @@ describe('thinLosses', () => {
     expect(thin[thin.length - 1].step).toBe(pts.length);
     expect(thin.every((p) => p.loss === 2)).toBe(true);
     expect(thinLosses(pts.slice(0, 10))).toHaveLength(10);
+  });
+});
+
+describe('mechanism messages', () => {
+  const rec = (step: number): MechanismRecord => ({ arm: 'cot', step, lens: [], trace: [], ms: { lens: 10, trace: 100 } });
+
+  it('are kept per arm in step order, a repeated step replaced', () => {
+    let s = initialTrainingData(100, ['cot', 'direct']);
+    for (const step of [0, 20, 10, 20]) s = reduce(s, { type: 'mechanism', record: { ...rec(step), ms: { lens: step, trace: 0 } } }, 0, 'cot');
+    expect(s.mechanism.cot.map((r) => r.step)).toEqual([0, 10, 20]);
+    expect(s.mechanism.cot.at(-1)!.ms.lens).toBe(20);
+    expect(s.mechanism.direct).toEqual([]);
   });
 });

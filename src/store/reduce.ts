@@ -8,9 +8,13 @@
  */
 import type { Config } from '../experiment/schema';
 import { appendRecord, type MechanismRecord } from '../experiment/mechanism';
-import type { AttentionMessage, ExampleOption, FromWorker, LensMessage, VocabInfo } from '../worker/protocol';
+import type { ExampleOption, VocabInfo } from '../data/queries';
+import type { AttentionMessage, FromWorker, LensMessage } from '../worker/protocol';
 import { ARM_LABEL, ARMS, armStoppedText, type Arm, type MetricRow } from '../experiment/domain';
 import { totalSteps as runSteps } from '../experiment/phases';
+
+/** The workers' messages the state keeps as they came (the views and the tour read them from here, not from src/worker). */
+export type { AttentionMessage, LensMessage } from '../worker/protocol';
 
 export type TrainingStatus = 'idle' | 'running' | 'paused' | 'done' | 'error';
 export interface LossPoint {

@@ -3,7 +3,7 @@
  * through the training store as it is (both workers, one arm per core), each run kept by the run recorder and
  * tagged with the sweep (so the sweep chart finds them, also after a reload). Shows progress (run i of n, ETA
  * from the runs so far) and can be cancelled (the current run pauses; finished runs stay). The spec comes from
- * the designer's sweep form or from a link (`sweep=noise:0,0.2,0.4&seeds=0,1`, src/runs/sweep.ts).
+ * the designer's sweep form or from a link (`sweep=noise:0,0.2,0.4&seeds=0,1`, src/runs/sweepPlan.ts).
  *
  * Built by createSweepStore with the stores it drives, so a test can drive fakes.
  */
@@ -11,7 +11,7 @@ import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import { configToQuery } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { newRunId, type SweepTag } from '../runs/record';
-import { runCount, sweepJobs, type SweepSpec } from '../runs/sweep';
+import { runCount, sweepJobs, type SweepSpec } from '../runs/sweepPlan';
 import { useExperimentStore } from './experimentStore';
 import { useTrainingStore, type TrainingState } from './trainingStore';
 

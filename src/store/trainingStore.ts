@@ -19,7 +19,7 @@ import type { FromWorker, FromWorkerTagged, InspectRequest, TestHooks, ToWorker 
 // values from src/train/* would pull tfjs onto the main thread: only types from there
 import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from './reduce';
 import { ARM_LABEL, ARMS, type Arm, armStoppedText, armsOf } from '../experiment/domain';
-import { checkBrowserBudget } from '../experiment/budget';
+import { checkBrowserBudget } from '../data/memoryBudget';
 import { configToQuery } from '../experiment/link';
 import { totalSteps as runSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';

@@ -1,6 +1,7 @@
 /**
  * The guided tour (src/story/steps.ts): a card at the side of the page with the step's words, what to look at
- * (the element is outlined and scrolled into view), what to look for, the numbers the page has measured, and
+ * (the element with the step's `data-tour` anchor, set by the views, is outlined and scrolled into view; test ids
+ * are the tests', the tour never reads them), what to look for, the numbers the page has measured, and
  * what the step waits for. Back, Next and Close; keyboard: Tab to the buttons, ← and → step, Escape closes.
  * Opened by "Take the tour" (TourButton) or a link with story=1; it is in the address while open. The tour is
  * about the knowledge-graph task: for an experiment of another task the button is off and says why, and an open
@@ -8,7 +9,7 @@
  * Test hooks: story-start, story-step (data-step = its index), story-next, story-back, story-close.
  */
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { usePageStore } from '../app/classroomStore';
+import { usePageStore } from '../store/pageStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore } from '../store/trainingStore';
 import { STEPS, paceText, readLens, tourUnavailable } from './steps';
@@ -22,9 +23,9 @@ function reducedMotion(): boolean {
 }
 
 /** The first target of the step that is on the page and shown (a hidden part has no boxes). */
-function findTarget(ids: readonly string[]): HTMLElement | null {
-  for (const id of ids) {
-    const all = [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+function findTarget(anchors: readonly string[]): HTMLElement | null {
+  for (const anchor of anchors) {
+    const all = [...document.querySelectorAll<HTMLElement>(`[data-tour="${anchor}"]`)];
     // the CoT arm's panel first, where a view has one per arm
     const el = all.find((e) => e.dataset.arm === 'cot' && e.getClientRects().length > 0) ?? all.find((e) => e.getClientRects().length > 0);
     if (el) return el;
@@ -40,6 +41,7 @@ export function TourButton() {
     <button
       type="button"
       data-testid="story-start"
+      data-tour="start"
       className={open ? '' : 'tour-button'}
       aria-pressed={open}
       onClick={() => setStory(!open)}
@@ -132,7 +134,7 @@ function StoryCard() {
   const close = () => {
     setStory(false);
     // back to where the tour was opened from
-    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="story-start"]')?.focus());
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-tour="start"]')?.focus());
   };
   const next = () => (s.step === STEPS.length - 1 ? close() : s.goTo(s.step + 1));
   const back = () => s.goTo(s.step - 1);

@@ -4,7 +4,8 @@
  * tested against the rows it comes from.
  */
 import type { Arm, MetricRow } from '../experiment/domain';
-import type { ExampleOption, LensMessage } from '../worker/protocol';
+import type { ExampleOption } from '../data/queries';
+import type { LensMessage } from '../store/reduce';
 
 /** Two decimals, as the training bar shows accuracies. */
 export const fmt = (x: number): string => x.toFixed(2);

@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../experiment/domain';
 import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
-import type { LensMessage } from '../worker/protocol';
+import type { LensMessage } from '../store/reduce';
 import { commonStep, firstReaching, lensReadings, peakRow } from './measure';
 import { GAP_THRESHOLD, STEPS, paceText, readLens, tourApplies, tourSplits, tourUnavailable, type RunView, type StoryContext } from './steps';
 
@@ -126,5 +128,17 @@ describe('the tour quotes what the page measured', () => {
     expect(step('inside').measured({ main: run([], []), phases: [], seen })).toEqual([
       'OOD test query e3 r2 r2 (step 40): the bridge e19, read at r2, is the top guess from layer 1 of 2 on. Then the answer e38, read at the written bridge e19, is the top guess from layer 2 of 2 on.',
     ]);
+  });
+});
+
+describe('what the tour points at', () => {
+  it('is found by data-tour anchors that the views set, never by test ids', () => {
+    const tsx = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsx(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
+    const set = new Set(tsx(join(__dirname, '../views')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/data-tour="([^"]+)"/g)].map((m) => m[1])));
+    const named = STEPS.flatMap((s) => [...s.target, ...(s.also ? [s.also.target] : [])]);
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((a) => !set.has(a))).toEqual([]);
+    expect(readFileSync(join(__dirname, 'Story.tsx'), 'utf8')).not.toMatch(/querySelector[^(]*\([^)]*data-testid/);
   });
 });

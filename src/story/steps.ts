@@ -1,7 +1,7 @@
 /**
  * The guided tour: eight steps that answer the page's two questions in order — Q1, what CoT training buys;
  * Q2, by what mechanism — then two experiments (noise, depth and dropout) and what it means for real models.
- * Each step says what to look at (a test id to point at), what to look for, and quotes only numbers the page
+ * Each step says what to look at (a data-tour anchor to point at), what to look for, and quotes only numbers the page
  * has just measured (from a RunView: the training store, live or as remembered by the tour). A step that
  * waits for something says so, and the tour moves on when `wait.done` reports it happened.
  * Pure: no React, no DOM, no tfjs.
@@ -12,7 +12,8 @@
 import { ARM_LABEL, type Arm, type MetricRow } from '../experiment/domain';
 import type { Config, TaskId } from '../experiment/schema';
 import { headlineSplit, prerequisiteSplits, TASKS, taskOf } from '../tasks/registry';
-import type { ExampleOption, LensMessage, VocabInfo } from '../worker/protocol';
+import type { ExampleOption, VocabInfo } from '../data/queries';
+import type { LensMessage } from '../store/reduce';
 import {
   commonStep,
   firstEvaluationDone,
@@ -92,14 +93,14 @@ export interface Phase {
 export interface StoryStep {
   id: string;
   title: string;
-  /** data-testid of the element to point at, in order of preference (the first one on the page is used). */
+  /** The anchors (data-tour) of the elements to point at, in order of preference (the first one on the page is used). */
   target: string[];
   /** The step's words (plain text, one paragraph each). */
   text: string[];
   /** What to look for. */
   watch: string;
   phases?: Phase[];
-  /** Another view worth a look, when the page has it (data-testid and what to say about it). */
+  /** Another view worth a look, when the page has it (its data-tour anchor and what to say about it). */
   also?: { target: string; text: string };
   /** Measured numbers, as sentences (empty until there is something to quote). */
   measured: (ctx: StoryContext) => string[];
@@ -192,7 +193,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'world',
     title: 'A made-up world',
-    target: ['split-sizes'],
+    target: ['data-sizes'],
     text: [
       'Two small transformers will learn facts about a random world: entities (e0, e1, …) linked by relations (r0, r1, …). Each link is an atomic fact, such as “e12 r3 → e40”: the r3 of e12 is e40.',
       'A two-hop question chains two facts: “e12 r3 r7 → ?” asks for the r7 of the r3 of e12, with the bridge e40 in between.',
@@ -211,7 +212,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'train',
     title: 'Train both arms',
-    target: ['train-toggle'],
+    target: ['play'],
     text: [
       'Both arms start from the same weights and see the same facts in the same order. The only difference: the CoT arm is trained to write the bridge, then the answer (e12 r3 r7 → e40 e91); the direct arm is trained on the answer alone (e12 r3 r7 → e91).',
       'Press Play (or the space bar).',
@@ -235,7 +236,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'gap',
     title: 'The gap opens (Q1)',
-    target: ['acc-chart'],
+    target: ['accuracy'],
     text: [
       'Q1: what does training with the intermediate step buy? Watch the thick OOD test lines: CoT (blue) and direct (orange). Both arms know every fact; only CoT was taught to write the bridge.',
       'The direct arm stays near 0 on the OOD test however long it trains: it has no way to compose facts it stored only as single facts.',
@@ -274,7 +275,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'atomic',
     title: 'OOD facts are learned last',
-    target: ['acc-chart'],
+    target: ['accuracy'],
     text: [
       'Why does CoT get there only after a while? To answer an OOD question the model must know both of its facts. OOD facts are never repeated inside a two-hop question, so they are learned later than the ID ones, and OOD two-hop accuracy follows them: roughly the square of the OOD atomic accuracy.',
     ],
@@ -314,7 +315,7 @@ export const STEPS: StoryStep[] = [
     id: 'inside',
     title: 'Look inside: the bridge (Q2)',
     target: ['logit-lens'],
-    also: { target: 'bridge-found-chart', text: 'The chart “Where is the bridge found?” shows the same reading over all test queries, step by step.' },
+    also: { target: 'found-chart', text: 'The chart “Where is the bridge found?” shows the same reading over all test queries, step by step.' },
     text: [
       'Q2: by what mechanism? The logit lens reads each layer’s hidden state as if it were the last one and asks: which token would the model say here? Rank 1 means the bridge (or answer) is its top guess.',
       'In the CoT arm, look at the bridge grid in the column of the last relation, where the model must write the bridge: from which layer on is it rank 1? In the papers the bridge appears in a middle layer for ID queries and later for OOD ones. Then the answer grid, in the column of the bridge: the bridge, written out and read back in, is where the second hop starts, with the same lookup the model uses for a single fact.',
@@ -340,7 +341,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'noise',
     title: 'Noise: on the answer, or on the bridge',
-    target: ['acc-chart'],
+    target: ['accuracy'],
     text: [
       'Real chains of thought contain mistakes. Two runs of the CoT arm on your world, one after the other, with 20% of the two-hop training examples corrupted: first the final answer is replaced (the bridge stays right), then the bridge is replaced (the answer stays right). The test questions are always clean.',
     ],
@@ -359,7 +360,7 @@ export const STEPS: StoryStep[] = [
   {
     id: 'depth',
     title: 'Too shallow a model, and dropout',
-    target: ['acc-chart'],
+    target: ['accuracy'],
     text: [
       'The papers find that CoT works even in a two-layer model. Small models are fragile, though: without dropout, a two-layer model can reach its best on the OOD test and then slide down while it keeps fitting its training data. Dropout (randomly silencing parts of the network while training) steadies it.',
       'Two CoT runs with 2 layers: without dropout, then with dropout 0.1.',

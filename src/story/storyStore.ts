@@ -10,7 +10,7 @@ import { create } from 'zustand';
 import { configToQuery } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { checkValues } from '../experiment/validate';
-import { usePageStore } from '../app/classroomStore';
+import { usePageStore } from '../store/pageStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore, type TrainingState } from '../store/trainingStore';
 import { STEPS, type RunView, type StoryContext } from './steps';

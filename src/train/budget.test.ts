@@ -1,5 +1,5 @@
 /**
- * The tfjs-free memory estimate (src/experiment/budget.ts) against the real model: its parameter count is
+ * The tfjs-free memory estimate (src/data/memoryBudget.ts) against the real model: its parameter count is
  * exact, and its peak-memory estimate is within a factor of the peak tf.profile measures during one training
  * step, on the fused wasm path and on the plain-tfjs path (cpu here; webgpu and webgl run the same ops).
  */
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { generateDataset, trainingSequences } from '../data/dataset';
-import { cotInputLength, estimateTrainingMemory, modelContextOf, parameterCountOf, type TrainingPath } from '../experiment/budget';
+import { cotInputLength, estimateTrainingMemory, modelContextOf, parameterCountOf, type TrainingPath } from '../data/memoryBudget';
 import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
 import { ArmTrainer } from './arm';
 

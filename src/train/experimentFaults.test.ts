@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
-import { Experiment, type ExperimentEvent } from './experiment';
+import { Experiment, type ExperimentEvent } from './experimentLoop';
 
 const tiny: Config = {
   ...DEFAULT_CONFIG,

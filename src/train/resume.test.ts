@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
 import { configToQuery } from '../experiment/link';
 import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoints';
 import { openRunsRepo } from '../runs/db';
-import { Experiment } from './experiment';
+import { Experiment } from './experimentLoop';
 
 const config: Config = {
   ...DEFAULT_CONFIG,

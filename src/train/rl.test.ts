@@ -12,7 +12,7 @@ import { createModel, disposeWeights, modelOf } from '../model/gpt';
 import { AdamW } from './adamw';
 import { ArmTrainer, modelConfigOf } from './arm';
 import { generate } from './evaluate';
-import { Experiment } from './experiment';
+import { Experiment } from './experimentLoop';
 import {
   frozenCopy,
   groupAdvantages,

@@ -19,7 +19,7 @@ import { taskOf } from '../tasks/registry';
 import { tokenName } from '../tasks/types';
 import type { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';
-import { truthFor } from './examples';
+import { truthFor } from '../data/queries';
 import type { AttentionMessage, LensMessage, LensTracked } from './protocol';
 
 export async function inspectArm(t: ArmTrainer, d: Dataset, prompt: number[]): Promise<{ attention: AttentionMessage; lens: LensMessage }> {

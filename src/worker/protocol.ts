@@ -1,15 +1,17 @@
 /**
  * Messages between the page and a training worker (one worker per arm). Everything here is plain data
  * (structured-clonable); the worker treats every incoming message as untrusted and checks configs with
- * checkConfig.
+ * checkConfig. On the page only src/store imports this file, and only its types (tests/layering.test.ts).
  */
 import type { Config } from '../experiment/schema';
 import type { MechanismRecord, TraceSummary } from '../experiment/mechanism';
 import type { BackendName, ExperimentEvent } from '../experiment/domain';
 import type { Arm, MetricRow } from '../experiment/domain';
 import type { QueryTruth } from '../tasks/types';
+import type { ExampleOption, VocabInfo } from '../data/queries';
 
 export type { QueryTruth } from '../tasks/types';
+export type { ExampleOption, VocabInfo } from '../data/queries';
 
 /** A query to inspect: prompt tokens (the task's, e.g. an entity then relations; bits then '='). */
 export interface InspectRequest {
@@ -53,28 +55,6 @@ export interface TestHooks {
   faults?: boolean;
   /** Added to the first gradient of the backend self-check's result: a mismatch against the reference. */
   selfCheckError?: number;
-}
-
-/** A query offered in the example picker: a few of each test split the task offers (src/tasks TaskSpec.examples). */
-export interface ExampleOption {
-  /** The split's id (a key of the reports' `acc`) and its label, e.g. 'oodTwoHop', 'OOD test multi-hop'. */
-  split: string;
-  label: string;
-  prompt: number[];
-  /** The prompt's tokens by name, e.g. "e3 r1 r4", "0 1 1 =". */
-  text: string;
-}
-
-/** What the page needs of the dataset's vocabulary to read and write queries (task-neutral). */
-export interface VocabInfo {
-  /** The task id (src/tasks/registry.ts): its `parsePrompt` reads typed queries. */
-  task: string;
-  /** Name of each token id (index = id); `eos` ends an answer, `pad` fills: neither is part of a query. */
-  names: string[];
-  eos: number;
-  pad: number;
-  /** Positions the model holds (the longest query it can read). */
-  contextLength: number;
 }
 
 export interface AttentionMessage {
@@ -136,7 +116,7 @@ export type FromWorker =
   | { type: 'notice'; messages: string[] }
   | AttentionMessage
   | LensMessage
-  /** The arm's aggregated logit lens and causal tracing after an evaluation (src/worker/mechanism.ts). */
+  /** The arm's aggregated logit lens and causal tracing after an evaluation (src/worker/mechanismWatch.ts). */
   | { type: 'mechanism'; record: MechanismRecord }
   | { type: 'error'; message: string }
   /**

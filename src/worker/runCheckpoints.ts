@@ -10,7 +10,7 @@ import { configToQuery } from '../experiment/link';
 import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoints';
 import { openRunsRepo, type RunsRepo } from '../runs/db';
 import type { ArmSnapshot } from '../train/arm';
-import type { Experiment } from '../train/experiment';
+import type { Experiment } from '../train/experimentLoop';
 import { type CheckpointWriter, checkpointWriter } from './checkpointWriter';
 import type { FromWorker } from './protocol';
 

@@ -21,12 +21,12 @@ import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wa
 import { checkConfig, correctionTexts } from '../experiment/validate';
 import type { Config } from '../experiment/schema';
 import { selectBackend } from '../train/backend';
-import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experiment';
-import { checkBrowserBudget } from '../experiment/budget';
-import { fitsVocab, pickExamples, vocabInfoOf } from './examples';
+import { Experiment, LOSS_READBACK_EVERY, type ExperimentEvent } from '../train/experimentLoop';
+import { checkBrowserBudget } from '../data/memoryBudget';
+import { fitsVocab, pickExamples, vocabInfoOf } from '../data/queries';
 import { chooseBackend, injectGpuFault, watchDevice } from './gpu';
 import { inspectArm } from './inspect';
-import { watchMechanism } from './mechanism';
+import { watchMechanism } from './mechanismWatch';
 import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
 import { ARM_LABEL, type Arm, type BackendName } from '../experiment/domain';
 import { RunCheckpoints } from './runCheckpoints';

@@ -24,7 +24,7 @@ import type { Config } from '../../src/experiment/schema';
 import { allVariables } from '../../src/model/gpt';
 import { taskOf } from '../../src/tasks/registry';
 import { namedParameters, weightsFileOf } from '../../src/model/weightsFile';
-import { Experiment } from '../../src/train/experiment';
+import { Experiment } from '../../src/train/experimentLoop';
 import { RUN_TORCH_TESTS, SKIP_REASON, TRAIN_PY, python } from './python';
 
 // tiny, with every part of the recipe switched on: warm-up then cosine, weight decay, a clip that bites (the

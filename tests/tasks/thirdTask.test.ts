@@ -13,7 +13,7 @@ import { MechanismProbe } from '../../src/mechanism/probe';
 import { judgeSpan } from '../../src/tasks/judge';
 import { TASKS } from '../../src/tasks/registry';
 import type { Dataset, EvalItem, TaskSpec } from '../../src/tasks/types';
-import { Experiment } from '../../src/train/experiment';
+import { Experiment } from '../../src/train/experimentLoop';
 
 const NAMES = ['0', '1', '2', '=', 's0', 's1', 's2', '</a>', '<pad>'];
 const EOS = 7;

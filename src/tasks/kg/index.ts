@@ -7,7 +7,7 @@ import type { Config } from '../../experiment/schema';
 import { judgeSpan } from '../judge';
 import type { Dataset, EvalItem, QueryTruth, SplitSpec, TaskSpec } from '../types';
 import { countPaths, generateKg, MAX_PATHS, maxSequenceLength, SPLITS, trainingSequences, type KgData, type KgEvalItem, type SplitName } from './generate';
-import { relationToken, tokenName, vocabNames } from './vocab';
+import { makeVocab, relationToken, tokenName, vocabNames } from './vocab';
 import { kgPreview } from './preview';
 
 export const KG_SPLIT_LABELS: Record<SplitName, string> = {
@@ -26,6 +26,12 @@ const ROLE: Record<SplitName, SplitSpec['role']> = {
 };
 
 const hopsOf = (c: Pick<Config, 'hops'>): 2 | 3 => Number(c.hops) as 2 | 3;
+
+/**
+ * The model's context, the one statement of it for this task: the longest CoT training sequence of the deepest
+ * chain the task offers (3 hops: h r1 r2 r3 b1 b2 t </a>), whatever the config's hops.
+ */
+const CONTEXT_LENGTH = maxSequenceLength(3);
 
 /** The hashed body of the knowledge graph's datasets, as it was before tasks were plug-ins (hashes unchanged). */
 function hashBody(d: KgData): unknown {
@@ -57,7 +63,7 @@ function toDataset(k: KgData): Dataset {
   return {
     task: 'kg',
     vocab: { size: v.size, eos: v.eos, pad: v.pad, names: vocabNames(v) },
-    contextLength: maxSequenceLength(3),
+    contextLength: CONTEXT_LENGTH,
     train: { cot: trainingSequences(k, true), direct: trainingSequences(k, false) },
     splits: SPLITS.map((id) => ({ id, label: KG_SPLIT_LABELS[id], role: ROLE[id], items: k.splits[id].map(item) })),
     rlItems: k.trainClean.map((p) => ({
@@ -215,8 +221,8 @@ export const KG_TASK: TaskSpec = {
           { name: 'b1', label: 'first bridge' },
           { name: 'b2', label: 'second bridge' },
         ],
-  vocabSize: (c) => c.entities + c.relations + 2,
-  contextLength: () => maxSequenceLength(3),
+  vocabSize: (c) => makeVocab(c.entities, c.relations).size,
+  contextLength: () => CONTEXT_LENGTH,
   tooLarge: (c) => {
     const paths = countPaths({ entities: c.entities, degree: c.degree, hops: c.hops });
     return paths > MAX_PATHS

@@ -61,6 +61,8 @@ interface ParityData {
 }
 
 const lengthOf = (c: Pick<Config, 'bits' | 'testBits'>) => Math.max(c.bits, c.testBits);
+/** The model's context (the one statement of it): the longer strings' bits, `=`, one running parity per bit and `</a>`. */
+const contextLengthOf = (c: Pick<Config, 'bits' | 'testBits'>) => 2 * lengthOf(c) + 2;
 
 function splitSpecs(c: Pick<Config, 'bits' | 'testBits'>): SplitSpec[] {
   return [
@@ -148,12 +150,11 @@ export function generateParity(c: ParityConfig): Dataset {
   };
   const splits: EvalSplit[] = specs.map((s) => ({ ...s, items: items[s.id].map(itemOf) }));
 
-  const L = lengthOf(c);
   const detail: ParityData = { bits: n, train, trainKeys, noisy };
   return {
     task: 'parity',
     vocab: { size: NAMES.length, eos: EOS, pad: PAD, names: NAMES },
-    contextLength: 2 * L + 2,
+    contextLength: contextLengthOf(c),
     train: { cot, direct },
     splits,
     rlItems: train.map(itemOf),
@@ -292,7 +293,7 @@ export const PARITY_TASK: TaskSpec = {
   splits: splitSpecs,
   intermediates: (c) => Array.from({ length: c.bits - 1 }, (_, k) => ({ name: `p${k + 1}`, label: k === 0 ? 'parity of bit 1' : `parity of bits 1–${k + 1}` })),
   vocabSize: () => NAMES.length,
-  contextLength: (c) => 2 * lengthOf(c) + 2,
+  contextLength: contextLengthOf,
   tooLarge: () => null,
   generate: generateParity,
   positions: (c, cot) => [

@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'react';
 import { paramsOf, PARAMS, taskDefaults, type Config, type Param, type ParamGroup, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
-import { isHidden, isLocked } from '../../app/classroom';
-import { usePageStore } from '../../app/classroomStore';
+import { isHidden, isLocked } from '../../experiment/pageKeys';
+import { usePageStore } from '../../store/pageStore';
 import { checkConfig } from '../../experiment/validate';
 import { formatValue, ParamControl } from './ParamControl';
 import './design.css';
@@ -45,7 +45,7 @@ export function Designer() {
   const setParam = useExperimentStore((s) => s.setParam);
   const setTask = useExperimentStore((s) => s.setTask);
   const setConfig = useExperimentStore((s) => s.setConfig);
-  // a classroom link can hide groups or controls and lock parameters (src/app/classroom.ts)
+  // a classroom link can hide groups or controls and lock parameters (src/experiment/pageKeys.ts)
   const page = usePageStore((s) => s.page);
   const shown = (g: ParamGroup) => groupParams(g, config.task).filter((p) => !isHidden(page, p.key as ParamKey));
   const pickerShown = !isHidden(page, 'task');

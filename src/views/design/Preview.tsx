@@ -19,12 +19,12 @@ export function Preview() {
       </div>
       {result === null && <p className="placeholder">Generating the data…</p>}
       {result?.kind === 'too-big' && (
-        <p className="inline-warning big" data-testid="split-sizes">
+        <p className="inline-warning big" data-testid="split-sizes" data-tour="data-sizes">
           {result.message}
         </p>
       )}
       {result?.kind === 'error' && (
-        <p className="inline-warning big" data-testid="split-sizes">
+        <p className="inline-warning big" data-testid="split-sizes" data-tour="data-sizes">
           The preview could not be generated: {result.message}
         </p>
       )}

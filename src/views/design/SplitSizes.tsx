@@ -29,7 +29,7 @@ function SplitBar({ bar }: { bar: PreviewBar }) {
 
 export function SplitSizes({ p }: { p: TaskPreview }) {
   return (
-    <div className="split-sizes" data-testid="split-sizes">
+    <div className="split-sizes" data-testid="split-sizes" data-tour="data-sizes">
       <dl className="stat-grid">
         {p.sizes.map((s) => (
           <div key={s.label}>

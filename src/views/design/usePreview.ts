@@ -6,8 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
 import { taskOf } from '../../tasks/registry';
-import type { PreviewRequest, PreviewResponse } from './preview.worker';
-import { computePreview, dataOf, type PreviewResult } from './previewResult';
+import { computePreview, dataOf, type PreviewRequest, type PreviewResponse, type PreviewResult } from '../../data/datasetPreview';
 
 export const PREVIEW_DEBOUNCE_MS = 150;
 
@@ -19,7 +18,7 @@ export interface PreviewState {
 
 function makeWorker(): Worker | null {
   try {
-    return new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module' });
+    return new Worker(new URL('../../worker/preview.worker.ts', import.meta.url), { type: 'module' });
   } catch {
     return null; // no module workers: compute on the main thread instead
   }

@@ -1,9 +1,9 @@
 /**
- * Under the training bar, only when the browser refuses to train the experiment (src/experiment/budget.ts, the
+ * Under the training bar, only when the browser refuses to train the experiment (src/data/memoryBudget.ts, the
  * check the training store makes before it starts a worker): what to do instead, with the export button.
  */
 import { useMemo } from 'react';
-import { checkBrowserBudget } from '../../experiment/budget';
+import { checkBrowserBudget } from '../../data/memoryBudget';
 import { useExperimentStore } from '../../store/experimentStore';
 import { ExportButton } from './ExportPyTorch';
 

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { unsupportedForPyTorch } from '../../export/bundle';
 import type { Config } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
-import type { ExportRequest, ExportResponse } from './export.worker';
+import type { ExportRequest, ExportResponse } from '../../export/zip';
 import './export.css';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; name: string; bytes: number } | { kind: 'error'; message: string };
@@ -37,7 +37,7 @@ function useExport(config: Config) {
     worker.current?.terminate();
     let w: Worker;
     try {
-      w = new Worker(new URL('./export.worker.ts', import.meta.url), { type: 'module' });
+      w = new Worker(new URL('../../worker/export.worker.ts', import.meta.url), { type: 'module' });
     } catch (e) {
       setState({ kind: 'error', message: `no worker could start (${e instanceof Error ? e.message : String(e)})` });
       return;

@@ -70,7 +70,7 @@ export const FoundChart = memo(function FoundChart(props: {
   );
   const what = target?.label ?? 'intermediate result';
   return (
-    <div className="chart-card" data-testid="bridge-found-chart">
+    <div className="chart-card" data-testid="bridge-found-chart" data-tour="found-chart">
       <div className="chart-head">
         <h3>Where is the {what} found?</h3>
         <span className="chart-legend-arms" aria-hidden="true">

@@ -2,7 +2,7 @@
  * The circuit over all test queries (issue: Q2 made visible): where each arm finds the task's intermediate
  * results over training, the headline split's curves, the plain-words reading generated from the measurements,
  * the aggregated logit lens and causal tracing heatmaps of the latest measurement, and what measuring costs. Fed
- * by the workers' `mechanism` messages (src/worker/mechanism.ts) through the training store. A task with several
+ * by the workers' `mechanism` messages (src/worker/mechanismWatch.ts) through the training store. A task with several
  * intermediate results gets a selector: which one the "where is it found" chart and the lens heatmaps show.
  */
 import { useDeferredValue, useId, useMemo, useState } from 'react';

@@ -12,7 +12,7 @@ import { splitsOfRuns } from '../../runs/compare';
 import { headlineSplit } from '../../tasks/registry';
 import { FIGURE_PRESETS, presetOf, type FigurePreset } from '../../runs/figurePresets';
 import type { RunRecord } from '../../runs/record';
-import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type SweepSpec } from '../../runs/sweep';
+import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type SweepSpec } from '../../runs/sweepPlan';
 import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { useSweepStore } from '../../store/sweepStore';

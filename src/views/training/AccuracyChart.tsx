@@ -206,7 +206,7 @@ export function AccuracyChart() {
           <output>{alpha.toFixed(2)}</output>
         </label>
       </div>
-      <div className="chart-box" data-testid="acc-chart" ref={box}>
+      <div className="chart-box" data-testid="acc-chart" data-tour="accuracy" ref={box}>
         {!hasData && <div className="chart-empty">Accuracy appears after the first evaluation (step 0).</div>}
         {chart}
       </div>

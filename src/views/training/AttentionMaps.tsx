@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import { interpolateBlues, interpolateInferno } from 'd3-scale-chromatic';
-import type { AttentionMessage } from '../../worker/protocol';
+import type { AttentionMessage } from '../../store/reduce';
 import type { ThemeColors } from './useThemeColors';
 
 const ARM_TITLE = { cot: 'CoT arm', direct: 'Direct arm' } as const;

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateDataset } from '../../data/dataset';
 import { DEFAULT_CONFIG, taskDefaults, type Config } from '../../experiment/schema';
 import type { TrainingData } from '../../store/reduce';
-import { pickExamples, truthFor, vocabInfoOf } from '../../worker/examples';
+import { pickExamples, truthFor, vocabInfoOf } from '../../data/queries';
 
 const state: Partial<TrainingData> & Record<string, unknown> = {};
 vi.mock('../../store/trainingStore', () => ({ useTrainingStore: (select?: (s: unknown) => unknown) => (select ? select(state) : state) }));

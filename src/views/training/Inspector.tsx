@@ -6,8 +6,8 @@
 import { useDeferredValue, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { taskOf } from '../../tasks/registry';
-import { parsePrompt, promptText } from '../../worker/examples';
-import type { ExampleOption } from '../../worker/protocol';
+import { parsePrompt, promptText } from '../../data/queries';
+import type { ExampleOption } from '../../data/queries';
 import { AttentionPanel } from './AttentionMaps';
 import { LogitLensPanel } from './LogitLens';
 import { useThemeColors } from './useThemeColors';

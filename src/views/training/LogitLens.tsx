@@ -7,7 +7,7 @@
  */
 import { memo, useId, useState } from 'react';
 import { interpolateViridis, interpolateYlGnBu } from 'd3-scale-chromatic';
-import type { LensMessage } from '../../worker/protocol';
+import type { LensMessage } from '../../store/reduce';
 import type { ThemeColors } from './useThemeColors';
 import { Heatmap } from '../mechanism/Heatmap';
 
@@ -86,7 +86,7 @@ export const LogitLensPanel = memo(function LogitLensPanel({ msg, colors, vocab 
   const step = steps.includes(chosen) ? chosen : (steps[0] ?? -1);
   const shown = many ? msg.tracked.flatMap((t, k) => (k === step || t.role === 'answer' ? [k] : [])) : msg.tracked.map((_, k) => k);
   return (
-    <div className="lens-panel" data-testid="logit-lens" data-arm={msg.arm}>
+    <div className="lens-panel" data-testid="logit-lens" data-tour="logit-lens" data-arm={msg.arm}>
       <strong style={{ color: msg.arm === 'cot' ? colors.cot : colors.direct }}>{msg.arm === 'cot' ? 'CoT arm' : 'Direct arm'}</strong>
       {msg.tracked.length === 0 ? (
         <p className="muted">The data gives no true answer for this query, so there is nothing to track.</p>

@@ -35,6 +35,7 @@ function Buttons() {
         type="button"
         className="primary"
         data-testid="train-toggle"
+        data-tour="play"
         onClick={toggle}
         disabled={stopped}
         title={refused ?? (running ? 'Pause (space)' : 'Train (space)')}

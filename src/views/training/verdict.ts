@@ -1,13 +1,13 @@
 /**
  * The honest status line (pure): what the run shows so far, in plain words, without claiming more than the
  * numbers do. It reads the task's headline split (CoT "generalises" at ≥ 0.9 there; direct "stays low" below
- * 0.1) and, for why, its prerequisite splits (src/experiment/gap.ts); the words for the splits are the task's
+ * 0.1) and, for why, its prerequisite splits (src/data/gap.ts); the words for the splits are the task's
  * labels.
  */
 import type { TrainingStatus } from '../../store/reduce';
 import { latest } from './chartData';
 import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
-import { GAP, knowsPrerequisites } from '../../experiment/gap';
+import { GAP, knowsPrerequisites } from '../../data/gap';
 import type { Config } from '../../experiment/schema';
 import { headlineSplit, prerequisiteSplits, taskOf } from '../../tasks/registry';
 import type { SplitSpec } from '../../tasks/types';

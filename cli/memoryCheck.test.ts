@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GiB, WASM_HEAP_MAX, estimateLockstepMemory, estimateTrainingMemory } from '../src/experiment/budget';
+import { GiB, WASM_HEAP_MAX, estimateLockstepMemory, estimateTrainingMemory } from '../src/data/memoryBudget';
 import { DEFAULT_CONFIG } from '../src/experiment/schema';
-import { armThreadsOf, cliBackendOf, cliBudget } from './budget';
+import { armThreadsOf, cliBackendOf, cliBudget } from './memoryCheck';
 
 const root = resolve(__dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');

@@ -2,7 +2,7 @@
  * The address bar mirrors the experiment: every config change replaces the query (non-default values only,
  * versioned), and opening a link (or going back/forward) loads it through queryToConfig, which treats it as
  * untrusted; its corrections become one "Link corrected: …" notice (plain text). The page keys (hide, lock,
- * presenter, story: src/app/classroom.ts) are split off first, read with the same discipline, kept in the
+ * presenter, story: src/experiment/pageKeys.ts) are split off first, read with the same discipline, kept in the
  * page store and written back after the experiment's keys.
  */
 import { configToQuery, isDefault, queryToConfig } from '../experiment/link';
@@ -10,8 +10,8 @@ import type { Config } from '../experiment/schema';
 import { correctionTexts } from '../experiment/validate';
 import { useExperimentStore } from '../store/experimentStore';
 import { onSweepChange, takeSweep, withSweep } from './sweepAddress';
-import { pageQuery, splitLink, type PageOptions } from './classroom';
-import { usePageStore } from './classroomStore';
+import { pageQuery, splitLink, type PageOptions } from '../experiment/pageKeys';
+import { usePageStore } from '../store/pageStore';
 
 export const ADDRESS_DEBOUNCE_MS = 120;
 

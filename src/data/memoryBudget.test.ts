@@ -9,8 +9,8 @@ import {
   estimateTrainingMemory,
   formatGiB,
   modelContextOf,
-} from './budget';
-import { DEFAULT_CONFIG, taskDefaults, type Config } from './schema';
+} from './memoryBudget';
+import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
 
 const huge: Config = { ...DEFAULT_CONFIG, layers: 8, dModel: 512, batch: 1024 };
 

@@ -2,12 +2,23 @@
  * What the preview worker answers: the task's preview of the dataset a config generates, or why there is none.
  * Pure and tfjs-free: the worker runs it, and so does the page where module workers are missing.
  */
-import { generateDataset } from '../../data/dataset';
-import { DEFAULT_CONFIG, paramsOf, type Config, type ParamKey } from '../../experiment/schema';
-import { taskOf } from '../../tasks/registry';
-import type { TaskPreview } from '../../tasks/types';
+import { generateDataset } from './dataset';
+import { DEFAULT_CONFIG, paramsOf, type Config, type ParamKey } from '../experiment/schema';
+import { taskOf } from '../tasks/registry';
+import type { TaskPreview } from '../tasks/types';
 
 export type PreviewResult = { kind: 'ok'; preview: TaskPreview } | { kind: 'too-big'; message: string } | { kind: 'error'; message: string };
+
+/** What the page asks the preview worker (src/worker/preview.worker.ts) and what it answers. */
+export interface PreviewRequest {
+  id: number;
+  /** The data parameters of the config (`dataOf`). */
+  config: Partial<Config>;
+}
+export interface PreviewResponse {
+  id: number;
+  result: PreviewResult;
+}
 
 /** The parameters a task's data depends on (the task, its own data parameters, the common ones), from the table. */
 export const previewKeys = (task: string): ParamKey[] => paramsOf(task).flatMap((p) => (p.group === 'data' ? [p.key as ParamKey] : []));

@@ -3,18 +3,13 @@
  * hash and write out): the same files as `npm run export` (src/export/bundle.ts), zipped (src/export/zip.ts).
  * The config is checked again here: a message is untrusted input.
  */
-import trainPy from '../../../python/train.py?raw';
-import { generateDataset } from '../../data/dataset';
-import { datasetHash } from '../../data/hash';
-import { exportFiles, unsupportedForPyTorch } from '../../export/bundle';
-import { exportFolderName, zipExport } from '../../export/zip';
-import { checkConfig } from '../../experiment/validate';
-import { taskOf } from '../../tasks/registry';
-
-export interface ExportRequest {
-  config: unknown;
-}
-export type ExportResponse = { ok: true; name: string; zip: Uint8Array } | { ok: false; message: string };
+import trainPy from '../../python/train.py?raw';
+import { generateDataset } from '../data/dataset';
+import { datasetHash } from '../data/hash';
+import { exportFiles, unsupportedForPyTorch } from '../export/bundle';
+import { exportFolderName, zipExport, type ExportRequest, type ExportResponse } from '../export/zip';
+import { checkConfig } from '../experiment/validate';
+import { taskOf } from '../tasks/registry';
 
 function build(raw: unknown): ExportResponse {
   const { config, corrections } = checkConfig((raw ?? {}) as Record<string, unknown>);

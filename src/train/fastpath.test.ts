@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, splitItems } from '../data/dataset';
 import { headlineSplit } from '../tasks/registry';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
-import { ArmTrainer } from '../train/arm';
-import { sourceHash } from './kernels/build';
-import { SOURCE_HASH } from './kernels/wasm.generated';
-import { gemmThreads, setGemmThreads } from './kernels/wasm';
-import { BLOCK_HOOKS, blockHook, forward, modelOf } from './gpt';
-import { fastKernelsActive, pickOps, setFastPath } from './ops';
+import { ArmTrainer } from './arm';
+import { sourceHash } from '../model/kernels/build';
+import { SOURCE_HASH } from '../model/kernels/wasm.generated';
+import { gemmThreads, setGemmThreads } from '../model/kernels/wasm';
+import { BLOCK_HOOKS, blockHook, forward, modelOf } from '../model/gpt';
+import { fastKernelsActive, pickOps, setFastPath } from '../model/ops';
 
 const small: Config = {
   ...DEFAULT_CONFIG,

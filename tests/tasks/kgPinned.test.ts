@@ -6,10 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../../data/dataset';
-import { datasetHash } from '../../data/hash';
-import { queryToConfig } from '../../experiment/link';
-import { Experiment } from '../../train/experiment';
+import { generateDataset } from '../../src/data/dataset';
+import { datasetHash } from '../../src/data/hash';
+import { queryToConfig } from '../../src/experiment/link';
+import { Experiment } from '../../src/train/experimentLoop';
 
 const HASHES: Record<string, string> = {
   '': '290e21f9559146a4',

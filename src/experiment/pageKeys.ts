@@ -10,9 +10,9 @@
  * Read like the rest of a link: untrusted, never thrown on, every problem one plain-text correction
  * (shown in the "Link corrected: …" notice), nothing rendered as HTML. tfjs-free (and React-free).
  */
-import { MAX_LINK_LENGTH } from '../experiment/link';
-import { PARAMS, type ParamGroup, type ParamKey } from '../experiment/schema';
-import { shown, type Correction } from '../experiment/validate';
+import { MAX_LINK_LENGTH } from './link';
+import { PARAMS, type ParamGroup, type ParamKey } from './schema';
+import { shown, type Correction } from './validate';
 
 export const PAGE_KEYS = ['hide', 'lock', 'presenter', 'story'] as const;
 export type PageKey = (typeof PAGE_KEYS)[number];

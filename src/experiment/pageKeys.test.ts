@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { queryToConfig } from '../experiment/link';
-import { PARAMS } from '../experiment/schema';
-import { compactLock, DEFAULT_PAGE, expandLock, isHidden, MAX_LIST, pageQuery, readPage, splitLink } from './classroom';
+import { queryToConfig } from './link';
+import { PARAMS } from './schema';
+import { compactLock, DEFAULT_PAGE, expandLock, isHidden, MAX_LIST, pageQuery, readPage, splitLink } from './pageKeys';
 
 describe('page keys of a link', () => {
   it('splits them off, leaving the experiment segments untouched', () => {

@@ -9,7 +9,7 @@
 import type { ExperimentEvent } from '../experiment/domain';
 import type { MechanismRecord } from '../experiment/mechanism';
 import { MechanismProbe } from '../mechanism/probe';
-import type { Experiment } from '../train/experiment';
+import type { Experiment } from '../train/experimentLoop';
 
 /** Share of the training time the measurements may take (the bound is 15%). */
 export const BUDGET = 0.1;

@@ -1,15 +1,14 @@
 /**
- * The worker's mechanism watch: the cadence keeps measuring within its share of the training time, the page
- * folds `mechanism` messages into per-arm records, and the watch on a real (tiny) experiment sends records
- * of the evaluated step.
+ * The worker's mechanism watch: the cadence keeps measuring within its share of the training time, and the watch
+ * on a real (tiny) experiment sends records of the evaluated step. (How the page folds `mechanism` messages into
+ * per-arm records is tested with the page's reducer, src/store/reduce.test.ts.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MechanismRecord } from '../experiment/mechanism';
 import { DEFAULT_CONFIG } from '../experiment/schema';
-import { Experiment } from '../train/experiment';
-import { BUDGET, LENS_BUDGET, due, newCadence, record, watchMechanism } from './mechanism';
-import { initialTrainingData, reduce } from '../store/reduce';
+import { Experiment } from '../train/experimentLoop';
+import { BUDGET, LENS_BUDGET, due, newCadence, record, watchMechanism } from './mechanismWatch';
 
 const rec = (step: number, ms = { lens: 10, trace: 100 }): MechanismRecord => ({ arm: 'cot', step, lens: [], trace: [], ms });
 
@@ -39,16 +38,6 @@ describe('cadence', () => {
       if (evalNo > 0) expect(c.spent.lens).toBeLessThanOrEqual(LENS_BUDGET * trainMs);
     }
     expect(traces).toBeGreaterThan(50); // and it does trace, regularly
-  });
-});
-
-describe('on the page', () => {
-  it('mechanism messages are kept per arm in step order, a repeated step replaced', () => {
-    let s = initialTrainingData(100, ['cot', 'direct']);
-    for (const step of [0, 20, 10, 20]) s = reduce(s, { type: 'mechanism', record: { ...rec(step), ms: { lens: step, trace: 0 } } }, 0, 'cot');
-    expect(s.mechanism.cot.map((r) => r.step)).toEqual([0, 10, 20]);
-    expect(s.mechanism.cot.at(-1)!.ms.lens).toBe(20);
-    expect(s.mechanism.direct).toEqual([]);
   });
 });
 

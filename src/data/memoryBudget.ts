@@ -11,12 +11,12 @@
  *   residuals; then the logits and their softmax), plus as much again for the gradients flowing back. The
  *   plain-tfjs path (webgpu, webgl, cpu) keeps every op's inputs and outputs on the tape: 4× the fused path's.
  *
- * Checked against tf.profile's peak bytes of one real training step (budget.test.ts; four configs from 15 k
+ * Checked against tf.profile's peak bytes of one real training step (src/train/budget.test.ts; four configs from 15 k
  * to 2.8 M parameters): fused 0.96–1.18× the measured peak on wasm, reference 1.0–1.2× on cpu.
  * `parameterCountOf` is exact.
  */
 import { taskOf } from '../tasks/registry';
-import type { Config } from './schema';
+import type { Config } from '../experiment/schema';
 
 /** Context of the model (its position embeddings): the task's, for any config of it (part of the weights). */
 export const modelContextOf = (c: Config): number => taskOf(c).contextLength(c);

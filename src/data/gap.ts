@@ -9,8 +9,8 @@
  * prerequisites: every prerequisite split of the task ≥ 0.9. A task without prerequisite splits has nothing more
  * to know: its informed gap is its gap.
  */
-import type { Config } from './schema';
-import type { Arm, MetricRow } from './domain';
+import type { Config } from '../experiment/schema';
+import type { Arm, MetricRow } from '../experiment/domain';
 import { headlineSplit, prerequisiteSplits } from '../tasks/registry';
 
 export const GAP = { cot: 0.9, direct: 0.1, knows: 0.9 } as const;

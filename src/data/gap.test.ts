@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gapPoint, gapStep, knowsPrerequisites } from './gap';
-import { DEFAULT_CONFIG, taskDefaults } from './schema';
+import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
 
 describe('gapStep', () => {
   it('the gap: the first step with CoT ≥ 0.9 and direct ≤ 0.1, once both arms were evaluated there', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../experiment/domain';
 import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
 import { taskOf } from '../tasks/registry';
-import { metricOf, readSweep, splitSweepQuery, sweepJobs, sweepPoints, sweepQuery } from './sweep';
+import { metricOf, readSweep, splitSweepQuery, sweepJobs, sweepPoints, sweepQuery } from './sweepPlan';
 
 const SPLITS = taskOf(DEFAULT_CONFIG)
   .splits(DEFAULT_CONFIG)

@@ -1,6 +1,6 @@
 /**
  * The CLI's memory check (tfjs-free, before tfjs loads). With `--jobs 1` both arms train in one thread, in
- * lockstep: both arms' state plus one step's transients (src/experiment/budget.ts, estimateLockstepMemory), in
+ * lockstep: both arms' state plus one step's transients (src/data/memoryBudget.ts, estimateLockstepMemory), in
  * one process and, on wasm, in one WebAssembly heap. In the default worker threads each arm is a whole training
  * of its own at the same time: one arm's estimate per heap, the arms' sum for the process. The bounds are this
  * machine's physical memory (os.totalmem()) and, on the wasm backend, the heap's 4 GiB ceiling. That is larger
@@ -15,7 +15,7 @@ import {
   formatGiB,
   type BudgetCheck,
   type MemoryEstimate,
-} from '../src/experiment/budget';
+} from '../src/data/memoryBudget';
 import { armsOf } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
 import type { CliBackend } from './args';

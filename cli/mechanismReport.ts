@@ -1,7 +1,7 @@
 /**
  * The experiment CLI's --lens and --trace: what they add to the JSON report (per arm, `lens` and `trace`, one
  * entry per evaluation and test split, see cli/README.md) and the lines they print. Pure, tested in
- * mechanism.test.ts; the measuring itself is src/mechanism/probe.ts.
+ * mechanismReport.test.ts; the measuring itself is src/mechanism/probe.ts.
  */
 import type { Arm } from '../src/experiment/domain';
 import { ARM_LABEL } from '../src/experiment/domain';

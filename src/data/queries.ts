@@ -2,11 +2,33 @@
  * Queries to inspect, for the worker and the page alike (pure, tfjs-free): the few test queries the task offers,
  * written as token names; typed queries, read by the task; and what the dataset says about a query (the task's
  * truth: its intermediate steps and answer, and where it comes from). The task decides all of it (src/tasks).
+ * `ExampleOption` and `VocabInfo` travel in the training worker's `examples` message (src/worker/protocol.ts).
  */
 import type { Config } from '../experiment/schema';
 import { taskOf } from '../tasks/registry';
 import { tokenName, type Dataset, type QueryTruth, type TaskSpec } from '../tasks/types';
-import type { ExampleOption, VocabInfo } from './protocol';
+
+/** A query offered in the example picker: a few of each test split the task offers (src/tasks TaskSpec.examples). */
+export interface ExampleOption {
+  /** The split's id (a key of the reports' `acc`) and its label, e.g. 'oodTwoHop', 'OOD test multi-hop'. */
+  split: string;
+  label: string;
+  prompt: number[];
+  /** The prompt's tokens by name, e.g. "e3 r1 r4", "0 1 1 =". */
+  text: string;
+}
+
+/** What the page needs of the dataset's vocabulary to read and write queries (task-neutral). */
+export interface VocabInfo {
+  /** The task id (src/tasks/registry.ts): its `parsePrompt` reads typed queries. */
+  task: string;
+  /** Name of each token id (index = id); `eos` ends an answer, `pad` fills: neither is part of a query. */
+  names: string[];
+  eos: number;
+  pad: number;
+  /** Positions the model holds (the longest query it can read). */
+  contextLength: number;
+}
 
 /** The task of a dataset or a vocabulary (by its id; an unknown id reads as the default task). */
 export const taskById = (task: string): TaskSpec => taskOf({ task } as Pick<Config, 'task'>);

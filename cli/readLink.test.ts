@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readLink } from './link';
+import { readLink } from './readLink';
 
 describe('readLink and page keys', () => {
   it('a classroom link runs its experiment: hide, lock, presenter and story are left aside', () => {

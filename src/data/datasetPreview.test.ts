@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, PARAM_BY_KEY, type Config } from '../../experiment/schema';
-import { ruleMax } from './ruleMax';
-import { computePreview, dataOf, previewKeys } from './previewResult';
+import { DEFAULT_CONFIG } from '../experiment/schema';
+import { computePreview, dataOf, previewKeys } from './datasetPreview';
 
 describe('the preview of a config', () => {
   it('depends on the task, its own data parameters and the common ones, from the table', () => {
@@ -41,16 +40,5 @@ describe('the preview of a config', () => {
     const r = computePreview(dataOf({ ...DEFAULT_CONFIG, entities: 2000, relations: 50, degree: 50, hops: '3' }));
     expect(r.kind).toBe('too-big');
     if (r.kind === 'too-big') expect(r.message).toMatch(/more than the 3,000,000/);
-  });
-});
-
-describe('ruleMax', () => {
-  it('bounds a task parameter by the task’s rules: degree ≤ relations', () => {
-    const c: Config = { ...DEFAULT_CONFIG, relations: 12 };
-    expect(ruleMax(PARAM_BY_KEY.degree, c)).toBe(12);
-    expect(ruleMax(PARAM_BY_KEY.degree, { ...c, relations: 100 })).toBeUndefined();
-    expect(ruleMax(PARAM_BY_KEY.relations, c)).toBeUndefined();
-    expect(ruleMax(PARAM_BY_KEY.trainSize, { ...DEFAULT_CONFIG, task: 'parity', bits: 10 })).toBeUndefined();
-    expect(ruleMax(PARAM_BY_KEY.lr, c)).toBeUndefined();
   });
 });

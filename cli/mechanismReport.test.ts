@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MechanismRecord } from '../src/experiment/mechanism';
-import { costLine, lensLine, traceLine, withMechanism } from './mechanism';
+import { costLine, lensLine, traceLine, withMechanism } from './mechanismReport';
 
 const record = (step: number): MechanismRecord => ({
   arm: 'cot',

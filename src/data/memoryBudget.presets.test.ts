@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkBrowserBudget, parameterCountOf } from './budget';
-import { PAPER_CONFIG } from './presets';
+import { checkBrowserBudget, parameterCountOf } from './memoryBudget';
+import { PAPER_CONFIG } from '../experiment/presets';
 
 describe('the paper preset and the browser budget', () => {
   it('is refused by the browser budget on every backend (it is meant for the PyTorch export)', () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
-import { Experiment, type ExperimentEvent } from './experiment';
+import { Experiment, type ExperimentEvent } from './experimentLoop';
 import { TASKS } from '../tasks/registry';
 
 const tiny: Config = {

@@ -3,10 +3,10 @@
  * problem: the run is refused, exit 2, one line per problem), lenient on request (--lenient: the browser's
  * behaviour, corrections printed as warnings and the corrected experiment runs). Pure and tfjs-free, so that
  * bad links are refused before tfjs loads. A link copied from the page may carry page keys (hide, lock,
- * presenter, story: src/app/classroom.ts); they do not change the experiment and are read like the page reads
+ * presenter, story: src/experiment/pageKeys.ts); they do not change the experiment and are read like the page reads
  * them (a bad one is a problem like any other), then left aside.
  */
-import { splitLink } from '../src/app/classroom';
+import { splitLink } from '../src/experiment/pageKeys';
 import { queryToConfig } from '../src/experiment/link';
 import type { Config } from '../src/experiment/schema';
 import { correctionTexts, strictLine } from '../src/experiment/validate';

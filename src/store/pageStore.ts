@@ -1,10 +1,10 @@
 /**
- * The page keys in force (src/app/classroom.ts): what is hidden, what is locked, presenter view, and whether the
- * tour is open. Set from the address on load and on back/forward (link.ts), and by the classroom panel and the
- * tour; link.ts mirrors it into the address next to the experiment.
+ * The page keys in force (src/experiment/pageKeys.ts): what is hidden, what is locked, presenter view, and
+ * whether the tour is open. Set from the address on load and on back/forward (src/app/address.ts), and by the
+ * classroom panel and the tour; address.ts mirrors it into the address next to the experiment.
  */
 import { create } from 'zustand';
-import { DEFAULT_PAGE, isHidden, isLocked, type Hideable, type PageOptions } from './classroom';
+import { DEFAULT_PAGE, isHidden, isLocked, type Hideable, type PageOptions } from '../experiment/pageKeys';
 import type { ParamKey } from '../experiment/schema';
 
 interface PageState {

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withMechanism } from '../../cli/mechanism';
-import { buildReport } from '../../cli/report';
-import type { MechanismRecord } from '../experiment/mechanism';
-import { generateDataset } from '../data/dataset';
-import type { MetricRow } from '../experiment/domain';
-import { configToQuery } from '../experiment/link';
-import { DEFAULT_CONFIG, PARAMS, taskDefaults, type Config } from '../experiment/schema';
-import { checkValues } from '../experiment/validate';
-import { taskOf } from '../tasks/registry';
-import { MAX_REPORTS, readReports, readReportValue, REPORT_VERSION, reportJson } from './reportFormat';
+import { withMechanism } from './mechanismReport';
+import { buildReport } from './report';
+import type { MechanismRecord } from '../src/experiment/mechanism';
+import { generateDataset } from '../src/data/dataset';
+import type { MetricRow } from '../src/experiment/domain';
+import { configToQuery } from '../src/experiment/link';
+import { DEFAULT_CONFIG, PARAMS, taskDefaults, type Config } from '../src/experiment/schema';
+import { checkValues } from '../src/experiment/validate';
+import { taskOf } from '../src/tasks/registry';
+import { MAX_REPORTS, readReports, readReportValue, REPORT_VERSION, reportJson } from '../src/runs/reportFormat';
 
 const tiny = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50 };
 const data = generateDataset(tiny);

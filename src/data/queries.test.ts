@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { generateDataset } from '../data/dataset';
+import { generateDataset } from './dataset';
 import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
 import { kgOf } from '../tasks/kg';
 import { relationToken } from '../tasks/kg/vocab';
-import { fitsVocab, parsePrompt, pickExamples, promptText, truthFor, vocabInfoOf } from './examples';
+import { fitsVocab, parsePrompt, pickExamples, promptText, truthFor, vocabInfoOf } from './queries';
 
 const data = generateDataset({ ...DEFAULT_CONFIG, entities: 60, relations: 8, degree: 4, oodShare: 0.3, evalSize: 50 });
 const kg = kgOf(data);
