@@ -45,6 +45,8 @@ describe('npm run bench: arguments', () => {
     });
     const b = parseBenchArgs(['--browser']);
     expect(b.ok && b.options.browser).toEqual(['wasm']);
+    const g = parseBenchArgs(['--backend', 'webgpu']);
+    expect(g.ok && g.options.backends).toEqual(['webgpu']);
     const c = parseBenchArgs(['--browser=wasm,webgpu']);
     expect(c.ok && c.options.browser).toEqual(['wasm', 'webgpu']);
   });
@@ -61,7 +63,7 @@ describe('npm run bench: arguments', () => {
 
   it('rejects unknown arguments, bad backends and missing values with a message', () => {
     for (const [args, msg] of [
-      [['--backend', 'webgpu'], /wasm or cpu/],
+      [['--backend', 'metal'], /wasm, cpu or webgpu/],
       [['--backend'], /needs a value/],
       [['--json'], /needs a value/],
       [['--steps', '3'], /unknown argument '--steps'/],
@@ -82,7 +84,7 @@ describe('npm run bench: arguments', () => {
   it('exits with status 2 and the usage on bad arguments (before loading tfjs)', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--backend', 'gpu'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/error: --backend must be wasm or cpu/);
+    expect(r.stderr).toMatch(/error: --backend must be wasm, cpu or webgpu/);
     expect(r.stderr).toMatch(/usage: npm run bench/);
     const ui = spawnSync(process.execPath, ['--import', 'tsx', 'bench/main.ts', '--ui', '--browser=metal'], { encoding: 'utf8', timeout: 60_000 });
     expect(ui.status).toBe(2);
