@@ -1,8 +1,9 @@
 /**
  * WebGPU in Node (Dawn's bindings; on a machine without a GPU, Chromium's SwiftShader Vulkan driver): the same
  * model trains on webgpu as on wasm, step for step within float32 round-off; looks inside (attention, logit lens)
- * read the same; the tensor count stays flat; the backend's self-check passes; and the CLI, asked for webgpu
- * where there is no adapter, refuses with exit 2 and says how to get one.
+ * read the same; the tensor count stays flat; the backend's self-check passes, and one that fails sends the
+ * worker to wasm, saying why; the worker's watch sees an uncaptured error and a lost device; and the CLI, asked
+ * for webgpu where there is no adapter, refuses with exit 2 and says how to get one.
  *
  * These replace the slow SwiftShader-in-Chromium checks (one browser test of WebGPU stays: tests/e2e/faults).
  * Where neither a GPU nor SwiftShader is installed they are skipped, unless COT_REQUIRE_WEBGPU=1 (CI) makes a
@@ -16,6 +17,7 @@ import { generateDataset } from '../src/data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 import { ArmTrainer } from '../src/train/arm';
 import { selfCheck, SELF_CHECK_TOLERANCE } from '../src/train/selfCheck';
+import { chooseBackend, injectGpuFault, watchDevice } from '../src/worker/gpu';
 import { inspectArm } from '../src/worker/inspect';
 import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 
@@ -108,6 +110,28 @@ describe.skipIf(adapter === null)(`webgpu in Node (${adapter?.name ?? 'no adapte
       const r = await selfCheck('webgpu');
       expect(r.ok, JSON.stringify(r)).toBe(true);
       expect(r.error).toBeLessThan(SELF_CHECK_TOLERANCE);
+    });
+  });
+
+  it("the worker's backend choice: webgpu when it passes its self-check, else wasm, saying why", { timeout: 120_000 }, async () => {
+    const ok = await chooseBackend('webgpu', { config: null, arm: 'cot', earlierFault: null });
+    expect(ok).toEqual({ backend: 'webgpu', fallbacks: [] });
+    const bad = await chooseBackend('webgpu', { config: null, arm: 'cot', earlierFault: null, selfCheckError: 1 });
+    expect(bad.backend).toBe('wasm');
+    expect(bad.fallbacks.join('\n')).toMatch(/^webgpu: failed its self-check: gradients differ from cpu's by \d\.\de[+-]\d+ \(relative; tolerance 1e-3\)$/m);
+  });
+
+  // last: the device is destroyed at the end
+  it("the worker's watch sees an uncaptured WebGPU error, then a lost device, each in words", { timeout: 120_000 }, async () => {
+    await on('webgpu', async () => {
+      const faults: string[] = [];
+      watchDevice((why) => faults.push(why));
+      injectGpuFault('gpu-error');
+      await expect.poll(() => faults.length, { timeout: 20_000 }).toBe(1);
+      expect(faults[0]).toMatch(/^an uncaptured WebGPU error \(.+\)$/);
+      injectGpuFault('device-lost');
+      await expect.poll(() => faults.length, { timeout: 20_000 }).toBe(2);
+      expect(faults[1]).toMatch(/^its WebGPU device was lost \(destroyed/);
     });
   });
 });
