@@ -5,23 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from './main';
+import { argv, oneShortLine } from '../tests/support/argv';
 
 const BENCH_FLAGS = ['--backend', '--naive', '--gap', '--json', '--no-relaxed', '--quick', '--browser', '--help', '--ui', '--bogus'];
-const word = fc.oneof(
-  fc.constantFrom('wasm', 'cpu', 'webgpu', '0', '-3', '1e9', '12.5', 'abc', '', ' ', '/nonexistent/dir/x.json', 'entities=30&steps=5', '__proto__=1'),
-  fc.string({ maxLength: 16 }),
-  fc.string({ unit: 'grapheme', maxLength: 16 }),
-);
-const argv = (flags: string[]) =>
-  fc.array(
-    fc.oneof(
-      fc.constantFrom(...flags),
-      word,
-      fc.tuple(fc.constantFrom(...flags), word).map(([f, w]) => `${f}=${w}`),
-    ),
-    { maxLength: 8 },
-  );
-const oneShortLine = (m: string) => m.length > 0 && m.length < 300 && !m.includes('\n');
 
 describe('npm run bench arguments, property-tested', () => {
   it('parseBenchArgs never throws; a refusal is one short line', () => {

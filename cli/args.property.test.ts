@@ -8,23 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { CLI_BACKENDS, parseCliArgs } from './args';
 import { readLink } from './readLink';
 import { queryToConfig } from '../src/experiment/link';
+import { argv, oneShortLine, word } from '../tests/support/argv';
 
 const FLAGS = ['--steps', '--backend', '--json', '--dump-data', '--quiet', '--lenient', '--params', '-h', '--help', '--bogus', '--', '-'];
-const word = fc.oneof(
-  fc.constantFrom('wasm', 'cpu', 'webgpu', '0', '-3', '1e9', '12.5', 'abc', '', ' ', '/nonexistent/dir/x.json', 'entities=30&steps=5', '__proto__=1'),
-  fc.string({ maxLength: 16 }),
-  fc.string({ unit: 'grapheme', maxLength: 16 }),
-);
-const argv = (flags: string[]) =>
-  fc.array(
-    fc.oneof(
-      fc.constantFrom(...flags),
-      word,
-      fc.tuple(fc.constantFrom(...flags), word).map(([f, w]) => `${f}=${w}`),
-    ),
-    { maxLength: 8 },
-  );
-const oneShortLine = (m: string) => m.length > 0 && m.length < 300 && !m.includes('\n');
 
 describe('CLI arguments, property-tested', () => {
   it('parseCliArgs never throws; a refusal is one short line; accepted values are in range', () => {
