@@ -157,11 +157,11 @@ describe('faults', () => {
     // (cli/nodeWebgpu.test.ts): the worker's watch sees an uncaptured error and a lost device, and a failed
     // self-check sends it to wasm. Here, one arm: starting the backend takes ~5 s and the first evaluation
     // (compiling every shader) ~20 s, a step a second or more; so 9 steps, a checkpoint at each evaluation (0, 3, 6,
-    // 9) of 10 queries a split, and no looks inside (the page's inspect requests are dropped: on SwiftShader one
+    // 9), and no looks inside (the page's inspect requests are dropped: on SwiftShader one
     // lasts for many steps): a worker that runs ahead on a loaded machine still has steps left when its fault
     // comes. It reports step 3 once its evaluation (and checkpoint) at 3 is done; it then queues steps 4 and 5 at
     // once and waits for the GPU at the next evaluation: the fault comes then.
-    const link = `${TINY.replace('evalSize=50', 'evalSize=10')}&steps=9&evalEvery=3&evalEarly=off&arms=cot&backend=webgpu`;
+    const link = `${TINY}&steps=9&evalEvery=3&evalEarly=off&arms=cot&backend=webgpu`;
     const p = await app.open(`/?${link}`, { init: withFaultHooks({ faults: true }, true) });
     await ready(p.page, 'webgpu');
     await p.page.getByTestId('train-toggle').click();
