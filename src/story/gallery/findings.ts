@@ -4,7 +4,8 @@
  * kept in docs/results/ (numbers, never typed in: ./readings.ts computes them from the reports). Whether our
  * measurement agrees with the source is computed from the same numbers, and the card says so where it does not.
  */
-import { FIGURE_PRESETS } from '../../runs/figurePresets';
+import { configToQuery } from '../../experiment/link';
+import { sweepQuery } from '../../runs/sweepPlan';
 import { GAP } from '../../data/gap';
 import { headlineSplit } from '../../tasks/registry';
 import { accAt, bestShare, finalAcc, firstStep, fmt, foundAt, inFolder, lastLens, median, peakAcc, range, reachingGap, type KeptReport } from './readings';
@@ -50,10 +51,17 @@ const none = (reports: readonly KeptReport[], what: string): Reading => ({
   note: '',
   reports: reports.map((k) => k.path),
 });
-const figureLink = (id: string, label: string): RunLink[] => {
-  const p = FIGURE_PRESETS.find((f) => f.id === id);
-  return p ? [{ label, query: p.query }] : [];
-};
+/**
+ * The sweep link that reproduces a folder of a sweep's reports: the experiment of its first run with the swept
+ * key at its first value, and the sweep over the values and seeds the reports hold.
+ */
+function sweepLink(rs: readonly KeptReport[], key: 'noise', label: string): RunLink[] {
+  if (rs.length === 0) return [];
+  const values = [...new Set(rs.map((k) => k.report.config[key]))].sort((a, b) => a - b);
+  const seeds = [...new Set(rs.map((k) => k.report.config.seed))].sort((a, b) => a - b);
+  const base = { ...rs[0].report.config, [key]: values[0] };
+  return [{ label, query: `${configToQuery(base)}&${sweepQuery({ key, values, seeds })}` }];
+}
 
 const seedsOf = (rs: readonly KeptReport[]) => {
   const seeds = rs.map((k) => k.report.config.seed).sort((a, b) => a - b);
@@ -148,8 +156,11 @@ export const FINDINGS: readonly Finding[] = [
     claim: 'Corrupting a share ξ of the CoT data costs OOD accuracy; corrupting the bridge entity costs far more than corrupting the final answer.',
     source: YAO,
     reported: 'With answer noise OOD accuracy ends near 1 − ξ after 20,000 steps; bridge noise ξ = 0.1 already brings it to about 0.3.',
-    command: 'npm run sweep -- "$FIGURE_BASE&noiseKind=t|b" --vary noise=0,0.05,0.2,0.4 (docs/results.md, "Paper figures, measured")',
-    runs: () => [...figureLink('noise-t', 'Run the answer-noise sweep'), ...figureLink('noise-b', 'Run the bridge-noise sweep')],
+    command: 'npm run sweep -- "LINK&noiseKind=t|b" --vary noise=0,0.05,0.2,0.4 (docs/results.md, "Paper figures, measured")',
+    runs: (all) => [
+      ...sweepLink(inFolder(all, 'figures/noise-t/'), 'noise', 'Run the answer-noise sweep'),
+      ...sweepLink(inFolder(all, 'figures/noise-b/'), 'noise', 'Run the bridge-noise sweep'),
+    ],
     read(all) {
       const t = inFolder(all, 'figures/noise-t/');
       const b = inFolder(all, 'figures/noise-b/');
