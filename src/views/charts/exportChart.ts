@@ -60,3 +60,11 @@ export async function svgToPngBlob(svg: SVGSVGElement, opts: { background: strin
     URL.revokeObjectURL(url);
   }
 }
+
+/** A CSV table of chart rows: the step, then one column per key (empty where a row has no value). */
+export function rowsTable<Row extends { step: number }>(rows: readonly Row[], keys: readonly string[]): { fields: string[]; data: (number | string)[][] } {
+  return {
+    fields: ['step', ...keys],
+    data: rows.map((r) => [r.step, ...keys.map((k) => ((r as Record<string, unknown>)[k] as number | undefined) ?? '')]),
+  };
+}
