@@ -3,11 +3,11 @@
  * split), the headline split's lines drawn thicker. Splits toggle with chips; an EMA slider smooths; CSV and PNG
  * export.
  */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useExperimentStore } from '../../store/experimentStore';
 import { useTrainingStore } from '../../store/trainingStore';
 import { describeSpacing } from '../../experiment/evalSchedule';
-import { ARM_LABEL, type Arm } from '../../experiment/domain';
+import { ARM_LABEL, ARMS, type Arm } from '../../experiment/domain';
 import { rlBoundary } from '../../experiment/phases';
 import { taskOf } from '../../tasks/registry';
 import type { SplitSpec } from '../../tasks/types';
@@ -16,10 +16,9 @@ import { SHARE_AXIS, StepPlot, type PlotSeries, type TooltipLines } from '../cha
 import { accuracyRows, csvTable, seriesKey, smooth, thin } from './chartData';
 import { useRunConfig } from './useRunConfig';
 import { splitColors, useThemeColors } from './useThemeColors';
-import { useThrottled } from './useThrottled';
+import { useShownArms, useTrainingFeed } from './useTrainingFeed';
 
 const MAX_POINTS = 400;
-const ARMS = ['cot', 'direct'] as const;
 
 /** The tooltip's lines: one per split, both arms' values side by side, the headline split in bold. */
 function splitLines(splits: readonly SplitSpec[]): TooltipLines {
@@ -47,16 +46,8 @@ function splitLines(splits: readonly SplitSpec[]): TooltipLines {
 }
 
 export function AccuracyChart() {
-  const running = useTrainingStore((s) => s.status === 'running');
-  // deferred: the chart re-renders in the background (interruptible), so the page never stalls on it
-  const history = useDeferredValue(
-    useThrottled(
-      useTrainingStore((s) => s.history),
-      running ? 500 : 0,
-      30,
-    ),
-  );
-  const arms = useTrainingStore((s) => s.arms);
+  const history = useTrainingFeed('history', 500, 30);
+  const shownArms = useShownArms();
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const config = useExperimentStore((s) => s.config);
   const hash = useTrainingStore((s) => s.hash);
@@ -75,7 +66,7 @@ export function AccuracyChart() {
   const rows = useMemo(() => thin(smooth(accuracyRows(history, ids), alpha), MAX_POINTS), [history, ids, alpha]);
   const series = useMemo<PlotSeries[]>(
     () =>
-      (arms.length ? arms : ARMS).flatMap((arm) =>
+      shownArms.flatMap((arm) =>
         splits
           .filter((s) => !hidden.has(s.id))
           .map((s) => ({
@@ -86,7 +77,7 @@ export function AccuracyChart() {
             dashed: arm === 'direct',
           })),
       ),
-    [arms, splits, hidden, stroke],
+    [shownArms, splits, hidden, stroke],
   );
   const toggle = (id: string, on: boolean) =>
     setHidden((prev) => {

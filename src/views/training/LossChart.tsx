@@ -1,5 +1,5 @@
 /** Training loss of both arms (loss on the answer tokens only), linear or log scale. */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { ARM_LABEL } from '../../experiment/domain';
 import { rlBoundary } from '../../experiment/phases';
@@ -9,25 +9,16 @@ import { StepPlot, type PlotSeries, type ValueAxis } from '../charts/StepPlot';
 import { lossAxis, lossRows, smooth, thin } from './chartData';
 import { useRunConfig } from './useRunConfig';
 import { useThemeColors } from './useThemeColors';
-import { useThrottled } from './useThrottled';
+import { useShownArms, useTrainingFeed } from './useTrainingFeed';
 
 /** Points drawn per line: a 300-step run is drawn in full (a loss every step), longer ones thinned. */
 const MAX_POINTS = 300;
 const formatTick = (v: number) => String(Number(v.toPrecision(3)));
 
 export function LossChart() {
-  // throttled only while training (once stopped, the last points show at once)
-  const running = useTrainingStore((s) => s.status === 'running');
   // the loss arrives every 10 steps: redraw at most every 1.5 s (a recharts redraw is not cheap), and 200 ms
   // after the accuracy chart, so that both never redraw in one task
-  const losses = useDeferredValue(
-    useThrottled(
-      useTrainingStore((s) => s.losses),
-      running ? 1500 : 0,
-      200,
-    ),
-  );
-  const arms = useTrainingStore((s) => s.arms);
+  const losses = useTrainingFeed('losses', 1500, 200);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const hash = useTrainingStore((s) => s.hash);
   const boundary = rlBoundary(useRunConfig());
@@ -46,7 +37,7 @@ export function LossChart() {
       ),
     [losses, alpha, boundary],
   );
-  const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as const)), [arms]);
+  const shownArms = useShownArms();
   const series = useMemo<PlotSeries[]>(
     () =>
       shownArms.map((arm) => ({

@@ -5,9 +5,9 @@
  * Shown only when the run has an RL stage (rlSteps > 0). Reads the store only (the rows' RL fields come from the
  * worker's evaluations).
  */
-import { useDeferredValue, useMemo } from 'react';
+import { useMemo } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
-import { ARM_LABEL, type Arm } from '../../experiment/domain';
+import { ARM_LABEL } from '../../experiment/domain';
 import { rlBoundary, totalSteps } from '../../experiment/phases';
 import { headlineSplit, taskOf } from '../../tasks/registry';
 import { ARM_LEGEND, ChartCaption, ChartFrame, ChipRow } from '../charts/ChartFrame';
@@ -17,7 +17,7 @@ import { thin } from './chartData';
 import { latestRl, RL_SERIES, rlRows, rlSeriesLabel, stepsRightShort, type RlSeries, type RlWords } from './rlChartData';
 import { useRunConfig } from './useRunConfig';
 import { useThemeColors, type ThemeColors } from './useThemeColors';
-import { useThrottled } from './useThrottled';
+import { useShownArms, useTrainingFeed } from './useTrainingFeed';
 
 const MAX_POINTS = 400;
 
@@ -34,19 +34,11 @@ export function RlChart() {
   const intermediates = taskOf(config).intermediates(config);
   const stepWord = intermediates.length === 1 ? intermediates[0].label : null;
   const words = useMemo<RlWords>(() => ({ headline: headline.label, step: stepWord }), [headline.label, stepWord]);
-  const running = useTrainingStore((s) => s.status === 'running');
-  const history = useDeferredValue(
-    useThrottled(
-      useTrainingStore((s) => s.history),
-      running ? 500 : 0,
-      100,
-    ),
-  );
-  const arms = useTrainingStore((s) => s.arms);
+  const history = useTrainingFeed('history', 500, 100);
   const step = useTrainingStore((s) => s.step);
   const hash = useTrainingStore((s) => s.hash);
   const colors = useThemeColors();
-  const shownArms = useMemo(() => (arms.length ? arms : (['cot', 'direct'] as Arm[])), [arms]);
+  const shownArms = useShownArms();
   const rows = useMemo(() => (boundary === null ? [] : thin(rlRows(history, boundary, headline.id), MAX_POINTS)), [history, boundary, headline.id]);
   const series = useMemo<PlotSeries[]>(
     () =>
