@@ -1,7 +1,7 @@
 /**
  * The one recharts plot of the page's line charts: values over training steps. It owns the container, grid,
- * axes (ticks given explicitly, drawn as plain SVG text: chartParts.tsx), the tooltip box, an optional marked
- * step (the SFT/RL boundary) and the lines; a chart gives only its rows and its series.
+ * axes (ticks given explicitly, drawn as plain SVG text: chartParts.tsx), the tooltip box, the SFT/RL boundary
+ * where a run has one and the lines; a chart gives only its rows and its series.
  *
  * Memoised with stable props: recharts 3 keeps its own store and recomputes every axis when any prop object
  * changes, so callers pass module constants or memoised objects (series, axis, tooltip).
@@ -91,20 +91,19 @@ export const StepPlot = memo(function StepPlot(props: {
   from?: number;
   to: number;
   y: ValueAxis;
-  /** A step marked by a dashed vertical line, labelled `markLabel` (null: none). */
-  markStep?: number | null;
-  markLabel?: string;
+  /** The last SFT step of a run with an RL stage, marked by a dashed line labelled "RL →" (null: none). */
+  rlBoundary?: number | null;
   /** The tooltip's lines; by default each series' name and value with `digits` decimals. */
   tooltip?: TooltipLines;
   digits?: number;
   /** Dots on the points (for a handful of points, where a line alone is easy to miss). */
   dots?: boolean;
 }) {
-  const { rows, series, colors, height, from = 0, to, y, markStep = null, markLabel = '', tooltip, digits = 2, dots = false } = props;
+  const { rows, series, colors, height, from = 0, to, y, rlBoundary = null, tooltip, digits = 2, dots = false } = props;
   const xTick = useMemo(() => plainTick(colors.muted, String), [colors]);
   const yTick = useMemo(() => plainTick(colors.muted, y.format ?? String), [colors, y]);
   const stepLabel = useMemo(() => ({ value: 'step', position: 'insideBottomRight' as const, offset: -2, content: plainLabel('step', colors.muted) }), [colors]);
-  const mark = useMemo(() => markerLabel(markLabel, colors.muted), [markLabel, colors]);
+  const mark = useMemo(() => markerLabel('RL →', colors.muted), [colors]);
   const xDomain = useMemo(() => [from, Math.max(to, from + 1)], [from, to]);
   const xTicks = useMemo(() => stepTicks(Math.max(to - from, 1)).map((t) => from + t), [from, to]);
   const content = useMemo(() => tooltipContent(tooltip ?? defaultLines(digits)), [tooltip, digits]);
@@ -135,7 +134,7 @@ export const StepPlot = memo(function StepPlot(props: {
           reversed={y.reversed}
         />
         <Tooltip content={content} isAnimationActive={false} />
-        {markStep !== null && <ReferenceLine x={markStep} stroke={colors.muted} strokeDasharray="3 3" label={mark} />}
+        {rlBoundary !== null && <ReferenceLine x={rlBoundary} stroke={colors.muted} strokeDasharray="3 3" label={mark} />}
         {series.map((s) => (
           <Line
             key={s.key}

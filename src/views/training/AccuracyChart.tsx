@@ -118,17 +118,7 @@ export function AccuracyChart() {
       below={<ChartCaption testId="eval-spacing">{describeSpacing(config)}</ChartCaption>}
       box={{ 'data-testid': 'acc-chart', 'data-tour': 'accuracy' }}
     >
-      <StepPlot
-        rows={rows}
-        series={series}
-        colors={colors}
-        height={300}
-        to={totalSteps}
-        y={SHARE_AXIS}
-        markStep={boundary}
-        markLabel="RL →"
-        tooltip={tooltip}
-      />
+      <StepPlot rows={rows} series={series} colors={colors} height={300} to={totalSteps} y={SHARE_AXIS} rlBoundary={boundary} tooltip={tooltip} />
     </ChartFrame>
   );
 }

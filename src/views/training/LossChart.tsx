@@ -90,7 +90,7 @@ export function LossChart() {
       }
       box={{ 'data-testid': 'loss-chart' }}
     >
-      <StepPlot rows={rows} series={series} colors={colors} height={220} to={totalSteps} y={y} markStep={boundary} markLabel="RL →" digits={4} />
+      <StepPlot rows={rows} series={series} colors={colors} height={220} to={totalSteps} y={y} rlBoundary={boundary} digits={4} />
     </ChartFrame>
   );
 }

@@ -114,8 +114,7 @@ export function RlChart() {
         from={boundary}
         to={total}
         y={SHARE_AXIS}
-        markStep={boundary}
-        markLabel="RL →"
+        rlBoundary={boundary}
         digits={3}
         dots={rows.length < 4}
       />
