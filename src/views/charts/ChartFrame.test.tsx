@@ -5,7 +5,7 @@
  */
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { ARM_LEGEND, ChartFrame, ChipRow } from './ChartFrame';
+import { ARM_LEGEND, ChartFrame, ChipRow, runExport } from './ChartFrame';
 import { rowsTable } from './exportChart';
 
 const EXPORT = { png: 'x.png', title: 'X', csv: { file: 'x.csv', hint: 'rows', table: () => ({ fields: [], data: [] }) } };
@@ -78,5 +78,17 @@ describe('rowsTable', () => {
         [10, 0.75, 0.25],
       ],
     });
+  });
+});
+
+describe('runExport', () => {
+  it('names the files by chart and run hash; the CSV by its own name where given; no CSV without a table', () => {
+    const table = () => ({ fields: ['step'], data: [[0]] });
+    const e = runExport('ab12', 'accuracy', 'Accuracy', { hint: 'rows', table, csvName: 'metrics' });
+    expect(e.png).toBe('cot-playground-accuracy-ab12.png');
+    expect(e.csv?.file).toBe('cot-playground-metrics-ab12.csv');
+    expect(e.csv?.table()).toEqual({ fields: ['step'], data: [[0]] });
+    expect(runExport(null, 'loss', 'Loss', { hint: 'rows', table }).csv?.file).toBe('cot-playground-loss-run.csv');
+    expect(runExport(null, 'rl', 'RL').csv).toBeUndefined();
   });
 });

@@ -36,6 +36,24 @@ export interface ChartExport {
   csv?: { file: string; hint: string; table: () => { fields: string[]; data: (number | string)[][] } };
 }
 
+/**
+ * The export of a chart of the current run: `cot-playground-<name>-<run hash>.png` and, with a table, `.csv`
+ * (named `csvName` where the CSV holds more than the chart draws).
+ */
+export function runExport(
+  hash: string | null,
+  name: string,
+  title: string,
+  csv?: { hint: string; table: NonNullable<ChartExport['csv']>['table']; csvName?: string },
+): ChartExport {
+  const id = hash ?? 'run';
+  return {
+    png: `cot-playground-${name}-${id}.png`,
+    title,
+    csv: csv && { file: `cot-playground-${csv.csvName ?? name}-${id}.csv`, hint: csv.hint, table: csv.table },
+  };
+}
+
 type DataAttributes = { [name: `data-${string}`]: string | number | undefined };
 
 function Legend({ entries, fg }: { entries: readonly LegendEntry[]; fg: string }) {

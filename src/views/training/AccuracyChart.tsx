@@ -11,7 +11,7 @@ import { ARM_LABEL, ARMS, type Arm } from '../../experiment/domain';
 import { rlBoundary } from '../../experiment/phases';
 import { taskOf } from '../../tasks/registry';
 import type { SplitSpec } from '../../tasks/types';
-import { ARM_LEGEND, ChartCaption, ChartFrame, ChipRow } from '../charts/ChartFrame';
+import { ARM_LEGEND, ChartCaption, ChartFrame, ChipRow, runExport } from '../charts/ChartFrame';
 import { SHARE_AXIS, StepPlot, type PlotSeries, type TooltipLines } from '../charts/StepPlot';
 import { accuracyRows, csvTable, seriesKey, smooth, thin } from './chartData';
 import { useRunConfig } from './useRunConfig';
@@ -91,16 +91,12 @@ export function AccuracyChart() {
     <ChartFrame
       title="Accuracy"
       legend={ARM_LEGEND}
-      exportAs={{
-        png: `cot-playground-accuracy-${hash ?? 'run'}.png`,
-        title: 'Exact-match accuracy (CoT solid, direct dashed)',
-        csv: {
-          file: `cot-playground-metrics-${hash ?? 'run'}.csv`,
-          hint: 'One row per evaluated step; columns per arm × split',
-          // the store's rows, not the throttled, deferred ones drawn: a CSV taken just after the end has every row
-          table: () => csvTable(useTrainingStore.getState().history, ids),
-        },
-      }}
+      exportAs={runExport(hash, 'accuracy', 'Exact-match accuracy (CoT solid, direct dashed)', {
+        // the store's rows, not the throttled, deferred ones drawn: a CSV taken just after the end has every row
+        table: () => csvTable(useTrainingStore.getState().history, ids),
+        hint: 'One row per evaluated step; columns per arm × split',
+        csvName: 'metrics',
+      })}
       hasData={rows.length > 0}
       empty="Accuracy appears after the first evaluation (step 0)."
       above={

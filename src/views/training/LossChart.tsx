@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { ARM_LABEL } from '../../experiment/domain';
 import { rlBoundary } from '../../experiment/phases';
-import { ChartCaption, ChartFrame } from '../charts/ChartFrame';
+import { ChartCaption, ChartFrame, runExport } from '../charts/ChartFrame';
 import { rowsTable } from '../charts/exportChart';
 import { StepPlot, type PlotSeries, type ValueAxis } from '../charts/StepPlot';
 import { lossAxis, lossRows, smooth, thin } from './chartData';
@@ -72,15 +72,10 @@ export function LossChart() {
           </label>
         </>
       }
-      exportAs={{
-        png: `cot-playground-loss-${hash ?? 'run'}.png`,
-        title: 'Training loss (CoT solid, direct dashed)',
-        csv: {
-          file: `cot-playground-loss-${hash ?? 'run'}.csv`,
-          hint: 'One row per step read back; the raw loss of each arm',
-          table: () => rowsTable(lossRows(useTrainingStore.getState().losses), ['cot.loss', 'direct.loss']),
-        },
-      }}
+      exportAs={runExport(hash, 'loss', 'Training loss (CoT solid, direct dashed)', {
+        hint: 'One row per step read back; the raw loss of each arm',
+        table: () => rowsTable(lossRows(useTrainingStore.getState().losses), ['cot.loss', 'direct.loss']),
+      })}
       hasData={rows.length > 0}
       empty="The loss appears after 10 steps (it is read back in batches)."
       below={

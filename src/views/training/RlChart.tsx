@@ -10,7 +10,7 @@ import { useTrainingStore } from '../../store/trainingStore';
 import { ARM_LABEL } from '../../experiment/domain';
 import { rlBoundary, totalSteps } from '../../experiment/phases';
 import { headlineSplit, taskOf } from '../../tasks/registry';
-import { ARM_LEGEND, ChartCaption, ChartFrame, ChipRow } from '../charts/ChartFrame';
+import { ARM_LEGEND, ChartCaption, ChartFrame, ChipRow, runExport } from '../charts/ChartFrame';
 import { rowsTable } from '../charts/exportChart';
 import { SHARE_AXIS, StepPlot, type PlotSeries } from '../charts/StepPlot';
 import { thin } from './chartData';
@@ -61,19 +61,14 @@ export function RlChart() {
     <ChartFrame
       title={`RL stage (steps ${boundary.toLocaleString('en-US')}–${total.toLocaleString('en-US')})`}
       legend={ARM_LEGEND}
-      exportAs={{
-        png: `cot-playground-rl-${hash ?? 'run'}.png`,
-        title: 'RL stage (CoT solid, direct dashed)',
-        csv: {
-          file: `cot-playground-rl-${hash ?? 'run'}.csv`,
-          hint: 'One row per evaluation from the SFT/RL boundary on',
-          table: () =>
-            rowsTable(
-              rows,
-              series.map((s) => s.key),
-            ),
-        },
-      }}
+      exportAs={runExport(hash, 'rl', 'RL stage (CoT solid, direct dashed)', {
+        hint: 'One row per evaluation from the SFT/RL boundary on',
+        table: () =>
+          rowsTable(
+            rows,
+            series.map((s) => s.key),
+          ),
+      })}
       hasData={hasRl}
       empty={
         step < boundary
