@@ -16,7 +16,7 @@ import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { useTrainingStore } from '../../store/trainingStore';
 import { headlineSplit } from '../../tasks/registry';
-import { download } from '../training/exportChart';
+import { download } from '../charts/exportChart';
 import { CompareView } from './CompareView';
 import { SweepPanel } from './SweepPanel';
 import './runs.css';

@@ -8,7 +8,8 @@ import { AccuracyChart } from './AccuracyChart';
 import { Inspector } from './Inspector';
 import { MechanismPanel } from '../mechanism/MechanismPanel';
 import { LossChart } from './LossChart';
-import { RlChart, useRunConfig } from './RlChart';
+import { RlChart } from './RlChart';
+import { useRunConfig } from './useRunConfig';
 import { GROKKING_NOTE, verdict } from './verdict';
 import './training.css';
 
