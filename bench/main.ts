@@ -1,6 +1,6 @@
 /**
  * Training speed of our engine, headless:
- *   npm run bench -- [--backend wasm|cpu|webgpu] [--threads N] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
+ *   npm run bench -- [--backend wasm|cpu|webgpu] [--threads N] [--preset-only] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
  *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
  *   npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]
  *   npm run bench -- --browser[=B] --gap [--seed N] [--link L] [--json FILE]
@@ -27,6 +27,8 @@ export interface BenchOptions {
   json: string | null;
   relaxed: boolean;
   quick: boolean;
+  /** Skip the fixed shapes (a software WebGPU adapter takes minutes over them). */
+  presetOnly: boolean;
   help: boolean;
   /** Backends to measure in headless Chromium instead of Node (empty: Node). */
   browser: string[];
@@ -57,6 +59,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --json FILE          write the results as JSON
   --no-relaxed         use the plain-SIMD kernels even where relaxed SIMD (FMA) is available
   --quick              fewer and shorter timing runs
+  --preset-only        skip the fixed shapes (e.g. on a software WebGPU adapter, which takes minutes over them)
   --browser[=LIST]     measure in a Worker of headless Chromium instead (LIST: wasm,webgpu,webgl,cpu; default wasm;
                        webgpu there is SwiftShader, a CPU emulation: its timings say nothing about a GPU)
   --ui                 instead: build the app, train a small experiment in headless Chromium per backend (the
@@ -81,6 +84,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     json: null,
     relaxed: true,
     quick: false,
+    presetOnly: false,
     help: false,
     browser: [],
     ui: false,
@@ -120,6 +124,11 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
           o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
           if (flag !== '--help') nodeOnly.push(flag);
+          break;
+        case '--preset-only':
+          if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+          o.presetOnly = true;
+          nodeOnly.push(flag);
           break;
         case '--link':
           o.link = value();

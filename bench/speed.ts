@@ -34,7 +34,8 @@ interface ShapeResult extends Rate {
   naive?: Rate;
 }
 interface BackendResult {
-  fixed: ShapeResult;
+  /** Absent with --preset-only. */
+  fixed?: ShapeResult;
   preset: ShapeResult;
   evalSeconds?: number;
 }
@@ -129,7 +130,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
       }
       return result;
     };
-    const fixed = await run(fixedWorkload, 'fixed');
+    const fixed = o.presetOnly ? undefined : await run(fixedWorkload, 'fixed');
     const preset = await run(() => presetWorkload(config, data), 'preset');
     const res: BackendResult = { fixed, preset };
     if (adapter) {
@@ -160,6 +161,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
       out.dispatchesPerStepByPath['tfjs ops (webgpu/webgl/cpu)'] = ref.dispatches;
       res.evalSeconds = await evalSeconds(config, data);
       log(`  one evaluation: ${res.evalSeconds.toFixed(2)} s`);
+      await setGemmThreads(1); // the helper threads end, so that nothing keeps this process alive
     }
     out.backends[backend] = res;
   }
@@ -168,10 +170,11 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
     log("PyTorch, same run (python/train.py's model, this machine, CPU, one thread):");
     const withRatio = (shapes: Shapes, pt: PytorchRate): SameRunRate => {
       log('skipped' in pt ? `  ${shapes}: skipped: ${pt.skipped}` : `  ${shapes}: ${pt.stepsPerSec.toFixed(2)} steps/s (torch ${pt.torch})`);
-      return 'skipped' in pt ? pt : { ...pt, wasmRatio: wasm[shapes].stepsPerSec / pt.stepsPerSec };
+      const ours = wasm[shapes];
+      return 'skipped' in pt || !ours ? pt : { ...pt, wasmRatio: ours.stepsPerSec / pt.stepsPerSec };
     };
     out.pytorchSameRun = {
-      fixed: withRatio('fixed', pytorchFixedRate(2 * short, o.quick ? 1 : 3)),
+      fixed: withRatio('fixed', wasm.fixed ? pytorchFixedRate(2 * short, o.quick ? 1 : 3) : { skipped: 'fixed shapes not measured (--preset-only)' }),
       preset: withRatio('preset', pytorchPresetRate(config, data, o.quick ? 20 : 50)),
     };
   }
@@ -214,6 +217,7 @@ function table(r: BenchJson, o: BenchOptions): string {
   for (const [backend, res] of Object.entries(r.backends)) {
     for (const shapes of ['fixed', 'preset'] as const) {
       const s = res[shapes];
+      if (!s) continue;
       const same = r.pytorchSameRun?.[shapes];
       const row = (path: string, x: Rate) => [
         backend,
