@@ -28,6 +28,7 @@ done
 OUT=${OUT:-$ROOT/build/device/out}
 PACK_FILE=${PACK_FILE:-$ROOT/build/device/cot-device.tar.gz}
 PACK=${PACK:-${TMPDIR:-/tmp}/cot-device-pack}
+WORK=$PACK/work # the exports (the paper's data.json is ~19 MB): not in OUT, which comes back from the device
 CORES=${CORES:-$(nproc)}
 # the GPU machine's run must end within 8 minutes; the CPU half on a loaded 2-core machine gets longer
 DEFAULT_BUDGET_S=1500
@@ -52,24 +53,24 @@ PAPER_LINK=${PAPER_LINK:-}
 plan() {
   if [[ $MODE == gpu ]]; then
     part smi 10 "nvidia-smi"
-    part webgpu-bench 75 "$NODE $APP/bench.mjs --backend webgpu --json $OUT/webgpu-bench.json"
+    part webgpu-bench 65 "$NODE $APP/bench.mjs --backend webgpu --json $OUT/webgpu-bench.json"
     part wasm-bench 90 "$NODE $APP/bench.mjs --backend wasm --threads $THREADS --quick --json $OUT/wasm-bench.json"
     part wasm-cli 40 "$NODE $APP/experiment.mjs steps=100 --backend wasm --threads $ARM_THREADS --quiet --json $OUT/wasm-cli.json"
     part webgpu-gap 100 "$NODE $APP/gapTime.mjs -- '' --backend webgpu"
-    part export 30 "$NODE $APP/export.mjs '' --out $OUT/export-default && $NODE $APP/export.mjs '$PAPER_LINK' --out $OUT/export-paper"
+    part export 40 "$NODE $APP/export.mjs '' --out $WORK/export-default && $NODE $APP/export.mjs '$PAPER_LINK' --out $WORK/export-paper"
     part torch-fixed 20 "$PYTHON $ROOT/bench/pytorch_fixed.py --train-py $ROOT/python/train.py --device cuda"
-    part torch-default 40 "$PYTHON $OUT/export-default/train.py --device cuda --steps 300 --quiet --json $OUT/torch-default.json"
-    part torch-paper rest "$PYTHON $OUT/export-paper/train.py --device cuda --json $OUT/torch-paper.json"
+    part torch-default 40 "$PYTHON $WORK/export-default/train.py --device cuda --steps 300 --quiet --json $OUT/torch-default.json"
+    part torch-paper rest "$PYTHON $WORK/export-paper/train.py --device cuda --json $OUT/torch-paper.json"
   else
     part smi 15 "nvidia-smi || echo 'no nvidia-smi: the CPU half'"
     part webgpu-bench 300 "$NODE $APP/bench.mjs --backend webgpu --quick --preset-only --link '$TINY_GPU' --json $OUT/webgpu-bench.json"
     part wasm-bench 420 "$NODE $APP/bench.mjs --backend wasm --threads $THREADS --quick --json $OUT/wasm-bench.json"
     part wasm-cli 90 "$NODE $APP/experiment.mjs '$TINY' --backend wasm --threads $ARM_THREADS --quiet --json $OUT/wasm-cli.json"
     part webgpu-gap 240 "$NODE $APP/gapTime.mjs -- '$TINY_GPU' --backend webgpu --jobs 1"
-    part export 60 "$NODE $APP/export.mjs '' --out $OUT/export-default && $NODE $APP/export.mjs '$TINY' --out $OUT/export-paper"
+    part export 60 "$NODE $APP/export.mjs '' --out $WORK/export-default && $NODE $APP/export.mjs '$TINY' --out $WORK/export-paper"
     part torch-fixed 30 "$PYTHON $ROOT/bench/pytorch_fixed.py --train-py $ROOT/python/train.py --device cpu --reps 1"
-    part torch-default 90 "$PYTHON $OUT/export-default/train.py --device cpu --steps 5 --quiet --json $OUT/torch-default.json"
-    part torch-paper rest "$PYTHON $OUT/export-paper/train.py --device cpu --json $OUT/torch-paper.json"
+    part torch-default 90 "$PYTHON $WORK/export-default/train.py --device cpu --steps 5 --quiet --json $OUT/torch-default.json"
+    part torch-paper rest "$PYTHON $WORK/export-paper/train.py --device cpu --json $OUT/torch-paper.json"
   fi
 }
 
@@ -101,7 +102,7 @@ if [[ ! -f $PACK_FILE ]]; then
   exit 2
 fi
 mkdir -p "$OUT"
-rm -rf "$PACK" && mkdir -p "$PACK" && tar -xzf "$PACK_FILE" -C "$PACK" || { echo "error: cannot unpack $PACK_FILE" >&2; exit 2; }
+rm -rf "$PACK" && mkdir -p "$WORK" && tar -xzf "$PACK_FILE" -C "$PACK" || { echo "error: cannot unpack $PACK_FILE" >&2; exit 2; }
 # the bundle finds python/train.py and pytorch_fixed.py beside it as it does in the tree
 ln -sfn "$ROOT/python" "$PACK/python"
 cp "$ROOT/bench/pytorch_fixed.py" "$APP/pytorch_fixed.py"
