@@ -9,7 +9,8 @@ export interface PartRun {
   name: string;
   timeoutSeconds: number;
   seconds: number;
-  status: 'ok' | 'timeout' | 'failed' | 'skipped';
+  /** no-gap: the gap run ended before the gap (its exit 1), which is a result. */
+  status: 'ok' | 'no-gap' | 'timeout' | 'failed' | 'skipped';
   exit: string;
 }
 
