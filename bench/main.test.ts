@@ -15,6 +15,7 @@ describe('npm run bench: arguments', () => {
         json: null,
         relaxed: true,
         quick: false,
+        presetOnly: false,
         help: false,
         browser: [],
         ui: false,
@@ -22,12 +23,13 @@ describe('npm run bench: arguments', () => {
         lenient: false,
         seed: null,
         gapBackend: 'auto',
+        threads: 1,
       },
     });
   });
 
   it('parses every option, with = or a separate value', () => {
-    const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
+    const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick', '--threads', '4', '--preset-only']);
     expect(r.ok && r.options).toEqual({
       backends: ['cpu'],
       naive: true,
@@ -35,6 +37,8 @@ describe('npm run bench: arguments', () => {
       json: 'out.json',
       relaxed: false,
       quick: true,
+      presetOnly: true,
+      threads: 4,
       help: false,
       browser: [],
       ui: false,
@@ -68,6 +72,11 @@ describe('npm run bench: arguments', () => {
       [['--json'], /needs a value/],
       [['--steps', '3'], /unknown argument '--steps'/],
       [['--gap=yes'], /takes no value/],
+      [['--threads', '0'], /--threads must be a whole number in 1–8 \(got '0'\)/],
+      [['--threads=9'], /--threads must be a whole number in 1–8/],
+      [['--threads', '2.5'], /--threads must be a whole number/],
+      [['--preset-only=yes'], /takes no value/],
+      [['--ui', '--threads', '2'], /--ui takes only --browser and --json \(got --threads\)/],
       [['--browser=metal'], /--browser takes wasm, webgpu/],
       [['--ui=yes'], /--ui takes no value/],
       [['--ui', '--browser=metal'], /--browser takes wasm, webgpu/],
