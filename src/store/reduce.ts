@@ -302,6 +302,8 @@ function apply(s: TrainingData, m: FromWorker, now: number, from: Arm): Training
     }
     case 'memory':
       return withRun(s, from, (r) => ({ ...r, memory: { step: m.step, numTensors: m.numTensors, numBytes: m.numBytes } }));
+    case 'trained':
+      return { ...s, armStepsPerSec: { ...s.armStepsPerSec, [m.arm]: m.stepsPerSec } };
     case 'notice':
       return s;
   }
