@@ -118,7 +118,10 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
 
   function measure(current: Experiment, e: Extract<ExperimentEvent, { type: 'eval' }>, from: number, probe: MechanismProbe | null): void {
     const sendRecord = (record: MechanismRecord) => send({ type: 'mechanism', record }, [], from);
-    if (!probe) return watchMechanism(current, e, sendRecord);
+    if (!probe) {
+      watchMechanism(current, e, sendRecord);
+      return;
+    }
     const trainer = current.trainers.find((t) => t.arm === e.arm);
     if (!trainer || !probe.active) return;
     const pending = probe.measure(e.arm, trainer.gpt, e.row.step); // at this step's weights; read back while training goes on
