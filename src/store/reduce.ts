@@ -12,6 +12,7 @@ import type { ExampleOption, VocabInfo } from '../data/queries';
 import type { AttentionMessage, FromWorker, LensMessage } from '../worker/protocol';
 import { ARM_LABEL, ARMS, armStoppedText, type Arm, type MetricRow } from '../experiment/domain';
 import { totalSteps as runSteps } from '../experiment/phases';
+import { foldArms } from '../experiment/armsProgress';
 
 /** The workers' messages the state keeps as they came (the views and the tour read them from here, not from src/worker). */
 export type { AttentionMessage, LensMessage } from '../worker/protocol';
@@ -174,7 +175,7 @@ export function combine(s: TrainingData): TrainingData {
   const runs = s.arms.map((a) => s.runs[a] ?? initialArmRun());
   if (runs.length === 0) return s;
   const live = runs.filter((r) => r.stopped === null);
-  const step = live.length ? Math.min(...live.map((r) => r.step)) : Math.max(...runs.map((r) => r.step));
+  const { step, backend, threads, fallbacks } = foldArms(runs.map((r) => ({ ...r, stopped: r.stopped !== null })));
   const running = live.filter((r) => r.status === 'running');
   let status: TrainingStatus;
   if (s.error !== null || live.length === 0) status = 'error';
@@ -183,17 +184,15 @@ export function combine(s: TrainingData): TrainingData {
   else status = live.some((r) => r.step > 0) ? 'paused' : 'idle';
   const rates = running.map((r) => r.stepsPerSec).filter((x): x is number => x !== null);
   const etas = running.map((r) => r.etaSec).filter((x): x is number => x !== null);
-  const names = [...new Set(runs.map((r) => r.backend).filter((b): b is string => b !== null))];
-  const threads = [...new Set(runs.map((r) => r.threads).filter((t): t is string => t !== null))];
   return {
     ...s,
     status,
     step,
     stepsPerSec: rates.length ? Math.min(...rates) : status === 'running' ? s.stepsPerSec : null,
     etaSec: status === 'done' ? 0 : etas.length && etas.length === running.length ? Math.max(...etas) : null,
-    backend: names.length ? names.join(' / ') : null,
-    threads: threads.length ? threads.join(' / ') : null,
-    fallbacks: [...new Set(runs.flatMap((r) => r.fallbacks))],
+    backend,
+    threads,
+    fallbacks,
     hash: runs.find((r) => r.hash !== null)?.hash ?? s.hash,
   };
 }
