@@ -37,7 +37,7 @@ export type ToWorker =
   | { type: 'fault'; fault: Fault };
 
 /**
- * Faults the browser tests inject (tests/e2e/faults.test.ts), each the real failure or the closest a page can
+ * Faults the tests inject (tests/e2e/faults.test.ts; a lost device: cli/sessionGpuFault.test.ts), each the real failure or the closest a page can
  * cause on purpose: 'nan' poisons the arm's weights with NaN (its next losses are NaN, as in a divergence);
  * 'crash' throws an uncaught error in the worker (the page sees the worker's error event, as when it runs out of
  * memory); 'device-lost' destroys the worker's WebGPU device; 'gpu-error' causes an uncaptured WebGPU
