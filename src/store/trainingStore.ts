@@ -28,7 +28,7 @@ import { headlineSplit } from '../tasks/registry';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from './workers';
 
-export type { TrainingStatus, LossPoint, ArmRun } from './reduce';
+export type { TrainingStatus, LossPoint, ArmState } from './reduce';
 
 export interface TrainingState extends TrainingData {
   /** The query shown in the attention maps and the logit lens. */
@@ -165,14 +165,14 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
     }
 
     /** The arms still training (not stopped for good). */
-    const liveArms = (s: TrainingData): Arm[] => s.arms.filter((a) => !s.runs[a]?.stopped);
+    const liveArms = (s: TrainingData): Arm[] => s.arms.filter((a) => !s.armProgress[a]?.stopped);
 
     /** Side effects of a message, after the state holds it. */
     function afterMessage(m: FromWorker, from: Arm): void {
       const s = get();
       if (m.type === 'backend') {
         backendNotice(m);
-        const used = s.arms.map((a) => s.runs[a]?.backend ?? null);
+        const used = s.arms.map((a) => s.armProgress[a]?.backend ?? null);
         if (used.every((b) => b !== null) && new Set(used).size > 1) {
           noticeOnce(
             `The arms train on different backends (${s.arms.map((a, i) => `${ARM_LABEL[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`,
@@ -197,7 +197,9 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         const goOn = others.length
           ? ` The ${others.map((a) => ARM_LABEL[a]).join(' and ')} arm goes on; its curves and what ${ARM_LABEL[from]} drew so far stay.`
           : '';
-        noticeOnce(`The ${ARM_LABEL[from]} arm stopped at step ${s.runs[from]?.step ?? 0}: ${m.message.replace(/\.$/, '')}.${goOn} Reset starts a fresh run.`);
+        noticeOnce(
+          `The ${ARM_LABEL[from]} arm stopped at step ${s.armProgress[from]?.step ?? 0}: ${m.message.replace(/\.$/, '')}.${goOn} Reset starts a fresh run.`,
+        );
       } else if (m.type === 'examples') {
         // keep the chosen query when it is of the same task and still fits the new vocabulary (no end or padding
         // token, short enough); otherwise show the first query of the task's headline split
@@ -218,7 +220,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         }
       }
       if ((m.type === 'examples' || m.type === 'ready') && hashMismatch(s)) {
-        const hashes = s.arms.map((a) => `${ARM_LABEL[a]} ${s.runs[a]?.hash}`).join(', ');
+        const hashes = s.arms.map((a) => `${ARM_LABEL[a]} ${s.armProgress[a]?.hash}`).join(', ');
         noticeOnce(`The two arms' workers generated different datasets (hashes ${hashes}); the comparison is not fair. Please report this.`);
       }
     }
@@ -252,7 +254,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         w.onerror = (e) => {
           e.preventDefault?.();
           // an error event without a message is a module that failed to load (before any message came)
-          const loaded = get().runs[a]?.backend;
+          const loaded = get().armProgress[a]?.backend;
           receive(a, { type: 'error', message: e.message || (loaded ? 'the training worker failed' : 'the training worker could not load its code') });
         };
         workers[a] = w;
