@@ -1,9 +1,8 @@
 /**
  * The payoff of a TrainingSession that runs in Node: "a lost WebGPU device moves the arm to wasm from its last
- * checkpoint" tested on Dawn's WebGPU (cli/nodeWebgpu.ts; SwiftShader where there is no GPU), in seconds, instead
- * of in Chromium. The session is the browser worker's (src/worker/training.worker.ts is a shell around it), with
- * the page's test switch for faults. Skipped without
- * an adapter, unless COT_REQUIRE_WEBGPU=1.
+ * checkpoint" tested on Dawn's WebGPU (cli/nodeWebgpu.ts; SwiftShader where there is no GPU) instead of in
+ * Chromium. The session is the browser worker's (src/worker/training.worker.ts is a shell around it), with the
+ * page's test switch for faults. Skipped without an adapter, unless COT_REQUIRE_WEBGPU=1.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
