@@ -136,7 +136,7 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
       (e) => {
         if (g !== generation) return;
         send(e, [], from);
-        if (e.type !== 'eval' || from !== run) return;
+        if (e.type !== 'eval' || from !== run || exp !== current) return; // nothing more of a run being replaced
         looks.evaluated();
         probe ??= env.mechanism ? new MechanismProbe(current.config, current.data, env.mechanism) : null;
         measure(current, e, from, probe);
@@ -230,7 +230,8 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
     }
     if (!backend) return;
     // every run is told its backend (the page forgets it at a reset); on wasm, how many threads its GEMMs use
-    const arms = onlyArm ? 1 : checked.arms === 'both' ? 2 : 1;
+    // the arms of the config train at once (one worker each on the page): they share the cores
+    const arms = checked.arms === 'both' ? 2 : 1;
     const threads = backend.name === 'wasm' && env.wasmThreads ? await env.wasmThreads(arms) : null;
     send({
       type: 'backend',
