@@ -128,9 +128,20 @@ describe('TrainingSession', () => {
     await h.send({ type: 'reset', run: 4 });
   });
 
-  it('looks inside on the chosen query; a prompt that is not one is ignored', async () => {
-    const h = harness();
+  it('on wasm, the arms of the config share the GEMM threads (a worker of two arms asks for its half); looks inside on the chosen query', async () => {
+    const asked: number[] = [];
+    const wasmThreads = async (arms: number) => {
+      asked.push(arms);
+      return { count: 1, text: `1 thread (${arms} arms)` };
+    };
+    const h = harness({ wasmThreads });
     await h.send({ type: 'init', config: tiny, run: 1, arm: 'cot' });
+    await h.send({ type: 'init', config: { ...tiny, arms: 'direct' }, run: 2, arm: 'direct' });
+    expect(asked).toEqual([2, 1]);
+    expect(h.of('backend').map((m) => [m.threads, m.gemmThreads])).toEqual([
+      ['1 thread (2 arms)', 1],
+      ['1 thread (1 arms)', 1],
+    ]);
     const query = h.of('examples')[0].examples[0].prompt;
     await h.send({ type: 'inspect', example: { prompt: [1.5, 2] } });
     await h.send({ type: 'inspect', example: { prompt: 'abc' } });
