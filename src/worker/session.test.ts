@@ -2,12 +2,13 @@
  * A TrainingSession in Node, on wasm, as the browser worker and the CLI's arm thread run it: the life cycle
  * (init, step, play, pause, reset), every message tagged with its run (after a reset none of the old run's comes),
  * untrusted messages ignored, test faults only behind the test switch, memory flat, looks inside on request, and
- * the CLI's way of measuring the mechanism at every evaluation.
+ * the CLI's way of measuring the mechanism at every evaluation, and Resume from a run record's checkpoints.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { memoryRepo } from '../runs/db';
 import type { FromWorkerTagged } from './protocol';
 import { createTrainingSession, type SessionEnv } from './session';
 
@@ -174,5 +175,40 @@ describe('TrainingSession', () => {
     const trained = h.got.findIndex((m) => m.type === 'trained');
     expect(h.got.findLastIndex((m) => m.type === 'mechanism')).toBeLessThan(trained);
     await h.send({ type: 'reset', run: 2 });
+  });
+
+  it("Resume: with a run record it saves each evaluation's checkpoint; a fresh session goes on from it, on the same curve", async () => {
+    const repo = memoryRepo();
+    const openRuns = async () => repo;
+    const a = harness({ openRuns });
+    await a.send({ type: 'init', config: tiny, run: 1, arm: 'cot', record: 'rec-1' });
+    for (let i = 0; i < 8; i++) await a.send({ type: 'step' });
+    await expect.poll(() => a.of('checkpoint').map((m) => m.step)).toContain(8);
+    expect(a.of('checkpoint').every((m) => m.problem === undefined)).toBe(true);
+
+    // a new session (a reloaded page) on the same record: back at step 8, then the same rows as the run never stopped
+    const b = harness({ openRuns });
+    await b.send({ type: 'init', config: tiny, run: 1, arm: 'cot', record: 'rec-1', resume: true });
+    const resumed = b.of('resumed')[0];
+    expect(resumed.problem).toBeUndefined();
+    expect([resumed.step, resumed.history.map((r) => r.step)]).toEqual([8, [0, 4, 8]]);
+    expect(b.of('state').at(-1)).toMatchObject({ step: 8, done: false });
+    await a.send({ type: 'play' });
+    await expect.poll(() => a.of('trained').length).toBe(1);
+    await b.send({ type: 'play' });
+    await expect.poll(() => b.of('trained').length).toBe(1);
+    expect(b.of('eval').map((e) => e.row)).toEqual(
+      a
+        .of('eval')
+        .filter((e) => e.row.step > 8)
+        .map((e) => e.row),
+    );
+
+    // a record with nothing saved: it says why and starts at step 0
+    const c = harness({ openRuns });
+    await c.send({ type: 'init', config: tiny, run: 1, arm: 'cot', record: 'rec-2', resume: true });
+    expect(c.of('resumed')[0]).toMatchObject({ step: 0, problem: expect.stringMatching(/^no checkpoint of it was saved; it starts again at step 0/) });
+    expect(c.of('state').at(-1)).toMatchObject({ step: 0 });
+    for (const h of [a, b, c]) await h.send({ type: 'reset', run: 2 });
   });
 });
