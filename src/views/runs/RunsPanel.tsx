@@ -38,7 +38,7 @@ export const resumeStep = (r: RunRecord) => Math.min(...Object.values(r.checkpoi
  * it is) unless an arm's worker of it crashed and nothing trains.
  */
 export function useResumable(run: RunRecord): boolean {
-  const live = useTrainingStore((s) => s.recordId === run.id && (s.status === 'running' || !ARMS.some((a) => s.runs[a]?.stopped?.cause === 'crash')));
+  const live = useTrainingStore((s) => s.recordId === run.id && (s.status === 'running' || !ARMS.some((a) => s.armProgress[a]?.stopped?.cause === 'crash')));
   return !live && resumable(run);
 }
 
