@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { generateDataset } from '../src/data/dataset';
 import { datasetHash } from '../src/data/hash';
+import { loadTaskSource } from '../src/tasks/registry';
 import type { Arm } from '../src/experiment/domain';
 import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
@@ -24,6 +25,8 @@ export interface ArmJobData {
   backend: CliBackend;
   asked: { lens: boolean; trace: boolean };
   gemmThreads: number;
+  /** The text the config's task is read from (a task file), loaded before the data. */
+  taskFile?: string;
 }
 
 export type ArmToParent =
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   };
   port.on('message', onMessage);
   try {
+    if (job.taskFile !== undefined) loadTaskSource(job.taskFile);
     const data = generateDataset(job.config);
     const hash = datasetHash(data);
     if (hash !== job.hash) throw new Error(`the ${job.arm} arm's thread generated another dataset (${hash}, not ${job.hash})`);

@@ -7,6 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Arm } from '../src/experiment/domain';
 import type { ArmJobData, ArmToParent, ParentToArm } from './armJob';
+import { taskSourceOf } from '../src/tasks/registry';
 import { startTsWorker } from './workerThreads';
 import type { ArmEvent, TrainingControl, TrainingJob, TrainingResult, TrainingSink } from './train';
 
@@ -29,7 +30,16 @@ export async function trainInThreads(
   control: Pick<TrainingControl, 'onStop'>,
 ): Promise<TrainingResult> {
   const threads: ArmThread[] = job.arms.map((arm) => {
-    const data: ArmJobData = { config: job.config, arm, hash: job.hash, backend: job.backend, asked: job.asked, gemmThreads: job.gemmThreads };
+    const taskFile = taskSourceOf(job.config);
+    const data: ArmJobData = {
+      config: job.config,
+      arm,
+      hash: job.hash,
+      backend: job.backend,
+      asked: job.asked,
+      gemmThreads: job.gemmThreads,
+      ...(taskFile !== undefined ? { taskFile } : {}),
+    };
     return { arm, worker: startTsWorker(new URL('./armJob.ts', import.meta.url), data), step: 0, stopped: false };
   });
   const post = (m: ParentToArm) => {

@@ -88,9 +88,11 @@ describe('link codec, property-tested', () => {
           p.key,
           p.type === 'enum'
             ? fc.constantFrom(...p.options)
-            : p.type === 'int'
-              ? fc.integer({ min: p.min, max: p.max })
-              : fc.double({ min: p.min, max: p.max, noNaN: true }),
+            : p.type === 'hex'
+              ? fc.constantFrom('', '0123456789abcdef')
+              : p.type === 'int'
+                ? fc.integer({ min: p.min, max: p.max })
+                : fc.double({ min: p.min, max: p.max, noNaN: true }),
         ]),
       ),
     ) as fc.Arbitrary<Config>;

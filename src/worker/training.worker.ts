@@ -30,6 +30,7 @@ import { watchMechanism } from './mechanismWatch';
 import { FAULTS, type Fault, type FromWorker, type InspectRequest, type TestHooks, type ToWorker } from './protocol';
 import { ARM_LABEL, type Arm, type BackendName } from '../experiment/domain';
 import { RunCheckpoints } from './runCheckpoints';
+import { loadTaskSource } from '../tasks/registry';
 import { keepTfjsWasmUnthreaded, startGemmThreads, threadsText } from '../model/kernels/threadPolicy';
 
 setWasmPaths({
@@ -322,6 +323,10 @@ async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
       onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
+      if (typeof m.taskFile === 'string') {
+        const loading = loadTaskSource(m.taskFile);
+        if (!loading.ok) send({ type: 'notice', messages: loading.problems });
+      }
       return init(
         m.config,
         Number.isSafeInteger(m.run) ? m.run : run + 1,
