@@ -33,7 +33,11 @@ const good = write(
 describe('npm run experiment -- task=file --task-file F', () => {
   it('refuses a bad file before anything is built: exit 2, one line per problem naming line and field', async () => {
     const json = join(dir, 'bad.json');
-    const bad = write('bad.jsonl', [{ prompt: ['a'], cot: ['c'], answer: ['b'], split: 'train' }, 'oops', { prompt: ['a'], cot: [], answer: 'b', split: 'test' }]);
+    const bad = write('bad.jsonl', [
+      { prompt: ['a'], cot: ['c'], answer: ['b'], split: 'train' },
+      'oops',
+      { prompt: ['a'], cot: [], answer: 'b', split: 'test' },
+    ]);
     const r = await cli(['task=file', '--task-file', bad, '--json', json]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([

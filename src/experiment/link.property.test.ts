@@ -50,7 +50,9 @@ function problem(c: Config): string | null {
     if (
       p.type === 'enum'
         ? !(p.options as readonly unknown[]).includes(v)
-        : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))
+        : p.type === 'hex'
+          ? typeof v !== 'string' || !(v === '' || new RegExp(`^[0-9a-f]{${p.length}}$`).test(v))
+          : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))
     ) {
       return `${p.key} = ${String(v)}`;
     }

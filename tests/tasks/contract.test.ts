@@ -14,7 +14,12 @@ import { loadTaskFile } from '../../src/tasks/file/loadedFiles';
 const SMALL_FILE = Array.from({ length: 27 }, (_, i) => {
   const d = [Math.floor(i / 9), Math.floor(i / 3) % 3, i % 3];
   const sums = [d[0], (d[0] + d[1]) % 3, (d[0] + d[1] + d[2]) % 3];
-  return JSON.stringify({ prompt: [...d.map(String), '='], cot: sums.slice(0, 2).map((x) => `s${x}`), answer: [`a${sums[2]}`], split: i % 3 ? 'train' : 'test' });
+  return JSON.stringify({
+    prompt: [...d.map(String), '='],
+    cot: sums.slice(0, 2).map((x) => `s${x}`),
+    answer: [`a${sums[2]}`],
+    split: i % 3 ? 'train' : 'test',
+  });
 }).join('\n');
 const loaded = loadTaskFile(SMALL_FILE);
 const FILE_HASH = loaded.ok ? loaded.file.hash : 'not-loaded';

@@ -50,7 +50,7 @@ describe('reading a task file', () => {
       'line 3, field "answer": must hold at least one token',
       'line 4, field "prompt": is missing',
       'line 5, field "prompt", token 1: a token may not hold spaces or control characters',
-      "line 5, field \"answer\", token 1: </a> and <pad> are the engine's own tokens",
+      'line 5, field "answer", token 1: </a> and <pad> are the engine\'s own tokens',
       'line 5, field "split": must be "train" or a name of letters, digits, _ and - (a letter first, at most 24)',
       'line 6: unknown field "extra" (a record has prompt, cot, answer, split)',
       'line 7: must be an object {"prompt", "cot", "answer", "split"}',
@@ -97,7 +97,12 @@ describe('reading a task file', () => {
   });
 
   it('fuzzed: arbitrary lines and records never throw; a file is read whole or refused with problems, each naming a line or the file', () => {
-    const token = fc.oneof(fc.constantFrom('a', 'b', '=', 's1', '</a>', '<pad>', '', ' ', 'x y'), fc.string({ maxLength: 40 }), fc.integer(), fc.constant(null));
+    const token = fc.oneof(
+      fc.constantFrom('a', 'b', '=', 's1', '</a>', '<pad>', '', ' ', 'x y'),
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.constant(null),
+    );
     const tokens = fc.oneof(fc.array(token, { maxLength: 8 }), token, fc.constant(undefined));
     const record = fc.record(
       {
@@ -109,7 +114,11 @@ describe('reading a task file', () => {
       },
       { requiredKeys: [] },
     );
-    const lineArb = fc.oneof(record.map((r) => JSON.stringify(r)), fc.string({ maxLength: 60 }), fc.constantFrom('', '{}', '[]', 'null', '"x"', '{"prompt":'));
+    const lineArb = fc.oneof(
+      record.map((r) => JSON.stringify(r)),
+      fc.string({ maxLength: 60 }),
+      fc.constantFrom('', '{}', '[]', 'null', '"x"', '{"prompt":'),
+    );
     fc.assert(
       fc.property(fc.array(lineArb, { maxLength: 12 }), fc.constantFrom('\n', '\r\n'), (lines, eol) => {
         const text = lines.join(eol);
