@@ -2,15 +2,16 @@
 """Writes a task file for CoT Playground: the sum of n digits modulo m.
 
 Each line is one example (JSON Lines), tokens as strings:
-  {"prompt": ["3", "1", "4", "1", "5", "2", "="], "cot": ["s3", "s4", "s1", "s2", "s0"], "answer": ["2"], "split": "train"}
+  {"prompt": ["3", "1", "4", "1", "5", "2", "="], "cot": ["s3", "s4", "s1", "s2", "s0"], "answer": ["s2"], "split": "train"}
 The prompt is n digits in 0..m-1 and "="; the CoT writes the running sum mod m after each digit but the last
-(s3 = 3, s4 = 3+1, s1 = 3+1+4 mod 7, ...), each one small step from the one before; the answer is the whole sum mod m.
+(s3 = 3, s4 = 3+1, s1 = 3+1+4 mod 7, ...), each one small step from the one before; the answer is the whole sum
+mod m, a token of the same family (s2).
 The direct arm must compute a function of all n digits at once.
 
 Splits: "train" (distinct random strings) and "test" (distinct strings never trained: the first test split,
 the headline). With --other-n K, also "lengthK": strings of another length.
 
-Usage: python3 examples/modsum_task.py [--n 6] [--mod 7] [--train 4000] [--test 500] [--seed 0] > modsum.jsonl
+Usage: python3 examples/modsum_task.py [--n 8] [--mod 3] [--train 2500] [--test 500] [--seed 0] > modsum.jsonl
 Standard library only.
 """
 import argparse
@@ -27,7 +28,7 @@ def record(digits, mod, split):
     return {
         "prompt": [str(d) for d in digits] + ["="],
         "cot": [f"s{x}" for x in sums[:-1]],
-        "answer": [str(sums[-1])],
+        "answer": [f"s{sums[-1]}"],
         "split": split,
     }
 
@@ -44,9 +45,9 @@ def distinct(rng, n, mod, count, avoid):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=6, help="digits per prompt")
-    ap.add_argument("--mod", type=int, default=7, help="the modulus (digits are 0..mod-1)")
-    ap.add_argument("--train", type=int, default=4000, help="training strings")
+    ap.add_argument("--n", type=int, default=8, help="digits per prompt")
+    ap.add_argument("--mod", type=int, default=3, help="the modulus (digits are 0..mod-1)")
+    ap.add_argument("--train", type=int, default=2500, help="training strings")
     ap.add_argument("--test", type=int, default=500, help="test strings per test split")
     ap.add_argument("--other-n", type=int, default=0, help="also a test split of strings this long (0: none)")
     ap.add_argument("--seed", type=int, default=0)
