@@ -32,10 +32,17 @@ export function itemOf(r: FileRecord, eos: number): EvalItem {
   return { prompt: r.prompt, target: [...r.cot, ...r.answer, eos], directTarget: [...r.answer, eos], answer: r.answer, steps: r.cot };
 }
 
+/** Guessing a split's most common answer: the accuracy a model gets without reading the prompt (SplitSpec.chance). */
+function majorityShare(records: readonly FileRecord[]): number {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.answer.join(' '), (counts.get(r.answer.join(' ')) ?? 0) + 1);
+  return records.length ? Math.max(...counts.values()) / records.length : 0;
+}
+
 export function splitSpecsOf(f: TaskFile): SplitSpec[] {
   return [
-    { id: 'train', label: 'Training records', role: 'train' },
-    ...f.tests.map((t, i) => ({ id: t.id, label: t.id, role: i === 0 ? ('headline' as const) : ('test' as const) })),
+    { id: 'train', label: 'Training records', role: 'train', chance: majorityShare(f.train) },
+    ...f.tests.map((t, i) => ({ id: t.id, label: t.id, role: i === 0 ? ('headline' as const) : ('test' as const), chance: majorityShare(t.records) })),
   ];
 }
 
