@@ -8,6 +8,7 @@ import { unsupportedForPyTorch } from '../../export/bundle';
 import type { Config } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 import type { ExportRequest, ExportResponse } from '../../export/zip';
+import { taskSourceOf } from '../../tasks/registry';
 import './export.css';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; name: string; bytes: number } | { kind: 'error'; message: string };
@@ -58,7 +59,8 @@ function useExport(config: Config) {
       worker.current = null;
       setState({ kind: 'error', message: e.message || 'the export worker failed' });
     };
-    w.postMessage({ config } satisfies ExportRequest);
+    const taskFile = taskSourceOf(config);
+    w.postMessage({ config, ...(taskFile !== undefined ? { taskFile } : {}) } satisfies ExportRequest);
   };
   return { state, start };
 }
