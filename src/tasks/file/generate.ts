@@ -41,9 +41,25 @@ function majorityShare(records: readonly FileRecord[]): number {
 
 export function splitSpecsOf(f: TaskFile): SplitSpec[] {
   return [
-    { id: 'train', label: 'Training records', role: 'train', chance: majorityShare(f.train) },
+    { id: 'train', label: 'Training records', role: 'train', chance: majorityShare(mainLayoutOf(f)) },
     ...f.tests.map((t, i) => ({ id: t.id, label: t.id, role: i === 0 ? ('headline' as const) : ('test' as const), chance: majorityShare(t.records) })),
   ];
+}
+
+const recordLayout = (r: FileRecord) => `${r.prompt.length}/${r.cot.length}/${r.answer.length}`;
+/**
+ * The training records of their most common layout among those with a cot: the ones the `train` split evaluates
+ * and RL samples from (the engine evaluates and samples a batch of queries of one layout together).
+ */
+export function mainLayoutOf(f: TaskFile): FileRecord[] {
+  const byLayout = new Map<string, FileRecord[]>();
+  for (const r of f.train) {
+    if (r.cot.length === 0) continue;
+    const same = byLayout.get(recordLayout(r));
+    if (same) same.push(r);
+    else byLayout.set(recordLayout(r), [r]);
+  }
+  return [...byLayout.values()].reduce((a, b) => (b.length > a.length ? b : a), []);
 }
 
 /** At most `n` records, evenly spaced through the list (the same sample for every seed). */
@@ -79,7 +95,8 @@ export function generateFile(f: TaskFile, c: FileConfig): Dataset {
     cot.push({ tokens: [...r.prompt, ...(withSteps ? steps : []), ...answer, eos], promptLength: r.prompt.length });
     direct.push({ tokens: [...r.prompt, ...answer, eos], promptLength: r.prompt.length });
   }
-  const records: Record<string, FileRecord[]> = { train: sampleOf(f.train, c.evalSize) };
+  const main = mainLayoutOf(f);
+  const records: Record<string, FileRecord[]> = { train: sampleOf(main, c.evalSize) };
   for (const t of f.tests) records[t.id] = sampleOf(t.records, c.evalSize);
   const splits: EvalSplit[] = splitSpecsOf(f).map((s) => ({ ...s, items: records[s.id].map((r) => itemOf(r, eos)) }));
 
@@ -103,7 +120,7 @@ export function generateFile(f: TaskFile, c: FileConfig): Dataset {
     contextLength: f.longest,
     train: { cot, direct },
     splits,
-    rlItems: f.train.filter((r) => r.cot.length > 0).map((r) => itemOf(r, eos)),
+    rlItems: main.map((r) => itemOf(r, eos)),
     stats: { train: f.train.length, ...Object.fromEntries(f.tests.map((t) => [t.id, t.records.length])), tokens: f.tokens.length, noisy },
     hashBody: {
       task: 'file',

@@ -1,7 +1,7 @@
 /** The designer's preview of a task file's data: the split sizes, a few training records and each test split's first, in both arms' formats. */
 import type { Config } from '../../experiment/schema';
 import type { Dataset, EvalItem, PreviewChip, PreviewRow, Sequence, TaskPreview } from '../types';
-import { itemOf, layoutOf, type FileData } from './generate';
+import { itemOf, mainLayoutOf, type FileData } from './generate';
 
 const count = (x: number) => x.toLocaleString('en-US');
 
@@ -41,11 +41,13 @@ export function previewFile(d: Dataset, c: Config): TaskPreview {
   const notes: string[] = [`File ${file.hash} (sha-256 prefix): ${count(file.train.length)} training records, ${file.tests.length} test split(s).`];
   const headline = d.splits.find((s) => s.role === 'headline');
   if (headline) notes.push(`The headline split is "${headline.label}", the file's first test split: the page, the status line and the gap read it.`);
-  const layouts = new Set(headline?.items.map(layoutOf) ?? []);
-  if (layouts.size > 1)
-    warnings.push(
-      `The "${headline?.label}" records differ in length: the lens and tracing read the layout of its first record and name the cot tokens by position.`,
+  const main = mainLayoutOf(file);
+  if (main.length < file.train.length) {
+    const [r] = main;
+    notes.push(
+      `The training records come in several lengths; the "Training records" evaluation and RL use the ${count(main.length)} of the most common one with a cot (${r.prompt.length} prompt, ${r.cot.length} cot and ${r.answer.length} answer tokens). All ${count(file.train.length)} are trained on.`,
     );
+  }
   const trained = new Set(file.train.map((r) => r.prompt.join(' ')));
   for (const t of file.tests) {
     const seen = t.records.filter((r) => trained.has(r.prompt.join(' '))).length;

@@ -42,6 +42,8 @@ describe('reading a task file', () => {
       '[1, 2]',
       rec(['a'], ['d'], ['b']),
       rec(['a'], ['x'.repeat(FILE_LIMITS.tokenChars + 1)], ['b']),
+      rec(['t1', '='], ['c'], ['b'], 'test'),
+      rec(['t2', '='], ['c', 'c'], ['b'], 'test'),
     ].join('\n');
     expect(problemsOf(bad)).toEqual([
       'line 2: not JSON (each line is one record, {"prompt": [...], "cot": [...], "answer": [...], "split": "train"})',
@@ -56,6 +58,7 @@ describe('reading a task file', () => {
       'line 7: must be an object {"prompt", "cot", "answer", "split"}',
       'line 8, field "prompt": the same prompt as line 1 with another cot or answer',
       'line 9, field "cot", token 1: a token has at most 32 characters',
+      'line 11, field "cot": 2 tokens, but 1 in line 10 of test split "test" (the records of a test split share one layout; put another length in another split)',
     ]);
   });
 

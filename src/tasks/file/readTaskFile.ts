@@ -156,6 +156,15 @@ export function readTaskFile(text: unknown): TaskFileReading {
       problems.push(`line ${line}, field "prompt": the same prompt as line ${before.line} with another cot or answer`);
       continue;
     }
+    // the engine evaluates a split's queries together: one layout (prompt, cot and answer lengths) per test split
+    const first = tests.get(r.split)?.[0];
+    const differs = first && (['prompt', 'cot', 'answer'] as const).find((f) => first[f].length !== record[f].length);
+    if (first && differs) {
+      problems.push(
+        `line ${line}, field "${differs}": ${record[differs].length} tokens, but ${first[differs].length} in line ${first.line} of test split ${quoted(r.split)} (the records of a test split share one layout; put another length in another split)`,
+      );
+      continue;
+    }
     if (!before) byPrompt.set(key, record);
     longest = Math.max(longest, length + 1);
     if (r.split === TRAIN) train.push(record);
