@@ -40,7 +40,9 @@ export const FILE_TASK: TaskSpec = {
     'Each line of the file is one example: {"prompt": [...], "cot": [...], "answer": [...], "split": "train"}, tokens as strings. The vocabulary is built from the file.',
     'The CoT arm is trained to write the cot tokens and then the answer, the direct arm the answer alone. Records of any split other than "train" are test records; the first test split in the file is the headline.',
   ],
-  lookFor: ['Whether the CoT arm reaches the headline split when the direct arm does not: that is the contrast the file was made to show.'],
+  lookFor: [
+    "On examples/modsum_task.py's file (8 digits mod 3) the CoT arm reaches 1.000 on the test strings by step 250 while the direct arm writes the most common sum for every string.",
+  ],
   source: { text: 'One example a line, as JSON Lines', href: 'https://jsonlines.org/' },
   params: ['taskFile'],
   splits: (c) => {
