@@ -31,18 +31,20 @@ export function SourceFileControl(props: { id: string; param: HexParam; value: s
   };
 
   return (
-    <div className="param-head source-file">
-      <label htmlFor={id}>{param.label}</label>
-      <input
-        id={id}
-        type="file"
-        accept=".jsonl,.json,.txt,application/jsonl,application/json,text/plain"
-        data-testid={`param-${param.key}`}
-        data-value={value}
-        disabled={disabled}
-        onChange={(e) => void read(e.currentTarget.files?.[0])}
-      />
-      <p className="source-file-status" role="status">
+    <>
+      <div className="param-head source-file">
+        <label htmlFor={id}>{param.label}</label>
+        <input
+          id={id}
+          type="file"
+          accept=".jsonl,.json,.txt,application/jsonl,application/json,text/plain"
+          data-testid={`param-${param.key}`}
+          data-value={value}
+          disabled={disabled}
+          onChange={(e) => void read(e.currentTarget.files?.[0])}
+        />
+      </div>
+      <p className={`source-file-status${problems.length > 0 || (value && !loaded) ? ' inline-warning' : ''}`} role="status">
         {problems.length > 0
           ? `${name ?? 'The file'} was not loaded: ${problems.length === 1 ? 'one problem' : `${problems.length} problems`}; nothing of it is trained on.`
           : loaded
@@ -58,6 +60,6 @@ export function SourceFileControl(props: { id: string; param: HexParam; value: s
           ))}
         </ul>
       )}
-    </div>
+    </>
   );
 }
