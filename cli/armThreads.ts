@@ -5,6 +5,7 @@
  * their evaluations as they come, progress at the slower arm's step (src/experiment/armsProgress.ts, as the page
  * folds its workers). The parent thread loads no tfjs.
  */
+import { taskSourceOf } from '../src/tasks/registry';
 import type { Worker } from 'node:worker_threads';
 import type { Arm } from '../src/experiment/domain';
 import { foldArms } from '../src/experiment/armsProgress';
@@ -38,6 +39,8 @@ export async function trainInThreads(
   sink: TrainingSink,
   control: Pick<TrainingControl, 'onStop'>,
 ): Promise<TrainingResult> {
+  // a task read from a file: its text goes to each arm's thread beside the config
+  const taskFile = taskSourceOf(job.config);
   const threads: ArmThread[] = job.arms.map((arm) => {
     const data: ArmJobData = { backend: job.backend, asked: job.asked, gemmThreads: job.gemmThreads };
     return { arm, worker: startTsWorker(new URL('./armJob.ts', import.meta.url), data), step: 0, stopped: false, played: false, dropped: false };
@@ -146,7 +149,7 @@ export async function trainInThreads(
             if (!t.result && !t.dropped && t.error === undefined) t.error = `the ${t.arm} arm's thread ended (exit code ${code}) before its training did`;
             exited();
           });
-          post(t, { type: 'init', config: job.config, run: RUN, arm: t.arm });
+          post(t, { type: 'init', config: job.config, run: RUN, arm: t.arm, ...(taskFile !== undefined ? { taskFile } : {}) });
         }),
     ),
   );

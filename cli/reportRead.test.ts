@@ -26,9 +26,11 @@ const configArb: fc.Arbitrary<Config> = fc
         p.key,
         p.type === 'enum'
           ? fc.constantFrom(...p.options)
-          : p.type === 'int'
-            ? fc.integer({ min: p.min, max: p.max })
-            : fc.double({ min: p.min, max: p.max, noNaN: true }),
+          : p.type === 'hex'
+            ? fc.constantFrom('', '0123456789abcdef')
+            : p.type === 'int'
+              ? fc.integer({ min: p.min, max: p.max })
+              : fc.double({ min: p.min, max: p.max, noNaN: true }),
       ]),
     ) as Record<string, fc.Arbitrary<unknown>>,
   )

@@ -25,7 +25,7 @@ import { configToQuery } from '../experiment/link';
 import { totalSteps as runSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';
 import { newRunId } from '../runs/record';
-import { headlineSplit } from '../tasks/registry';
+import { headlineSplit, taskSourceOf } from '../tasks/registry';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from './workers';
 
@@ -256,8 +256,21 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       }
       runId++;
       const test = testHooks();
+      const taskFile = taskSourceOf(config);
       for (const arm of arms) {
-        post({ type: 'init', config, run: runId, arm, record: run.recordId, ...(resume ? { resume: true } : {}), ...(test ? { test } : {}) }, [arm]);
+        post(
+          {
+            type: 'init',
+            config,
+            run: runId,
+            arm,
+            record: run.recordId,
+            ...(resume ? { resume: true } : {}),
+            ...(test ? { test } : {}),
+            ...(taskFile ? { taskFile } : {}),
+          },
+          [arm],
+        );
       }
     }
 

@@ -168,7 +168,9 @@ describe('what the tour points at', () => {
   it('is found by data-tour anchors that the views set, never by test ids', () => {
     const tsx = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsx(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
-    const set = new Set(tsx(join(__dirname, '../views')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/data-tour(?:="|'?: ')([^"']+)["']/g)].map((m) => m[1])));
+    const set = new Set(
+      tsx(join(__dirname, '../views')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/data-tour(?:="|'?: ')([^"']+)["']/g)].map((m) => m[1])),
+    );
     const named = TOURS.flatMap((t) => t.steps).flatMap((s) => [...s.target, ...(s.also ? [s.also.target] : [])]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((a) => !set.has(a))).toEqual([]);

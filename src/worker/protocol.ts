@@ -24,9 +24,10 @@ export type ToWorker =
    * arm this worker trains (the dataset is still generated from the whole config, so every worker's is the
    * same); without it the worker trains the config's arms in lockstep. `record`: the id of the page's run record;
    * the worker then writes its arm's checkpoint to IndexedDB under it after every evaluation (src/runs/checkpoints.ts).
-   * `resume`: go on from that record's checkpoint instead of starting at step 0.
+   * `resume`: go on from that record's checkpoint instead of starting at step 0. `taskFile`: the text the config's
+   * task is read from (a task file; src/tasks/registry.ts taskSourceOf), checked and loaded before the data.
    */
-  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean }
+  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean; taskFile?: string }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }

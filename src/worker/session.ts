@@ -11,6 +11,7 @@
  * every evaluation); a non-finite loss stops the arm (Experiment). Test hooks (`fault` messages, a self-check
  * mismatch) act only when the run's init carried `test` (see protocol.ts TestHooks).
  */
+import { loadTaskSource } from '../tasks/registry';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBrowserBudget } from '../data/memoryBudget';
 import { pickExamples, vocabInfoOf } from '../data/queries';
@@ -310,6 +311,11 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
     switch (m.type) {
       case 'init':
         onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
+        // a task read from a file: its text comes beside the config, checked and loaded before the data is built
+        if (typeof m.taskFile === 'string') {
+          const loading = loadTaskSource(m.taskFile);
+          if (!loading.ok) send({ type: 'notice', messages: loading.problems });
+        }
         return init(
           m.config,
           nextRun(m.run),

@@ -9,6 +9,7 @@ import type { Config } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 import type { ExportRequest, ExportResponse } from '../../export/zip';
 import { download } from '../charts/exportChart';
+import { taskSourceOf } from '../../tasks/registry';
 import './export.css';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; name: string; bytes: number } | { kind: 'error'; message: string };
@@ -48,7 +49,8 @@ function useExport(config: Config) {
       worker.current = null;
       setState({ kind: 'error', message: e.message || 'the export worker failed' });
     };
-    w.postMessage({ config } satisfies ExportRequest);
+    const taskFile = taskSourceOf(config);
+    w.postMessage({ config, ...(taskFile !== undefined ? { taskFile } : {}) } satisfies ExportRequest);
   };
   return { state, start };
 }
