@@ -4,6 +4,7 @@
  */
 import type { Config } from '../experiment/schema';
 import { KG_TASK } from './kg';
+import { MULTIPLY_TASK } from './multiply';
 import { PARITY_TASK } from './parity';
 import type { TaskId } from './params';
 import type { SplitSpec, TaskSpec } from './types';
@@ -11,6 +12,7 @@ import type { SplitSpec, TaskSpec } from './types';
 export const TASKS: Readonly<Record<TaskId, TaskSpec>> = {
   kg: KG_TASK,
   parity: PARITY_TASK,
+  multiply: MULTIPLY_TASK,
 };
 
 /** The task of a config. */
