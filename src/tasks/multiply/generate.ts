@@ -31,7 +31,7 @@ export function digitsOf(x: number, len: number): number[] {
   return Array.from({ length: len }, (_, k) => Math.floor(x / 10 ** k) % 10);
 }
 /** The number whose digits (least significant first) these are. */
-export const valueOf = (digits: readonly number[]): number => digits.reduce((sum, d, k) => sum + d * 10 ** k, 0);
+export const numberOfDigits = (digits: readonly number[]): number => digits.reduce((sum, d, k) => sum + d * 10 ** k, 0);
 
 /** One intermediate result of the CoT: a partial product a × b_j or a running sum a × (b mod 10^j), by its digits. */
 export interface ResultSlot {

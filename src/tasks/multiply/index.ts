@@ -18,7 +18,7 @@ import {
   splitSpecs,
   NAMES,
   TIMES,
-  valueOf,
+  numberOfDigits,
 } from './generate';
 import { multiplyOf, previewMultiply } from './preview';
 
@@ -62,7 +62,7 @@ function factorsOf(c: Sizes, prompt: readonly number[]): [number, number] | null
   const a = prompt.slice(0, m);
   const b = prompt.slice(m + 1, m + n + 1);
   if (![...a, ...b].every((t) => t >= 0 && t <= 9)) return null;
-  return [valueOf(a), valueOf(b)];
+  return [numberOfDigits(a), numberOfDigits(b)];
 }
 
 function truth(d: Dataset, prompt: number[]): QueryTruth {
