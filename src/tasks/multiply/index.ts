@@ -102,7 +102,10 @@ export const MULTIPLY_TASK: TaskSpec = {
     'Each example multiplies an m-digit number a by an n-digit number b (leading zeros allowed). Every number is written least significant digit first, as in Deng et al.’s data, so that carries run in the order the digits are written. The answer is the whole product, m + n digits, and counts only when every digit is right.',
     'The CoT arm first writes the partial products a × b1, a × b2, … (b1 is b’s units digit), each m + 1 digits, and after each partial product from the second on the running sum so far, a × (b mod 10^j); the product then adds the last partial product in. Each digit it writes depends on a few digits before it. The direct arm must produce every digit of the product from the prompt alone; fine-tuned models of 2 to 12 layers stay below 1% on 4 × 4 digits that way while with the steps they reach about 100% (Deng et al.; Bai et al. 2025).',
   ],
-  lookFor: [],
+  lookFor: [
+    'At 3 × 3 digits the direct arm stays at 0–1 % on fresh pairs and does not fit its own training pairs either, while the CoT arm reaches 0.95 or more by step 1,000.',
+    'In the lens of the CoT arm the least significant digit of each partial product (no carry) is read out after the first layer, the digits that need a carry only after the second.',
+  ],
   source: {
     text: 'After Deng et al., “From explicit CoT to implicit CoT” (arXiv 2405.14838), and Bai et al., “Why can’t transformers learn multiplication?” (arXiv 2510.00184)',
     href: 'https://arxiv.org/abs/2405.14838',
