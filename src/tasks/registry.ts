@@ -4,6 +4,7 @@
  */
 import type { Config } from '../experiment/schema';
 import { KG_TASK } from './kg';
+import { MULTIPLY_TASK } from './multiply';
 import { PARITY_TASK } from './parity';
 import { FILE_TASK } from './file';
 import { loadedTaskFileText, loadTaskFile } from './file/loadedFiles';
@@ -13,6 +14,7 @@ import type { SplitSpec, TaskSpec } from './types';
 export const TASKS: Readonly<Record<TaskId, TaskSpec>> = {
   kg: KG_TASK,
   parity: PARITY_TASK,
+  multiply: MULTIPLY_TASK,
   file: FILE_TASK,
 };
 

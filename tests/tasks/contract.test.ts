@@ -31,6 +31,10 @@ const CASES: Record<string, string[]> = {
     'entities=60&relations=8&degree=4&noise=0.3&noiseKind=both&cotShare=0.5',
   ],
   parity: ['task=parity&bits=6&trainSize=20&evalSize=50', 'task=parity&bits=8&trainSize=100&testBits=10&evalSize=50&noise=0.2&noiseKind=b'],
+  multiply: [
+    'task=multiply&digitsA=2&digitsB=2&trainPairs=200&evalSize=50',
+    'task=multiply&digitsA=3&digitsB=4&trainPairs=300&evalSize=50&noise=0.2&noiseKind=both&cotShare=0.5',
+  ],
   file: [`task=file&taskFile=${FILE_HASH}&evalSize=50`, `task=file&taskFile=${FILE_HASH}&evalSize=50&noise=0.3&noiseKind=both&cotShare=0.5`],
 };
 
@@ -100,8 +104,8 @@ describe('the task contract', () => {
             expect(p).toBeGreaterThanOrEqual(0);
             expect(p).toBeLessThan(positions.length);
           }
-          // the CoT arm says its answer at the position before the answer token
-          if (cot) expect(task.emitPosition(config, true, intermediates.length)).toBe(positions.length - 2);
+          // the CoT arm says its answer's first token at the position before it
+          if (cot) expect(task.emitPosition(config, true, intermediates.length)).toBe(positions.length - 1 - headline.items[0].answer.length);
         }
         // counterfactuals: same shape, every intermediate result and the answer changed
         for (const it of headline.items.slice(0, 10)) {
