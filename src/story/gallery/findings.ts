@@ -225,6 +225,43 @@ export const FINDINGS: readonly Finding[] = [
     },
   },
   {
+    id: 'multiply',
+    title: 'Multiplication needs its partial products',
+    claim:
+      'Trained to write the partial products and running sums, a small transformer multiplies multi-digit numbers; trained on the product alone, it does not.',
+    source: { text: 'Deng et al. 2023, arXiv 2311.01460; Bai et al. 2025, arXiv 2510.00184', href: 'https://arxiv.org/abs/2510.00184' },
+    reported:
+      'On 4 × 4-digit products, fine-tuning on the answer alone stays below 1% for 2 to 12 layers, while the model trained with the chain of partial products reaches ~100%.',
+    command: 'npm run experiment -- \'task=multiply&seed=N\' --json … (docs/results.md, "Multiplication")',
+    runs: (all) =>
+      inFolder(all, 'multiply/3x3/', /^seed\d+\.json$/)
+        .slice(0, 1)
+        .map((k) => ({ label: `Run it (3 × 3 digits, seed ${k.report.config.seed})`, query: k.report.link })),
+    read(all) {
+      const sizes = ['3x3', '2x2'].map((size) => inFolder(all, `multiply/${size}/`, /^seed\d+\.json$/)).filter((rs) => rs.length > 0);
+      if (sizes.length === 0) return none([], 'multiplication');
+      const lines = sizes.map((rs) => {
+        const c = rs[0].report.config;
+        const cot = rs.map((k) => finalAcc(k.report, 'cot'));
+        const direct = rs.map((k) => peakAcc(k.report, 'direct'));
+        return `${c.digitsA} × ${c.digitsB} digits, ${rs.length} ${seedsOf(rs)}, ${c.steps.toLocaleString('en')} steps: CoT ${range(cot, 3)} of fresh pairs exactly right at the end; the direct arm's highest, ${range(direct, 3)}.`;
+      });
+      const all3 = sizes.flat();
+      const agrees = all3.every((k) => finalAcc(k.report, 'cot') >= GAP.cot && peakAcc(k.report, 'direct') <= GAP.direct);
+      const largest = Math.max(...all3.map((k) => Math.min(k.report.config.digitsA, k.report.config.digitsB)));
+      return {
+        measured: lines,
+        agreement: agrees ? (largest >= 4 ? 'agrees' : 'partly') : 'disagrees',
+        note: agrees
+          ? largest >= 4
+            ? ''
+            : `The contrast shows, but measured at ${largest} × ${largest} digits at most, a browser-size run, not at the papers' 4 × 4.`
+          : 'The contrast did not show on every seed and size.',
+        reports: all3.map((k) => k.path),
+      };
+    },
+  },
+  {
     id: 'recipes',
     title: 'A cold start of CoT, then RL on the answer',
     claim:
