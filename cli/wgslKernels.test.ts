@@ -1,0 +1,123 @@
+/**
+ * Our WGSL kernels (src/model/kernels/webgpu/) against the plain tfjs ops on the cpu backend: forward and
+ * gradient, on odd shapes (rows that are no multiple of a workgroup, heads of 3, masked labels). Skipped without
+ * a WebGPU adapter (see nodeWebgpu.test.ts) unless COT_REQUIRE_WEBGPU=1.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import * as gpu from '../src/model/kernels/webgpu/webgpuOps';
+import { pickOps } from '../src/model/ops';
+import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
+
+tf.env().set('PROD', true);
+const adapter: NodeAdapter | null = await installNodeWebgpu().catch((e: Error) => {
+  if (process.env.COT_REQUIRE_WEBGPU === '1') throw e;
+  return null;
+});
+
+/** Deterministic values in [−1, 1). */
+const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) % 1);
+const maxDiff = (a: Float32Array, b: Float32Array) => {
+  expect(a.length).toBe(b.length);
+  return Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
+};
+
+/** Runs `f` on `backend` over fresh tensors of `inputs` and reads every result back. */
+async function on(
+  backend: 'cpu' | 'webgpu',
+  inputs: { data: Float32Array | Int32Array; shape: number[] }[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor[],
+): Promise<Float32Array[]> {
+  expect(await tf.setBackend(backend)).toBe(true);
+  if (backend === 'webgpu') gpu.registerWebgpuKernels();
+  const before = tf.memory().numTensors;
+  const outs = tf.tidy(() => f(...inputs.map((x) => tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32'))));
+  const read = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+  tf.dispose(outs);
+  expect(tf.memory().numTensors).toBe(before);
+  return read;
+}
+
+/** Value and the gradient of Σ op(inputs)·w for every float input, on webgpu (ours) and cpu (plain ops). */
+async function compare(
+  inputs: { data: Float32Array | Int32Array; shape: number[] }[],
+  ours: (...xs: tf.Tensor[]) => tf.Tensor,
+  plain: (...xs: tf.Tensor[]) => tf.Tensor,
+  differentiable: number[],
+) {
+  const run =
+    (op: (...xs: tf.Tensor[]) => tf.Tensor) =>
+    (...xs: tf.Tensor[]) => {
+      const y = op(...xs);
+      const w = tf.tensor(values(y.size, 7), y.shape);
+      const grads = tf.grads((...ds: tf.Tensor[]) => {
+        const all = xs.map((x, i) => (differentiable.includes(i) ? ds[differentiable.indexOf(i)] : x));
+        return tf.sum(tf.mul(op(...all), w));
+      })(differentiable.map((i) => xs[i]));
+      return [y, ...grads];
+    };
+  const a = await on('webgpu', inputs, run(ours));
+  const b = await on('cpu', inputs, run(plain));
+  return a.map((x, i) => maxDiff(x, b[i]));
+}
+
+describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name ?? 'no adapter'})`, () => {
+  it('layer norm, forward and gradients (x, gain, bias), 15 rows × 7', { timeout: 120_000 }, async () => {
+    const x = { data: values(15 * 7, 1).map((v, i) => v * 3 + (i % 5)), shape: [15, 7] };
+    const diffs = await compare(
+      [x, { data: values(7, 2), shape: [7] }, { data: values(7, 3), shape: [7] }],
+      (a, g, b) => gpu.layerNorm(a, g, b, 1e-5),
+      (a, g, b) => pickOps('reference').layerNorm(a as tf.Tensor2D, g, b, 1e-5),
+      [0, 1, 2],
+    );
+    expect(diffs.length).toBe(4);
+    for (const d of diffs) expect(d).toBeLessThan(1e-4);
+  });
+
+  it('GELU, forward and gradient, 5 × 7', { timeout: 120_000 }, async () => {
+    const diffs = await compare(
+      [{ data: values(35, 4).map((v) => v * 4), shape: [5, 7] }],
+      (a) => gpu.gelu(a),
+      (a) => pickOps('reference').gelu(a as tf.Tensor2D),
+      [0],
+    );
+    for (const d of diffs) expect(d).toBeLessThan(1e-5);
+  });
+
+  it('causal attention, forward and gradient: batch 3, time 5, 2 heads of 3', { timeout: 120_000 }, async () => {
+    const o = { batch: 3, time: 5, heads: 2 };
+    const diffs = await compare(
+      [{ data: values(15 * 18, 5).map((v) => v * 2), shape: [15, 18] }],
+      (qkv) => gpu.attention(qkv, o),
+      (qkv) => pickOps('reference').causalAttention(qkv as tf.Tensor2D, o).out,
+      [0],
+    );
+    expect(diffs.length).toBe(2);
+    for (const d of diffs) expect(d).toBeLessThan(1e-4);
+  });
+
+  it('cross-entropy over labelled rows, forward and gradient: 7 rows × 5 classes, 2 unlabelled', { timeout: 120_000 }, async () => {
+    const labels = { data: Int32Array.from([0, 4, -1, 2, 3, -1, 1]), shape: [7] };
+    const diffs = await compare(
+      [{ data: values(35, 6).map((v) => v * 5), shape: [7, 5] }, labels],
+      (z, l) => gpu.crossEntropy(z, l),
+      (z, l) => pickOps('reference').crossEntropy(z as tf.Tensor2D, l as tf.Tensor1D),
+      [0],
+    );
+    for (const d of diffs) expect(d).toBeLessThan(1e-5);
+  });
+
+  it('fused linear (bias in the product), forward and gradients, 5 × 3 · 3 × 7', { timeout: 120_000 }, async () => {
+    const diffs = await compare(
+      [
+        { data: values(15, 8), shape: [5, 3] },
+        { data: values(21, 9), shape: [3, 7] },
+        { data: values(7, 10), shape: [7] },
+      ],
+      (x, w, b) => gpu.linear(x as tf.Tensor2D, w, b),
+      (x, w, b) => pickOps('reference').linear(x as tf.Tensor2D, w, b),
+      [0, 1, 2],
+    );
+    for (const d of diffs) expect(d).toBeLessThan(1e-5);
+  });
+});

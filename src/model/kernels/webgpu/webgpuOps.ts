@@ -1,0 +1,108 @@
+/**
+ * The model's pieces on our WGSL kernels (wgslKernels.ts), each a tf.customGrad pairing a forward dispatch with
+ * its backward dispatches; matrix products stay tfjs's (transposed operands are free on a GPU), with the bias
+ * fused into the product. Only valid while the active backend is 'webgpu' (ops.ts checks, once, when a model
+ * is made).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { WGSL_KERNELS } from './wgslKernels';
+import { type AdamWAttrs, WGSL_OPTIMIZER_KERNELS } from './wgslOptimizer';
+
+type T = tf.Tensor;
+type Grad = (dy: T, saved: T[]) => T | T[];
+
+/** tfjs's default submits every 15 dispatches; a training step is then ~1 submit (the readback makes one). */
+const SUBMIT_BATCH = 10_000;
+
+/** Registers every CotGpu* kernel for the 'webgpu' backend (once) and batches submits. */
+export function registerWebgpuKernels(): void {
+  tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
+  for (const [name, body] of Object.entries({ ...WGSL_KERNELS, ...WGSL_OPTIMIZER_KERNELS })) {
+    if (tf.getKernel(name, 'webgpu')) continue;
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'webgpu',
+      kernelFunc: ({ inputs, backend, attrs }) =>
+        body(backend as tf.KernelBackend, inputs as Record<string, tf.TensorInfo>, (attrs ?? {}) as Record<string, number | number[]>),
+    });
+  }
+}
+
+function run(name: string, inputs: Record<string, T>, attrs: Record<string, number | number[]> = {}): T[] {
+  const out = tf.engine().runKernel(name, inputs as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as T | T[];
+  return Array.isArray(out) ? out : [out];
+}
+
+function custom(f: (inputs: T[], save: tf.GradSaveFunc) => { value: T; gradFunc: Grad }): (...inputs: T[]) => T {
+  return tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    return f(args as T[], save);
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: T[]) => T;
+}
+
+export function layerNorm(x: T, gain: T, bias: T, eps: number): tf.Tensor2D {
+  return custom(([xx, g, b], save) => {
+    const [y, mean, rstd] = run('CotGpuLayerNorm', { x: xx, gain: g, bias: b }, { eps });
+    save([xx, g, mean, rstd]);
+    return {
+      value: y,
+      gradFunc: (dy, [sx, sg, m, r]) => {
+        const [dx] = run('CotGpuLayerNormGradX', { dy, x: sx, mean: m, rstd: r, gain: sg });
+        const [dg, db] = run('CotGpuLayerNormGradParams', { dy, x: sx, mean: m, rstd: r });
+        return [dx, dg, db];
+      },
+    };
+  })(x, gain, bias) as tf.Tensor2D;
+}
+
+export function gelu(x: T): tf.Tensor2D {
+  return custom(([xx], save) => {
+    save([xx]);
+    return { value: run('CotGpuGelu', { x: xx })[0], gradFunc: (dy, [sx]) => run('CotGpuGeluGrad', { dy, x: sx })[0] };
+  })(x) as tf.Tensor2D;
+}
+
+export interface AttentionShape {
+  batch: number;
+  time: number;
+  heads: number;
+}
+
+/** Causal attention on qkv [B·T, 3d] → [B·T, d] (no dropout: ops.ts runs the plain ops for that). */
+export function attention(qkv: T, s: AttentionShape): tf.Tensor2D {
+  const attrs = { batch: s.batch, time: s.time, heads: s.heads };
+  return custom(([x], save) => {
+    const [out, lse] = run('CotGpuAttention', { qkv: x }, attrs);
+    save([x, out, lse]);
+    return { value: out, gradFunc: (dout, [sx, so, sl]) => run('CotGpuAttentionGrad', { dout, qkv: sx, out: so, lse: sl }, attrs)[0] };
+  })(qkv) as tf.Tensor2D;
+}
+
+/** x [N, in] · w [in, out] (+ b), the bias added in the product's own dispatch. */
+export function linear(x: tf.Tensor2D, w: T, b?: T): tf.Tensor2D {
+  return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b }) as tf.Tensor2D;
+}
+
+/** Mean cross-entropy over rows of logits [N, V] whose label (int32 [N], −1 = none) is in [0, V). */
+export function crossEntropy(logits: T, labels: T): tf.Scalar {
+  return custom(([z], save) => {
+    const [grad, rows] = run('CotGpuCrossEntropy', { logits: z, labels });
+    const [loss, inverse] = run('CotGpuCrossEntropyMean', { rows });
+    rows.dispose();
+    save([grad, inverse]);
+    return { value: loss, gradFunc: (dy, [g, inv]) => run('CotGpuCrossEntropyGrad', { grad: g, inverse: inv, dy })[0] };
+  })(logits) as tf.Scalar;
+}
+
+/**
+ * The whole AdamW step: parameters and the flat moments m, v updated in place; returns the gradient norm
+ * before clipping (see wgslOptimizer.ts).
+ */
+export function adamw(params: T[], grads: T[], m: T, v: T, attrs: AdamWAttrs): tf.Scalar {
+  const inputs: Record<string, T> = { m, v };
+  params.forEach((p, i) => {
+    inputs[`p${i}`] = p;
+    inputs[`g${i}`] = grads[i];
+  });
+  return run('CotGpuAdamW', inputs, attrs as unknown as Record<string, number[]>)[0] as tf.Scalar;
+}
