@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as gpu from '../src/model/kernels/webgpu/webgpuOps';
 import { pickOps } from '../src/model/ops';
+import { AdamW } from '../src/train/adamw';
 import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 
 tf.env().set('PROD', true);
@@ -31,8 +32,11 @@ async function on(
   expect(await tf.setBackend(backend)).toBe(true);
   if (backend === 'webgpu') gpu.registerWebgpuKernels();
   const before = tf.memory().numTensors;
+  const device = backend === 'webgpu' ? (tf.backend() as unknown as { device: GPUDevice }).device : null;
+  device?.pushErrorScope('validation');
   const outs = tf.tidy(() => f(...inputs.map((x) => tf.tensor(x.data, x.shape, x.data instanceof Int32Array ? 'int32' : 'float32'))));
   const read = await Promise.all(outs.map((o) => o.data() as Promise<Float32Array>));
+  expect((await device?.popErrorScope())?.message ?? null).toBeNull(); // a shader or binding the GPU refused
   tf.dispose(outs);
   expect(tf.memory().numTensors).toBe(before);
   return read;
@@ -107,6 +111,18 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
     for (const d of diffs) expect(d).toBeLessThan(1e-5);
   });
 
+  it('embedding (token + position), forward and gradients: tokens 3 × 5 of a vocabulary of 7, 6 positions', { timeout: 120_000 }, async () => {
+    const tokens = { data: Int32Array.from({ length: 15 }, (_, i) => (i * 5) % 7), shape: [3, 5] };
+    const diffs = await compare(
+      [tokens, { data: values(7 * 3, 11), shape: [7, 3] }, { data: values(6 * 3, 12), shape: [6, 3] }],
+      (tk, te, pe) => gpu.embed(tk, te, pe),
+      (tk, te, pe) => pickOps('reference').embed(tk as tf.Tensor2D, te as tf.Tensor2D, pe as tf.Tensor2D),
+      [1, 2],
+    );
+    expect(diffs.length).toBe(3);
+    for (const d of diffs) expect(d).toBeLessThan(1e-5);
+  });
+
   it('fused linear (bias in the product), forward and gradients, 5 × 3 · 3 × 7', { timeout: 120_000 }, async () => {
     const diffs = await compare(
       [
@@ -119,5 +135,36 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
       [0, 1, 2],
     );
     for (const d of diffs) expect(d).toBeLessThan(1e-5);
+  });
+
+  it('AdamW: 3 steps on 9 parameters of odd shapes (two norm groups, an odd last pair), clipping on', { timeout: 120_000 }, async () => {
+    const shapes = [[3, 5], [7], [2, 3, 2], [1], [5, 1], [11], [4, 3], [3], [2, 2]];
+    const steps = async (backend: 'cpu' | 'webgpu') => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const params = shapes.map((s, i) => tf.variable(tf.tensor(values(tf.util.sizeFromShape(s), 20 + i), s)));
+      const opt = new AdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, clip: 0.5 });
+      const norms: number[] = [];
+      const before = tf.memory().numTensors;
+      for (let step = 0; step < 3; step++) {
+        const grads = shapes.map((s, i) => tf.tensor(values(tf.util.sizeFromShape(s), 40 + 3 * i + step), s));
+        const norm = opt.apply(grads, 0.01 * (step + 1));
+        norms.push((await norm.data())[0]);
+        tf.dispose([norm, ...grads]);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+      const flat = tf.concat(params.map((p) => p.reshape([-1])));
+      const out = { params: (await flat.data()) as Float32Array, norms, state: await opt.readState() };
+      tf.dispose([flat, ...params]);
+      opt.dispose();
+      return out;
+    };
+    const a = await steps('webgpu');
+    const b = await steps('cpu');
+    expect(maxDiff(Float32Array.from(a.norms), Float32Array.from(b.norms))).toBeLessThan(1e-5);
+    expect(b.norms[0]).toBeGreaterThan(0.5); // the clip acts
+    expect(maxDiff(a.params, b.params)).toBeLessThan(1e-5);
+    expect(maxDiff(a.state.m, b.state.m)).toBeLessThan(1e-6);
+    expect(maxDiff(a.state.v, b.state.v)).toBeLessThan(1e-6);
+    expect(a.state.t).toBe(3);
   });
 });

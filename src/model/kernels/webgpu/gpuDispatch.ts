@@ -59,6 +59,11 @@ function shaderOf(d: Dispatch, workgroup: number): string {
   for (const x of [...d.outputs, ...(d.inPlace ?? [])]) decls.push(`@group(0) @binding(${binding++}) var<storage, read_write> ${x.name}: array<f32>;`);
   const fields = d.uniforms.map((u) => `${u.name}: ${u.type},`).join(' ');
   decls.push(`struct Uniforms { ${fields} pad_: i32, };`, `@group(0) @binding(${binding}) var<uniform> u: Uniforms;`);
+  // every binding used, so that the 'auto' layout keeps it whatever the body reads
+  const uses = [...d.inputs, ...d.outputs, ...(d.inPlace ?? [])]
+    .map((x) => `_ = arrayLength(&${x.name});`)
+    .concat('_ = u.pad_;')
+    .join(' ');
   return `${decls.join('\n')}
 const WORKGROUP: i32 = ${workgroup};
 ${d.helpers ?? ''}
@@ -67,6 +72,7 @@ ${d.body}
 }
 @compute @workgroup_size(${workgroup})
 fn start_(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  ${uses}
   main(i32(gid.x + gid.y * groups.x * ${workgroup}u));
 }`;
 }

@@ -78,9 +78,34 @@ export function attention(qkv: T, s: AttentionShape): tf.Tensor2D {
   })(qkv) as tf.Tensor2D;
 }
 
-/** x [N, in] · w [in, out] (+ b), the bias added in the product's own dispatch. */
+/**
+ * x [N, in] · w [in, out] (+ b), the bias added in the product's own dispatch; backward: tfjs's products with
+ * transposed operands and our column sum for the bias (tf.sum over rows is a transpose and a reduction).
+ */
 export function linear(x: tf.Tensor2D, w: T, b?: T): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b }) as tf.Tensor2D;
+  const f = custom(([xx, ww, bb], save) => {
+    save([xx, ww]);
+    return {
+      value: tf.fused.matMul({ a: xx as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb }),
+      gradFunc: (dy, [sx, sw]) => {
+        const dx = tf.matMul(dy, sw, false, true);
+        const dw = tf.matMul(sx, dy, true, false);
+        return bb ? [dx, dw, run('CotGpuColumnSum', { x: dy })[0]] : [dx, dw];
+      },
+    };
+  });
+  return (b ? f(x, w, b) : f(x, w)) as tf.Tensor2D;
+}
+
+/** tokens int32 [B, T] → wte[token] + wpe[position], [B·T, d]. */
+export function embed(tokens: T, wte: T, wpe: T): tf.Tensor2D {
+  return custom(([te, pe], save) => {
+    save([tokens]);
+    return {
+      value: run('CotGpuEmbed', { tokens, wte: te, wpe: pe })[0],
+      gradFunc: (dx, [tk]) => run('CotGpuEmbedGrad', { dx, tokens: tk }, { vocab: te.shape[0], positions: pe.shape[0] }),
+    };
+  })(wte, wpe) as tf.Tensor2D;
 }
 
 /** Mean cross-entropy over rows of logits [N, V] whose label (int32 [N], −1 = none) is in [0, V). */

@@ -124,6 +124,78 @@ const KERNELS: Record<string, Body> = {
   dbias[idx] = b;`,
     });
   },
+  /** Σ over rows of x [N, d] → [d] (a thread per column). */
+  CotGpuColumnSum: (be, { x }) => {
+    const [N, d] = [rowsOf(x), x.shape[x.shape.length - 1]];
+    return dispatch(be, {
+      name: 'columnSum',
+      inputs: [{ name: 'x', tensor: x }],
+      outputs: [{ name: 'y', shape: [d] }],
+      uniforms: [i32('rows', N), i32('width', d)],
+      threads: d,
+      body: `
+  if (idx >= u.width) { return; }
+  var s = 0.0;
+  for (var n = 0; n < u.rows; n++) { s += x[n * u.width + idx]; }
+  y[idx] = s;`,
+    });
+  },
+  /** tokens int32 [B, T] → x [B·T, d] = wte[token] + wpe[position] (a token outside the vocabulary: 0 + wpe). */
+  CotGpuEmbed: (be, { tokens, wte, wpe }) => {
+    const [B, T] = tokens.shape;
+    const [V, d] = wte.shape;
+    return dispatch(be, {
+      name: 'embed',
+      inputs: [
+        { name: 'tokens', tensor: tokens, type: 'i32' },
+        { name: 'wte', tensor: wte },
+        { name: 'wpe', tensor: wpe },
+      ],
+      outputs: [{ name: 'x', shape: [B * T, d] }],
+      uniforms: [i32('size', B * T * d), i32('t', T), i32('d', d), i32('vocab', V)],
+      threads: B * T * d,
+      body: `
+  if (idx >= u.size) { return; }
+  let n = idx / u.d;
+  let c = idx % u.d;
+  let tok = tokens[n];
+  var e = 0.0;
+  if (tok >= 0 && tok < u.vocab) { e = wte[tok * u.d + c]; }
+  x[idx] = e + wpe[(n % u.t) * u.d + c];`,
+    });
+  },
+  /** dx [B·T, d] → d wte [V, d] (a thread per entry, over the rows of its token) and d wpe [P, d]. */
+  CotGpuEmbedGrad: (be, { dx, tokens }, { vocab, positions }) => {
+    const [B, T] = tokens.shape;
+    const d = dx.shape[1];
+    const [V, P] = [vocab, positions] as number[];
+    return dispatch(be, {
+      name: 'embedGrad',
+      inputs: [
+        { name: 'dx', tensor: dx },
+        { name: 'tokens', tensor: tokens, type: 'i32' },
+      ],
+      outputs: [
+        { name: 'dwte', shape: [V, d] },
+        { name: 'dwpe', shape: [P, d] },
+      ],
+      uniforms: [i32('b', B), i32('t', T), i32('d', d), i32('vocab', V), i32('positions', P)],
+      threads: (V + P) * d,
+      body: `
+  let c = idx % u.d;
+  let r = idx / u.d;
+  if (r < u.vocab) {
+    var s = 0.0;
+    for (var n = 0; n < u.b * u.t; n++) { if (tokens[n] == r) { s += dx[n * u.d + c]; } }
+    dwte[idx] = s;
+  } else if (r < u.vocab + u.positions) {
+    let p = r - u.vocab;
+    var s = 0.0;
+    if (p < u.t) { for (var b = 0; b < u.b; b++) { s += dx[(b * u.t + p) * u.d + c]; } }
+    dwpe[p * u.d + c] = s;
+  }`,
+    });
+  },
   CotGpuGelu: (be, { x }) =>
     dispatch(be, {
       name: 'gelu',
