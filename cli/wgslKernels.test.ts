@@ -78,6 +78,33 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
     for (const d of diffs) expect(d).toBeLessThan(1e-4);
   });
 
+  it('residual add & layer norm: both outputs, and the norm alone (no gradient for the sum), forward and gradients', { timeout: 120_000 }, async () => {
+    const inputs = [
+      { data: values(15 * 7, 13).map((v, i) => v * 2 + (i % 3)), shape: [15, 7] },
+      { data: values(15 * 7, 14), shape: [15, 7] },
+      { data: values(7, 15), shape: [7] },
+      { data: values(7, 16), shape: [7] },
+    ];
+    const plain = (x: tf.Tensor, a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const s = tf.add(x, a) as tf.Tensor2D;
+      return [s, pickOps('reference').layerNorm(s, g, b, 1e-5)];
+    };
+    const both = await compare(
+      inputs,
+      (x, a, g, b) => tf.concat(gpu.addLayerNorm(x, a, g, b, 1e-5), 1),
+      (x, a, g, b) => tf.concat(plain(x, a, g, b), 1),
+      [0, 1, 2, 3],
+    );
+    const normOnly = await compare(
+      inputs,
+      (x, a, g, b) => gpu.addLayerNorm(x, a, g, b, 1e-5)[1],
+      (x, a, g, b) => plain(x, a, g, b)[1],
+      [0, 1, 2, 3],
+    );
+    expect(both.length).toBe(5);
+    for (const d of [...both, ...normOnly]) expect(d).toBeLessThan(1e-4);
+  });
+
   it('GELU, forward and gradient, 5 × 7', { timeout: 120_000 }, async () => {
     const diffs = await compare(
       [{ data: values(35, 4).map((v) => v * 4), shape: [5, 7] }],
@@ -137,8 +164,10 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
     for (const d of diffs) expect(d).toBeLessThan(1e-5);
   });
 
-  it('AdamW: 3 steps on 9 parameters of odd shapes (two norm groups, an odd last pair), clipping on', { timeout: 120_000 }, async () => {
-    const shapes = [[3, 5], [7], [2, 3, 2], [1], [5, 1], [11], [4, 3], [3], [2, 2]];
+  it('AdamW: 3 steps on 10 parameters of odd shapes (two norm groups, an odd last update group), clipping on; its state read and set back', {
+    timeout: 120_000,
+  }, async () => {
+    const shapes = [[3, 5], [7], [2, 3, 2], [1], [5, 1], [11], [4, 3], [3], [2, 2], [13]];
     const steps = async (backend: 'cpu' | 'webgpu') => {
       expect(await tf.setBackend(backend)).toBe(true);
       const params = shapes.map((s, i) => tf.variable(tf.tensor(values(tf.util.sizeFromShape(s), 20 + i), s)));
@@ -154,8 +183,12 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
       }
       const flat = tf.concat(params.map((p) => p.reshape([-1])));
       const out = { params: (await flat.data()) as Float32Array, norms, state: await opt.readState() };
+      const again = new AdamW(params, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, clip: 0.5 });
+      again.setState(out.state);
+      expect(await again.readState()).toEqual(out.state); // a checkpoint's moments go back where they were
       tf.dispose([flat, ...params]);
       opt.dispose();
+      again.dispose();
       return out;
     };
     const a = await steps('webgpu');

@@ -56,6 +56,8 @@ export interface Ops {
   causalAttention(qkv: tf.Tensor2D, o: AttentionOptions): { out: tf.Tensor2D; weights?: tf.Tensor4D };
   /** Mean cross-entropy over rows of logits [N, V] whose label (int32 [N], −1 = none) is in [0, V). */
   crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
+  /** Where fused: the residual add and the next layer norm, [x + a, layerNorm(x + a)] (the forward uses it when present). */
+  addLayerNorm?(x: tf.Tensor2D, a: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps?: number): [tf.Tensor2D, tf.Tensor2D];
 }
 
 let defaultPath: 'auto' | 'reference' = 'auto';
@@ -264,6 +266,7 @@ const FAST_WEBGPU: Ops = {
   kernels: 'wgsl',
   linear: (x, w, b) => wgsl.linear(x, w, b),
   layerNorm: (x, gain, bias, eps = 1e-5) => wgsl.layerNorm(x, gain, bias, eps),
+  addLayerNorm: (x, a, gain, bias, eps = 1e-5) => wgsl.addLayerNorm(x, a, gain, bias, eps),
   gelu: (x) => wgsl.gelu(x),
   embed: (tokens, wte, wpe) => wgsl.embed(tokens, wte, wpe),
   // the weights (inspection) or a dropout mask: the plain ops

@@ -17,6 +17,7 @@ const SUBMIT_BATCH = 10_000;
 /** Registers every CotGpu* kernel for the 'webgpu' backend (once) and batches submits. */
 export function registerWebgpuKernels(): void {
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', SUBMIT_BATCH);
+  if (!tf.getGradient('CotGpuAddLayerNorm')) tf.registerGradient(ADD_LAYER_NORM_GRAD);
   for (const [name, body] of Object.entries({ ...WGSL_KERNELS, ...WGSL_OPTIMIZER_KERNELS })) {
     if (tf.getKernel(name, 'webgpu')) continue;
     tf.registerKernel({
@@ -53,6 +54,31 @@ export function layerNorm(x: T, gain: T, bias: T, eps: number): tf.Tensor2D {
       },
     };
   })(x, gain, bias) as tf.Tensor2D;
+}
+
+/**
+ * Its gradient: x and a both get ds + the layer norm's dx (one dispatch), gain and bias theirs (one more). Saved:
+ * the gain, then the outputs s, mean, rstd. A kernel with two outputs to differentiate (tf.customGrad has one).
+ */
+const ADD_LAYER_NORM_GRAD: tf.GradConfig = {
+  kernelName: 'CotGpuAddLayerNorm',
+  inputsToSave: ['gain'],
+  outputsToSave: [true, false, true, true],
+  gradFunc: (dys, saved) => {
+    const [ds, dy] = dys as (T | null)[];
+    const [gain, s, mean, rstd] = saved;
+    const g = dy ?? tf.zerosLike(s);
+    const [dx] = run('CotGpuLayerNormGradX', ds ? { dy: g, x: s, mean, rstd, gain, ds } : { dy: g, x: s, mean, rstd, gain });
+    const [dg, db] = run('CotGpuLayerNormGradParams', { dy: g, x: s, mean, rstd });
+    return { x: () => dx, a: () => dx, gain: () => dg, bias: () => db };
+  },
+};
+
+/** s = x + a and layer norm of s, in one dispatch forward and two backward (the residual stream's add & norm). */
+export function addLayerNorm(x: T, a: T, gain: T, bias: T, eps: number): [tf.Tensor2D, tf.Tensor2D] {
+  const [s, y, mean, rstd] = run('CotGpuAddLayerNorm', { x, a, gain, bias }, { eps });
+  tf.dispose([mean, rstd]);
+  return [s as tf.Tensor2D, y as tf.Tensor2D];
 }
 
 export function gelu(x: T): tf.Tensor2D {
@@ -120,11 +146,11 @@ export function crossEntropy(logits: T, labels: T): tf.Scalar {
 }
 
 /**
- * The whole AdamW step: parameters and the flat moments m, v updated in place; returns the gradient norm
- * before clipping (see wgslOptimizer.ts).
+ * The whole AdamW step: parameters and the moments (m then v in one flat [2 × parameters]) updated in place;
+ * returns the gradient norm before clipping (see wgslOptimizer.ts).
  */
-export function adamw(params: T[], grads: T[], m: T, v: T, attrs: AdamWAttrs): tf.Scalar {
-  const inputs: Record<string, T> = { m, v };
+export function adamw(params: T[], grads: T[], moments: T, attrs: AdamWAttrs): tf.Scalar {
+  const inputs: Record<string, T> = { moments };
   params.forEach((p, i) => {
     inputs[`p${i}`] = p;
     inputs[`g${i}`] = grads[i];

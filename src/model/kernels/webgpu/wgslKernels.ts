@@ -70,12 +70,41 @@ const KERNELS: Record<string, Body> = {
   rstd[idx] = st.y;`,
     });
   },
-  /** dx [N, d] of layer norm (a thread per row). */
-  CotGpuLayerNormGradX: (be, { dy, x, mean, rstd, gain }) => {
+  /** The residual add and the next layer norm: s = x + a [N, d], y = layer norm of s, and s's rows' mean and 1/std. */
+  CotGpuAddLayerNorm: (be, { x, a, gain, bias }, { eps }) => {
     const [N, d] = [rowsOf(x), x.shape[x.shape.length - 1]];
     return dispatch(be, {
-      name: 'layerNormGradX',
-      inputs: ['dy', 'x', 'mean', 'rstd', 'gain'].map((name) => ({ name, tensor: { dy, x, mean, rstd, gain }[name] as Info })),
+      name: 'addLayerNorm',
+      inputs: ['x', 'a', 'gain', 'bias'].map((name) => ({ name, tensor: { x, a, gain, bias }[name] as Info })),
+      outputs: [
+        { name: 's', shape: x.shape },
+        { name: 'y', shape: x.shape },
+        { name: 'mean', shape: [N] },
+        { name: 'rstd', shape: [N] },
+      ],
+      uniforms: [i32('rows', N), i32('width', d), f32('eps', eps as number)],
+      threads: N,
+      body: `
+  if (idx >= u.rows) { return; }
+  let base = idx * u.width;
+  var sum = 0.0;
+  for (var c = 0; c < u.width; c++) { let v = x[base + c] + a[base + c]; s[base + c] = v; sum += v; }
+  let m = sum / f32(u.width);
+  var q = 0.0;
+  for (var c = 0; c < u.width; c++) { let e = s[base + c] - m; q += e * e; }
+  let r = inverseSqrt(q / f32(u.width) + u.eps);
+  for (var c = 0; c < u.width; c++) { y[base + c] = (s[base + c] - m) * r * gain[c] + bias[c]; }
+  mean[idx] = m;
+  rstd[idx] = r;`,
+    });
+  },
+  /** dx [N, d] of layer norm (a thread per row), plus `ds` where given (the residual stream's own gradient). */
+  CotGpuLayerNormGradX: (be, { dy, x, mean, rstd, gain, ds }) => {
+    const [N, d] = [rowsOf(x), x.shape[x.shape.length - 1]];
+    const names = ds ? ['dy', 'x', 'mean', 'rstd', 'gain', 'ds'] : ['dy', 'x', 'mean', 'rstd', 'gain'];
+    return dispatch(be, {
+      name: ds ? 'layerNormGradXPlus' : 'layerNormGradX',
+      inputs: names.map((name) => ({ name, tensor: { dy, x, mean, rstd, gain, ds }[name] as Info })),
       outputs: [{ name: 'dx', shape: x.shape }],
       uniforms: [i32('rows', N), i32('width', d)],
       threads: N,
@@ -95,7 +124,7 @@ const KERNELS: Record<string, Body> = {
   let mgx = sgx / f32(u.width);
   for (var c = 0; c < u.width; c++) {
     let xh = (x[base + c] - m) * r;
-    dx[base + c] = r * (dy[base + c] * gain[c] - mg - xh * mgx);
+    dx[base + c] = r * (dy[base + c] * gain[c] - mg - xh * mgx)${ds ? ' + ds[base + c]' : ''};
   }`,
     });
   },

@@ -2,7 +2,8 @@
  * The loss and the optimiser in WGSL: softmax cross-entropy with its gradient on the labelled rows, and the
  * whole AdamW step (gradient norm, clipping, moments, decoupled weight decay) in few dispatches. A dispatch
  * binds at most 8 storage buffers (WebGPU's default limit, which tfjs keeps), so the norm is summed 7
- * gradients at a time and the update writes 2 parameters at a time, in place, with the flat moments.
+ * gradients at a time and the update writes 3 parameters at a time, in place, with the moments (m then v, in
+ * one flat buffer).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { dispatch, type Uniform } from './gpuDispatch';
@@ -17,8 +18,8 @@ const REDUCE = 256;
 
 /** Gradients whose squares one dispatch sums (7 read + the partial sums written = 8 storage buffers). */
 const NORM_GROUP = 7;
-/** Parameters one update dispatch writes (2 × (p, g) + m, v, partial sums = 7). */
-const UPDATE_GROUP = 2;
+/** Parameters one update dispatch writes (3 × (p, g) + moments + partial sums = 8). */
+const UPDATE_GROUP = 3;
 
 export interface AdamWAttrs {
   clip: number;
@@ -74,19 +75,16 @@ function adamw(be: tf.KernelBackend, named: Record<string, Info>, a: AdamWAttrs)
     const mine = ps.slice(first, first + UPDATE_GROUP).map((p, i) => ({ p, g: gs[first + i], decay: a.decayed[first + i] ? 1 - a.lr * a.weightDecay : 1 }));
     const sizes = mine.map(({ p }) => sizeOf(p));
     const pick = mine
-      .map((_, i) =>
-        i === 0
-          ? `  if (idx < u.n0) { update(idx, g0[idx] * scale, u.decay0, u.off0 + idx, &p0[idx]); return; }`
-          : `  let j = idx - u.n0;\n  if (j < u.n1) { update(j, g1[j] * scale, u.decay1, u.off1 + j, &p1[j]); }`,
-      )
+      .map((_, i) => `  if (j < u.n${i}) { update(g${i}[j] * scale, u.decay${i}, u.off${i} + j, &p${i}[j]); return; }\n  j -= u.n${i};`)
       .join('\n');
     dispatch(be, {
       name: `adamw${mine.length}`,
       inputs: [{ name: 'partials', tensor: partials as Info }, ...mine.map(({ g }, i) => ({ name: `g${i}`, tensor: g }))],
       outputs: [],
-      inPlace: [{ name: 'm', tensor: named.m }, { name: 'v', tensor: named.v }, ...mine.map(({ p }, i) => ({ name: `p${i}`, tensor: p }))],
+      inPlace: [{ name: 'mv', tensor: named.moments }, ...mine.map(({ p }, i) => ({ name: `p${i}`, tensor: p }))],
       uniforms: [
         ...['lr', 'beta1', 'beta2', 'eps', 'bias1', 'bias2', 'clip'].map((k) => f32(k, a[k as keyof AdamWAttrs] as number)),
+        i32('total', named.moments.shape[0] / 2),
         ...mine.flatMap((_, i) => [
           i32(`n${i}`, sizes[i]),
           i32(`off${i}`, offset + sizes.slice(0, i).reduce((x, y) => x + y, 0)),
@@ -95,14 +93,14 @@ function adamw(be: tf.KernelBackend, named: Record<string, Info>, a: AdamWAttrs)
       ],
       threads: sizes.reduce((x, y) => x + y, 0),
       helpers: `
-fn update(i: i32, g: f32, decay: f32, at: i32, p: ptr<storage, f32, read_write>) {
-  let mm = u.beta1 * m[at] + (1.0 - u.beta1) * g;
-  let vv = u.beta2 * v[at] + (1.0 - u.beta2) * g * g;
-  m[at] = mm;
-  v[at] = vv;
+fn update(g: f32, decay: f32, at: i32, p: ptr<storage, f32, read_write>) {
+  let mm = u.beta1 * mv[at] + (1.0 - u.beta1) * g;
+  let vv = u.beta2 * mv[u.total + at] + (1.0 - u.beta2) * g * g;
+  mv[at] = mm;
+  mv[u.total + at] = vv;
   *p = *p * decay - u.lr * (mm / u.bias1) / (sqrt(vv / u.bias2) + u.eps);
 }`,
-      body: `  ${sumsOf}\n  let norm = sqrt(sq);\n  var scale = 1.0;\n  if (u.clip > 0.0) { scale = min(1.0, u.clip / (norm + 1e-6)); }\n${pick}`,
+      body: `  ${sumsOf}\n  let norm = sqrt(sq);\n  var scale = 1.0;\n  if (u.clip > 0.0) { scale = min(1.0, u.clip / (norm + 1e-6)); }\n  var j = idx;\n${pick}`,
     });
     offset += sizes.reduce((x, y) => x + y, 0);
   }
