@@ -23,24 +23,29 @@ export async function generate(m: Model, prompts: number[][], steps: number): Pr
 function generateOnDevice(m: Model, prompts: number[][], steps: number): tf.Tensor1D {
   const n = prompts.length;
   const p = prompts[0]?.length ?? 0;
-  return tf.tidy(() => {
-    const batches: tf.Tensor[] = [];
-    for (let start = 0; start < n; start += EVAL_BATCH) {
-      const rows = prompts.slice(start, start + EVAL_BATCH);
-      let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
-      const news: tf.Tensor[] = [];
-      for (let s = 0; s < steps; s++) {
-        const next = tf
-          .argMax(forward(m, x, { lastOnly: true }).logits, -1)
-          .toInt()
-          .reshape([rows.length, 1]);
-        news.push(next);
-        x = tf.concat([x, next as tf.Tensor2D], 1);
-      }
-      batches.push(tf.concat(news, 1).reshape([-1]));
-    }
-    return (batches.length === 1 ? batches[0] : tf.concat(batches)) as tf.Tensor1D;
-  });
+  const batches: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += EVAL_BATCH) {
+    const rows = prompts.slice(start, start + EVAL_BATCH);
+    batches.push(
+      tf.tidy(() => {
+        let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
+        const news: tf.Tensor[] = [];
+        for (let s = 0; s < steps; s++) {
+          const next = tf
+            .argMax(forward(m, x, { lastOnly: true }).logits, -1)
+            .toInt()
+            .reshape([rows.length, 1]);
+          news.push(next);
+          x = tf.concat([x, next as tf.Tensor2D], 1);
+        }
+        return tf.concat(news, 1).reshape([-1]);
+      }),
+    );
+  }
+  if (batches.length === 1) return batches[0] as tf.Tensor1D;
+  const all = tf.concat(batches) as tf.Tensor1D;
+  tf.dispose(batches);
+  return all;
 }
 
 export interface ScoredSplit {
