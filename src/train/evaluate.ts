@@ -42,7 +42,7 @@ function generateOnDevice(m: Model, prompts: number[][], steps: number): tf.Tens
       }),
     );
   }
-  if (batches.length === 1) return batches[0] as tf.Tensor1D;
+  if (batches.length <= 1) return (batches[0] ?? tf.zeros([0], 'int32')) as tf.Tensor1D;
   const all = tf.concat(batches) as tf.Tensor1D;
   tf.dispose(batches);
   return all;
