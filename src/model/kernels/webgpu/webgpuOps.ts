@@ -11,8 +11,11 @@ import { type AdamWAttrs, WGSL_OPTIMIZER_KERNELS } from './wgslOptimizer';
 type T = tf.Tensor;
 type Grad = (dy: T, saved: T[]) => T | T[];
 
-/** tfjs's default submits every 15 dispatches; a training step is then ~1 submit (the readback makes one). */
-const SUBMIT_BATCH = 10_000;
+/**
+ * tfjs's default submits every 15 dispatches; one training step is ~150 of ours, so at most 2 submits a step.
+ * Not unbounded: buffers of tensors disposed meanwhile return to tfjs's pool only at a submit.
+ */
+const SUBMIT_BATCH = 160;
 
 /** Registers every CotGpu* kernel for the 'webgpu' backend (once) and batches submits. */
 export function registerWebgpuKernels(): void {
