@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const SLOWEST_FIRST = [
   'tests/pytorch/parity.test.ts',
   'cli/nodeWebgpu.test.ts',
+  'cli/sessionGpuFault.test.ts',
   'src/train/rl.test.ts',
   'tests/pytorch/trainpy.test.ts',
   'cli/sweep.test.ts',

@@ -34,6 +34,12 @@ export function parseEvalLine(line: string, config: Config): EvalPoint | null {
   return { ...gapPoint(config, m[2] as EvalPoint['arm'], { step: Number(m[1]), acc }), stepsPerSec: speed ? Number(speed[1]) : null };
 }
 
+/** The experiment CLI: its TypeScript through tsx, or, bundled (bench/device/pack.ts), experiment.mjs beside this module. */
+function experimentCommand(): string[] {
+  if (import.meta.filename.endsWith('.mjs')) return [resolve(import.meta.dirname, 'experiment.mjs')];
+  return ['--import', 'tsx', resolve(import.meta.dirname, '..', 'cli', 'experiment.ts')];
+}
+
 interface Found {
   step: number;
   seconds: number;
@@ -42,7 +48,7 @@ interface Found {
 async function main(args: string[]): Promise<number> {
   const load0 = loadavg();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '..', 'cli', 'experiment.ts'), ...args], {
+  const child = spawn(process.execPath, [...experimentCommand(), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const points: EvalPoint[] = [];

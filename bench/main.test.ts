@@ -16,6 +16,7 @@ describe('npm run bench: arguments', () => {
         relaxed: true,
         quick: false,
         calls: false,
+        presetOnly: false,
         help: false,
         browser: [],
         ui: false,
@@ -23,12 +24,13 @@ describe('npm run bench: arguments', () => {
         lenient: false,
         seed: null,
         gapBackend: 'auto',
+        threads: 1,
       },
     });
   });
 
   it('parses every option, with = or a separate value', () => {
-    const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick']);
+    const r = parseBenchArgs(['--backend=cpu', '--naive', '--gap', '--json', 'out.json', '--no-relaxed', '--quick', '--threads', '4', '--preset-only']);
     expect(r.ok && r.options).toEqual({
       backends: ['cpu'],
       naive: true,
@@ -37,6 +39,8 @@ describe('npm run bench: arguments', () => {
       relaxed: false,
       quick: true,
       calls: false,
+      presetOnly: true,
+      threads: 4,
       help: false,
       browser: [],
       ui: false,
@@ -75,6 +79,11 @@ describe('npm run bench: arguments', () => {
       [['--json'], /needs a value/],
       [['--steps', '3'], /unknown argument '--steps'/],
       [['--gap=yes'], /takes no value/],
+      [['--threads', '0'], /--threads must be a whole number in 1–8 \(got '0'\)/],
+      [['--threads=9'], /--threads must be a whole number in 1–8/],
+      [['--threads', '2.5'], /--threads must be a whole number/],
+      [['--preset-only=yes'], /takes no value/],
+      [['--ui', '--threads', '2'], /--ui takes only --browser and --json \(got --threads\)/],
       [['--browser=metal'], /--browser takes wasm, webgpu/],
       [['--ui=yes'], /--ui takes no value/],
       [['--ui', '--browser=metal'], /--browser takes wasm, webgpu/],

@@ -1,6 +1,6 @@
 /**
  * Training speed of our engine, headless:
- *   npm run bench -- [--backend wasm|cpu|webgpu] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
+ *   npm run bench -- [--backend wasm|cpu|webgpu] [--threads N] [--preset-only] [--naive] [--gap] [--json FILE] [--no-relaxed] [--quick]
  *   npm run bench -- --browser[=wasm,webgpu] [--json FILE]
  *   npm run bench -- --ui [--browser=wasm,webgpu] [--json FILE]
  *   npm run bench -- --browser[=B] --gap [--seed N] [--link L] [--json FILE]
@@ -17,6 +17,7 @@
  * Exit codes: 0 done, 2 bad arguments, 1 a failure.
  */
 import { resolve } from 'node:path';
+import { MAX_GEMM_THREADS } from '../cli/args';
 import { readLink } from '../cli/readLink';
 
 export interface BenchOptions {
@@ -26,6 +27,8 @@ export interface BenchOptions {
   json: string | null;
   relaxed: boolean;
   quick: boolean;
+  /** Skip the fixed shapes (a software WebGPU adapter takes minutes over them). */
+  presetOnly: boolean;
   help: boolean;
   /** Backends to measure in headless Chromium instead of Node (empty: Node). */
   browser: string[];
@@ -41,6 +44,8 @@ export interface BenchOptions {
   calls: boolean;
   /** With --browser --gap: the page's backend ('auto', as a user gets it, unless --browser=B names one). */
   gapBackend: string;
+  /** Threads the wasm GEMMs are split over (src/model/kernels/threads.ts); 1 = none. */
+  threads: number;
 }
 
 /** What --ui measures when --browser does not say. */
@@ -53,11 +58,13 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --calls              with --backend webgpu, instead: dispatches, submits, writes and readbacks of one preset step
                        on each op path (our WGSL kernels, the plain tfjs ops) and of one evaluation, and the step's
                        time (no timing runs: minutes on SwiftShader, where the whole bench takes an hour)
+  --threads N          split the wasm GEMMs over N threads (1–${MAX_GEMM_THREADS}; default 1); the PyTorch figures stay at 1
   --naive              also time the plain-tfjs path (our wasm kernels off)
   --gap                also train the default preset's two arms until CoT OOD two-hop ≥ 0.9 (minutes)
   --json FILE          write the results as JSON
   --no-relaxed         use the plain-SIMD kernels even where relaxed SIMD (FMA) is available
   --quick              fewer and shorter timing runs
+  --preset-only        skip the fixed shapes (e.g. on a software WebGPU adapter, which takes minutes over them)
   --browser[=LIST]     measure in a Worker of headless Chromium instead (LIST: wasm,webgpu,webgl,cpu; default wasm;
                        webgpu there is SwiftShader, a CPU emulation: its timings say nothing about a GPU)
   --ui                 instead: build the app, train a small experiment in headless Chromium per backend (the
@@ -83,6 +90,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     relaxed: true,
     quick: false,
     calls: false,
+    presetOnly: false,
     help: false,
     browser: [],
     ui: false,
@@ -90,6 +98,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     lenient: false,
     seed: null,
     gapBackend: 'auto',
+    threads: 1,
   };
   let browserNamed = false;
   /** Options of the Node measurements that were given (--ui takes none of them). */
@@ -123,6 +132,11 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'calls' | 'help'] = true;
           if (flag !== '--help') nodeOnly.push(flag);
           break;
+        case '--preset-only':
+          if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
+          o.presetOnly = true;
+          nodeOnly.push(flag);
+          break;
         case '--link':
           o.link = value();
           nodeOnly.push(flag);
@@ -131,6 +145,14 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
           const v = value();
           if (!/^\d+$/.test(v) || Number(v) > 999_999) return { ok: false, message: `--seed must be a whole number in 0–999999 (got '${v}')` };
           o.seed = Number(v);
+          nodeOnly.push(flag);
+          break;
+        }
+        case '--threads': {
+          const v = value();
+          if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_GEMM_THREADS)
+            return { ok: false, message: `--threads must be a whole number in 1–${MAX_GEMM_THREADS} (got '${v}')` };
+          o.threads = Number(v);
           nodeOnly.push(flag);
           break;
         }

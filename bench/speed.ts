@@ -6,12 +6,12 @@ import { generateDataset } from '../src/data/dataset';
 import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
 import { configToQuery } from '../src/experiment/link';
 import { enableRelaxedSimdInNode } from '../src/model/kernels/node';
-import { kernelVariant } from '../src/model/kernels/wasm';
+import { kernelVariant, setGemmThreads } from '../src/model/kernels/wasm';
 import { fastKernelsActive } from '../src/model/ops';
 import { installNodeWebgpu } from '../cli/nodeWebgpu';
 import { countGpuCalls, type GpuCalls } from './gpuCalls';
 import type { BenchOptions } from './main';
-import { pytorchPresetRate, type PytorchRate } from './pytorch';
+import { pytorchFixedRate, pytorchPresetRate, type PytorchRate } from './pytorch';
 import {
   PYTORCH_STEPS_PER_SEC,
   evalSeconds,
@@ -34,13 +34,16 @@ interface ShapeResult extends Rate {
   naive?: Rate;
 }
 interface BackendResult {
-  fixed: ShapeResult;
+  /** Absent with --preset-only. */
+  fixed?: ShapeResult;
   preset: ShapeResult;
   evalSeconds?: number;
 }
 export interface BenchJson {
   machine: string;
   kernels: string | null;
+  /** Threads the wasm GEMMs were split over (--threads). */
+  gemmThreads: number;
   backends: Partial<Record<'wasm' | 'cpu' | 'webgpu', BackendResult>>;
   /** On webgpu: the adapter as its driver names it, and what one preset training step asks of the GPU. */
   webgpu?: { adapter: string; software: boolean; perPresetStep: GpuCalls };
@@ -54,9 +57,10 @@ export interface BenchJson {
   flopsPerStep: Record<Shapes, number>;
   /** The reference's recorded figures (another machine, another run): kept for comparison with earlier reports. */
   pytorchStepsPerSec: typeof PYTORCH_STEPS_PER_SEC;
-  /** python/train.py on the preset, this machine, this run, one CPU thread (bench/pytorch.ts); with wasm's ratio to it. */
-  pytorchSameRun?: PytorchRate & { wasmRatio?: number };
+  /** python/train.py's model on each shapes, this machine, this run, one CPU thread (bench/pytorch.ts); with wasm's ratio to it. */
+  pytorchSameRun?: Record<Shapes, SameRunRate>;
 }
+export type SameRunRate = PytorchRate & { wasmRatio?: number };
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -76,6 +80,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
   const out: BenchJson = {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
     kernels: null,
+    gemmThreads: 1,
     backends: {},
     timeToGapSeconds: null,
     profile: [],
@@ -92,10 +97,14 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
     await tf.ready();
     const path = !fastKernelsActive() ? 'tfjs ops' : backend === 'webgpu' ? 'WGSL kernels' : `wasm kernels (${kernelVariant()})`;
-    if (backend === 'wasm') out.kernels = fastKernelsActive() ? kernelVariant() : null;
-    log(`${backend}: ${path}`);
+    if (backend === 'wasm') {
+      out.kernels = fastKernelsActive() ? kernelVariant() : null;
+      out.gemmThreads = o.threads > 1 ? await setGemmThreads(o.threads) : 1;
+    }
+    log(`${backend}: ${path}${backend === 'wasm' ? `, GEMMs on ${out.gemmThreads} thread(s)` : ''}`);
+    const gpu = adapter !== null && !adapter.software; // a real GPU: time it as long as wasm
     const timing = (shapes: Shapes) =>
-      backend === 'wasm'
+      backend === 'wasm' || gpu
         ? shapes === 'fixed'
           ? { warm: 5, reps: o.quick ? 1 : 3, minSeconds: 2 * short, maxSteps: 500 }
           : { warm: 2, reps: o.quick ? 1 : 3, minSeconds: 3 * short, maxSteps: 100 }
@@ -121,7 +130,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
       }
       return result;
     };
-    const fixed = await run(fixedWorkload, 'fixed');
+    const fixed = o.presetOnly ? undefined : await run(fixedWorkload, 'fixed');
     const preset = await run(() => presetWorkload(config, data), 'preset');
     const res: BackendResult = { fixed, preset };
     if (adapter) {
@@ -152,14 +161,22 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
       out.dispatchesPerStepByPath['tfjs ops (webgpu/webgl/cpu)'] = ref.dispatches;
       res.evalSeconds = await evalSeconds(config, data);
       log(`  one evaluation: ${res.evalSeconds.toFixed(2)} s`);
+      await setGemmThreads(1); // the helper threads end, so that nothing keeps this process alive
     }
     out.backends[backend] = res;
   }
   if (out.backends.wasm) {
-    log('PyTorch (python/train.py, CPU, one thread) on the preset, same run:');
-    const pt = pytorchPresetRate(config, data, o.quick ? 20 : 50);
-    out.pytorchSameRun = 'skipped' in pt ? pt : { ...pt, wasmRatio: out.backends.wasm.preset.stepsPerSec / pt.stepsPerSec };
-    log('skipped' in pt ? `  skipped: ${pt.skipped}` : `  ${pt.stepsPerSec.toFixed(2)} steps/s (torch ${pt.torch}, ${pt.steps} steps)`);
+    const wasm = out.backends.wasm;
+    log("PyTorch, same run (python/train.py's model, this machine, CPU, one thread):");
+    const withRatio = (shapes: Shapes, pt: PytorchRate): SameRunRate => {
+      log('skipped' in pt ? `  ${shapes}: skipped: ${pt.skipped}` : `  ${shapes}: ${pt.stepsPerSec.toFixed(2)} steps/s (torch ${pt.torch})`);
+      const ours = wasm[shapes];
+      return 'skipped' in pt || !ours ? pt : { ...pt, wasmRatio: ours.stepsPerSec / pt.stepsPerSec };
+    };
+    out.pytorchSameRun = {
+      fixed: withRatio('fixed', wasm.fixed ? pytorchFixedRate(2 * short, o.quick ? 1 : 3) : { skipped: 'fixed shapes not measured (--preset-only)' }),
+      preset: withRatio('preset', pytorchPresetRate(config, data, o.quick ? 20 : 50)),
+    };
   }
   if (o.gap) {
     await tf.setBackend(o.backends[0]);
@@ -196,10 +213,12 @@ async function referenceKernelCount(config: typeof DEFAULT_CONFIG): Promise<{ ke
 }
 
 function table(r: BenchJson, o: BenchOptions): string {
-  const rows: string[][] = [['backend', 'shapes', 'path', 'steps/s', 'tokens/s', 'GFLOP/s', 'vs PyTorch']];
+  const rows: string[][] = [['backend', 'shapes', 'path', 'steps/s', 'tokens/s', 'GFLOP/s', 'vs PyTorch same run', 'vs recorded']];
   for (const [backend, res] of Object.entries(r.backends)) {
     for (const shapes of ['fixed', 'preset'] as const) {
       const s = res[shapes];
+      if (!s) continue;
+      const same = r.pytorchSameRun?.[shapes];
       const row = (path: string, x: Rate) => [
         backend,
         shapes,
@@ -207,6 +226,7 @@ function table(r: BenchJson, o: BenchOptions): string {
         x.stepsPerSec.toFixed(2),
         x.tokensPerSec.toFixed(0),
         x.gflops.toFixed(1),
+        same && !('skipped' in same) ? `${(x.stepsPerSec / same.stepsPerSec).toFixed(2)}×` : '–',
         `${x.vsPytorch.toFixed(2)}×`,
       ];
       rows.push(row(s.path, s));
@@ -218,12 +238,8 @@ function table(r: BenchJson, o: BenchOptions): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   const extra = [
     '',
-    `machine: ${r.machine}; "vs PyTorch": the reference's recorded figures from another machine (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
-    r.pytorchSameRun === undefined
-      ? 'PyTorch same run: not measured (wasm not benchmarked)'
-      : 'skipped' in r.pytorchSameRun
-        ? `PyTorch same run: skipped (${r.pytorchSameRun.skipped})`
-        : `PyTorch same run (python/train.py, this machine, CPU, 1 thread, torch ${r.pytorchSameRun.torch}): ${r.pytorchSameRun.stepsPerSec.toFixed(2)} steps/s preset (CoT arm); wasm preset ${r.pytorchSameRun.wasmRatio?.toFixed(2)}× that`,
+    `machine: ${r.machine}; wasm GEMMs on ${r.gemmThreads} thread(s); "vs recorded": the PyTorch reference's recorded figures from another machine (1 thread): ${r.pytorchStepsPerSec.fixed} steps/s fixed, ${r.pytorchStepsPerSec.preset} preset`,
+    ...sameRunLines(r.pytorchSameRun),
     `FLOPs per step: fixed ${(r.flopsPerStep.fixed / 1e9).toFixed(3)} G, preset ${(r.flopsPerStep.preset / 1e9).toFixed(3)} G`,
     `kernels per preset step: ${Object.entries(r.kernelsPerStepByPath)
       .map(([k, v]) => `${v} (${k}; ${r.dispatchesPerStepByPath[k]} doing work)`)
@@ -250,4 +266,14 @@ function table(r: BenchJson, o: BenchOptions): string {
     );
   }
   return [...lines, ...extra].join('\n');
+}
+
+function sameRunLines(same: BenchJson['pytorchSameRun']): string[] {
+  if (!same) return ['PyTorch same run: not measured (wasm not benchmarked)'];
+  return (['fixed', 'preset'] as const).map((shapes) => {
+    const pt = same[shapes];
+    return 'skipped' in pt
+      ? `PyTorch same run, ${shapes}: skipped (${pt.skipped})`
+      : `PyTorch same run, ${shapes} (python/train.py's model, this machine, CPU, 1 thread, torch ${pt.torch}): ${pt.stepsPerSec.toFixed(2)} steps/s${shapes === 'preset' ? ' (CoT arm)' : ''}; wasm ${pt.wasmRatio?.toFixed(2)}× that`;
+  });
 }

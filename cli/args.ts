@@ -32,6 +32,8 @@ export interface CliOptions {
   jobs?: number;
   /** Threads each arm's GEMMs are split over on wasm (set only when given; default: the cores shared among the arms' threads). */
   threads?: number;
+  /** The JSON Lines file a `task=file` link's task is read from (cli/taskFileArg.ts). */
+  taskFile?: string;
 }
 
 export type ParsedArgs = { ok: true; options: CliOptions } | { ok: false; message: string };
@@ -55,6 +57,8 @@ export const USAGE = `usage: npm run experiment -- ['<link or query string>'] [o
                       worker thread (so on its own core); the results are the same either way
   --threads N         threads each arm's matrix products are split over on wasm (1–${MAX_GEMM_THREADS}); default: the
                       machine's cores shared among the arms that train at once; the results are the same either way
+  --task-file F       the JSON Lines file of a 'task=file' link (docs/own-task.md); the link's taskFile is
+                      its sha-256 prefix (filled in when the link has none); a bad file is refused, one line per problem
   --lenient           correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
   --params            list every link parameter with its allowed values and default, each task's own under task=<id>
   -h, --help          show this help
@@ -105,6 +109,7 @@ const PARSE_CONFIG = {
     backend: { type: 'string' },
     json: { type: 'string' },
     'dump-data': { type: 'string' },
+    'task-file': { type: 'string' },
     quiet: { type: 'boolean' },
     lens: { type: 'boolean' },
     trace: { type: 'boolean' },
@@ -164,6 +169,13 @@ export function parseCliArgs(argv: string[]): ParsedArgs {
     if (file === undefined) continue;
     const problem = checkOutputFile(flag, file);
     if (problem) return { ok: false, message: problem };
+  }
+  const taskFile = values['task-file'];
+  if (taskFile !== undefined) {
+    if (taskFile.trim() === '') return { ok: false, message: '--task-file needs a file name' };
+    if (!existsSync(taskFile)) return { ok: false, message: `--task-file ${taskFile.slice(0, 200)}: no such file` };
+    if (!statSync(taskFile).isFile()) return { ok: false, message: `--task-file ${taskFile.slice(0, 200)}: not a file` };
+    options.taskFile = taskFile;
   }
   if (values.lens) options.lens = true;
   if (values.trace) options.trace = true;

@@ -1,81 +1,40 @@
 /**
  * One arm of `npm run experiment`, in a worker thread of its own (cli/armThreads.ts starts it through
- * cli/workerThreads.ts): generates the dataset from the whole config, as every browser worker does, and checks it is
- * the parent's (same hash); then trains its arm (cli/train.ts, the config narrowed to it) and posts what
- * happens. It waits for `start` before the first step, so that the arms start together, and stops after the
- * current step on `stop`.
+ * cli/workerThreads.ts): a thin shell around the TrainingSession the page's workers run (src/worker/session.ts),
+ * speaking the same protocol (src/worker/protocol.ts). What differs from the page is only what this thread provides:
+ * the CLI's backend (cli/train.ts pickCliBackend: no self-check, webgpu through Dawn), its GEMM threads, no tab
+ * budget (the CLI checked memory itself, cli/memoryCheck.ts), and the lens/trace asked for measured at every
+ * evaluation. The parent sends `init` (the whole config and the arm: the dataset is generated from the whole
+ * config, as every worker does), `play` once all arms are built, `pause` to stop; it ends the thread after the
+ * session's `trained`.
  */
 import { parentPort } from 'node:worker_threads';
-import { generateDataset } from '../src/data/dataset';
-import { datasetHash } from '../src/data/hash';
-import type { Arm } from '../src/experiment/domain';
-import type { MechanismRecord } from '../src/experiment/mechanism';
-import type { Config } from '../src/experiment/schema';
+import '@tensorflow/tfjs'; // in Node the union's bundle registers what training needs beside the core
+import '@tensorflow/tfjs-backend-wasm';
+import { setGemmThreads } from '../src/model/kernels/wasm';
+import { createTrainingSession } from '../src/worker/session';
 import type { CliBackend } from './args';
-import type { NodeAdapter } from './nodeWebgpu';
+import { pickCliBackend } from './train';
 import { workerInput } from './workerThreads';
-import { train, type ArmEvent, type TrainingResult, type TrainingSink } from './train';
 
 export interface ArmJobData {
-  config: Config;
-  arm: Arm;
-  /** The parent's dataset hash: this worker's data must be the same. */
-  hash: string;
+  /** The CLI's --backend (the config's `backend` is not read here). */
   backend: CliBackend;
   asked: { lens: boolean; trace: boolean };
   gemmThreads: number;
 }
 
-export type ArmToParent =
-  | { type: 'backend'; backend: string; fallbacks: string[]; gemmThreads: number; adapter?: NodeAdapter }
-  | { type: 'event'; event: ArmEvent }
-  | { type: 'mechanism'; arm: Arm; record: MechanismRecord }
-  | { type: 'step'; step: number }
-  | { type: 'done'; result: TrainingResult }
-  | { type: 'error'; message: string };
-export type ParentToArm = { type: 'start' } | { type: 'stop' };
-
-async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('cli/armJob.ts runs in a worker thread');
-  const job = workerInput<ArmJobData>();
-  const send = (m: ArmToParent) => port.postMessage(m);
-  let stop: (() => void) | null = null;
-  let stopAsked = false;
-  let started: () => void = () => {};
-  const start = new Promise<void>((ok) => (started = ok));
-  const onMessage = (m: ParentToArm) => {
-    if (m.type === 'start') started();
-    else if (m.type === 'stop') {
-      stopAsked = true;
-      stop?.();
-      started();
-    }
-  };
-  port.on('message', onMessage);
-  try {
-    const data = generateDataset(job.config);
-    const hash = datasetHash(data);
-    if (hash !== job.hash) throw new Error(`the ${job.arm} arm's thread generated another dataset (${hash}, not ${job.hash})`);
-    const sink: TrainingSink = {
-      backend: (backend, fallbacks, gemmThreads, adapter) => send({ type: 'backend', backend, fallbacks, gemmThreads, adapter }),
-      event: (event) => send({ type: 'event', event }),
-      mechanism: (arm, record) => send({ type: 'mechanism', arm, record }),
-      step: (step) => send({ type: 'step', step }),
-    };
-    const result = await train({ config: { ...job.config, arms: job.arm }, data, backend: job.backend, asked: job.asked, gemmThreads: job.gemmThreads }, sink, {
-      onStop: (s) => {
-        stop = s;
-        if (stopAsked) s();
-      },
-      beforeRun: () => start,
-    });
-    send({ type: 'done', result });
-  } catch (e) {
-    send({ type: 'error', message: (e instanceof Error ? e.message : String(e)).split('\n')[0] });
-  } finally {
-    port.off('message', onMessage); // nothing keeps the thread alive: it ends
-  }
-}
-
-void main();
+const port = parentPort;
+if (!port) throw new Error('cli/armJob.ts runs in a worker thread');
+const job = workerInput<ArmJobData>();
+const session = createTrainingSession({
+  post: (m) => port.postMessage(m),
+  chooseBackend: () => pickCliBackend(job.backend),
+  wasmThreads: async () => {
+    const count = await setGemmThreads(job.gemmThreads);
+    return { count, text: `${count} thread${count === 1 ? '' : 's'}` };
+  },
+  checkBudget: () => ({ ok: true }),
+  mechanism: job.asked,
+});
+port.on('message', (m: unknown) => session.receive(m));

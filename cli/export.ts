@@ -16,6 +16,7 @@ import { exportFiles, unsupportedForPyTorch } from '../src/export/bundle';
 import type { Config } from '../src/experiment/schema';
 import { EXPORT_USAGE, parseExportArgs, type ExportOptions } from './exportArgs';
 import { readLink } from './readLink';
+import { applyTaskFile } from './taskFileArg';
 
 /** python/train.py, the file every export carries. */
 export const TRAIN_PY = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 'python', 'train.py');
@@ -91,9 +92,15 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   for (const w of reading.warnings) process.stderr.write(`link: ${w}\n`);
+  const withFile = applyTaskFile(reading.config, o.taskFile);
+  if (!withFile.ok) {
+    for (const p of withFile.problems) process.stderr.write(`error: ${p}\n`);
+    process.stderr.write('nothing was exported\n');
+    return 2;
+  }
   const say = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const names = await writeExport(reading.config, o.out, { weights: o.weights, say });
+    const names = await writeExport(withFile.config, o.out, { weights: o.weights, say });
     say(`exported to ${o.out}: ${names.join(', ')}`);
     say(`next: python ${join(o.out, 'train.py')}   (or: torchrun --nproc_per_node=N ${join(o.out, 'train.py')}; see ${join(o.out, 'README.md')})`);
     return 0;

@@ -15,6 +15,8 @@ export interface ExportOptions {
   weights: boolean;
   lenient: boolean;
   help: boolean;
+  /** The JSON Lines file of a `task=file` link (cli/taskFileArg.ts). */
+  taskFile?: string;
 }
 
 export type ParsedExportArgs = { ok: true; options: ExportOptions } | { ok: false; message: string };
@@ -25,6 +27,7 @@ export const EXPORT_USAGE = `usage: npm run export -- ['<link or query string>']
                 (default: the default experiment)
   --out DIR     the folder to write: data.json, config.json, train.py, README.md (created if missing)
   --weights     also write init.json, the playground's initial weights by parameter name (train.py --init init.json)
+  --task-file F the JSON Lines file of a 'task=file' link (docs/own-task.md)
   --lenient     correct a bad link as the browser does (warn, clamp, go on) instead of refusing it
   -h, --help    show this help
 
@@ -36,6 +39,7 @@ const PARSE_CONFIG = {
   options: {
     out: { type: 'string' },
     weights: { type: 'boolean' },
+    'task-file': { type: 'string' },
     lenient: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -73,5 +77,9 @@ export function parseExportArgs(argv: string[]): ParsedExportArgs {
   if (!existsSync(full) && !(existsSync(parent) && statSync(parent).isDirectory())) {
     return { ok: false, message: `--out ${out}: folder ${parent} does not exist` };
   }
-  return { ok: true, options: { link: positionals[0] ?? '', out, weights: values.weights ?? false, lenient: values.lenient ?? false, help: false } };
+  const taskFile = values['task-file'];
+  if (taskFile !== undefined && !(existsSync(taskFile) && statSync(taskFile).isFile()))
+    return { ok: false, message: `--task-file ${taskFile.slice(0, 200)}: no such file` };
+  const options: ExportOptions = { link: positionals[0] ?? '', out, weights: values.weights ?? false, lenient: values.lenient ?? false, help: false };
+  return { ok: true, options: taskFile === undefined ? options : { ...options, taskFile } };
 }

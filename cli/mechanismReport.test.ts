@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { MechanismRecord } from '../src/experiment/mechanism';
 import { costLine, lensLine, traceLine, withMechanism } from './mechanismReport';
+import { kgLens, kgTrace } from '../tests/support/kgMechanism';
 
+const NOT_RESTORED = [0, 1, 2].map(() => [null, null, null, null, null]);
 const record = (step: number): MechanismRecord => ({
   arm: 'cot',
   step,
   lens: [
-    {
+    kgLens(
       step,
-      split: 'oodTwoHop',
-      splitLabel: 'OOD',
-      headline: true,
-      positions: ['h', 'r1', 'r2', 'b', 't'],
-      tracked: [
-        { name: 'b', label: 'bridge', position: 2 },
-        { name: 'answer', label: 'answer', position: 3 },
-      ],
-      top1: [
+      [
         [
           [0, 0, 0, 1, 0],
           [0, 0, 0.24, 0, 0],
@@ -28,18 +22,11 @@ const record = (step: number): MechanismRecord => ({
           [0, 0, 0, 0.9, 0],
         ],
       ],
-      queries: 100,
-    },
+      100,
+    ),
   ],
   trace: [
-    {
-      step,
-      split: 'oodTwoHop',
-      splitLabel: 'OOD',
-      target: 'answer',
-      label: 'answer',
-      position: 3,
-      positions: ['h', 'r1', 'r2', 'b', 't'],
+    kgTrace(step, 'answer', {
       restored: [
         [0.1, 0, 0, 0.8, 0],
         [0, 0, 0, 0.7, 0],
@@ -48,24 +35,8 @@ const record = (step: number): MechanismRecord => ({
       pClean: 0.9,
       pCorrupt: 0,
       queries: 90,
-    },
-    {
-      step,
-      split: 'oodTwoHop',
-      splitLabel: 'OOD',
-      target: 'b',
-      label: 'bridge',
-      position: 2,
-      positions: ['h', 'r1', 'r2', 'b', 't'],
-      restored: [
-        [null, null, null, null, null],
-        [null, null, null, null, null],
-        [null, null, null, null, null],
-      ],
-      pClean: 0,
-      pCorrupt: 0,
-      queries: 90,
-    },
+    }),
+    kgTrace(step, 'b', { restored: NOT_RESTORED, pClean: 0, pCorrupt: 0, queries: 90 }),
   ],
   ms: { lens: 10, trace: 100 },
 });

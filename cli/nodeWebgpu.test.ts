@@ -5,7 +5,7 @@
  * worker to wasm, saying why; the worker's watch sees an uncaptured error and a lost device; and the CLI, asked
  * for webgpu where there is no adapter, refuses with exit 2 and says how to get one.
  *
- * These replace the slow SwiftShader-in-Chromium checks (one browser test of WebGPU stays: tests/e2e/faults).
+ * These replace the slow SwiftShader-in-Chromium checks, as does cli/sessionGpuFault.test.ts (a lost device mid-run).
  * Where neither a GPU nor SwiftShader is installed they are skipped, unless COT_REQUIRE_WEBGPU=1 (CI) makes a
  * missing adapter a failure.
  */

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, PARAMS, taskDefaults, type Config } from '../src/experi
 import { checkValues } from '../src/experiment/validate';
 import { taskOf } from '../src/tasks/registry';
 import { MAX_REPORTS, readReports, readReportValue, REPORT_VERSION, reportJson } from '../src/runs/reportFormat';
+import { kgLens, kgTrace } from '../tests/support/kgMechanism';
 
 const tiny = { ...DEFAULT_CONFIG, entities: 30, relations: 6, degree: 3, evalSize: 50 };
 const data = generateDataset(tiny);
@@ -25,9 +26,11 @@ const configArb: fc.Arbitrary<Config> = fc
         p.key,
         p.type === 'enum'
           ? fc.constantFrom(...p.options)
-          : p.type === 'int'
-            ? fc.integer({ min: p.min, max: p.max })
-            : fc.double({ min: p.min, max: p.max, noNaN: true }),
+          : p.type === 'hex'
+            ? fc.constantFrom('', '0123456789abcdef')
+            : p.type === 'int'
+              ? fc.integer({ min: p.min, max: p.max })
+              : fc.double({ min: p.min, max: p.max, noNaN: true }),
       ]),
     ) as Record<string, fc.Arbitrary<unknown>>,
   )
@@ -76,36 +79,8 @@ const mechanismArb: fc.Arbitrary<MechanismRecord[]> = fc.array(
         (m): MechanismRecord => ({
           arm: 'cot',
           step,
-          lens: [
-            {
-              step,
-              split: 'oodTwoHop',
-              splitLabel: 'OOD',
-              headline: true,
-              positions: ['h', 'r1', 'r2', 'b', 't'],
-              tracked: [
-                { name: 'b', label: 'bridge', position: 2 },
-                { name: 'answer', label: 'answer', position: 3 },
-              ],
-              top1: [m.lens, m.answer],
-              queries,
-            },
-          ],
-          trace: [
-            {
-              step,
-              split: 'idTwoHop',
-              splitLabel: 'ID',
-              target: 'b',
-              label: 'bridge',
-              position: 2,
-              positions: ['h', 'r1', 'r2', 'b', 't'],
-              restored: m.restored,
-              pClean: p,
-              pCorrupt: p / 2,
-              queries,
-            },
-          ],
+          lens: [kgLens(step, [m.lens, m.answer], queries)],
+          trace: [kgTrace(step, 'b', { restored: m.restored, pClean: p, pCorrupt: p / 2, queries }, { id: 'idTwoHop', label: 'ID' })],
           ms: { lens: 3, trace: 4 },
         }),
       ),

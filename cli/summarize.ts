@@ -15,7 +15,7 @@ import { readReports } from '../src/runs/reportFormat';
 import { GAP, gapPoint, gapStep, knowsPrerequisites } from '../src/data/gap';
 import type { MetricRow } from '../src/experiment/domain';
 import type { Config } from '../src/experiment/schema';
-import { firstTestSplit, headlineSplit, prerequisiteSplits, taskOf } from '../src/tasks/registry';
+import { firstTestSplit, headlineSplit, loadTaskSource, prerequisiteSplits, taskOf } from '../src/tasks/registry';
 
 const fmt = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
 
@@ -190,10 +190,27 @@ export function spreadTable(reports: readonly Report[]): string {
 function main(args: string[]): number {
   const rl = args.includes('--rl');
   const spread = args.includes('--spread');
-  const files = args.filter((a) => a !== '--rl' && a !== '--spread');
-  if (files.length === 0) {
-    process.stderr.write('usage: npm run summarize -- [--rl | --spread] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n');
+  // --task-file F: the task file of task=file reports (their splits are the file's)
+  const at = args.indexOf('--task-file');
+  const taskFile = at >= 0 ? args[at + 1] : undefined;
+  const files = args.filter((a, i) => a !== '--rl' && a !== '--spread' && (at < 0 || (i !== at && i !== at + 1)));
+  if (files.length === 0 || (at >= 0 && !taskFile)) {
+    process.stderr.write(
+      'usage: npm run summarize -- [--rl | --spread] [--task-file F.jsonl] FILE.json [FILE.json …]   (reports written by npm run experiment -- … --json FILE)\n',
+    );
     return 2;
+  }
+  if (taskFile) {
+    let loading: ReturnType<typeof loadTaskSource>;
+    try {
+      loading = loadTaskSource(readFileSync(taskFile, 'utf8'));
+    } catch (e) {
+      loading = { ok: false, problems: [e instanceof Error ? e.message.split('\n')[0] : String(e)] };
+    }
+    if (!loading.ok) {
+      for (const p of loading.problems) process.stderr.write(`--task-file ${taskFile}: ${p}\n`);
+      return 2;
+    }
   }
   // one table per task, in the order the tasks first appear (their columns name different splits)
   const tables = new Map<string, { header: string; rows: string[] }>();

@@ -13,7 +13,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { readReports, type Report } from '../src/runs/reportFormat';
-import { headlineSplit } from '../src/tasks/registry';
+import { headlineSplit, taskOf } from '../src/tasks/registry';
 import { parseSweepArgs, SWEEP_USAGE, type PlannedRun, type SweepPlan } from './sweepArgs';
 import type { JobData, JobMessage } from './sweepJob';
 import { resultOf, sweepJson, sweepTable, type SweepRunResult } from './sweepSummary';
@@ -93,6 +93,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const plan = args.plan;
   for (const w of plan.warnings) process.stderr.write(`${w}\n`);
+  // a run whose data cannot be built (a task file: the sweep takes none yet) is refused before any starts
+  const unbuilt = plan.runs.map((r) => taskOf(r.config).tooLarge(r.config)).find((m) => m !== null);
+  if (unbuilt) {
+    process.stderr.write(`error: ${unbuilt}\nnothing was run (a task file's runs: npm run experiment -- … --task-file F, one per seed)\n`);
+    return 2;
+  }
   mkdirSync(plan.out, { recursive: true });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`sweep ?${plan.link}`);

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { Dataset } from '../src/data/dataset';
-import type { Arm, ExperimentEvent } from '../src/experiment/domain';
+import type { Arm, BackendName, ExperimentEvent } from '../src/experiment/domain';
 import type { MechanismRecord } from '../src/experiment/mechanism';
 import type { Config } from '../src/experiment/schema';
 import { MechanismProbe } from '../src/mechanism/probe';
@@ -59,18 +59,24 @@ export interface TrainingControl {
 }
 
 /**
- * Selects the backend the way the CLI always has (tfjs's production mode, relaxed SIMD for our kernels); on wasm,
- * splits our GEMMs over `gemmThreads` threads (src/model/kernels/threads.ts).
+ * Selects the backend the way the CLI always has (tfjs's production mode, relaxed SIMD for our kernels, no
+ * self-check); webgpu, asked for, is never silently another backend (cli/run.ts has checked that an adapter exists).
+ * `fallbacks` say why another was used, empty when the asked one started.
  */
-export async function startBackend(choice: CliBackend, gemmThreads: number, sink: TrainingSink): Promise<void> {
+export async function pickCliBackend(choice: CliBackend): Promise<{ backend: BackendName; fallbacks: string[]; adapter?: NodeAdapter }> {
   tf.env().set('PROD', true); // no debug checks, and no advice to install tfjs-node
   await enableRelaxedSimdInNode(); // fused multiply-add in our wasm kernels (~30% faster); Node 20 has it behind a flag
-  // webgpu: asked for, so never silently another backend (cli/run.ts has checked that an adapter exists)
   const adapter = choice === 'webgpu' ? await installNodeWebgpu() : undefined;
   const { backend, fallbacks } = await selectBackend(choice);
   if (choice === 'webgpu' && backend !== 'webgpu') throw new Error(`webgpu did not start: ${fallbacks.join('; ')}`);
+  return { backend, fallbacks: backend !== choice ? fallbacks : [], ...(adapter ? { adapter } : {}) };
+}
+
+/** The CLI's backend (pickCliBackend); on wasm, our GEMMs split over `gemmThreads` threads (src/model/kernels/threads.ts). */
+async function startBackend(choice: CliBackend, gemmThreads: number, sink: TrainingSink): Promise<void> {
+  const { backend, fallbacks, adapter } = await pickCliBackend(choice);
   const threads = backend === 'wasm' ? await setGemmThreads(gemmThreads) : 1;
-  sink.backend(backend, backend !== choice ? fallbacks : [], threads, adapter);
+  sink.backend(backend, fallbacks, threads, adapter);
 }
 
 export async function train(job: TrainingJob, sink: TrainingSink, control: TrainingControl): Promise<TrainingResult> {

@@ -8,7 +8,9 @@ import { MAX_GEMM_THREADS } from './args';
 
 /** Starts `module` (a URL, e.g. `new URL('./job.ts', import.meta.url)`) in a worker; `workerInput()` there returns `data`. */
 export function startTsWorker(module: URL, data: unknown, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
-  return new Worker(new URL('./tsWorker.mjs', import.meta.url), { ...options, workerData: { module: module.href, data } });
+  // a bundled module (bench/device/pack.ts) is JavaScript already and needs no tsx
+  const entry = module.pathname.endsWith('.ts') ? new URL('./tsWorker.mjs', import.meta.url) : module;
+  return new Worker(entry, { ...options, workerData: { module: module.href, data } });
 }
 
 /** In a worker started by startTsWorker: the data it was given. */

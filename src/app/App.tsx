@@ -16,7 +16,7 @@ import { ExportHint } from '../views/export/ExportHint';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Explanation } from './Explanation';
 import { installShortcuts } from './keyboard';
-import { syncAddress } from './address';
+import { openLink, syncAddress } from './address';
 import { Notices } from './Notices';
 import { initialTheme, saveTheme, type Theme } from './theme';
 import { loadFlag, saveFlag } from './prefs';
@@ -24,6 +24,9 @@ import { RunsPanel } from '../views/runs/RunsPanel';
 import { ResumeOffer } from '../views/runs/ResumeOffer';
 import { installRunHistory } from '../store/installRuns';
 import { Story, TourButton } from '../story/Story';
+import { Gallery } from '../story/gallery/Gallery';
+import type { RunLink } from '../story/gallery/findings';
+import { useSweepStore } from '../store/sweepStore';
 import { ClassroomPanel } from './ClassroomPanel';
 import { usePageStore } from '../store/pageStore';
 import { isHidden } from '../experiment/pageKeys';
@@ -32,6 +35,21 @@ import { installFocusFix } from './focusFix';
 
 const EXPLAIN_ID = 'explanation';
 const CLASSROOM_ID = 'classroom';
+const GALLERY_ID = 'gallery';
+
+/** A gallery card's Run it: its link opens here (the gallery closes with it) and the run, or the sweep, starts. */
+function runFinding(run: RunLink): void {
+  openLink(run.query);
+  window.scrollTo({ top: 0 });
+  if (useSweepStore.getState().spec) {
+    document.querySelector('[data-testid="sweep-form"]')?.scrollIntoView({ block: 'center' });
+    void useSweepStore.getState().start();
+    return;
+  }
+  const training = useTrainingStore.getState();
+  training.reset();
+  training.play();
+}
 
 export function App() {
   const [theme, setTheme] = useState<Theme>(initialTheme);
@@ -40,6 +58,7 @@ export function App() {
   // page keys of the link (src/experiment/pageKeys.ts): hidden parts are not rendered (or display: none), so out of the tab order
   const page = usePageStore((s) => s.page);
   const shows = (part: Parameters<typeof isHidden>[1]) => !isHidden(page, part);
+  const setGallery = usePageStore((s) => s.setGallery);
 
   // a run that has left step 0 (running, paused or done): the training panel moves up under the bar
   const started = useTrainingStore((s) => s.status !== 'idle');
@@ -71,6 +90,17 @@ export function App() {
         <span className="tagline">Why chain-of-thought training lets a small transformer combine facts it never saw combined</span>
         <div className="actions">
           {shows('tour') && <TourButton />}
+          {shows('gallery') && (
+            <button
+              type="button"
+              aria-expanded={page.gallery}
+              aria-controls={GALLERY_ID}
+              onClick={() => setGallery(!page.gallery)}
+              data-testid="gallery-toggle"
+            >
+              Gallery
+            </button>
+          )}
           {shows('explanation') && (
             <button type="button" aria-expanded={explain} aria-controls={EXPLAIN_ID} onClick={toggleExplain}>
               {explain ? 'Hide explanation' : 'What is this?'}
@@ -102,6 +132,11 @@ export function App() {
       </header>
       <Notices />
       {classroom && shows('classroom') && <ClassroomPanel id={CLASSROOM_ID} />}
+      {page.gallery && (
+        <ErrorBoundary title="The gallery stopped.">
+          <Gallery id={GALLERY_ID} onRun={runFinding} onClose={() => setGallery(false)} />
+        </ErrorBoundary>
+      )}
       <div className="app-body">
         {shows('designer') && (
           <aside className="designer-column">

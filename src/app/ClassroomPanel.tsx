@@ -27,7 +27,7 @@ export function ClassroomPanel({ id }: { id: string }) {
   const box = useRef<HTMLInputElement>(null);
   const uid = useId();
 
-  const student: PageOptions = { hide: [...hide, 'classroom'], lock: [...lock], presenter, story };
+  const student: PageOptions = { hide: [...hide, 'classroom'], lock: [...lock], presenter, story, gallery: false };
   const link = linkFor(config, location, student);
 
   useEffect(() => {

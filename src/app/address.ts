@@ -36,6 +36,12 @@ export function loadFromAddress(): string[] {
   return messages;
 }
 
+/** Opens a link (an experiment, with page and sweep keys) in this page, as following it would: a new history entry. */
+export function openLink(query: string): string[] {
+  history.pushState(null, '', `${location.pathname}?${query}`);
+  return loadFromAddress();
+}
+
 function writeAddress(config: Config): void {
   const target = withSweep(linkFor(config)) + location.hash;
   if (target !== location.href) history.replaceState(history.state, '', target);

@@ -4,7 +4,7 @@
  */
 import { generateDataset } from './dataset';
 import { DEFAULT_CONFIG, paramsOf, type Config, type ParamKey } from '../experiment/schema';
-import { taskOf } from '../tasks/registry';
+import { loadTaskSource, taskOf, taskSourceOf } from '../tasks/registry';
 import type { TaskPreview } from '../tasks/types';
 
 export type PreviewResult = { kind: 'ok'; preview: TaskPreview } | { kind: 'too-big'; message: string } | { kind: 'error'; message: string };
@@ -14,6 +14,8 @@ export interface PreviewRequest {
   id: number;
   /** The data parameters of the config (`dataOf`). */
   config: Partial<Config>;
+  /** The outside text the config's task is read from (a task file: src/tasks/registry.ts taskSourceOf), if any. */
+  taskFile?: string;
 }
 export interface PreviewResponse {
   id: number;
@@ -28,8 +30,12 @@ export function dataOf(c: Config): Partial<Config> {
   return Object.fromEntries(previewKeys(c.task).map((k) => [k, c[k]])) as Partial<Config>;
 }
 
-export function computePreview(data: Partial<Config>): PreviewResult {
+export function computePreview(data: Partial<Config>, taskFile?: string): PreviewResult {
   const config = { ...DEFAULT_CONFIG, ...data } as Config;
+  if (taskFile !== undefined && taskSourceOf(config) === undefined) {
+    const loading = loadTaskSource(taskFile);
+    if (!loading.ok) return { kind: 'error', message: loading.problems.join('\n') };
+  }
   const task = taskOf(config);
   const tooLarge = task.tooLarge(config);
   if (tooLarge) return { kind: 'too-big', message: tooLarge };

@@ -129,10 +129,13 @@ export function checkBudget(
   return { ok, estimate, budgetBytes, lower, message };
 }
 
-/** The page's check: one arm per worker, on the path of the config's backend, against BROWSER_WORKER_BUDGET. */
+/** The page's check: one arm per worker, on the path of the config's backend, against BROWSER_WORKER_BUDGET; none for data that cannot be built. */
 export function checkBrowserBudget(c: Config): BudgetCheck {
   const where = 'a browser tab can count on';
   const check = checkBudget(c, BROWSER_WORKER_BUDGET, where, estimateTrainingMemory(c, pathOf(c.backend)));
+  // a config whose data cannot be built (too large, or a task file not loaded) does not start either
+  const unbuilt = taskOf(c).tooLarge(c);
+  if (unbuilt) return { ...check, ok: false, message: unbuilt.replace(/\.$/, '') };
   if (check.ok || pathOf(c.backend) === 'fused') return check;
   // the fused wasm path needs much less: say so when it would fit
   const wasm = estimateTrainingMemory(c, 'fused');

@@ -50,7 +50,9 @@ function problem(c: Config): string | null {
     if (
       p.type === 'enum'
         ? !(p.options as readonly unknown[]).includes(v)
-        : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))
+        : p.type === 'hex'
+          ? typeof v !== 'string' || !(v === '' || new RegExp(`^[0-9a-f]{${p.length}}$`).test(v))
+          : typeof v !== 'number' || !Number.isFinite(v) || (p.type === 'int' && !Number.isInteger(v))
     ) {
       return `${p.key} = ${String(v)}`;
     }
@@ -88,9 +90,11 @@ describe('link codec, property-tested', () => {
           p.key,
           p.type === 'enum'
             ? fc.constantFrom(...p.options)
-            : p.type === 'int'
-              ? fc.integer({ min: p.min, max: p.max })
-              : fc.double({ min: p.min, max: p.max, noNaN: true }),
+            : p.type === 'hex'
+              ? fc.constantFrom('', '0123456789abcdef')
+              : p.type === 'int'
+                ? fc.integer({ min: p.min, max: p.max })
+                : fc.double({ min: p.min, max: p.max, noNaN: true }),
         ]),
       ),
     ) as fc.Arbitrary<Config>;

@@ -16,6 +16,7 @@ function randomConfig(rng: () => number): Config {
   for (const p of PARAMS) {
     if (p.key === 'task' || !paramApplies(p, task)) continue;
     if (p.type === 'enum') c[p.key] = p.options[Math.floor(rng() * p.options.length)];
+    else if (p.type === 'hex') c[p.key] = Array.from({ length: p.length }, () => '0123456789abcdef'[Math.floor(rng() * 16)]).join('');
     else if (p.type === 'int') c[p.key] = p.min + Math.floor(rng() * (p.max - p.min + 1));
     else c[p.key] = p.min + rng() * (p.max - p.min);
   }
@@ -57,7 +58,7 @@ describe('link round trip', () => {
 
   it('each parameter alone, set to its min, max and a non-default value, round trips', () => {
     for (const p of PARAMS) {
-      const values = p.type === 'enum' ? p.options : [p.min, p.max];
+      const values = p.type === 'enum' ? p.options : p.type === 'hex' ? ['', 'abcdef0123456789'] : [p.min, p.max];
       for (const v of values) {
         const c = { ...taskDefaults(((p as Param).task ?? 'kg') as TaskId), [p.key]: v } as Config;
         if (p.key === 'task') Object.assign(c, taskDefaults(v as TaskId));

@@ -5,13 +5,14 @@ import { compactLock, DEFAULT_PAGE, expandLock, isHidden, MAX_LIST, pageQuery, r
 
 describe('page keys of a link', () => {
   it('splits them off, leaving the experiment segments untouched', () => {
-    const s = splitLink('https://x.org/p/?v=1&entities=300&hide=designer,inspector&lock=entities,model&presenter=1&story=1#top');
+    const s = splitLink('https://x.org/p/?v=1&entities=300&hide=designer,inspector&lock=entities,model&presenter=1&story=1&gallery=1#top');
     expect(s.experiment).toBe('v=1&entities=300');
     expect(s.page).toEqual({
       hide: ['designer', 'inspector'],
       lock: ['entities', ...PARAMS.filter((p) => p.group === 'model').map((p) => p.key)],
       presenter: true,
       story: true,
+      gallery: true,
     });
     expect(s.corrections).toEqual([]);
     // the experiment reader sees no unknown keys
@@ -31,7 +32,7 @@ describe('page keys of a link', () => {
 
   it('unknown names and values are corrected in plain text, with a suggestion when one is close', () => {
     const s = splitLink('?hide=desginer,<img src=x onerror=alert(1)>,inspector&lock=entites,__proto__&presenter=maybe&story=2');
-    expect(s.page).toEqual({ hide: ['inspector'], lock: [], presenter: false, story: false });
+    expect(s.page).toEqual({ hide: ['inspector'], lock: [], presenter: false, story: false, gallery: false });
     const texts = s.corrections.map((c) => c.text);
     expect(texts).toContain('hide: "desginer" is not a part of the page or a parameter (did you mean designer?); ignored.');
     expect(texts.some((t) => t.startsWith('hide: "<img src=x onerror=alert…" is not'))).toBe(true);
@@ -62,9 +63,9 @@ describe('page keys of a link', () => {
   });
 
   it('writes a short, fixed-order query that reads back the same', () => {
-    const page = { hide: ['inspector', 'designer'] as const, lock: expandLock(['training', 'seed']), presenter: true, story: false };
+    const page = { hide: ['inspector', 'designer'] as const, lock: expandLock(['training', 'seed']), presenter: true, story: false, gallery: true };
     const q = pageQuery({ ...page, hide: [...page.hide] });
-    expect(q).toBe('hide=designer,inspector&lock=seed,training&presenter=1');
+    expect(q).toBe('hide=designer,inspector&lock=seed,training&presenter=1&gallery=1');
     expect(splitLink(q).page).toEqual({ ...page, hide: ['designer', 'inspector'] });
     expect(pageQuery(DEFAULT_PAGE)).toBe('');
     expect(compactLock(PARAMS.map((p) => p.key))).toEqual(['all']);

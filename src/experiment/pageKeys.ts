@@ -6,6 +6,7 @@
  *   lock=entities,model                   parameters shown but not changeable (keys, groups, or `all`)
  *   presenter=1                           larger type, for a projector
  *   story=1                               the guided tour is open
+ *   gallery=1                             the gallery of findings is open
  *
  * Read like the rest of a link: untrusted, never thrown on, every problem one plain-text correction
  * (shown in the "Link corrected: …" notice), nothing rendered as HTML. tfjs-free (and React-free).
@@ -14,7 +15,7 @@ import { MAX_LINK_LENGTH } from './link';
 import { PARAMS, type ParamGroup, type ParamKey } from './schema';
 import { shown, type Correction } from './validate';
 
-export const PAGE_KEYS = ['hide', 'lock', 'presenter', 'story'] as const;
+export const PAGE_KEYS = ['hide', 'lock', 'presenter', 'story', 'gallery'] as const;
 export type PageKey = (typeof PAGE_KEYS)[number];
 
 /** The designer's groups (the schema's `group` field). */
@@ -34,6 +35,7 @@ export const PARTS = [
   { key: 'mechanism', label: 'The circuit over all test queries (aggregated lens, tracing)' },
   { key: 'runs', label: 'Runs history' },
   { key: 'tour', label: '“Take the tour” button' },
+  { key: 'gallery', label: '“Gallery” button (findings that run as links)' },
   { key: 'classroom', label: '“Classroom” button' },
 ] as const satisfies readonly { key: string; label: string }[];
 export type Part = (typeof PARTS)[number]['key'];
@@ -47,9 +49,11 @@ export interface PageOptions {
   lock: readonly ParamKey[];
   presenter: boolean;
   story: boolean;
+  /** The gallery of findings is open. */
+  gallery: boolean;
 }
 
-export const DEFAULT_PAGE: PageOptions = Object.freeze({ hide: [], lock: [], presenter: false, story: false });
+export const DEFAULT_PAGE: PageOptions = Object.freeze({ hide: [], lock: [], presenter: false, story: false, gallery: false });
 
 /** At most this many names are read from one list (a hostile link cannot make the page loop long). */
 export const MAX_LIST = 64;
@@ -153,7 +157,8 @@ export function readPage(raw: Partial<Record<PageKey, string>>, out: Correction[
   const lock = raw.lock === undefined ? [] : expandLock(readList('lock', raw.lock, findLockable, LOCKABLE, 'a parameter, a group or all', LOCK_ALLOWED, out));
   const presenter = raw.presenter === undefined ? false : readFlag('presenter', raw.presenter, out);
   const story = raw.story === undefined ? false : readFlag('story', raw.story, out);
-  return { hide, lock, presenter, story };
+  const gallery = raw.gallery === undefined ? false : readFlag('gallery', raw.gallery, out);
+  return { hide, lock, presenter, story, gallery };
 }
 
 export interface SplitLink {
@@ -214,6 +219,7 @@ export function pageQuery(page: PageOptions): string {
   if (lock.length) q.set('lock', lock.join(','));
   if (page.presenter) q.set('presenter', '1');
   if (page.story) q.set('story', '1');
+  if (page.gallery) q.set('gallery', '1');
   // commas stay readable in the address
   return q.toString().replace(/%2C/g, ',');
 }

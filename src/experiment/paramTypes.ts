@@ -31,4 +31,10 @@ export interface EnumParam<K extends string = string, V extends string = string>
   /** Friendlier names for the options in the controls; the value in the link stays the option itself. */
   optionLabels?: Readonly<Record<V, string>>;
 }
-export type Param = IntParam | FloatParam | EnumParam;
+/** A short lowercase hex string (e.g. a file's sha-256 prefix): exactly `length` digits, or '' for none (the default). */
+export interface HexParam<K extends string = string> extends Base<K> {
+  type: 'hex';
+  default: '';
+  length: number;
+}
+export type Param = IntParam | FloatParam | EnumParam | HexParam;

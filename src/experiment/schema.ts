@@ -6,7 +6,7 @@
 import type { Param } from './paramTypes';
 import { TASK_IDS, TASK_PARAMS, TASK_PRESETS, type TaskId } from '../tasks/params';
 
-export type { EnumParam, FloatParam, IntParam, Param, ParamGroup } from './paramTypes';
+export type { EnumParam, FloatParam, HexParam, IntParam, Param, ParamGroup } from './paramTypes';
 
 export const NOISE_KINDS = ['t', 'b', 'both'] as const;
 export const ARMS_OPTIONS = ['both', 'cot', 'direct'] as const;
@@ -251,7 +251,7 @@ export const PARAMS = [
 ] as const satisfies readonly Param[];
 
 type ParamTable = typeof PARAMS;
-type ValueOf<P> = P extends { type: 'enum'; options: readonly (infer V)[] } ? V : number;
+type ValueOf<P> = P extends { type: 'enum'; options: readonly (infer V)[] } ? V : P extends { type: 'hex' } ? string : number;
 /** The experiment: one value per parameter. */
 export type Config = { [P in ParamTable[number] as P['key']]: ValueOf<P> };
 export type ParamKey = keyof Config;

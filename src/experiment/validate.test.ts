@@ -10,6 +10,7 @@ describe('schema table', () => {
     for (const p of PARAMS) {
       expect(PARAM_BY_KEY[p.key]).toBe(p);
       if (p.type === 'enum') expect(p.options).toContain(p.default);
+      else if (p.type === 'hex') expect(p.default).toBe('');
       else {
         expect(p.min).toBeLessThanOrEqual(p.default);
         expect(p.default).toBeLessThanOrEqual(p.max);

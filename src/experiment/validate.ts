@@ -49,19 +49,28 @@ export function strictLine(c: Correction): string {
 /** What a parameter accepts, in words. */
 export function allowedOf(p: Param): string {
   if (p.type === 'enum') return `one of ${p.options.join(', ')}`;
+  if (p.type === 'hex') return `${p.length} hex digits (0-9, a-f), or nothing`;
   return `${p.type === 'int' ? 'a whole number' : 'a number'} in ${p.min}–${p.max}`;
 }
 
 /** A finite number, or a short string holding one (zod 4's z.number() rejects NaN and ±Infinity). */
 const numberish = z.union([z.number(), z.string().trim().min(1).max(32).transform(Number)]).pipe(z.number());
 
+const hexOf = (length: number) => z.union([z.literal(''), z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`))]);
+
 function zodFor(p: Param): z.ZodType {
   if (p.type === 'enum') return z.enum(p.options as [string, ...string[]]);
+  if (p.type === 'hex') return hexOf(p.length);
   return numberish;
 }
 /** The zod schema of a complete config, derived from the table; used to check configs built in code. */
 export const configSchema = z.object(
-  Object.fromEntries(PARAMS.map((p) => [p.key, p.type === 'enum' ? z.enum(p.options as unknown as [string, ...string[]]) : z.number().min(p.min).max(p.max)])),
+  Object.fromEntries(
+    (PARAMS as readonly Param[]).map((p) => [
+      p.key,
+      p.type === 'enum' ? z.enum(p.options as unknown as [string, ...string[]]) : p.type === 'hex' ? hexOf(p.length) : z.number().min(p.min).max(p.max),
+    ]),
+  ),
 );
 
 function correction(key: string, value: string, problem: string, allowed: string, text: string): Correction {
@@ -75,6 +84,11 @@ function checkOne(p: Param, raw: unknown, out: Correction[]): Config[ParamKey] {
   if (p.type === 'enum') {
     if (parsed.success) return parsed.data as Config[ParamKey];
     out.push(correction(p.key, value, 'is not an option', allowed, `${p.key}: "${value}" is not one of ${p.options.join(', ')}; using ${p.default}.`));
+    return p.default as Config[ParamKey];
+  }
+  if (p.type === 'hex') {
+    if (parsed.success) return parsed.data as Config[ParamKey];
+    out.push(correction(p.key, value, `is not ${p.length} hex digits`, allowed, `${p.key}: "${value}" is not ${p.length} hex digits; left empty.`));
     return p.default as Config[ParamKey];
   }
   if (!parsed.success) {

@@ -9,6 +9,8 @@ import type { ExportFile } from './bundle';
 /** What the page asks the export worker (src/worker/export.worker.ts) and what it answers: the zip, or why not. */
 export interface ExportRequest {
   config: unknown;
+  /** The text the config's task is read from (a task file: src/tasks/registry.ts taskSourceOf), if any. */
+  taskFile?: string;
 }
 export type ExportResponse = { ok: true; name: string; zip: Uint8Array } | { ok: false; message: string };
 

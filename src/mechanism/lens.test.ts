@@ -9,28 +9,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, splitItems } from '../data/dataset';
 import { foundLayer } from '../experiment/mechanism';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { forward } from '../model/gpt';
 import { ArmTrainer } from '../train/arm';
 import { generate } from '../train/evaluate';
 import { aggregatedLens, lensTop1, mechanismLayout, teacherForced } from './lens';
+import { SMALL_KG } from '../../tests/support/configs';
 
-const small: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 40,
-  relations: 6,
-  degree: 4,
-  layers: 2,
-  heads: 2,
-  dModel: 32,
-  batch: 64,
-  lr: 3e-3,
-  warmup: 10,
-  steps: 300,
-  lrSchedule: 'constant',
-  evalSize: 200,
-  backend: 'wasm',
-};
+const small: Config = { ...SMALL_KG, batch: 64, warmup: 10, steps: 300, lrSchedule: 'constant', evalSize: 200 };
 const data = generateDataset(small);
 let trained: ArmTrainer;
 

@@ -8,28 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, splitItems } from '../data/dataset';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { ArmTrainer } from '../train/arm';
 import { kgOf } from '../tasks/kg';
 import { teacherForced } from './lens';
 import { causalTrace, counterfactuals, patchedProbabilities } from './trace';
+import { SMALL_KG } from '../../tests/support/configs';
 
-const small: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 40,
-  relations: 6,
-  degree: 4,
-  layers: 2,
-  heads: 2,
-  dModel: 32,
-  batch: 64,
-  lr: 3e-3,
-  warmup: 10,
-  steps: 300,
-  lrSchedule: 'constant',
-  evalSize: 200,
-  backend: 'wasm',
-};
+const small: Config = { ...SMALL_KG, batch: 64, warmup: 10, steps: 300, lrSchedule: 'constant', evalSize: 200 };
 const data = generateDataset(small);
 let cot: ArmTrainer;
 

@@ -14,5 +14,7 @@ describe('paper-figure presets', () => {
     }
     expect(presetOf(FIGURE_PRESETS.find((p) => p.id === 'noise-b')!).config.noiseKind).toBe('b');
     expect(presetOf(FIGURE_PRESETS.find((p) => p.id === 'lambda')!).spec!.values).toEqual([1.8, 3.6, 7.2]);
+    // read with the defaults they were measured with (link version 1: λ 7.2), not today's
+    expect(presetOf(FIGURE_PRESETS.find((p) => p.id === 'depth')!).config.lambda).toBe(7.2);
   });
 });

@@ -8,8 +8,11 @@ import { queryToConfig } from '../experiment/link';
 import type { Config } from '../experiment/schema';
 import { readSweep, splitSweepQuery, type SweepSpec } from './sweepPlan';
 
-/** 100 entities × 12 relations, degree 10 (λ up to 8.5), a 2-layer d 64 model, 1,000 steps: about a minute a run. */
-export const FIGURE_BASE = 'entities=100&relations=12&degree=10&layers=2&dModel=64&batch=128&lr=0.003&steps=1000&evalEvery=100';
+/**
+ * 100 entities × 12 relations, degree 10 (λ up to 8.5), a 2-layer d 64 model, 1,000 steps: about a minute a run.
+ * A link of version 1 (λ 7.2 by default), the defaults it was measured with.
+ */
+export const FIGURE_BASE = 'v=1&entities=100&relations=12&degree=10&layers=2&dModel=64&batch=128&lr=0.003&steps=1000&evalEvery=100';
 
 export interface FigurePreset {
   id: string;

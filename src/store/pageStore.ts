@@ -12,6 +12,8 @@ interface PageState {
   setPage: (page: PageOptions) => void;
   /** Opens or closes the tour (the address's story=1). */
   setStory: (open: boolean) => void;
+  /** Opens or closes the gallery of findings (the address's gallery=1). */
+  setGallery: (open: boolean) => void;
   setPresenter: (on: boolean) => void;
 }
 
@@ -19,6 +21,7 @@ export const usePageStore = create<PageState>((set) => ({
   page: DEFAULT_PAGE,
   setPage: (page) => set({ page }),
   setStory: (story) => set((s) => (s.page.story === story ? s : { page: { ...s.page, story } })),
+  setGallery: (gallery) => set((s) => (s.page.gallery === gallery ? s : { page: { ...s.page, gallery } })),
   setPresenter: (presenter) => set((s) => (s.page.presenter === presenter ? s : { page: { ...s.page, presenter } })),
 }));
 

@@ -37,7 +37,7 @@ describe('reduce', () => {
     s = feed(s, 'cot', 100, { type: 'progress', step: 40, running: true });
     s = feed(s, 'direct', 100, { type: 'progress', step: 30, running: true });
     expect(s.step).toBe(30);
-    expect(s.runs.cot?.step).toBe(40);
+    expect(s.armProgress.cot?.step).toBe(40);
     s = feed(s, 'cot', 200, state(false, 100, true));
     expect(s.status).toBe('running'); // direct still trains
     expect(s.step).toBe(30);
@@ -54,10 +54,10 @@ describe('reduce', () => {
     s = feed(s, 'direct', 0, state(true, 0));
     s = feed(s, 'cot', 2000, { type: 'progress', step: 100, running: true });
     s = feed(s, 'direct', 2000, { type: 'progress', step: 50, running: true });
-    expect(s.runs.cot?.stepsPerSec).toBeCloseTo(50);
-    expect(s.runs.cot?.etaSec).toBeCloseTo(18);
-    expect(s.runs.direct?.stepsPerSec).toBeCloseTo(25);
-    expect(s.runs.direct?.etaSec).toBeCloseTo(38);
+    expect(s.armProgress.cot?.stepsPerSec).toBeCloseTo(50);
+    expect(s.armProgress.cot?.etaSec).toBeCloseTo(18);
+    expect(s.armProgress.direct?.stepsPerSec).toBeCloseTo(25);
+    expect(s.armProgress.direct?.etaSec).toBeCloseTo(38);
     expect(s.stepsPerSec).toBeCloseTo(25);
     expect(s.etaSec).toBeCloseTo(38);
     expect(s.step).toBe(50);
@@ -75,8 +75,8 @@ describe('reduce', () => {
     ]);
     expect(s.armStepsPerSec.cot).toBe(5);
     expect(s.diverged).toEqual({ direct: 3 });
-    expect(s.runs.cot?.step).toBe(10);
-    expect(s.runs.direct?.step).toBe(3);
+    expect(s.armProgress.cot?.step).toBe(10);
+    expect(s.armProgress.direct?.step).toBe(3);
     expect(s.step).toBe(3);
   });
 
@@ -103,8 +103,8 @@ describe('reduce', () => {
     let s = feed(both(), 'cot', 0, state(false, 100, true));
     s = feed(s, 'direct', 0, state(false, 60));
     s = markRunning(s);
-    expect(s.runs.cot?.status).toBe('done');
-    expect(s.runs.direct?.status).toBe('running');
+    expect(s.armProgress.cot?.status).toBe('done');
+    expect(s.armProgress.direct?.status).toBe('running');
     expect(s.status).toBe('running');
     expect(combine(initialTrainingData(0, []))).toMatchObject({ status: 'idle', step: 0 });
   });
@@ -121,9 +121,9 @@ describe('reduce', () => {
     s = feed(s, 'cot', 0, state(false, 20, true));
     s = feed(s, 'direct', 0, state(true, 0), { type: 'progress', step: 50, running: true });
     expect(s).toMatchObject({ status: 'running', step: 50, diverged: { cot: 20 } });
-    expect(s.runs.cot?.stopped?.why).toMatch(/^The CoT arm stopped at step 20: its training loss became NaN/);
-    expect(s.runs.cot?.stopped?.cause).toBe('diverged');
-    expect(markRunning(s).runs.cot?.status).toBe('done');
+    expect(s.armProgress.cot?.stopped?.why).toMatch(/^The CoT arm stopped at step 20: its training loss became NaN/);
+    expect(s.armProgress.cot?.stopped?.cause).toBe('diverged');
+    expect(markRunning(s).armProgress.cot?.status).toBe('done');
     s = feed(s, 'direct', 0, state(false, 100, true));
     expect(s).toMatchObject({ status: 'done', step: 100 });
     // a failed worker: its arm stops at its step, with the message
@@ -131,7 +131,7 @@ describe('reduce', () => {
     t = feed(t, 'direct', 0, state(true, 0), { type: 'progress', step: 40, running: true });
     t = feed(t, 'direct', 0, { type: 'error', message: 'out of memory' });
     expect(t).toMatchObject({ status: 'running', step: 30, error: null });
-    expect(t.runs.direct?.stopped).toEqual({ step: 40, why: "The direct arm's training worker failed at step 40: out of memory.", cause: 'crash' });
+    expect(t.armProgress.direct?.stopped).toEqual({ step: 40, why: "The direct arm's training worker failed at step 40: out of memory.", cause: 'crash' });
     t = feed(t, 'cot', 0, { type: 'error', message: 'boom' });
     expect(t).toMatchObject({ status: 'error', error: 'boom' });
   });
@@ -150,10 +150,10 @@ describe('reduce', () => {
     expect(s.losses.cot.map((p) => p.step)).toEqual([10, 20]);
     expect(s.history.cot.map((r) => r.step)).toEqual([20]);
     expect(s.losses.direct).toHaveLength(3);
-    expect(s.runs.cot?.step).toBe(20);
+    expect(s.armProgress.cot?.step).toBe(20);
     s = feed(s, 'direct', 0, { type: 'memory', step: 30, numTensors: 40, numBytes: 1024, inspecting: false });
-    expect(s.runs.direct?.memory).toEqual({ step: 30, numTensors: 40, numBytes: 1024 });
-    expect(s.runs.cot?.memory).toBeNull();
+    expect(s.armProgress.direct?.memory).toEqual({ step: 30, numTensors: 40, numBytes: 1024 });
+    expect(s.armProgress.cot?.memory).toBeNull();
   });
 
   it('takes the run config from the examples message', () => {

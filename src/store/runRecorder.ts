@@ -17,7 +17,7 @@ import type { TrainingState } from './trainingStore';
 
 /** What the recorder reads of the training store. */
 export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig' | 'hash' | 'backend' | 'armStepsPerSec' | 'arms' | 'lens'> &
-  Partial<Pick<TrainingState, 'recordId' | 'resumed' | 'checkpoints' | 'runs'>> & {
+  Partial<Pick<TrainingState, 'recordId' | 'resumed' | 'checkpoints' | 'armProgress'>> & {
     /** Each arm's aggregated logit lens and causal tracing records, where the training store keeps them. */
     mechanism?: Partial<Record<Arm, readonly MechanismRecord[]>>;
   };
@@ -25,7 +25,7 @@ export type TrainingView = Pick<TrainingState, 'status' | 'history' | 'runConfig
 /** A run whose arm's worker crashed is failed once nothing trains (the other arm may have finished): Resume can go on with it. */
 function statusOf(s: TrainingView): RunStatus {
   if (s.status === 'running') return 'training';
-  if (s.status === 'error' || ARMS.some((a) => s.runs?.[a]?.stopped?.cause === 'crash')) return 'error';
+  if (s.status === 'error' || ARMS.some((a) => s.armProgress?.[a]?.stopped?.cause === 'crash')) return 'error';
   return s.status === 'done' ? 'done' : 'paused';
 }
 

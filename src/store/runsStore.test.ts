@@ -8,7 +8,7 @@ import { memoryRepo, openRunsRepo, storageProblem, type RunsRepo } from '../runs
 import { browserReport, importedRecord } from '../runs/record';
 import { reportJson } from '../runs/reportFormat';
 import { startRunRecorder, type TrainingView } from './runRecorder';
-import { initialArmRun } from './reduce';
+import { initialArmState } from './reduce';
 import { createRunsStore, nextRunName } from './runsStore';
 
 let dbCount = 0;
@@ -325,7 +325,7 @@ describe('run recorder', () => {
     expect(r[0].report.wallSeconds).toBeGreaterThanOrEqual(30); // the training time before the reload counts
     // an arm's worker crashes and the other finishes: the run is failed (Resume can go on with it), not done
     const crashed = { step: 20, why: 'crashed', cause: 'crash' as const };
-    again.setState({ status: 'done', runs: { cot: { ...initialArmRun(), stopped: crashed }, direct: initialArmRun() } });
+    again.setState({ status: 'done', armProgress: { cot: { ...initialArmState(), stopped: crashed }, direct: initialArmState() } });
     await until(() => store.getState().runs[0]?.status === 'error');
     stop2();
   });

@@ -130,7 +130,7 @@ describe('trainingStore', () => {
     // the run goes on with the direct arm, and its step is direct's
     direct.send({ type: 'progress', step: 30, running: true });
     expect(useTrainingStore.getState()).toMatchObject({ status: 'running', step: 30 });
-    expect(useTrainingStore.getState().runs.cot?.stopped).toMatchObject({ step: 10 });
+    expect(useTrainingStore.getState().armProgress.cot?.stopped).toMatchObject({ step: 10 });
   });
 
   it('a worker that fails or crashes stops its arm only: notice, its curves kept, the other arm goes on; Reset starts a fresh worker', () => {
@@ -145,7 +145,7 @@ describe('trainingStore', () => {
     cot.w.onerror?.({ message: 'Uncaught RuntimeError: Aborted(OOM)', preventDefault: () => {} } as unknown as ErrorEvent);
     const s = useTrainingStore.getState();
     expect(s.status).toBe('running');
-    expect(s.runs.cot?.stopped).toMatchObject({ step: 20 });
+    expect(s.armProgress.cot?.stopped).toMatchObject({ step: 20 });
     expect(s.losses.cot).toHaveLength(2); // what it drew stays
     expect(cot.terminated()).toBe(true);
     expect(direct.terminated()).toBe(false);
@@ -162,7 +162,7 @@ describe('trainingStore', () => {
     expect(cot2.posted[0]).toMatchObject({ type: 'init', arm: 'cot' });
     expect(direct.posted.at(-1)).toMatchObject({ type: 'init', arm: 'direct' });
     expect(useTrainingStore.getState()).toMatchObject({ status: 'idle', step: 0, losses: { cot: [], direct: [] } });
-    expect(useTrainingStore.getState().runs.cot?.stopped).toBeNull();
+    expect(useTrainingStore.getState().armProgress.cot?.stopped).toBeNull();
   });
 
   it('a config too big for a tab starts no worker; Play and Step do nothing; the status says why', () => {
@@ -256,7 +256,7 @@ describe('trainingStore', () => {
     cot.send({ type: 'resumed', arm: 'cot', step: 100, history: rows });
     expect(useTrainingStore.getState().history.cot).toEqual(rows);
     expect(useTrainingStore.getState().checkpoints).toEqual({ cot: 100 });
-    expect(useTrainingStore.getState().runs.cot?.step).toBe(100);
+    expect(useTrainingStore.getState().armProgress.cot?.step).toBe(100);
     // one that cannot: a notice, and it trains from step 0
     worker('direct').send({ type: 'resumed', arm: 'direct', step: 0, history: [], problem: 'no checkpoint of it was saved; it starts again at step 0' });
     expect(useExperimentStore.getState().notices.at(-1)?.text).toBe(

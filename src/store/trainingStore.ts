@@ -17,18 +17,19 @@
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { FromWorker, FromWorkerTagged, InspectRequest, TestHooks, ToWorker } from '../worker/protocol';
 // values from src/train/* would pull tfjs onto the main thread: only types from there
-import { hashMismatch, initialTrainingData, markRunning, reduce, type TrainingData } from './reduce';
-import { ARM_LABEL, ARMS, type Arm, armStoppedText, armsOf } from '../experiment/domain';
+import { initialTrainingData, markRunning, reduce, type TrainingData } from './reduce';
+import { noticesOf, type Notice } from './notices';
+import { ARMS, type Arm, armsOf } from '../experiment/domain';
 import { checkBrowserBudget } from '../data/memoryBudget';
 import { configToQuery } from '../experiment/link';
 import { totalSteps as runSteps } from '../experiment/phases';
 import type { Config } from '../experiment/schema';
 import { newRunId } from '../runs/record';
-import { headlineSplit } from '../tasks/registry';
+import { headlineSplit, taskSourceOf } from '../tasks/registry';
 import { useExperimentStore } from './experimentStore';
 import { startTrainingWorker, type WorkerLike } from './workers';
 
-export type { TrainingStatus, LossPoint, ArmRun } from './reduce';
+export type { TrainingStatus, LossPoint, ArmState } from './reduce';
 
 export interface TrainingState extends TrainingData {
   /** The query shown in the attention maps and the logit lens. */
@@ -94,14 +95,6 @@ function pageTestHooks(): TestHooks | undefined {
   return { faults: faults === true, ...(typeof selfCheckError === 'number' && Number.isFinite(selfCheckError) ? { selfCheckError } : {}) };
 }
 
-/** What a notice says when a worker could not save its checkpoint. */
-function checkpointProblemText(p: { kind: 'quota' | 'unavailable' | 'other'; text: string }): string {
-  if (p.kind === 'quota')
-    return "The browser's storage for this site is full: the run's checkpoint was not saved, so it cannot be resumed after a reload. Delete or export old runs to make room.";
-  if (p.kind === 'unavailable') return 'Checkpoints cannot be saved in this window (no IndexedDB), so a run cannot be resumed after a reload.';
-  return `${p.text.replace(/\.$/, '')} (the run's checkpoint, for resuming it after a reload).`;
-}
-
 export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<TrainingState>> {
   const flushMs = deps.flushMs ?? FLUSH_MS;
   const testHooks = deps.testHooks ?? pageTestHooks;
@@ -131,21 +124,17 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       for (const a of arms) workers[a]?.postMessage(m);
     }
 
-    /** A warning shown once per run (or, with `life`, once for the client's life). */
-    function noticeOnce(text: string, kind: 'info' | 'warning' = 'warning', life = false): void {
-      const told = life ? lifeNotices : runNotices;
-      if (told.has(text)) return;
-      told.add(text);
-      notify(text, kind);
-    }
-
-    function backendNotice(m: Extract<FromWorker, { type: 'backend' }>): void {
-      if (m.fallbacks.length === 0) return;
-      const requested = experiment.getState().config.backend;
-      const text = `Training on ${m.backend}: ${m.fallbacks.join('; ')}.`;
-      if (text === lastBackendNotice) return;
-      lastBackendNotice = text;
-      notify(text, requested === 'auto' ? 'info' : 'warning');
+    /** Shows a notice (notices.ts) unless it was shown already: this run, this client's life, or as the last backend notice. */
+    function show(n: Notice): void {
+      if (n.once === 'backend') {
+        if (n.text === lastBackendNotice) return;
+        lastBackendNotice = n.text;
+      } else {
+        const told = n.once === 'life' ? lifeNotices : runNotices;
+        if (told.has(n.text)) return;
+        told.add(n.text);
+      }
+      notify(n.text, n.kind);
     }
 
     /** Applies all buffered messages in one state update. */
@@ -164,40 +153,14 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       for (const { m, from } of msgs) afterMessage(m, from);
     }
 
-    /** The arms still training (not stopped for good). */
-    const liveArms = (s: TrainingData): Arm[] => s.arms.filter((a) => !s.runs[a]?.stopped);
-
-    /** Side effects of a message, after the state holds it. */
+    /** Side effects of a message, after the state holds it: its notices, and what the client does about it. */
     function afterMessage(m: FromWorker, from: Arm): void {
       const s = get();
-      if (m.type === 'backend') {
-        backendNotice(m);
-        const used = s.arms.map((a) => s.runs[a]?.backend ?? null);
-        if (used.every((b) => b !== null) && new Set(used).size > 1) {
-          noticeOnce(
-            `The arms train on different backends (${s.arms.map((a, i) => `${ARM_LABEL[a]} on ${used[i]}`).join(', ')}), so their speeds are not comparable.`,
-            'info',
-          );
-        }
-      } else if (m.type === 'notice') {
-        // every worker checks the same config: its corrections show once (per run)
-        for (const text of m.messages) noticeOnce(text);
-      } else if (m.type === 'stopped') {
-        // a non-finite loss: that arm stopped, the others go on
-        noticeOnce(armStoppedText(m, liveArms(s)));
-      } else if (m.type === 'checkpoint' && m.problem) {
-        noticeOnce(checkpointProblemText(m.problem), m.problem.kind === 'unavailable' ? 'info' : 'warning', true);
-      } else if (m.type === 'resumed' && m.problem) {
-        noticeOnce(`The ${ARM_LABEL[m.arm]} arm could not resume: ${m.problem}.`);
-      } else if (m.type === 'error') {
+      for (const n of noticesOf(m, from, s, experiment.getState().config.backend)) show(n);
+      if (m.type === 'error') {
         // the arm's worker failed (or crashed): drop it, so that Reset starts a fresh one; the other arm goes on
         workers[from]?.terminate();
         delete workers[from];
-        const others = liveArms(s);
-        const goOn = others.length
-          ? ` The ${others.map((a) => ARM_LABEL[a]).join(' and ')} arm goes on; its curves and what ${ARM_LABEL[from]} drew so far stay.`
-          : '';
-        noticeOnce(`The ${ARM_LABEL[from]} arm stopped at step ${s.runs[from]?.step ?? 0}: ${m.message.replace(/\.$/, '')}.${goOn} Reset starts a fresh run.`);
       } else if (m.type === 'examples') {
         // keep the chosen query when it is of the same task and still fits the new vocabulary (no end or padding
         // token, short enough); otherwise show the first query of the task's headline split
@@ -216,10 +179,6 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
           if (!fits) set({ example: { prompt: chosen.prompt } });
           post({ type: 'inspect', example: { prompt: chosen.prompt } }, [from]);
         }
-      }
-      if ((m.type === 'examples' || m.type === 'ready') && hashMismatch(s)) {
-        const hashes = s.arms.map((a) => `${ARM_LABEL[a]} ${s.runs[a]?.hash}`).join(', ');
-        noticeOnce(`The two arms' workers generated different datasets (hashes ${hashes}); the comparison is not fair. Please report this.`);
       }
     }
 
@@ -252,7 +211,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
         w.onerror = (e) => {
           e.preventDefault?.();
           // an error event without a message is a module that failed to load (before any message came)
-          const loaded = get().runs[a]?.backend;
+          const loaded = get().armProgress[a]?.backend;
           receive(a, { type: 'error', message: e.message || (loaded ? 'the training worker failed' : 'the training worker could not load its code') });
         };
         workers[a] = w;
@@ -297,8 +256,21 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       }
       runId++;
       const test = testHooks();
+      const taskFile = taskSourceOf(config);
       for (const arm of arms) {
-        post({ type: 'init', config, run: runId, arm, record: run.recordId, ...(resume ? { resume: true } : {}), ...(test ? { test } : {}) }, [arm]);
+        post(
+          {
+            type: 'init',
+            config,
+            run: runId,
+            arm,
+            record: run.recordId,
+            ...(resume ? { resume: true } : {}),
+            ...(test ? { test } : {}),
+            ...(taskFile ? { taskFile } : {}),
+          },
+          [arm],
+        );
       }
     }
 

@@ -12,7 +12,8 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { usePageStore } from '../store/pageStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore } from '../store/trainingStore';
-import { STEPS, paceText, readLens, tourUnavailable } from './steps';
+import { paceText, readLens } from './steps';
+import { tourOf, tourUnavailable } from './tours';
 import { contextOf, installStory, useStoryStore } from './storyStore';
 import './story.css';
 
@@ -37,6 +38,7 @@ export function TourButton() {
   const open = usePageStore((s) => s.page.story);
   const setStory = usePageStore((s) => s.setStory);
   const unavailable = useExperimentStore((e) => tourUnavailable(e.config));
+  const tour = useExperimentStore((e) => tourOf(e.config));
   return (
     <button
       type="button"
@@ -47,7 +49,7 @@ export function TourButton() {
       onClick={() => setStory(!open)}
       // an open tour can always be closed
       disabled={!open && unavailable !== null}
-      title={unavailable ?? 'A guided tour through the two questions, in eight steps'}
+      title={unavailable ?? `A guided tour: ${tour?.title} (${tour?.steps.length} steps)`}
     >
       {open ? 'Close the tour' : 'Take the tour'}
     </button>
@@ -88,7 +90,9 @@ function StoryCard() {
   const training = useTrainingStore();
   const config = useExperimentStore((e) => e.config);
   const setStory = usePageStore((p) => p.setStory);
-  const step = STEPS[s.step];
+  const tour = tourOf(config);
+  const steps = tour?.steps ?? [];
+  const step = steps[Math.min(s.step, steps.length - 1)];
   const ctx = useMemo(() => contextOf(s, training, config), [s, training, config]);
   const heading = useRef<HTMLHeadingElement>(null);
   const card = useRef<HTMLElement>(null);
@@ -105,8 +109,8 @@ function StoryCard() {
   const doneOnEntry = useRef<{ step: number; done: boolean }>({ step: -1, done: false });
   if (doneOnEntry.current.step !== s.step) doneOnEntry.current = { step: s.step, done: done !== null };
   useEffect(() => {
-    if (step.auto && done !== null && !doneOnEntry.current.done && s.step < STEPS.length - 1) s.goTo(s.step + 1, done);
-  }, [done, step.auto, s]);
+    if (step.auto && done !== null && !doneOnEntry.current.done && s.step < steps.length - 1) s.goTo(s.step + 1, done);
+  }, [done, step.auto, s, steps.length]);
 
   // focus the card when it opens, so that keyboard users land in it
   useEffect(() => {
@@ -136,7 +140,7 @@ function StoryCard() {
     // back to where the tour was opened from
     requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-tour="start"]')?.focus());
   };
-  const next = () => (s.step === STEPS.length - 1 ? close() : s.goTo(s.step + 1));
+  const next = () => (s.step === steps.length - 1 ? close() : s.goTo(s.step + 1));
   const back = () => s.goTo(s.step - 1);
   const onKey = (e: React.KeyboardEvent) => {
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
@@ -157,15 +161,15 @@ function StoryCard() {
   const arrived = s.arrived && s.arrived.step === s.step ? s.arrived.text : null;
   const phases = step.phases ?? [];
   const onPage = s.loaded?.key.startsWith(`${s.step}.`) ? Number(s.loaded.key.split('.')[1]) : null;
-  const steps = ctx.main.config.steps;
-  const pace = phases.length ? paceText(ctx.main, phases.length, steps) : null;
-  const away = !phases.length && s.loaded !== null && step.id !== 'real';
+  const pace = phases.length ? paceText(ctx.main, phases.length, ctx.main.config.steps) : null;
+  // a tour run still on the page at a step without runs (the last step closes the tour anyway)
+  const away = !phases.length && s.loaded !== null && s.step !== steps.length - 1;
 
   return (
     <aside ref={card} className="story-card" aria-labelledby={titleId} data-testid="story-step" data-step={s.step} onKeyDown={onKey}>
       <div className="story-head">
         <span className="story-count muted small">
-          Step {s.step + 1} of {STEPS.length}
+          {tour?.title} Step {s.step + 1} of {steps.length}
         </span>
         <button type="button" className="ghost small" data-testid="story-close" onClick={close} aria-label="Close the tour" title="Close the tour (Escape)">
           ×
@@ -175,7 +179,7 @@ function StoryCard() {
         {step.title}
       </h2>
       <p className="visually-hidden" aria-live="polite">
-        Step {s.step + 1} of {STEPS.length}: {step.title}
+        Step {s.step + 1} of {steps.length}: {step.title}
       </p>
       <div className="story-body">
         {arrived && (
@@ -285,12 +289,12 @@ function StoryCard() {
           ← Back
         </button>
         <span className="story-dots" aria-hidden="true">
-          {STEPS.map((x, i) => (
+          {steps.map((x, i) => (
             <span key={x.id} className={i === s.step ? 'on' : i < s.step ? 'past' : ''} />
           ))}
         </span>
         <button type="button" className="primary" data-testid="story-next" onClick={next}>
-          {s.step === STEPS.length - 1 ? 'Finish' : 'Next →'}
+          {s.step === steps.length - 1 ? 'Finish' : 'Next →'}
         </button>
       </div>
     </aside>

@@ -5,7 +5,9 @@ import type { MetricRow } from '../experiment/domain';
 import { DEFAULT_CONFIG, taskDefaults } from '../experiment/schema';
 import type { LensMessage } from '../store/reduce';
 import { commonStep, firstReaching, lensReadings, peakRow } from './measure';
-import { GAP_THRESHOLD, STEPS, paceText, readLens, tourApplies, tourSplits, tourUnavailable, type RunView, type StoryContext } from './steps';
+import { GAP_THRESHOLD, STEPS, paceText, readLens, tourSplits, type RunView, type StoryContext } from './steps';
+import { PARITY_STEPS } from './parityTour';
+import { TOURS, tourOf, tourUnavailable } from './tours';
 
 const scores = (ood: number, oodAtomic = 0, idAtomic = 0) => ({ idAtomic, oodAtomic, trainTwoHop: 0, idTwoHop: 0, oodTwoHop: ood });
 const row = (step: number, ood: number, oodAtomic = 0, idAtomic = 0): MetricRow => ({
@@ -39,13 +41,17 @@ describe('the tour quotes what the page measured', () => {
     expect(STEPS.map((s) => s.id)).toEqual(['world', 'train', 'gap', 'atomic', 'inside', 'noise', 'depth', 'real']);
   });
 
-  it('is offered for the knowledge graph only, and reads its split ids through the task', () => {
-    expect(tourApplies(DEFAULT_CONFIG)).toBe(true);
+  it('has a chapter per task that has one, and reads the split ids through the task', () => {
+    expect(tourOf(DEFAULT_CONFIG)?.steps).toBe(STEPS);
     expect(tourUnavailable(DEFAULT_CONFIG)).toBeNull();
     expect(tourSplits(DEFAULT_CONFIG)).toEqual({ headline: 'oodTwoHop', test: 'idTwoHop', firstFacts: 'idAtomic', secondFacts: 'oodAtomic' });
     const parity = taskDefaults('parity');
-    expect(tourApplies(parity)).toBe(false);
-    expect(tourUnavailable(parity)).toMatch(/^The tour is about the Knowledge graph \(k-hop\) task; this experiment's task is Parity of n bits\./);
+    expect(tourOf(parity)?.steps).toBe(PARITY_STEPS);
+    expect(tourOf(parity)?.title).toMatch(/parity\?$/);
+    expect(tourUnavailable(parity)).toBeNull();
+    const other = { task: 'none-such' } as unknown as typeof parity;
+    expect(tourOf(other)).toBeNull();
+    expect(tourUnavailable(other)).toMatch(/^The tour has chapters for the Knowledge graph \(k-hop\) and Parity of n bits tasks;/);
   });
 
   it('the gap step waits for CoT to pass the threshold, and for the direct arm’s row of that step', () => {
@@ -131,12 +137,41 @@ describe('the tour quotes what the page measured', () => {
   });
 });
 
+describe('the parity chapter quotes what the page measured', () => {
+  const parity = taskDefaults('parity');
+  const prow = (step: number, test: number, train: number): MetricRow => ({ step, loss: null, acc: { test, train }, answerAcc: { test, train } });
+  const prun = (cot: MetricRow[], direct: MetricRow[], extra: Partial<RunView> = {}) => run(cot, direct, { config: parity, totalSteps: 400, ...extra });
+  const pstep = (id: string) => PARITY_STEPS.find((s) => s.id === id)!;
+
+  it('waits for CoT to pass 0.9 on unseen strings, and quotes both arms on unseen and training strings', () => {
+    const chance = pstep('chance');
+    const cot = [prow(0, 0, 0), prow(100, 0.6, 0.6), prow(200, 0.95, 0.97)];
+    const direct = [prow(0, 0, 0), prow(100, 0.5, 0.52), prow(200, 0.49, 0.53)];
+    expect(chance.wait!.done(ctx(prun(cot.slice(0, 2), direct.slice(0, 2))))).toBeNull();
+    expect(chance.wait!.done(ctx(prun(cot, direct)))).toBe('CoT passed 0.9 on unseen strings at step 200 (0.95); direct is at 0.49.');
+    expect(chance.measured(ctx(prun(cot, direct)))).toEqual([
+      'CoT at step 200: 0.95 on unseen strings, 0.97 on its training strings.',
+      'Direct at step 200: 0.49 on unseen strings, 0.53 on its training strings.',
+    ]);
+  });
+
+  it('runs a memorising phase and quotes the direct arm on its training and unseen strings', () => {
+    const memorise = pstep('memorise');
+    expect(memorise.phases?.[0].preset).toEqual({ bits: 8, trainSize: 100, steps: 800 });
+    expect(memorise.wait!.done(ctx(prun([], []), [null]))).toBeNull();
+    const done = prun([prow(800, 1, 1)], [prow(800, 0.28, 1)], { status: 'done', live: false });
+    expect(memorise.wait!.done(ctx(prun([], []), [done]))).toBe('Direct ended at 1.00 on its training strings and 0.28 on unseen ones.');
+  });
+});
+
 describe('what the tour points at', () => {
   it('is found by data-tour anchors that the views set, never by test ids', () => {
     const tsx = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsx(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
-    const set = new Set(tsx(join(__dirname, '../views')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/data-tour="([^"]+)"/g)].map((m) => m[1])));
-    const named = STEPS.flatMap((s) => [...s.target, ...(s.also ? [s.also.target] : [])]);
+    const set = new Set(
+      tsx(join(__dirname, '../views')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/data-tour(?:="|'?: ')([^"']+)["']/g)].map((m) => m[1])),
+    );
+    const named = TOURS.flatMap((t) => t.steps).flatMap((s) => [...s.target, ...(s.also ? [s.also.target] : [])]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((a) => !set.has(a))).toEqual([]);
     expect(readFileSync(join(__dirname, 'Story.tsx'), 'utf8')).not.toMatch(/querySelector[^(]*\([^)]*data-testid/);

@@ -6,12 +6,12 @@
  * waits for something says so, and the tour moves on when `wait.done` reports it happened.
  * Pure: no React, no DOM, no tfjs.
  *
- * The tour's words are about the knowledge-graph task (TOUR_TASK): it is offered only for an experiment of that
- * task (tourApplies). Where it computes, it reads the split ids through the task (tourSplits), never by name.
+ * These steps are the knowledge-graph task's chapter of the tour (tours.ts; parity has its own, parityTour.ts).
+ * Where a step computes, it reads the split ids through the task (tourSplits), never by name.
  */
 import { ARM_LABEL, type Arm, type MetricRow } from '../experiment/domain';
-import type { Config, TaskId } from '../experiment/schema';
-import { headlineSplit, prerequisiteSplits, TASKS, taskOf } from '../tasks/registry';
+import type { Config } from '../experiment/schema';
+import { headlineSplit, prerequisiteSplits, taskOf } from '../tasks/registry';
 import type { ExampleOption, VocabInfo } from '../data/queries';
 import type { LensMessage } from '../store/reduce';
 import {
@@ -54,16 +54,6 @@ export interface StoryContext {
   phases: (RunView | null)[];
   /** Lens readings the tour has seen on the student's run, by the split (id) of the query. */
   seen: Partial<Record<string, { prompt: string; readings: LensReading[] }>>;
-}
-
-/** The task the tour's words are written for. */
-export const TOUR_TASK: TaskId = 'kg';
-/** Whether the tour can be taken with this experiment (its words and steps are about TOUR_TASK). */
-export const tourApplies = (c: Pick<Config, 'task'>): boolean => c.task === TOUR_TASK;
-/** Why the tour is not offered for this experiment, in one sentence; null when it is. */
-export function tourUnavailable(c: Pick<Config, 'task'>): string | null {
-  if (tourApplies(c)) return null;
-  return `The tour is about the ${TASKS[TOUR_TASK].label} task; this experiment's task is ${taskOf(c).label}. Set Task to ${TASKS[TOUR_TASK].label} to take it.`;
 }
 
 /**

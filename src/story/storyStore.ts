@@ -13,7 +13,11 @@ import { checkValues } from '../experiment/validate';
 import { usePageStore } from '../store/pageStore';
 import { useExperimentStore } from '../store/experimentStore';
 import { useTrainingStore, type TrainingState } from '../store/trainingStore';
-import { STEPS, type RunView, type StoryContext } from './steps';
+import type { RunView, StoryContext } from './steps';
+import { stepsOf } from './tours';
+
+/** The steps of the tour of the experiment on the page (a tour's runs keep its task). */
+const stepsNow = () => stepsOf(useExperimentStore.getState().config);
 
 export const sameConfig = (a: Config, b: Config): boolean => configToQuery(a) === configToQuery(b);
 
@@ -79,9 +83,9 @@ export const useStoryStore = create<StoryState>((set, get) => ({
   kept: {},
   seen: {},
   arrived: null,
-  goTo: (step, arrived) => set({ step: Math.max(0, Math.min(STEPS.length - 1, step)), arrived: arrived ? { step, text: arrived } : null }),
+  goTo: (step, arrived) => set({ step: Math.max(0, Math.min(stepsNow().length - 1, step)), arrived: arrived ? { step, text: arrived } : null }),
   runPhase: (step, phase) => {
-    const p = STEPS[step]?.phases?.[phase];
+    const p = stepsNow()[step]?.phases?.[phase];
     if (!p) return;
     const s = get();
     const kept = keepCurrent(s);
@@ -108,7 +112,7 @@ export const useStoryStore = create<StoryState>((set, get) => ({
 export function contextOf(s: StoryState, t: TrainingState, config: Config): StoryContext {
   const onPage = s.loaded && sameConfig(config, s.loaded.config) ? s.loaded.key : null;
   const main = s.loaded === null ? viewOf(t, config, true) : (s.kept.main ?? viewOf(t, config, true));
-  const phases = (STEPS[s.step]?.phases ?? []).map((_, i) => {
+  const phases = (stepsOf(config)[s.step]?.phases ?? []).map((_, i) => {
     const key = phaseKey(s.step, i);
     return onPage === key ? viewOf(t, config, true) : (s.kept[key] ?? null);
   });
@@ -135,7 +139,7 @@ export function installStory(): () => void {
     const [stepText, phaseText] = s.loaded.key.split('.');
     const step = Number(stepText);
     const next = Number(phaseText) + 1;
-    if (step === s.step && STEPS[step]?.phases?.[next]) s.runPhase(step, next);
+    if (step === s.step && stepsNow()[step]?.phases?.[next]) s.runPhase(step, next);
   });
   return () => {
     offConfig();

@@ -4,6 +4,7 @@
  */
 import { KG_PARAMS } from './kg/params';
 import { PARITY_PARAMS } from './parity/params';
+import { FILE_PARAMS } from './file/params';
 
 /** A rule between a task's parameters that a config broke, and the value that mends it. */
 export interface ParamRule {
@@ -24,10 +25,10 @@ export const TASK_RULES: Readonly<Record<string, (c: Values) => ParamRule[]>> = 
 };
 
 /** The task ids, in the order the designer offers them; the first is the default. */
-export const TASK_IDS = ['kg', 'parity'] as const;
+export const TASK_IDS = ['kg', 'parity', 'file'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
-export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS] as const;
+export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS, ...FILE_PARAMS] as const;
 
 /**
  * Where a task's preset differs from the table's defaults (model and training included). Measured: the
@@ -37,4 +38,6 @@ export const TASK_PRESETS: Readonly<Record<TaskId, Readonly<Record<string, numbe
   kg: {},
   // README, "Parity": CoT ≥ 0.95 on fresh strings within 300 steps on every seed measured, direct near 0.5
   parity: { layers: 2, dModel: 64, heads: 4, batch: 64, lr: 2e-3, warmup: 50, steps: 400, evalEvery: 50, evalSize: 200 },
+  // docs/own-task.md: measured on examples/sort_task.py's file
+  file: { layers: 2, dModel: 64, heads: 4, batch: 64, lr: 2e-3, warmup: 50, steps: 400, evalEvery: 50, evalSize: 200 },
 };

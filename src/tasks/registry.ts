@@ -5,12 +5,15 @@
 import type { Config } from '../experiment/schema';
 import { KG_TASK } from './kg';
 import { PARITY_TASK } from './parity';
+import { FILE_TASK } from './file';
+import { loadedTaskFileText, loadTaskFile } from './file/loadedFiles';
 import type { TaskId } from './params';
 import type { SplitSpec, TaskSpec } from './types';
 
 export const TASKS: Readonly<Record<TaskId, TaskSpec>> = {
   kg: KG_TASK,
   parity: PARITY_TASK,
+  file: FILE_TASK,
 };
 
 /** The task of a config. */
@@ -31,3 +34,18 @@ export const firstTestSplit = (c: Config): SplitSpec | null =>
   taskOf(c)
     .splits(c)
     .find((s) => s.role === 'test') ?? null;
+
+/**
+ * The outside text a config's task is read from (a task file), or undefined when its data is generated: what
+ * the page sends a worker beside the config (one optional field of its messages).
+ */
+export const taskSourceOf = (c: Pick<Config, 'task' | 'taskFile'>): string | undefined =>
+  c.task === 'file' && c.taskFile ? (loadedTaskFileText(c.taskFile) ?? undefined) : undefined;
+/**
+ * Reads a task's outside text into this thread (the page, a worker, the CLI): its hash (the config's `taskFile`),
+ * or its problems, one line each, and then nothing of it is kept.
+ */
+export function loadTaskSource(text: unknown): { ok: true; hash: string } | { ok: false; problems: string[] } {
+  const reading = loadTaskFile(text);
+  return reading.ok ? { ok: true, hash: reading.file.hash } : reading;
+}

@@ -1,30 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../data/dataset';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { kgOf } from '../tasks/kg';
 import { ArmTrainer, modelConfigOf } from './arm';
 import { armsOf } from '../experiment/domain';
+import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
 
-const tiny: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 30,
-  relations: 6,
-  degree: 3,
-  layers: 1,
-  heads: 2,
-  dModel: 32,
-  batch: 32,
-  lr: 3e-3,
-  warmup: 5,
-  evalSize: 50,
-  backend: 'cpu',
-};
+const tiny: Config = TINY_KG;
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+onCpuBackend();
 
 /** Runs `n` steps and reads the losses back once at the end (as the runner does). */
 function train(t: ArmTrainer, n: number): number[] {

@@ -3,33 +3,14 @@
  * goes on; checkpoints let a run go on elsewhere (after a lost GPU) exactly as if nothing had happened.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../experiment/schema';
 import { Experiment, type ExperimentEvent } from './experimentLoop';
+import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
 
-const tiny: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 30,
-  relations: 6,
-  degree: 3,
-  layers: 1,
-  heads: 2,
-  dModel: 16,
-  mlpRatio: 2,
-  batch: 16,
-  lr: 3e-3,
-  warmup: 0,
-  evalSize: 50,
-  evalEarly: 'off',
-  steps: 12,
-  evalEvery: 5,
-  backend: 'cpu',
-};
+const tiny: Config = { ...TINY_KG, dModel: 16, mlpRatio: 2, batch: 16, warmup: 0, evalEarly: 'off', steps: 12, evalEvery: 5 };
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+onCpuBackend();
 
 function record(config: Config, checkpoints = false): { ex: Experiment; events: ExperimentEvent[] } {
   const events: ExperimentEvent[] = [];

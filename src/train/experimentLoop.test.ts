@@ -1,31 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, taskDefaults, type Config } from '../experiment/schema';
+import { describe, expect, it } from 'vitest';
+import { taskDefaults, type Config } from '../experiment/schema';
 import { Experiment, type ExperimentEvent } from './experimentLoop';
 import { TASKS } from '../tasks/registry';
+import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
 
-const tiny: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 30,
-  relations: 6,
-  degree: 3,
-  layers: 1,
-  heads: 2,
-  dModel: 32,
-  mlpRatio: 2,
-  batch: 32,
-  lr: 3e-3,
-  warmup: 5,
-  evalSize: 50,
-  steps: 12,
-  evalEvery: 5,
-  backend: 'cpu',
-};
+const tiny: Config = { ...TINY_KG, mlpRatio: 2, steps: 12, evalEvery: 5 };
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+onCpuBackend();
 
 function record(config: Config): { ex: Experiment; events: ExperimentEvent[] } {
   const events: ExperimentEvent[] = [];

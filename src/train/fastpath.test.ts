@@ -7,27 +7,16 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, splitItems } from '../data/dataset';
 import { headlineSplit } from '../tasks/registry';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { ArmTrainer } from './arm';
 import { sourceHash } from '../model/kernels/build';
 import { SOURCE_HASH } from '../model/kernels/wasm.generated';
 import { gemmThreads, setGemmThreads } from '../model/kernels/wasm';
 import { BLOCK_HOOKS, blockHook, forward, modelOf } from '../model/gpt';
 import { fastKernelsActive, pickOps, setFastPath } from '../model/ops';
+import { SMALL_KG } from '../../tests/support/configs';
 
-const small: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 40,
-  relations: 6,
-  degree: 4,
-  layers: 2,
-  heads: 2,
-  dModel: 32,
-  batch: 48,
-  lr: 3e-3,
-  warmup: 3,
-  backend: 'wasm',
-};
+const small: Config = { ...SMALL_KG, batch: 48, warmup: 3 };
 
 beforeAll(async () => {
   await tf.setBackend('wasm');

@@ -6,27 +6,14 @@
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { configToQuery } from '../experiment/link';
 import { checkpointKey, makeCheckpoint, readCheckpoint } from '../runs/checkpoints';
 import { openRunsRepo } from '../runs/db';
 import { Experiment } from './experimentLoop';
+import { TINY_KG } from '../../tests/support/configs';
 
-const config: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 30,
-  relations: 6,
-  degree: 3,
-  layers: 1,
-  heads: 2,
-  dModel: 32,
-  batch: 32,
-  evalSize: 50,
-  steps: 30,
-  evalEvery: 10,
-  evalEarly: 'off',
-  backend: 'cpu',
-};
+const config: Config = { ...TINY_KG, steps: 30, evalEvery: 10, evalEarly: 'off' };
 
 describe('resume', () => {
   it('a run interrupted at an evaluation and resumed from its IndexedDB checkpoints ends on the same curve', async () => {

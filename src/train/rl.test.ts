@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../data/dataset';
-import { DEFAULT_CONFIG, type Config } from '../experiment/schema';
+import type { Config } from '../experiment/schema';
 import { kgOf } from '../tasks/kg';
 import { pathPrompt } from '../tasks/kg/generate';
 import { makeVocab, vocabNames } from '../tasks/kg/vocab';
@@ -27,27 +27,11 @@ import {
   type RlBatch,
 } from './rl';
 import { allVariables } from '../model/gpt';
+import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
 
-const tiny: Config = {
-  ...DEFAULT_CONFIG,
-  entities: 30,
-  relations: 6,
-  degree: 3,
-  layers: 1,
-  heads: 2,
-  dModel: 32,
-  batch: 32,
-  evalSize: 50,
-  lr: 3e-3,
-  warmup: 5,
-  backend: 'cpu',
-  rlSamples: 4,
-};
+const tiny: Config = { ...TINY_KG, rlSamples: 4 };
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  await tf.ready();
-});
+onCpuBackend();
 
 describe("the knowledge graph's judge: the reward on hand-made sequences", () => {
   const kg = makeVocab(30, 6); // entities 0–29, relations 30–35, </a> 36, <pad> 37

@@ -9,9 +9,13 @@ import { datasetHash } from '../data/hash';
 import { exportFiles, unsupportedForPyTorch } from '../export/bundle';
 import { exportFolderName, zipExport, type ExportRequest, type ExportResponse } from '../export/zip';
 import { checkConfig } from '../experiment/validate';
-import { taskOf } from '../tasks/registry';
+import { loadTaskSource, taskOf } from '../tasks/registry';
 
-function build(raw: unknown): ExportResponse {
+function build(raw: unknown, taskFile: unknown): ExportResponse {
+  if (typeof taskFile === 'string') {
+    const loading = loadTaskSource(taskFile);
+    if (!loading.ok) return { ok: false, message: loading.problems.join(' ') };
+  }
   const { config, corrections } = checkConfig((raw ?? {}) as Record<string, unknown>);
   if (corrections.length) return { ok: false, message: `the experiment needs corrections first: ${corrections.map((c) => c.text).join(' ')}` };
   const unsupported = unsupportedForPyTorch(config);
@@ -27,7 +31,7 @@ function build(raw: unknown): ExportResponse {
 self.onmessage = (e: MessageEvent<ExportRequest>) => {
   let reply: ExportResponse;
   try {
-    reply = build(e.data?.config);
+    reply = build(e.data?.config, e.data?.taskFile);
   } catch (err) {
     reply = { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

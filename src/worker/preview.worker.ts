@@ -2,7 +2,7 @@
 import { computePreview, type PreviewRequest, type PreviewResponse } from '../data/datasetPreview';
 
 self.onmessage = (e: MessageEvent<PreviewRequest>) => {
-  const { id, config } = e.data;
-  const response: PreviewResponse = { id, result: computePreview(config) };
+  const { id, config, taskFile } = e.data;
+  const response: PreviewResponse = { id, result: computePreview(config, typeof taskFile === 'string' ? taskFile : undefined) };
   self.postMessage(response);
 };

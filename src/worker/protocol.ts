@@ -24,9 +24,10 @@ export type ToWorker =
    * arm this worker trains (the dataset is still generated from the whole config, so every worker's is the
    * same); without it the worker trains the config's arms in lockstep. `record`: the id of the page's run record;
    * the worker then writes its arm's checkpoint to IndexedDB under it after every evaluation (src/runs/checkpoints.ts).
-   * `resume`: go on from that record's checkpoint instead of starting at step 0.
+   * `resume`: go on from that record's checkpoint instead of starting at step 0. `taskFile`: the text the config's
+   * task is read from (a task file; src/tasks/registry.ts taskSourceOf), checked and loaded before the data.
    */
-  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean }
+  | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean; taskFile?: string }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -37,7 +38,7 @@ export type ToWorker =
   | { type: 'fault'; fault: Fault };
 
 /**
- * Faults the browser tests inject (tests/e2e/faults.test.ts), each the real failure or the closest a page can
+ * Faults the tests inject (tests/e2e/faults.test.ts; a lost device: cli/sessionGpuFault.test.ts), each the real failure or the closest a page can
  * cause on purpose: 'nan' poisons the arm's weights with NaN (its next losses are NaN, as in a divergence);
  * 'crash' throws an uncaught error in the worker (the page sees the worker's error event, as when it runs out of
  * memory); 'device-lost' destroys the worker's WebGPU device; 'gpu-error' causes an uncaptured WebGPU
@@ -107,8 +108,11 @@ export interface LensMessage {
 }
 
 export type FromWorker =
-  /** `threads` (wasm): how many threads the arm's GEMMs use, e.g. '2 threads', '1 thread (page not cross-origin isolated)'. */
-  | { type: 'backend'; backend: BackendName; fallbacks: string[]; threads?: string }
+  /**
+   * `threads` (wasm): how many threads the arm's GEMMs use, e.g. '2 threads', '1 thread (page not cross-origin
+   * isolated)', and `gemmThreads` that count; `adapter`: the WebGPU adapter in Node, as its driver names it.
+   */
+  | { type: 'backend'; backend: BackendName; fallbacks: string[]; threads?: string; gemmThreads?: number; adapter?: AdapterInfo }
   | ExperimentEvent
   | { type: 'progress'; step: number; running: boolean }
   /** `config`: the checked config as asked for (its `arms` not narrowed to the worker's arm); `hash`: the dataset's. */
@@ -133,7 +137,18 @@ export type FromWorker =
    * tfjs memory of the worker at a quiet point of training (after a loss readback, not at an evaluation);
    * `inspecting`: a look inside was in flight (its tensors are counted).
    */
-  | { type: 'memory'; step: number; numTensors: number; numBytes: number; inspecting: boolean };
+  | { type: 'memory'; step: number; numTensors: number; numBytes: number; inspecting: boolean }
+  /**
+   * A run of training ended (paused, stopped or finished), after what it measured was sent: the arm's step and
+   * its training speed (steps/s, evaluation excluded).
+   */
+  | { type: 'trained'; arm: Arm; step: number; stepsPerSec: number };
+
+/** A WebGPU adapter (in Node: cli/nodeWebgpu.ts): "SwiftShader driver 5.0.0 (google swiftshader)"; `software`: a CPU emulation. */
+export interface AdapterInfo {
+  name: string;
+  software: boolean;
+}
 
 /** What actually crosses the thread boundary: a message and the run it belongs to. */
 export type FromWorkerTagged = FromWorker & { run: number };

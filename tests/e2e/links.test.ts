@@ -110,4 +110,26 @@ describe('links', () => {
     expect(p.errors()).toEqual([]);
     await p.close();
   });
+  test('the gallery opens from a link, quotes the kept reports, and Run it loads and starts a finding', async () => {
+    const p = await app.open('/?gallery=1');
+    const cards = p.page.getByTestId('gallery-card');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBeGreaterThanOrEqual(5);
+    // the header's buttons fit: the page is no wider than the window
+    await expect(p.page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBe(1280);
+    const parity = p.page.locator('[data-finding="parity"]');
+    await expect(parity.innerText()).resolves.toMatch(/CoT on unseen strings 1\.000 at the end/);
+    await expect(parity.getByTestId('gallery-agreement').innerText()).resolves.toMatch(/^Agrees/);
+    await p.screenshot('gallery');
+    await parity.getByTestId('gallery-run').click();
+    await expect.poll(() => queryOf(p.page).get('task')).toBe('parity');
+    expect(queryOf(p.page).has('gallery')).toBe(false);
+    await expect(p.page.getByTestId('gallery').count()).resolves.toBe(0);
+    await expect.poll(() => p.page.getByTestId('train-status').innerText(), SLOW).toMatch(/^Training/);
+    // back: the gallery again
+    await p.page.goBack();
+    await p.page.getByTestId('gallery-card').first().waitFor();
+    expect(p.errors()).toEqual([]);
+    await p.close();
+  });
 });

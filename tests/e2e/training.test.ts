@@ -2,8 +2,8 @@
  * Training in a real browser: a tiny experiment trains on wasm, each arm in its own worker; the step counter
  * advances, the backend badge names the backend, the accuracy chart and both attention maps draw, both workers generated the same dataset and both pause, tfjs never runs on
  * the page's main thread, the page answers a click, and nothing logs an error. The training bar is on the first
- * screen. Screenshots for a human. WebGPU is checked in Node (cli/nodeWebgpu.test.ts: the same losses as wasm) and
- * in the browser by the GPU-fault test of tests/e2e/faults.test.ts (SwiftShader here takes a minute for a few steps).
+ * screen. Screenshots for a human. WebGPU is checked in Node (cli/nodeWebgpu.test.ts: the same losses as wasm;
+ * cli/sessionGpuFault.test.ts: a lost device moves the worker's session to wasm from its last checkpoint).
  *
  * No timing bounds here: what holds on a loaded machine is asserted (ordering, counts, where tfjs runs, and that
  * a click is answered within a generous 10 s). How long the page's main-thread tasks take, against the 100 ms

@@ -8,6 +8,21 @@ import { describe, expect, it } from 'vitest';
 import { queryToConfig } from '../../src/experiment/link';
 import { TASKS } from '../../src/tasks/registry';
 import { tokenName } from '../../src/tasks/types';
+import { loadTaskFile } from '../../src/tasks/file/loadedFiles';
+
+/** A small task file: three digits mod 3, the cot their running sums (every string: 19 trained, 8 tested). */
+const SMALL_FILE = Array.from({ length: 27 }, (_, i) => {
+  const d = [Math.floor(i / 9), Math.floor(i / 3) % 3, i % 3];
+  const sums = [d[0], (d[0] + d[1]) % 3, (d[0] + d[1] + d[2]) % 3];
+  return JSON.stringify({
+    prompt: [...d.map(String), '='],
+    cot: sums.slice(0, 2).map((x) => `s${x}`),
+    answer: [`a${sums[2]}`],
+    split: i % 3 ? 'train' : 'test',
+  });
+}).join('\n');
+const loaded = loadTaskFile(SMALL_FILE);
+const FILE_HASH = loaded.ok ? loaded.file.hash : 'not-loaded';
 
 const CASES: Record<string, string[]> = {
   kg: [
@@ -16,6 +31,7 @@ const CASES: Record<string, string[]> = {
     'entities=60&relations=8&degree=4&noise=0.3&noiseKind=both&cotShare=0.5',
   ],
   parity: ['task=parity&bits=6&trainSize=20&evalSize=50', 'task=parity&bits=8&trainSize=100&testBits=10&evalSize=50&noise=0.2&noiseKind=b'],
+  file: [`task=file&taskFile=${FILE_HASH}&evalSize=50`, `task=file&taskFile=${FILE_HASH}&evalSize=50&noise=0.3&noiseKind=both&cotShare=0.5`],
 };
 
 describe('the task contract', () => {

@@ -4,7 +4,8 @@
  * without bias, on shapes that split by rows, by columns, and leave ragged edge panels.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGemmPool, type GemmPool, type SgemmStrided } from './threads';
+import { vi } from 'vitest';
+import { createGemmPool, makePool, type GemmPool, type SgemmStrided } from './threads';
 import { SIMD_WASM } from './wasm.generated';
 
 interface Exports {
@@ -85,5 +86,38 @@ describe('GEMM split over threads', () => {
     expect(p!.splits).toBe(0);
     p!.close();
     expect(await createGemmPool(1, 'simd')).toBeNull();
+  });
+  it('a helper that never answers costs a wait, not the run: the caller computes the GEMM alone and stops splitting', () => {
+    const [M, N, K] = [64, 48, 32];
+    const a = 4096;
+    const b = a + M * K * 4 + 64;
+    const c1 = b + K * N * 4 + 64;
+    const c2 = c1 + M * N * 4 + 64;
+    const scratch = c2 + M * N * 4 + 64;
+    const f = new Float32Array(heap.buffer);
+    for (let i = 0; i < M * K; i++) f[a / 4 + i] = rnd();
+    for (let i = 0; i < K * N; i++) f[b / 4 + i] = rnd();
+    k.sgemm(M, N, K, a, 0, b, 0, c1, 0, 0, scratch);
+    f.fill(Number.NaN, c2 / 4, c2 / 4 + M * N);
+    // two threads, and the one helper never started: no one ever counts its share done
+    const stuck = makePool(
+      2,
+      0,
+      new WebAssembly.Memory({ initial: 64, maximum: 256, shared: true }),
+      new Int32Array(new SharedArrayBuffer((3 + 32) * 4)),
+      [],
+      200,
+    );
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const t0 = Date.now();
+    expect(stuck.sgemm(k.sgemmStrided, heap, scratch, M, N, K, a, false, b, false, c2, 0)).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    const one = f.subarray(c1 / 4, c1 / 4 + M * N);
+    const alone = f.subarray(c2 / 4, c2 / 4 + M * N);
+    expect(one.findIndex((x, i) => !Object.is(x, alone[i]))).toBe(-1);
+    // no more splits: the next GEMM is the caller's alone, at once
+    expect(stuck.sgemm(k.sgemmStrided, heap, scratch, M, N, K, a, false, b, false, c2, 0)).toBe(false);
   });
 });

@@ -62,6 +62,13 @@ export interface GemmPool {
 export const MIN_SPLIT_MACS = 1 << 20;
 const MAX_PAGES = 16384; // 1 GiB of shared memory at most
 const START_MS = 20_000;
+/**
+ * The longest the caller waits for its helpers to finish one GEMM. A GEMM of ours takes milliseconds; a sweep on
+ * a machine loaded far past its cores once left a caller and its helper both asleep (each in Atomics.wait, at
+ * step 300 of a run, not reproduced since): past this, the caller computes the GEMM alone, says so once, and
+ * stops using the pool, so that a stall costs speed instead of hanging the run.
+ */
+export const STALL_MS = 30_000;
 const MR = 4;
 const NR = 8;
 /** Control words: [0] generation, [1] helpers still working, [2] close; then 16 words per helper's job. */
@@ -97,7 +104,7 @@ if (node) port.once('message', start);
 else self.onmessage = (e) => start(e.data);
 `;
 
-interface HelperHandle {
+export interface HelperHandle {
   post(m: unknown): void;
   ready: Promise<void>;
   end(): void;
@@ -143,7 +150,12 @@ export function canShareMemory(): boolean {
  * A pool of `threads − 1` helpers running the `variant` of our GEMM (the caller's: plain and relaxed SIMD round
  * differently). Null when threads ≤ 1, memory cannot be shared, or a helper fails to start.
  */
-export async function createGemmPool(threads: number, variant: 'simd' | 'relaxed-simd', minMacs = MIN_SPLIT_MACS): Promise<GemmPool | null> {
+export async function createGemmPool(
+  threads: number,
+  variant: 'simd' | 'relaxed-simd',
+  minMacs = MIN_SPLIT_MACS,
+  stallMs = STALL_MS,
+): Promise<GemmPool | null> {
   if (threads <= 1 || !canShareMemory()) return null;
   const helpers: HelperHandle[] = [];
   try {
@@ -159,7 +171,7 @@ export async function createGemmPool(threads: number, variant: 'simd' | 'relaxed
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error('GEMM helpers did not start')), START_MS)));
     await Promise.race([Promise.all(helpers.map((h) => h.ready)), late]).finally(() => clearTimeout(timer));
-    return makePool(threads, minMacs, memory, new Int32Array(ctl), helpers);
+    return makePool(threads, minMacs, memory, new Int32Array(ctl), helpers, stallMs);
   } catch {
     for (const h of helpers) h.end();
     return null;
@@ -170,7 +182,15 @@ const align16 = (n: number) => (n + 15) & ~15;
 /** Bytes of packing scratch the GEMM needs for an m × n block with depth K (as gemm.as documents). */
 const scratchBytes = (m: number, n: number, K: number) => ((Math.ceil(m / MR) * MR + Math.ceil(n / NR) * NR) * K + 512) * 4;
 
-function makePool(threads: number, minMacs: number, memory: WebAssembly.Memory, ctl: Int32Array, helpers: HelperHandle[]): GemmPool {
+/** The pool over helpers already started (exported for its test: a pool whose helper never answers). */
+export function makePool(
+  threads: number,
+  minMacs: number,
+  memory: WebAssembly.Memory,
+  ctl: Int32Array,
+  helpers: readonly HelperHandle[],
+  stallMs = STALL_MS,
+): GemmPool {
   let closed = false;
   let splits = 0;
   return {
@@ -261,9 +281,14 @@ function makePool(threads: number, minMacs: number, memory: WebAssembly.Memory, 
       // the caller's block, on tfjs's heap
       if (byRows) own(per, N, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
       else own(M, per, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
-      for (let left = Atomics.load(ctl, 1); left !== 0; left = Atomics.load(ctl, 1)) Atomics.wait(ctl, 1, left);
-      if (Atomics.load(ctl, 2) === 2) {
-        // a helper failed (its error is logged): this GEMM on one thread, and no more splits
+      const deadline = Date.now() + stallMs;
+      let stalled = false;
+      for (let left = Atomics.load(ctl, 1); left !== 0 && !stalled; left = Atomics.load(ctl, 1)) {
+        stalled = Atomics.wait(ctl, 1, left, Math.max(0, deadline - Date.now())) === 'timed-out' && Atomics.load(ctl, 1) !== 0;
+      }
+      if (stalled) console.warn(`GEMM helpers did not finish a GEMM within ${stallMs / 1000} s: this run goes on with its GEMMs on one thread.`);
+      if (stalled || Atomics.load(ctl, 2) === 2) {
+        // a helper failed (its error is logged) or stalled: this GEMM on one thread, and no more splits
         closed = true;
         own(M, N, K, a, lda, transA ? 1 : 0, b, ldb, transB ? 1 : 0, c, N, bias, 0, scratch);
         return true;

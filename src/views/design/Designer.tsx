@@ -35,7 +35,7 @@ function oneLine(c: Config, g: ParamGroup): string {
     .slice(0, 4)
     .map((p) => {
       const v = c[p.key as ParamKey];
-      return `${p.label.split(' ')[0]} ${typeof v === 'number' && p.type !== 'enum' ? formatValue(p, v) : v}`;
+      return `${p.label.split(' ')[0]} ${typeof v === 'number' && p.type !== 'enum' && p.type !== 'hex' ? formatValue(p, v) : v}`;
     })
     .join(' · ');
 }

@@ -1,11 +1,12 @@
 /**
  * One labelled control per schema parameter, generated from its table row: numbers get a range slider (log
- * scale when the row says so) plus an editable number box, enums a select. Everything writes through
+ * scale when the row says so) plus an editable number box, enums a select, a file's hash a file input. Everything writes through
  * experimentStore.setParam, which validates and turns corrections into notices.
  * Test hook: data-testid="param-<key>" (and data-value, the parameter's value) on the slider or select.
  */
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { EnumParam, FloatParam, IntParam, Param } from '../../experiment/schema';
+import { SourceFileControl } from './SourceFileControl';
 
 /** Friendlier names for the common enum options (a task's own are in its parameter table); the value in the link stays the option itself. */
 export const OPTION_LABELS: Record<string, Record<string, string>> = {
@@ -78,6 +79,8 @@ export function ParamControl({ param, value, max, locked = false, onChange }: Pr
     <div className={`param param-${param.type}${locked ? ' locked' : ''}`}>
       {param.type === 'enum' ? (
         <EnumControl id={id} hintId={hintId} param={param} value={String(value)} disabled={locked} onChange={onChange} />
+      ) : param.type === 'hex' ? (
+        <SourceFileControl id={id} param={param} value={String(value)} disabled={locked} onChange={onChange} />
       ) : (
         <NumberControl id={id} hintId={hintId} param={param} value={Number(value)} max={max} disabled={locked} onChange={onChange} />
       )}

@@ -6,7 +6,7 @@ import { TASK_RULES } from '../../tasks/params';
  * degree ≤ relations, parity's training strings ≤ half of all strings): the value each rule mends the maximum to.
  */
 export function ruleMax(p: Param, c: Config): number | undefined {
-  if (p.type === 'enum' || p.task === undefined) return undefined;
+  if (p.type === 'enum' || p.type === 'hex' || p.task === undefined) return undefined;
   const to = TASK_RULES[c.task]?.({ ...c, [p.key]: p.max }).find((r) => r.key === p.key)?.to;
   return to !== undefined && to < p.max ? to : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_CONFIG, type Config } from '../../experiment/schema';
-import { taskOf } from '../../tasks/registry';
+import { taskOf, taskSourceOf } from '../../tasks/registry';
 import { computePreview, dataOf, type PreviewRequest, type PreviewResponse, type PreviewResult } from '../../data/datasetPreview';
 
 export const PREVIEW_DEBOUNCE_MS = 150;
@@ -26,7 +26,8 @@ function makeWorker(): Worker | null {
 
 export function usePreview(config: Config): PreviewState {
   const data = useMemo(() => dataOf(config), [config]);
-  const key = JSON.stringify(data);
+  // a task file loaded in this page since (same config, same hash) makes a new preview
+  const key = JSON.stringify([data, taskSourceOf(config) !== undefined]);
   const [state, setState] = useState<PreviewState>({ result: null, pending: true });
   const worker = useRef<Worker | null>(null);
   const busy = useRef(false);
@@ -42,11 +43,12 @@ export function usePreview(config: Config): PreviewState {
   );
 
   useEffect(() => {
-    const c = JSON.parse(key) as typeof data;
+    const c = (JSON.parse(key) as [typeof data, boolean])[0];
     const id = ++lastId.current;
     setState((s) => ({ ...s, pending: true }));
     const run = () => {
       const full = { ...DEFAULT_CONFIG, ...c } as Config;
+      const taskFile = taskSourceOf(full);
       const tooLarge = taskOf(full).tooLarge(full);
       if (tooLarge) {
         setState({ result: { kind: 'too-big', message: tooLarge }, pending: false });
@@ -73,7 +75,7 @@ export function usePreview(config: Config): PreviewState {
       }
       if (worker.current) {
         busy.current = true;
-        const req: PreviewRequest = { id, config: c };
+        const req: PreviewRequest = { id, config: c, ...(taskFile !== undefined ? { taskFile } : {}) };
         worker.current.postMessage(req);
       } else {
         const result = computePreview(c);

@@ -5,12 +5,14 @@
 import { useMemo } from 'react';
 import { checkBrowserBudget } from '../../data/memoryBudget';
 import { useExperimentStore } from '../../store/experimentStore';
+import { taskOf } from '../../tasks/registry';
 import { ExportButton } from './ExportPyTorch';
 
 export function ExportHint() {
   const config = useExperimentStore((s) => s.config);
   const budget = useMemo(() => checkBrowserBudget(config), [config]);
-  if (budget.ok) return null;
+  // data that cannot be built here (a task file not loaded, a graph too large) cannot be exported either
+  if (budget.ok || taskOf(config).tooLarge(config)) return null;
   return (
     <section className="export-hint" data-testid="export-pytorch-why" aria-label="Train it with PyTorch">
       <p>

@@ -8,22 +8,13 @@ import { unsupportedForPyTorch } from '../../export/bundle';
 import type { Config } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
 import type { ExportRequest, ExportResponse } from '../../export/zip';
+import { download } from '../charts/exportChart';
+import { taskSourceOf } from '../../tasks/registry';
 import './export.css';
 
 type State = { kind: 'idle' } | { kind: 'working' } | { kind: 'done'; name: string; bytes: number } | { kind: 'error'; message: string };
 
 const sizeText = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} kB`);
-
-function download(name: string, zip: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([zip as BlobPart], { type: 'application/zip' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 function useExport(config: Config) {
   const [state, setState] = useState<State>({ kind: 'idle' });
@@ -49,7 +40,7 @@ function useExport(config: Config) {
       w.terminate();
       worker.current = null;
       if (r.ok) {
-        download(r.name, r.zip);
+        download(new Blob([r.zip as BlobPart], { type: 'application/zip' }), r.name, 60_000);
         setState({ kind: 'done', name: r.name, bytes: r.zip.byteLength });
       } else setState({ kind: 'error', message: r.message });
     };
@@ -58,7 +49,8 @@ function useExport(config: Config) {
       worker.current = null;
       setState({ kind: 'error', message: e.message || 'the export worker failed' });
     };
-    w.postMessage({ config } satisfies ExportRequest);
+    const taskFile = taskSourceOf(config);
+    w.postMessage({ config, ...(taskFile !== undefined ? { taskFile } : {}) } satisfies ExportRequest);
   };
   return { state, start };
 }

@@ -5,13 +5,13 @@
  * by the workers' `mechanism` messages (src/worker/mechanismWatch.ts) through the training store. A task with several
  * intermediate results gets a selector: which one the "where is it found" chart and the lens heatmaps show.
  */
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useTrainingStore } from '../../store/trainingStore';
 import { ARM_LABEL, type Arm } from '../../experiment/domain';
 import { ANSWER, trackedIndex, type MechanismRecord, type TrackedResult } from '../../experiment/mechanism';
 import { headlineSplit, taskOf } from '../../tasks/registry';
 import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
-import { useThrottled } from '../training/useThrottled';
+import { useShownArms, useTrainingFeed } from '../training/useTrainingFeed';
 import { Heatmap } from './Heatmap';
 import { FoundChart, HeadlineChart } from './MechanismCharts';
 import { MechanismPresets } from './MechanismPresets';
@@ -83,28 +83,14 @@ function costText(recs: readonly MechanismRecord[], trainSeconds: number | null)
 }
 
 export function MechanismPanel() {
-  const running = useTrainingStore((s) => s.status === 'running');
-  const mechanism = useDeferredValue(
-    useThrottled(
-      useTrainingStore((s) => s.mechanism),
-      running ? 1000 : 0,
-      700,
-    ),
-  );
-  const history = useDeferredValue(
-    useThrottled(
-      useTrainingStore((s) => s.history),
-      running ? 1000 : 0,
-      800,
-    ),
-  );
-  const arms = useTrainingStore((s) => s.arms);
+  const mechanism = useTrainingFeed('mechanism', 1000, 700);
+  const history = useTrainingFeed('history', 1000, 800);
   const totalSteps = useTrainingStore((s) => s.totalSteps);
   const runConfig = useTrainingStore((s) => s.runConfig);
   const layers = runConfig?.layers ?? null;
   const armStepsPerSec = useTrainingStore((s) => s.armStepsPerSec);
   const colors = useThemeColors();
-  const shownArms = useMemo<Arm[]>(() => (arms.length ? arms : ['cot', 'direct']), [arms]);
+  const shownArms = useShownArms();
   const L = layers ?? 0;
   const readings = useMemo(() => (layers ? readMechanism(mechanism, shownArms, layers) : []), [mechanism, shownArms, layers]);
   const splits = useMemo(() => measuredSplitsOf(mechanism), [mechanism]);

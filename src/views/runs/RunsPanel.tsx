@@ -16,7 +16,7 @@ import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { useTrainingStore } from '../../store/trainingStore';
 import { headlineSplit } from '../../tasks/registry';
-import { download } from '../training/exportChart';
+import { download } from '../charts/exportChart';
 import { CompareView } from './CompareView';
 import { SweepPanel } from './SweepPanel';
 import './runs.css';
@@ -38,7 +38,7 @@ export const resumeStep = (r: RunRecord) => Math.min(...Object.values(r.checkpoi
  * it is) unless an arm's worker of it crashed and nothing trains.
  */
 export function useResumable(run: RunRecord): boolean {
-  const live = useTrainingStore((s) => s.recordId === run.id && (s.status === 'running' || !ARMS.some((a) => s.runs[a]?.stopped?.cause === 'crash')));
+  const live = useTrainingStore((s) => s.recordId === run.id && (s.status === 'running' || !ARMS.some((a) => s.armProgress[a]?.stopped?.cause === 'crash')));
   return !live && resumable(run);
 }
 

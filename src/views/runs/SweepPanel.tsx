@@ -16,7 +16,7 @@ import { readSweep, runCount, sweepPoints, sweepQuery, type SweepMetric, type Sw
 import { useExperimentStore } from '../../store/experimentStore';
 import { useRunsStore } from '../../store/runsStore';
 import { useSweepStore } from '../../store/sweepStore';
-import { plainTick } from '../training/chartParts';
+import { plainTick } from '../charts/chartParts';
 import { useThemeColors, type ThemeColors } from '../training/useThemeColors';
 
 /** The parameters a sweep can vary for an experiment of `task`: its task's and the shared ones (not backend, arms). */

@@ -28,7 +28,7 @@ function render(config: Config): string {
     arms: ['cot', 'direct'],
     example: { prompt },
     history: { cot: [], direct: [] },
-    runs: {},
+    armProgress: {},
     armStepsPerSec: {},
     fallbacks: [],
     lens: {},

@@ -57,7 +57,7 @@ function Stats() {
   const s = useTrainingStore();
   const running = s.status === 'running';
   const arms = s.arms;
-  const steps = arms.map((a) => s.runs[a]?.step ?? 0);
+  const steps = arms.map((a) => s.armProgress[a]?.step ?? 0);
   const apart = arms.length > 1 && steps.some((x) => x !== steps[0]);
   const stepTitle =
     arms.length > 1
@@ -67,7 +67,7 @@ function Stats() {
     .map(([a, r]) => `${ARM_LABEL[a as Arm]} ${r.toFixed(1)}`)
     .join(', ');
   const rateTitle = `Wall-clock steps per second of each arm (evaluations included)${trainingOnly ? `; training only: ${trainingOnly}` : ''}`;
-  const rates = arms.map((a) => s.runs[a]?.stepsPerSec ?? null);
+  const rates = arms.map((a) => s.armProgress[a]?.stepsPerSec ?? null);
   const rateText =
     !running || rates.every((r) => r === null)
       ? '— steps/s'
@@ -77,8 +77,8 @@ function Stats() {
   const memory = arms
     .map(
       (a) =>
-        s.runs[a]?.memory &&
-        `${ARM_LABEL[a]} worker: ${s.runs[a]!.memory!.numTensors} tensors, ${(s.runs[a]!.memory!.numBytes / 2 ** 20).toFixed(1)} MiB (step ${s.runs[a]!.memory!.step})`,
+        s.armProgress[a]?.memory &&
+        `${ARM_LABEL[a]} worker: ${s.armProgress[a]!.memory!.numTensors} tensors, ${(s.armProgress[a]!.memory!.numBytes / 2 ** 20).toFixed(1)} MiB (step ${s.armProgress[a]!.memory!.step})`,
     )
     .filter(Boolean)
     .join('; ');
@@ -118,7 +118,7 @@ function Headline() {
   const runConfig = useTrainingStore((s) => s.runConfig);
   const designed = useExperimentStore((s) => s.config);
   const split = headlineSplit(runConfig ?? designed);
-  const stopped = useTrainingStore((s) => s.arms.filter((a) => s.runs[a]?.stopped).join(','));
+  const stopped = useTrainingStore((s) => s.arms.filter((a) => s.armProgress[a]?.stopped).join(','));
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   return (
     <div className="headline" data-testid="ood-headline" title={`Exact-match accuracy of each arm on the task's headline split: ${split.label}`}>

@@ -8,7 +8,8 @@ import { AccuracyChart } from './AccuracyChart';
 import { Inspector } from './Inspector';
 import { MechanismPanel } from '../mechanism/MechanismPanel';
 import { LossChart } from './LossChart';
-import { RlChart, useRunConfig } from './RlChart';
+import { RlChart } from './RlChart';
+import { useRunConfig } from './useRunConfig';
 import { GROKKING_NOTE, verdict } from './verdict';
 import './training.css';
 
@@ -20,10 +21,10 @@ function StatusLine() {
   const history = useTrainingStore((s) => s.history);
   const error = useTrainingStore((s) => s.error);
   const diverged = useTrainingStore((s) => s.diverged);
-  const runs = useTrainingStore((s) => s.runs);
+  const armProgress = useTrainingStore((s) => s.armProgress);
   const refused = useTrainingStore((s) => s.refused);
   const config = useRunConfig();
-  const stopped = Object.fromEntries(arms.flatMap((a) => (runs[a]?.stopped ? [[a, runs[a]!.stopped!.why]] : [])));
+  const stopped = Object.fromEntries(arms.flatMap((a) => (armProgress[a]?.stopped ? [[a, armProgress[a]!.stopped!.why]] : [])));
   const text = verdict({ config, status, step, totalSteps, arms, history, error, diverged, stopped, refused });
   return (
     <p className={`status-line ${refused ? 'error' : status}`} data-testid="train-status" role="status">

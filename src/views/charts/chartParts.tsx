@@ -49,3 +49,16 @@ export function plainLabel(text: string, fill: string, fontSize = 12): (p: { x?:
     );
   };
 }
+
+/** A label for a marked step's line: plain text just right of the line, at the top. */
+export function markerLabel(text: string, fill: string) {
+  return function MarkerLabel(p: { viewBox?: { x?: number; y?: number } }) {
+    const x = (p.viewBox?.x ?? 0) + 4;
+    const y = (p.viewBox?.y ?? 0) + 12;
+    return (
+      <text x={x} y={y} fill={fill} fontSize={11}>
+        {text}
+      </text>
+    );
+  };
+}

@@ -1,7 +1,8 @@
-/** Downloads: a CSV of the metrics (papaparse) and a PNG of a chart (its SVG drawn onto a canvas). */
+/** Downloads: a file, a CSV table (papaparse) and a PNG of a chart (its SVG drawn onto a canvas). */
 import Papa from 'papaparse';
 
-export function download(blob: Blob, filename: string): void {
+/** Saves `blob` as `filename`; its URL is revoked after `revokeAfterMs` (a large file wants longer to be taken). */
+export function download(blob: Blob, filename: string, revokeAfterMs = 1000): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -9,7 +10,7 @@ export function download(blob: Blob, filename: string): void {
   document.body.appendChild(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  setTimeout(() => URL.revokeObjectURL(url), revokeAfterMs);
 }
 
 export function downloadCsv(fields: string[], data: (number | string)[][], filename: string): void {
@@ -59,4 +60,12 @@ export async function svgToPngBlob(svg: SVGSVGElement, opts: { background: strin
   } finally {
     URL.revokeObjectURL(url);
   }
+}
+
+/** A CSV table of chart rows: the step, then one column per key (empty where a row has no value). */
+export function rowsTable<Row extends { step: number }>(rows: readonly Row[], keys: readonly string[]): { fields: string[]; data: (number | string)[][] } {
+  return {
+    fields: ['step', ...keys],
+    data: rows.map((r) => [r.step, ...keys.map((k) => ((r as Record<string, unknown>)[k] as number | undefined) ?? '')]),
+  };
 }

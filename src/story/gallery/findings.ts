@@ -1,0 +1,268 @@
+/**
+ * The gallery of findings: one card per claim of the literature this playground can reproduce. A card holds the
+ * claim, its source and what the source reports (text), the links that run it here, and a reading of the reports
+ * kept in docs/results/ (numbers, never typed in: ./readings.ts computes them from the reports). Whether our
+ * measurement agrees with the source is computed from the same numbers, and the card says so where it does not.
+ */
+import { configToQuery } from '../../experiment/link';
+import { sweepQuery } from '../../runs/sweepPlan';
+import { GAP } from '../../data/gap';
+import { headlineSplit } from '../../tasks/registry';
+import { accAt, bestShare, finalAcc, firstStep, fmt, foundAt, inFolder, lastLens, median, peakAcc, range, reachingGap, type KeptReport } from './readings';
+
+export type Agreement = 'agrees' | 'partly' | 'disagrees' | 'not measured';
+
+/** What a card reads from its reports. */
+export interface Reading {
+  /** What was measured, a sentence each (numbers from the reports). */
+  measured: string[];
+  agreement: Agreement;
+  /** Where and how it differs from the source (empty when it agrees). */
+  note: string;
+  /** The reports read (paths under docs/results/). */
+  reports: string[];
+}
+
+export interface RunLink {
+  label: string;
+  /** A link query (an experiment, or an experiment with its sweep keys). */
+  query: string;
+}
+
+export interface Finding {
+  id: string;
+  title: string;
+  /** The claim in one sentence. */
+  claim: string;
+  source: { text: string; href: string };
+  /** What the source reports, in one sentence. */
+  reported: string;
+  /** The command that wrote the reports (docs/results.md gives the details). */
+  command: string;
+  /** The links that reproduce it here (from the reports themselves where one report is the experiment). */
+  runs(all: readonly KeptReport[]): RunLink[];
+  read(all: readonly KeptReport[]): Reading;
+}
+
+const YAO = { text: 'Yao et al. 2025, arXiv 2502.04667', href: 'https://arxiv.org/abs/2502.04667' };
+const none = (reports: readonly KeptReport[], what: string): Reading => ({
+  measured: [`No report of ${what} is kept yet.`],
+  agreement: 'not measured',
+  note: '',
+  reports: reports.map((k) => k.path),
+});
+/**
+ * The sweep link that reproduces a folder of a sweep's reports: the experiment of its first run with the swept
+ * key at its first value, and the sweep over the values and seeds the reports hold.
+ */
+function sweepLink(rs: readonly KeptReport[], key: 'noise', label: string): RunLink[] {
+  if (rs.length === 0) return [];
+  const values = [...new Set(rs.map((k) => k.report.config[key]))].sort((a, b) => a - b);
+  const seeds = [...new Set(rs.map((k) => k.report.config.seed))].sort((a, b) => a - b);
+  const base = { ...rs[0].report.config, [key]: values[0] };
+  return [{ label, query: `${configToQuery(base)}&${sweepQuery({ key, values, seeds })}` }];
+}
+
+const seedsOf = (rs: readonly KeptReport[]) => {
+  const seeds = rs.map((k) => k.report.config.seed).sort((a, b) => a - b);
+  if (seeds.length === 1) return `seed ${seeds[0]}`;
+  return `seeds ${seeds.length > 2 && seeds.at(-1)! - seeds[0] === seeds.length - 1 ? `${seeds[0]}–${seeds.at(-1)}` : seeds.join(', ')}`;
+};
+
+export const FINDINGS: readonly Finding[] = [
+  {
+    id: 'q1',
+    title: 'CoT composes facts it never saw composed',
+    claim:
+      'Trained to write the bridge entity before the answer, a transformer answers two-hop questions over facts never seen in a two-hop question (OOD); trained on the answers alone, it does not.',
+    source: YAO,
+    reported: 'The CoT model reaches ≈ 0.98 on OOD two-hop queries; the model trained without CoT stays near 0 on them, even after grokking in distribution.',
+    command: 'npm run sweep -- "" --vary seed=100,…,119 (docs/results.md, "On twenty seeds it was not tuned on")',
+    runs: (all) => {
+      const r = inFolder(all, 'default-v2-seeds/', /^seed-/)[0];
+      return r ? [{ label: `Run it (the default, seed ${r.report.config.seed})`, query: r.report.link }] : [];
+    },
+    read(all) {
+      const rs = inFolder(all, 'default-v2-seeds/', /^seed-/);
+      if (rs.length === 0) return none(rs, 'the default on many seeds');
+      const cot = rs.map((k) => finalAcc(k.report, 'cot'));
+      const direct = rs.map((k) => peakAcc(k.report, 'direct'));
+      const steps = rs[0].report.config.steps;
+      const reached = reachingGap(rs);
+      const m = median(cot);
+      const split = headlineSplit(rs[0].report.config).label;
+      const agrees = m >= GAP.cot && Math.max(...direct) <= GAP.direct;
+      return {
+        measured: [
+          `The default preset on ${rs.length} ${seedsOf(rs)}, ${steps.toLocaleString('en')} steps: CoT ${split} at the end ${fmt(Math.min(...cot))} / ${fmt(m)} / ${fmt(Math.max(...cot))} (min / median / max); ${reached} of ${rs.length} seeds reach ${GAP.cot} at some evaluation.`,
+          `Direct, at most ${fmt(Math.max(...direct), 3)} on the same queries at any evaluation.`,
+        ],
+        agreement: agrees ? (m >= 0.97 ? 'agrees' : 'partly') : 'disagrees',
+        note: agrees
+          ? m >= 0.97
+            ? ''
+            : `The contrast holds, but the CoT level is lower than the paper's ≈ 0.98: its model trains far longer at a larger size; here a median of ${fmt(m)} after ${steps.toLocaleString('en')} steps${reached < rs.length ? `, and ${rs.length - reached} seeds stay below ${GAP.cot}` : ''}.`
+          : 'The contrast did not show on these seeds.',
+        reports: rs.map((k) => k.path),
+      };
+    },
+  },
+  {
+    id: 'q2',
+    title: 'A two-stage circuit',
+    claim:
+      'Inside the CoT model the bridge entity becomes readable in the residual stream where the model writes it: early in the layers for queries of seen compositions, later for OOD ones; the model without CoT never holds the OOD bridge there.',
+    source: YAO,
+    reported: 'Logit lens and causal tracing show two stages in CoT models: the first hop resolved in early layers, the second reusing the same circuit.',
+    command: 'npm run experiment -- "seed=3" --lens --trace --json … (docs/results.md, "The mechanism, measured")',
+    runs: (all) =>
+      inFolder(all, 'default-v2/', /mechanism/).map((k) => ({
+        label: `Run it (seed ${k.report.config.seed}; the lens is under "The circuit")`,
+        query: k.report.link,
+      })),
+    read(all) {
+      const rs = inFolder(all, 'default-v2/', /mechanism/);
+      const r = rs[0]?.report;
+      const cotId = r ? lastLens(r, 'cot', false) : null;
+      const cotOod = r ? lastLens(r, 'cot', true) : null;
+      const directOod = r ? lastLens(r, 'direct', true) : null;
+      if (!r || !cotOod || !directOod) return none(rs, 'the lens on the default');
+      const step = cotOod.step;
+      const layer = (l: number | null) => (l === null ? 'at no layer' : l === 0 ? 'from the embedding' : `from layer ${l}`);
+      const idAt = foundAt(cotId);
+      const oodAt = foundAt(cotOod);
+      const direct = bestShare(directOod);
+      const twoStages = idAt !== null && oodAt !== null && oodAt > idAt;
+      const agrees = oodAt !== null && direct < 0.5;
+      return {
+        measured: [
+          `Seed ${r.config.seed}, step ${step.toLocaleString('en')}: the CoT arm's bridge is top-1 where it writes it ${layer(idAt)} on ID queries and ${layer(oodAt)} on OOD queries (logit lens, ${cotOod.queries} queries each).`,
+          `The direct arm: the OOD bridge is top-1 there on at most ${fmt(direct, 3)} of queries, at any layer.`,
+        ],
+        agreement: agrees ? (twoStages ? 'agrees' : 'partly') : 'disagrees',
+        note:
+          agrees && !twoStages
+            ? 'The CoT arm holds the bridge, but not later on OOD queries than on ID ones here.'
+            : agrees
+              ? ''
+              : 'The lens did not show the bridge in the CoT arm.',
+        reports: rs.map((k) => k.path),
+      };
+    },
+  },
+  {
+    id: 'noise',
+    title: 'Noise on the bridge hurts more than noise on the answer',
+    claim: 'Corrupting a share ξ of the CoT data costs OOD accuracy; corrupting the bridge entity costs far more than corrupting the final answer.',
+    source: YAO,
+    reported: 'With answer noise OOD accuracy ends near 1 − ξ after 20,000 steps; bridge noise ξ = 0.1 already brings it to about 0.3.',
+    command: 'npm run sweep -- "LINK&noiseKind=t|b" --vary noise=0,0.05,0.2,0.4 (docs/results.md, "Paper figures, measured")',
+    runs: (all) => [
+      ...sweepLink(inFolder(all, 'figures/noise-t/'), 'noise', 'Run the answer-noise sweep'),
+      ...sweepLink(inFolder(all, 'figures/noise-b/'), 'noise', 'Run the bridge-noise sweep'),
+    ],
+    read(all) {
+      const t = inFolder(all, 'figures/noise-t/');
+      const b = inFolder(all, 'figures/noise-b/');
+      if (t.length === 0 || b.length === 0) return none([...t, ...b], 'the noise sweeps');
+      const byNoise = (rs: KeptReport[]) => [...rs].sort((x, y) => x.report.config.noise - y.report.config.noise);
+      const line = (rs: KeptReport[]) => byNoise(rs).map((k) => `${fmt(finalAcc(k.report, 'cot'))} at ξ ${k.report.config.noise}`);
+      const steps = t[0].report.config.steps;
+      const tAt = new Map(t.map((k) => [k.report.config.noise, finalAcc(k.report, 'cot')]));
+      const noisy = b.filter((k) => k.report.config.noise > 0 && tAt.has(k.report.config.noise));
+      const worse = noisy.filter((k) => finalAcc(k.report, 'cot') < tAt.get(k.report.config.noise)!);
+      const small = byNoise(t).find((k) => k.report.config.noise > 0);
+      const ordering = noisy.length > 0 && worse.length === noisy.length;
+      const mostly = worse.length * 2 > noisy.length;
+      const exceptions = noisy.filter((k) => !worse.includes(k)).map((k) => k.report.config.noise);
+      const levels = `At ξ ${small?.report.config.noise} answer noise already costs far more than ξ here (${fmt(small ? finalAcc(small.report, 'cot') : NaN)}): ${steps.toLocaleString('en')} steps of a small model against the paper's 20,000 at ~100× the compute.`;
+      return {
+        measured: [
+          `CoT ${headlineSplit(t[0].report.config).label} at step ${steps.toLocaleString('en')}, answer noise: ${line(t).join(', ')}.`,
+          `Bridge noise: ${line(b).join(', ')}; below answer noise at ${worse.length} of ${noisy.length} noise levels.`,
+        ],
+        agreement: mostly ? 'partly' : 'disagrees',
+        note: ordering
+          ? `The ordering agrees; the levels do not. ${levels}`
+          : mostly
+            ? `Bridge noise costs more at most levels, but not at ξ ${exceptions.join(', ')} (one seed). ${levels}`
+            : 'Bridge noise did not hurt more than answer noise at most levels here.',
+        reports: [...t, ...b].map((k) => k.path),
+      };
+    },
+  },
+  {
+    id: 'parity',
+    title: 'Parity: one step at a time, or not at all',
+    claim:
+      'A transformer learns the parity of n bits when it writes the running parity after each bit; trained on the answer alone it stays at chance on strings it has not seen.',
+    source: { text: 'Kim & Suzuki 2024, arXiv 2410.08633', href: 'https://arxiv.org/abs/2410.08633' },
+    reported:
+      'With intermediate parities as supervision, a transformer learns parity efficiently; without them, gradient-based learning needs exponentially many samples in n.',
+    command: 'npm run experiment -- \'task=parity&seed=N\' --json … (docs/results.md, "Parity: the second task, measured")',
+    runs: (all) => {
+      const r = inFolder(all, 'parity/', /^seed\d+\.json$/)[0];
+      return r ? [{ label: `Run it (parity, seed ${r.report.config.seed})`, query: r.report.link }] : [];
+    },
+    read(all) {
+      const rs = inFolder(all, 'parity/', /^seed\d+\.json$/);
+      if (rs.length === 0) return none(rs, 'parity');
+      const cot = rs.map((k) => finalAcc(k.report, 'cot'));
+      const direct = rs.map((k) => peakAcc(k.report, 'direct'));
+      const first = rs.map((k) => firstStep(k.report, 'cot', 0.95)).filter((s): s is number => s !== null);
+      const c = rs[0].report.config;
+      const chance = headlineSplit(c).chance ?? 0;
+      const agrees = Math.min(...cot) >= GAP.cot && Math.max(...direct) <= chance + GAP.direct;
+      return {
+        measured: [
+          `${rs.length} ${seedsOf(rs)}, ${c.bits} bits, ${c.steps.toLocaleString('en')} steps: CoT on unseen strings ${range(cot, 3)} at the end, first ≥ 0.95 at step ${range(first, 0)}.`,
+          `Direct: its highest on unseen strings ${range(direct, 3)} over the seeds (chance ${chance}).`,
+        ],
+        agreement: agrees ? 'agrees' : 'disagrees',
+        note: agrees ? '' : 'The contrast did not show on every seed.',
+        reports: rs.map((k) => k.path),
+      };
+    },
+  },
+  {
+    id: 'recipes',
+    title: 'A cold start of CoT, then RL on the answer',
+    claim:
+      'Reasoning models are trained with a little CoT as a cold start, then with reinforcement learning on the final answer alone, which grows the chain further.',
+    source: { text: 'DeepSeek-AI 2025, arXiv 2501.12948 (the recipe)', href: 'https://arxiv.org/abs/2501.12948' },
+    reported: 'From a small cold start of long CoT, RL on verifiable answers grows the reasoning further (in large language models).',
+    command: 'npm run experiment -- \'v=1&cotShare=…&rlSteps=1000\' --json … (docs/results.md, "Training recipes, measured")',
+    runs: (all) =>
+      inFolder(all, 'rl/', /^share(0\.1|1)-rl1000-seed0/).map((k) => ({
+        label: `Run it (CoT share ${k.report.config.cotShare}, then RL)`,
+        query: k.report.link,
+      })),
+    read(all) {
+      const full = inFolder(all, 'rl/', /^share1-rl1000-/);
+      const sftOnly = inFolder(all, 'rl/', /^share1-sft3000-/);
+      const cold = inFolder(all, 'rl/', /^share0\.1-rl1000-/);
+      if (full.length === 0 || cold.length === 0) return none([...full, ...cold], 'the recipes');
+      const sftEnd = full[0].report.config.steps;
+      const before = full.map((k) => accAt(k.report, 'cot', sftEnd));
+      const after = full.map((k) => finalAcc(k.report, 'cot'));
+      const sft = sftOnly.map((k) => finalAcc(k.report, 'cot'));
+      const rate = (k: KeptReport, which: 'first' | 'last') => {
+        const rows = (k.report.arms.cot?.history ?? []).filter((r) => r.phase === 'rl' && typeof r.cotRate === 'number');
+        return (which === 'first' ? rows[0] : rows.at(-1))?.cotRate ?? NaN;
+      };
+      const coldOod = cold.map((k) => finalAcc(k.report, 'cot'));
+      const rlHurts = after.every((a, i) => a < before[i] - 0.05);
+      return {
+        measured: [
+          `Full CoT (${seedsOf(full)}): OOD two-hop ${range(before, 3)} after ${sftEnd.toLocaleString('en')} SFT steps, ${range(after, 3)} after ${full[0].report.config.rlSteps.toLocaleString('en')} RL steps${sft.length ? `; SFT alone for as many steps: ${range(sft, 3)}` : ''}.`,
+          `A 10% cold start (${seedsOf(cold)}): the share of RL samples that write a bridge goes ${range(cold.map((k) => rate(k, 'first')))} → ${range(cold.map((k) => rate(k, 'last')))}; OOD two-hop ${range(coldOod, 3)} at the end.`,
+        ],
+        agreement: 'disagrees',
+        note: rlHurts
+          ? "At this scale RL on the answer lowers OOD accuracy from full CoT and does not grow the chain from a cold start: the answer-only reward is already earned by memorised training answers. The recipe's success is measured on large language models, not on a 4-layer transformer."
+          : 'RL on the answer did not grow the chain from the cold start here.',
+        reports: [...full, ...sftOnly, ...cold].map((k) => k.path),
+      };
+    },
+  },
+];
