@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as gpu from '../src/model/kernels/webgpu/webgpuOps';
-import { pickOps } from '../src/model/ops';
+import { generateDataset } from '../src/data/dataset';
+import { DEFAULT_CONFIG, type Config } from '../src/experiment/schema';
+import { pickOps, setFastPath } from '../src/model/ops';
+import { ArmTrainer } from '../src/train/arm';
 import { AdamW } from '../src/train/adamw';
 import { installNodeWebgpu, type NodeAdapter } from './nodeWebgpu';
 
@@ -199,5 +202,29 @@ describe.skipIf(adapter === null)(`our WGSL kernels against cpu (${adapter?.name
     expect(maxDiff(a.state.m, b.state.m)).toBeLessThan(1e-6);
     expect(maxDiff(a.state.v, b.state.v)).toBeLessThan(1e-6);
     expect(a.state.t).toBe(3);
+  });
+
+  it('with dropout, 3 training steps on our kernels give the losses of the plain ops on webgpu (same masks, same seeds)', { timeout: 300_000 }, async () => {
+    const config: Config = { ...DEFAULT_CONFIG, entities: 40, relations: 8, degree: 4, layers: 2, heads: 2, dModel: 32, batch: 16, evalSize: 50, dropout: 0.1 };
+    const data = generateDataset(config);
+    expect(await tf.setBackend('webgpu')).toBe(true);
+    const losses = async (ours: boolean) => {
+      setFastPath(ours);
+      try {
+        const t = new ArmTrainer(config, data, 'cot');
+        expect(t.gpt.ops.kernels).toBe(ours ? 'wgsl' : null);
+        const ls = [t.trainStep(), t.trainStep(), t.trainStep()];
+        const out = (await Promise.all(ls.map((l) => l.data()))).map((d) => d[0]);
+        tf.dispose(ls);
+        t.dispose();
+        return out;
+      } finally {
+        setFastPath(true);
+      }
+    };
+    const ours = await losses(true);
+    const plain = await losses(false);
+    for (let i = 0; i < 3; i++) expect(Math.abs(ours[i] - plain[i]) / plain[i], `${ours} vs ${plain}`).toBeLessThan(1e-4);
+    expect(ours[2]).not.toBe(ours[0]);
   });
 });
