@@ -15,6 +15,7 @@ describe('npm run bench: arguments', () => {
         json: null,
         relaxed: true,
         quick: false,
+        calls: false,
         presetOnly: false,
         help: false,
         browser: [],
@@ -37,6 +38,7 @@ describe('npm run bench: arguments', () => {
       json: 'out.json',
       relaxed: false,
       quick: true,
+      calls: false,
       presetOnly: true,
       threads: 4,
       help: false,
@@ -65,6 +67,11 @@ describe('npm run bench: arguments', () => {
     expect(parseBenchArgs(['--ui', '--help'])).toMatchObject({ ok: true, options: { ui: true, help: true } });
   });
 
+  it('--calls: the GPU calls of a preset step on each op path, on webgpu only', () => {
+    const r = parseBenchArgs(['--backend', 'webgpu', '--calls', '--json', 'c.json']);
+    expect(r.ok && r.options).toMatchObject({ calls: true, backends: ['webgpu'], json: 'c.json' });
+  });
+
   it('rejects unknown arguments, bad backends and missing values with a message', () => {
     for (const [args, msg] of [
       [['--backend', 'metal'], /wasm, cpu or webgpu/],
@@ -83,6 +90,10 @@ describe('npm run bench: arguments', () => {
       [['--ui', '--json'], /needs a value/],
       [['--ui', '--gap'], /--ui takes only --browser and --json \(got --gap\)/],
       [['--quick', '--ui', '--backend', 'wasm'], /--ui takes only --browser and --json \(got --quick, --backend\)/],
+      [['--calls'], /--calls counts on webgpu in Node: it needs --backend webgpu/],
+      [['--calls', '--backend', 'wasm'], /needs --backend webgpu/],
+      [['--calls', '--backend', 'webgpu', '--gap'], /takes no --browser, --ui or --gap/],
+      [['--calls=yes'], /--calls takes no value/],
     ] as const) {
       const r = parseBenchArgs([...args]);
       expect(r.ok).toBe(false);

@@ -40,6 +40,8 @@ export interface BenchOptions {
   lenient: boolean;
   /** The preset's seed instead of the link's (with --gap). */
   seed: number | null;
+  /** With --backend webgpu: only count what a preset step (each op path) and an evaluation ask of the GPU. */
+  calls: boolean;
   /** With --browser --gap: the page's backend ('auto', as a user gets it, unless --browser=B names one). */
   gapBackend: string;
   /** Threads the wasm GEMMs are split over (src/model/kernels/threads.ts); 1 = none. */
@@ -53,6 +55,9 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --backend wasm|cpu|webgpu
                        only this backend (default: wasm and cpu); webgpu through Dawn in Node (a GPU, else
                        Chromium's SwiftShader): steps/s, dispatches, submits, writes and readbacks per step
+  --calls              with --backend webgpu, instead: dispatches, submits, writes and readbacks of one preset step
+                       on each op path (our WGSL kernels, the plain tfjs ops) and of one evaluation, and the step's
+                       time (no timing runs: minutes on SwiftShader, where the whole bench takes an hour)
   --threads N          split the wasm GEMMs over N threads (1–${MAX_GEMM_THREADS}; default 1); the PyTorch figures stay at 1
   --naive              also time the plain-tfjs path (our wasm kernels off)
   --gap                also train the default preset's two arms until CoT OOD two-hop ≥ 0.9 (minutes)
@@ -84,6 +89,7 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     json: null,
     relaxed: true,
     quick: false,
+    calls: false,
     presetOnly: false,
     help: false,
     browser: [],
@@ -120,9 +126,10 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
         case '--naive':
         case '--gap':
         case '--quick':
+        case '--calls':
         case '--help':
           if (inline !== undefined) return { ok: false, message: `${flag} takes no value` };
-          o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'help'] = true;
+          o[flag.slice(2) as 'naive' | 'gap' | 'quick' | 'calls' | 'help'] = true;
           if (flag !== '--help') nodeOnly.push(flag);
           break;
         case '--preset-only':
@@ -183,6 +190,8 @@ export function parseBenchArgs(argv: string[]): { ok: true; options: BenchOption
     if (o.browser.length > 1) return { ok: false, message: `--browser --gap runs one backend (got ${o.browser.join(',')})` };
     if (browserNamed) o.gapBackend = o.browser[0];
   }
+  if (o.calls && (o.backends.length !== 1 || o.backends[0] !== 'webgpu' || o.browser.length || o.ui || o.gap))
+    return { ok: false, message: '--calls counts on webgpu in Node: it needs --backend webgpu and takes no --browser, --ui or --gap' };
   if (o.ui) {
     if (nodeOnly.length) return { ok: false, message: `--ui takes only --browser and --json (got ${nodeOnly.join(', ')})` };
     if (o.browser.length === 0) o.browser = [...UI_DEFAULT_BACKENDS];
@@ -219,6 +228,10 @@ async function main(argv: string[]): Promise<number> {
     if (parsed.options.ui) {
       const { runUiBench } = await import('./ui'); // no tfjs in Node: the app trains in the browser
       return await runUiBench(parsed.options);
+    }
+    if (o.calls) {
+      const { runGpuCallsBench } = await import('./gpuStep');
+      return await runGpuCallsBench(config, o.json, `npm run bench -- ${argv.join(' ')}`);
     }
     const { runBench } = await import('./speed'); // tfjs loads only after the arguments are checked
     return await runBench(o, config);

@@ -96,7 +96,7 @@ export async function runBench(o: BenchOptions, preset: Config = DEFAULT_CONFIG)
     if (adapter) log(`webgpu: adapter ${adapter.name}${adapter.software ? ' (software, on the CPU: no GPU adapter found)' : ''}`);
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not start`);
     await tf.ready();
-    const path = fastKernelsActive() ? `wasm kernels (${kernelVariant()})` : 'tfjs ops';
+    const path = !fastKernelsActive() ? 'tfjs ops' : backend === 'webgpu' ? 'WGSL kernels' : `wasm kernels (${kernelVariant()})`;
     if (backend === 'wasm') {
       out.kernels = fastKernelsActive() ? kernelVariant() : null;
       out.gemmThreads = o.threads > 1 ? await setGemmThreads(o.threads) : 1;

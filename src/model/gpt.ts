@@ -268,6 +268,7 @@ export function forward(m: Model, tokens: tf.Tensor2D, opts: ForwardOptions = {}
   const nextSeed = () => (opts.dropoutSeed ?? 0) * 131 + dropCalls++;
   const drop: Drop = (t) => (rate > 0 ? tf.dropout(t, rate, undefined, nextSeed()) : t);
   const taps = opts.keep || opts.hooks ? new Taps(opts.keep, opts.hooks) : null;
+  if (!taps && !opts.lastOnly && ops.addLayerNorm) return { logits: forwardAddNorm(m, tokens, drop, nextSeed, rate), cache: {} };
   const at = (name: HookName, x: tf.Tensor2D) => (taps ? taps.at2(name, x, B, T) : x);
 
   let x = drop(ops.embed(tokens, w.tokenEmbedding as tf.Tensor2D, w.positionEmbedding as tf.Tensor2D)) as tf.Tensor2D; // [B·T, d]
@@ -290,6 +291,25 @@ export function forward(m: Model, tokens: tf.Tensor2D, opts: ForwardOptions = {}
   }
   const normed = at('ln_final.hook_normalized', ln(m, x, w.lnFinal));
   return { logits: ops.matmul(normed, w.tokenEmbedding, true).reshape([B, T, c.vocabSize]), cache };
+}
+
+/**
+ * The same forward pass with each residual add fused into the layer norm that follows it (ops.addLayerNorm:
+ * fewer GPU dispatches), for when nothing is tapped: the dropout seeds are drawn in the same order.
+ */
+function forwardAddNorm(m: Model, tokens: tf.Tensor2D, drop: Drop, nextSeed: () => number, rate: number): tf.Tensor {
+  const { config: c, weights: w, ops } = m;
+  const addNorm = ops.addLayerNorm as NonNullable<Ops['addLayerNorm']>;
+  const [B, T] = tokens.shape;
+  let x = drop(ops.embed(tokens, w.tokenEmbedding as tf.Tensor2D, w.positionEmbedding as tf.Tensor2D)) as tf.Tensor2D;
+  let h = ln(m, x, w.blocks[0]?.ln1 ?? w.lnFinal);
+  w.blocks.forEach((blk, l) => {
+    const o = { batch: B, time: T, heads: c.heads, dropout: rate, seed: nextSeed() };
+    [x, h] = addNorm(x, attention(m, l, h, blk, o, drop, null), blk.ln2.gain, blk.ln2.bias);
+    const next = w.blocks[l + 1]?.ln1 ?? w.lnFinal;
+    [x, h] = addNorm(x, mlp(m, l, h, blk, drop, null, B, T), next.gain, next.bias);
+  });
+  return ops.matmul(h, w.tokenEmbedding, true).reshape([B, T, c.vocabSize]);
 }
 
 function ln(m: Model, x: tf.Tensor2D, p: LayerNormWeights): tf.Tensor2D {

@@ -1,9 +1,11 @@
 /**
  * The model's building blocks, each in two implementations with the same maths, bundled as an `Ops` object:
  *
- * - fast (`pickOps('fast')`, kernels/): our WebAssembly SIMD kernels on the tfjs wasm backend: a GEMM that takes
- *   transposed operands for free, fused layer norm, GELU, causal attention, embedding and cross-entropy, each with
- *   a hand-written backward kernel. Only where the active backend is 'wasm' and the kernels could be bound.
+ * - fast (`pickOps('fast')`, kernels/): our own kernels for the active backend. On wasm, WebAssembly SIMD: a GEMM
+ *   that takes transposed operands for free, fused layer norm, GELU, causal attention, embedding and
+ *   cross-entropy, each with a hand-written backward kernel (where the kernels could be bound). On webgpu, WGSL
+ *   (kernels/webgpu/): layer norm, causal attention, GELU, embedding and cross-entropy forward and backward, one dispatch
+ *   or two each, with tfjs's matMul (bias fused in) for the products; `kernels` says which.
  * - reference (`pickOps('reference')`): plain tfjs ops and autodiff, on every backend (webgpu, webgl, cpu, wasm).
  *   On wasm even here matrix products keep off tfjs's transposed-operand matMul, which runs 10–25× slower
  *   there than without (1–2 GFLOP/s against 28): the backward pass transposes explicitly and multiplies plainly.
@@ -20,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as fast from './kernels/fastOps';
 import { registerWasmKernels } from './kernels/tfjsKernels';
 import { bind } from './kernels/wasm';
+import * as wgsl from './kernels/webgpu/webgpuOps';
 
 export type OpPath = 'fast' | 'reference';
 
@@ -37,6 +40,8 @@ export interface AttentionOptions {
 /** The building blocks of the model, on one path. */
 export interface Ops {
   readonly path: OpPath;
+  /** Whose kernels the fast path runs: our WebAssembly ones, our WGSL ones; null on the reference path. */
+  readonly kernels: 'wasm' | 'wgsl' | null;
   /** a @ b for rank-2 or equal-rank batched operands; `transposeB` multiplies by bᵀ (b's last two axes swapped). */
   matmul<T extends tf.Tensor>(a: T, b: tf.Tensor, transposeB?: boolean): T;
   /** x [N, in] · w [in, out] + b */
@@ -51,6 +56,8 @@ export interface Ops {
   causalAttention(qkv: tf.Tensor2D, o: AttentionOptions): { out: tf.Tensor2D; weights?: tf.Tensor4D };
   /** Mean cross-entropy over rows of logits [N, V] whose label (int32 [N], −1 = none) is in [0, V). */
   crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
+  /** Where fused: the residual add and the next layer norm, [x + a, layerNorm(x + a)] (the forward uses it when present). */
+  addLayerNorm?(x: tf.Tensor2D, a: tf.Tensor2D, gain: tf.Tensor, bias: tf.Tensor, eps?: number): [tf.Tensor2D, tf.Tensor2D];
 }
 
 let defaultPath: 'auto' | 'reference' = 'auto';
@@ -66,8 +73,12 @@ export function setFastMatmulGrad(on: boolean): void {
 }
 export const fastMatmulGradEnabled = (): boolean => fastMatmulGrad;
 
-/** True where our kernels can run right now: the active backend is wasm and they bind to it. */
+/** True where our kernels can run right now: the active backend is webgpu, or wasm and they bind to it. */
 export function fastKernelsAvailable(): boolean {
+  if (tf.getBackend() === 'webgpu') {
+    wgsl.registerWebgpuKernels();
+    return true;
+  }
   if (tf.getBackend() !== 'wasm') return false;
   registerWasmKernels(); // also for the reference path: wasm's Identity then shares instead of copying
   return bind(tf.backend()) !== null;
@@ -79,8 +90,8 @@ export function fastKernelsAvailable(): boolean {
  */
 export function pickOps(path: 'auto' | OpPath = defaultPath): Ops {
   const available = fastKernelsAvailable();
-  if (path === 'fast' && !available) throw new Error('the fast path needs the tfjs wasm backend with our kernels bound');
-  if (path !== 'reference' && available) return FAST;
+  if (path === 'fast' && !available) throw new Error('the fast path needs the tfjs wasm backend with our kernels bound, or webgpu');
+  if (path !== 'reference' && available) return tf.getBackend() === 'webgpu' ? FAST_WEBGPU : FAST;
   // transposed operands are free on GPUs: there tfjs's own matMul and gradient save the transposes' dispatches
   return fastMatmulGrad && tf.getBackend() === 'wasm' ? REFERENCE_WASM : REFERENCE_TFJS;
 }
@@ -210,6 +221,7 @@ function referenceOps(matmul: Matmul): Ops {
   const attention = attentionRef(matmul);
   return {
     path: 'reference',
+    kernels: null,
     matmul,
     linear: linearRef(matmul),
     layerNorm: layerNormRef,
@@ -229,6 +241,7 @@ const fastAttentionRef = attentionRef(fastMatmul);
 
 const FAST: Ops = {
   path: 'fast',
+  kernels: 'wasm',
   matmul: fastMatmul,
   linear: (x, w, b) => fast.linear(x, w, b),
   layerNorm: (x, gain, bias, eps = 1e-5) => fast.layerNorm(x, gain, bias, eps),
@@ -243,6 +256,22 @@ const FAST: Ops = {
     return { out: fast.attention(qkv, o, mask) };
   },
   crossEntropy: (logits, labels) => fast.crossEntropy(logits, labels),
+};
+
+// ---------------------------------------------------------------- the fast path on webgpu (our WGSL kernels)
+const attentionTfjs = attentionRef(matmulTfjs);
+const FAST_WEBGPU: Ops = {
+  ...REFERENCE_TFJS,
+  path: 'fast',
+  kernels: 'wgsl',
+  linear: (x, w, b) => wgsl.linear(x, w, b),
+  layerNorm: (x, gain, bias, eps = 1e-5) => wgsl.layerNorm(x, gain, bias, eps),
+  addLayerNorm: (x, a, gain, bias, eps = 1e-5) => wgsl.addLayerNorm(x, a, gain, bias, eps),
+  gelu: (x) => wgsl.gelu(x),
+  embed: (tokens, wte, wpe) => wgsl.embed(tokens, wte, wpe),
+  // the weights (inspection) or a dropout mask: the plain ops
+  causalAttention: (qkv, o) => (o.keepWeights || (o.dropout ?? 0) > 0 ? attentionTfjs(qkv, o) : { out: wgsl.attention(qkv, o) }),
+  crossEntropy: (logits, labels) => wgsl.crossEntropy(logits, labels),
 };
 
 // ---------------------------------------------------------------- shared helpers

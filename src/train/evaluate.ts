@@ -13,29 +13,39 @@ const EVAL_BATCH = 512;
 
 /** Greedily extends each prompt (all of equal length) by `steps` tokens; returns the new tokens [N, steps]. */
 export async function generate(m: Model, prompts: number[][], steps: number): Promise<Int32Array> {
+  const generated = generateOnDevice(m, prompts, steps);
+  const values = (await generated.data()) as Int32Array;
+  generated.dispose();
+  return values;
+}
+
+/** `generate` without the readback: the new tokens, flat int32 [N·steps], left where the backend computed them. */
+function generateOnDevice(m: Model, prompts: number[][], steps: number): tf.Tensor1D {
   const n = prompts.length;
   const p = prompts[0]?.length ?? 0;
-  const out = new Int32Array(n * steps);
+  const batches: tf.Tensor[] = [];
   for (let start = 0; start < n; start += EVAL_BATCH) {
     const rows = prompts.slice(start, start + EVAL_BATCH);
-    const generated = tf.tidy(() => {
-      let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
-      const news: tf.Tensor[] = [];
-      for (let s = 0; s < steps; s++) {
-        const next = tf
-          .argMax(forward(m, x, { lastOnly: true }).logits, -1)
-          .toInt()
-          .reshape([rows.length, 1]);
-        news.push(next);
-        x = tf.concat([x, next as tf.Tensor2D], 1);
-      }
-      return tf.concat(news, 1);
-    });
-    const values = (await generated.data()) as Int32Array;
-    generated.dispose();
-    out.set(values, start * steps);
+    batches.push(
+      tf.tidy(() => {
+        let x = tf.tensor2d(rows.flat(), [rows.length, p], 'int32');
+        const news: tf.Tensor[] = [];
+        for (let s = 0; s < steps; s++) {
+          const next = tf
+            .argMax(forward(m, x, { lastOnly: true }).logits, -1)
+            .toInt()
+            .reshape([rows.length, 1]);
+          news.push(next);
+          x = tf.concat([x, next as tf.Tensor2D], 1);
+        }
+        return tf.concat(news, 1).reshape([-1]);
+      }),
+    );
   }
-  return out;
+  if (batches.length <= 1) return (batches[0] ?? tf.zeros([0], 'int32')) as tf.Tensor1D;
+  const all = tf.concat(batches) as tf.Tensor1D;
+  tf.dispose(batches);
+  return all;
 }
 
 export interface ScoredSplit {
@@ -66,24 +76,41 @@ export function score(items: EvalItem[], generatedTokens: Int32Array, targets: n
   return { exact: exact / n, answer: answer / n, ...(withSteps ? { firstStep: firstStep / n } : {}) };
 }
 
-/** `sample`: evaluate only the first that many queries of each split (a cheap early look). */
+/**
+ * `sample`: evaluate only the first that many queries of each split (a cheap early look). All splits are
+ * generated before one readback (a GPU backend waits for its queue once per evaluation, not once per split).
+ */
 export async function evaluate(m: Model, d: Dataset, cot: boolean, sample?: number): Promise<EvalResult> {
   const acc: SplitScores = {};
   const answerAcc: SplitScores = {};
   let stepAcc: number | undefined;
-  for (const split of d.splits) {
+  const runs = d.splits.map((split) => {
     const items = sample === undefined ? split.items : split.items.slice(0, sample);
-    if (items.length === 0) {
+    const targets = items.map((it) => (cot ? it.target : it.directTarget));
+    return { split, items, targets, size: items.length === 0 ? 0 : items.length * targets[0].length };
+  });
+  const all = tf.tidy(() => {
+    const parts = runs
+      .filter((r) => r.size > 0)
+      .map((r) =>
+        generateOnDevice(
+          m,
+          r.items.map((it) => it.prompt),
+          r.targets[0].length,
+        ),
+      );
+    return parts.length === 0 ? tf.zeros([0], 'int32') : parts.length === 1 ? parts[0] : tf.concat(parts);
+  });
+  const generated = (await all.data()) as Int32Array;
+  all.dispose();
+  let offset = 0;
+  for (const { split, items, targets, size } of runs) {
+    if (size === 0) {
       acc[split.id] = answerAcc[split.id] = NaN;
       continue;
     }
-    const targets = items.map((it) => (cot ? it.target : it.directTarget));
-    const generated = await generate(
-      m,
-      items.map((it) => it.prompt),
-      targets[0].length,
-    );
-    const s = score(items, generated, targets, d.vocab.eos);
+    const s = score(items, generated.subarray(offset, offset + size), targets, d.vocab.eos);
+    offset += size;
     acc[split.id] = s.exact;
     answerAcc[split.id] = s.answer;
     if (split.role === 'headline' && cot) stepAcc = s.firstStep;
