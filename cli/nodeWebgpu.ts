@@ -10,6 +10,7 @@
  * installed, it is used, and `software` says so.
  */
 import { existsSync } from 'node:fs';
+import { adapterName } from '../src/train/backend';
 
 /** Chromium's own Vulkan driver (Debian's `chromium` package puts it here). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -40,12 +41,6 @@ export async function probeNodeAdapter(): Promise<NodeAdapter> {
   const found = await findAdapter((await import('webgpu')) as unknown as DawnModule);
   if (!found) throw new Error(NO_ADAPTER_HELP);
   return { name: adapterName(found.adapter.info), software: found.software };
-}
-
-function adapterName(info: GPUAdapterInfo | undefined): string {
-  if (!info) return 'unknown adapter';
-  const what = [info.vendor, info.architecture].filter(Boolean).join(' ');
-  return [info.description || info.device || 'unnamed adapter', what && `(${what})`].filter(Boolean).join(' ');
 }
 
 async function findAdapter(dawn: DawnModule): Promise<{ gpu: GPU; adapter: GPUAdapter; software: boolean } | null> {

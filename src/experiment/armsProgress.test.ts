@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { foldArms } from './armsProgress';
 
-const arm = (step: number, backend: string | null = 'wasm', o: { stopped?: boolean; fallbacks?: string[]; threads?: string | null } = {}) => ({
+const arm = (
+  step: number,
+  backend: string | null = 'wasm',
+  o: { stopped?: boolean; fallbacks?: string[]; threads?: string | null; adapter?: string | null } = {},
+) => ({
   step,
   backend,
   stopped: o.stopped ?? false,
   fallbacks: o.fallbacks ?? [],
   threads: o.threads ?? null,
+  adapter: o.adapter ?? null,
 });
 
 describe('foldArms', () => {
@@ -23,5 +28,7 @@ describe('foldArms', () => {
     expect(foldArms([arm(0, null), arm(0, null)]).backend).toBeNull();
     expect(foldArms([arm(0, 'wasm', { fallbacks: ['a', 'b'] }), arm(0, 'wasm', { fallbacks: ['b', 'c'] })]).fallbacks).toEqual(['a', 'b', 'c']);
     expect(foldArms([arm(0, 'wasm', { threads: '2 threads' }), arm(0, 'wasm', { threads: '1 thread' })]).threads).toBe('2 threads / 1 thread');
+    expect(foldArms([arm(0, 'webgpu', { adapter: 'GPU A' }), arm(0, 'webgpu', { adapter: 'GPU A' })]).adapter).toBe('GPU A');
+    expect(foldArms([arm(0, 'wasm'), arm(0, 'wasm')]).adapter).toBeNull();
   });
 });

@@ -14,6 +14,8 @@ export interface ArmProgress {
   fallbacks: string[];
   /** How many threads its GEMMs use, in words (null: not on wasm, or not known). */
   threads?: string | null;
+  /** The GPU adapter it trains on (webgpu), as its driver names it. */
+  adapter?: string | null;
 }
 
 export interface RunProgress {
@@ -22,6 +24,8 @@ export interface RunProgress {
   /** One name when all arms agree, else the names joined with ' / ' in the arms' order; null before any is known. */
   backend: string | null;
   threads: string | null;
+  /** The adapters, joined like `backend` (null: none on a GPU). */
+  adapter: string | null;
   /** Each reason once, in the arms' order. */
   fallbacks: string[];
 }
@@ -34,10 +38,12 @@ export function foldArms(arms: readonly ArmProgress[]): RunProgress {
   const step = arms.length === 0 ? 0 : live.length ? Math.min(...steps) : Math.max(...steps);
   const backends = distinct(arms.map((a) => a.backend));
   const threads = distinct(arms.map((a) => a.threads));
+  const adapters = distinct(arms.map((a) => a.adapter));
   return {
     step,
     backend: backends.length ? backends.join(' / ') : null,
     threads: threads.length ? threads.join(' / ') : null,
+    adapter: adapters.length ? adapters.join(' / ') : null,
     fallbacks: distinct(arms.flatMap((a) => a.fallbacks)),
   };
 }

@@ -30,7 +30,14 @@ describe('the progress slice', () => {
 
   it('takes each worker backend, the run config and total steps; rewound moves the arm back; leaves the other concerns alone', () => {
     let s = feed(initialProgress(0, ['cot']), 'cot', 0, { type: 'backend', backend: 'wasm', fallbacks: ['webgpu: not here'], threads: '2 threads' });
-    expect([s.backend, s.threads, s.fallbacks]).toEqual(['wasm', '2 threads', ['webgpu: not here']]);
+    expect([s.backend, s.threads, s.fallbacks, s.adapter]).toEqual(['wasm', '2 threads', ['webgpu: not here'], null]);
+    const gpu = feed(initialProgress(0, ['cot']), 'cot', 0, {
+      type: 'backend',
+      backend: 'webgpu',
+      fallbacks: [],
+      adapter: { name: 'NVIDIA H100 (nvidia hopper)', software: false },
+    });
+    expect([gpu.backend, gpu.adapter]).toEqual(['webgpu', 'NVIDIA H100 (nvidia hopper)']);
     s = feed(s, 'cot', 0, { type: 'progress', step: 30, running: true }, { type: 'rewound', arm: 'cot', step: 20 });
     expect(s.armProgress.cot?.step).toBe(20);
     const same = reduceProgress(s, { type: 'lens' } as unknown as FromWorker, 0, 'cot');

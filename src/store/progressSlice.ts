@@ -21,6 +21,8 @@ export interface ArmState {
   backend: string | null;
   /** How many threads the arm's GEMMs use (wasm), as the worker says it: '2 threads', '1 thread (…)'. */
   threads: string | null;
+  /** The WebGPU adapter it trains on, as its driver names it (null: not on webgpu, or not said). */
+  adapter: string | null;
   fallbacks: string[];
   /** Hash of the dataset the worker generated (both workers must agree). */
   hash: string | null;
@@ -51,6 +53,8 @@ export interface ProgressState {
   backend: string | null;
   /** The arms' GEMM threads, joined like `backend` (null: not on wasm). */
   threads: string | null;
+  /** The arms' GPU adapters, joined like `backend` (null: not on webgpu). */
+  adapter: string | null;
   /** Why the requested backend was not used (one line per skipped backend, all workers). */
   fallbacks: string[];
   error: string | null;
@@ -70,6 +74,7 @@ export const PROGRESS_KEYS = [
   'armProgress',
   'backend',
   'threads',
+  'adapter',
   'fallbacks',
   'error',
   'arms',
@@ -84,6 +89,7 @@ export function initialArmState(): ArmState {
     done: false,
     backend: null,
     threads: null,
+    adapter: null,
     fallbacks: [],
     hash: null,
     stepsPerSec: null,
@@ -104,6 +110,7 @@ export function initialProgress(totalSteps: number, arms: Arm[]): ProgressState 
     armProgress: Object.fromEntries(arms.map((a) => [a, initialArmState()])),
     backend: null,
     threads: null,
+    adapter: null,
     fallbacks: [],
     error: null,
     arms,
@@ -138,7 +145,7 @@ export function combine<S extends ProgressState>(s: S): S {
   const arms = s.arms.map((a) => s.armProgress[a] ?? initialArmState());
   if (arms.length === 0) return s;
   const live = arms.filter((r) => r.stopped === null);
-  const { step, backend, threads, fallbacks } = foldArms(arms.map((r) => ({ ...r, stopped: r.stopped !== null })));
+  const { step, backend, threads, adapter, fallbacks } = foldArms(arms.map((r) => ({ ...r, stopped: r.stopped !== null })));
   const running = live.filter((r) => r.status === 'running');
   let status: TrainingStatus;
   if (s.error !== null || live.length === 0) status = 'error';
@@ -155,6 +162,7 @@ export function combine<S extends ProgressState>(s: S): S {
     etaSec: status === 'done' ? 0 : etas.length && etas.length === running.length ? Math.max(...etas) : null,
     backend,
     threads,
+    adapter,
     fallbacks,
     hash: arms.find((r) => r.hash !== null)?.hash ?? s.hash,
   };
@@ -184,7 +192,7 @@ function withArm(s: ProgressState, arm: Arm, f: (r: ArmState) => ArmState): Prog
 export function reduceProgress(s: ProgressState, m: FromWorker, now: number, from: Arm): ProgressState {
   switch (m.type) {
     case 'backend':
-      return withArm(s, from, (r) => ({ ...r, backend: m.backend, threads: m.threads ?? null, fallbacks: m.fallbacks }));
+      return withArm(s, from, (r) => ({ ...r, backend: m.backend, threads: m.threads ?? null, adapter: m.adapter?.name ?? null, fallbacks: m.fallbacks }));
     case 'examples':
       return withArm({ ...s, runConfig: m.config, totalSteps: runSteps(m.config) }, from, (r) => ({ ...r, hash: m.hash }));
     case 'ready': {

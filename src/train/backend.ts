@@ -93,6 +93,26 @@ export function raceTimer(config: Config, arm: Arm): NonNullable<SelectOptions['
   };
 }
 
+/** What a WebGPU adapter's driver calls it: "SwiftShader Device (Subzero) (google swiftshader)", "NVIDIA … (nvidia ampere)". */
+export function adapterName(info: { description?: string; device?: string; vendor?: string; architecture?: string } | undefined): string {
+  if (!info) return 'unknown adapter';
+  const what = [info.vendor, info.architecture].filter(Boolean).join(' ');
+  return [info.description || info.device || 'unnamed adapter', what && `(${what})`].filter(Boolean).join(' ');
+}
+
+/** The adapter WebGPU gives this page or worker (null: none, or no WebGPU). */
+export async function webgpuAdapter(): Promise<{ name: string; software: boolean } | null> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  const adapter = gpu
+    ? ((await gpu.requestAdapter().catch(() => null)) as {
+        isFallbackAdapter?: boolean;
+        info?: Parameters<typeof adapterName>[0] & { isFallbackAdapter?: boolean };
+      } | null)
+    : null;
+  if (!adapter) return null;
+  return { name: adapterName(adapter.info), software: Boolean(adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter) };
+}
+
 /**
  * Why WebGPU should be skipped in `auto` mode, or null to try it: no adapter, or only a software one
  * (Chromium's SwiftShader reports `isFallbackAdapter`; it runs our model ~400× slower than the wasm path).

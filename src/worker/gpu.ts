@@ -3,6 +3,8 @@
  * wasm), watching a WebGPU device for loss and uncaptured errors, and the test-only faults that cause both.
  * What to do after a fault (go on on wasm from the last checkpoint) stays in training.worker.ts, which owns the run.
  */
+import { webgpuAdapter } from '../train/backend';
+import type { AdapterInfo } from './protocol';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Arm, BackendName } from '../experiment/domain';
 import type { Config } from '../experiment/schema';
@@ -45,7 +47,7 @@ export function injectGpuFault(fault: Extract<Fault, 'device-lost' | 'gpu-error'
 export async function chooseBackend(
   choice: Config['backend'],
   o: { config: Config | null; arm: Arm; earlierFault: string | null; selfCheckError?: number },
-): Promise<{ backend: BackendName; fallbacks: string[] }> {
+): Promise<{ backend: BackendName; fallbacks: string[]; adapter?: AdapterInfo }> {
   if (o.earlierFault !== null) {
     const r = await selectBackend('wasm');
     return { backend: r.backend, fallbacks: [`webgpu: ${o.earlierFault} earlier in this tab`, ...r.fallbacks] };
@@ -60,7 +62,11 @@ export async function chooseBackend(
   } catch (e) {
     problem = `${first.backend}: its self-check could not run (${e instanceof Error ? e.message : String(e)})`;
   }
-  if (problem === null) return first;
+  if (problem === null) {
+    // the badge names the GPU it trains on
+    const adapter = first.backend === 'webgpu' ? await webgpuAdapter() : null;
+    return adapter ? { ...first, adapter } : first;
+  }
   const wasm = await selectBackend('wasm');
   return { backend: wasm.backend, fallbacks: [...first.fallbacks, problem, ...wasm.fallbacks] };
 }

@@ -87,7 +87,7 @@ function Stats() {
   const backendWhy = fellBack
     ? `Fell back to ${s.backend}: ${s.fallbacks.join('; ')}`
     : s.backend
-      ? `Training runs on ${s.backend} (one worker per arm)${s.fallbacks.length ? `; ${s.fallbacks.join('; ')}` : ''}`
+      ? `Training runs on ${s.backend}${s.adapter ? ` (${s.adapter})` : ''}, one worker per arm${s.fallbacks.length ? `; ${s.fallbacks.join('; ')}` : ''}`
       : 'Starting…';
   const fallbackWhy = memory ? `${backendWhy}. Memory: ${memory}` : backendWhy;
   return (
@@ -105,6 +105,7 @@ function Stats() {
       <span className={`backend-badge${fellBack ? ' fallback' : ''}`} title={fallbackWhy}>
         <span className="muted">backend</span> <span data-testid="backend">{s.backend ?? ''}</span>
         {s.threads && <span data-testid="backend-threads"> · {s.threads}</span>}
+        {s.adapter && <span data-testid="backend-adapter"> · {s.adapter}</span>}
         {fellBack && <span aria-label="fell back"> ⚠</span>}
       </span>
     </div>
