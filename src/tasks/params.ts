@@ -2,6 +2,7 @@
  * Each task's own parameters, for the schema table (src/experiment/schema.ts), and each task's measured preset
  * (its defaults: `task=<id>` alone opens it). Data only: the tasks' behaviour is in src/tasks/registry.ts.
  */
+import { GROUP_PARAMS } from './group/params';
 import { KG_PARAMS } from './kg/params';
 import { PARITY_PARAMS } from './parity/params';
 
@@ -20,14 +21,18 @@ export const TASK_RULES: Readonly<Record<string, (c: Values) => ParamRule[]>> = 
     Number(c.degree) > Number(c.relations)
       ? [{ key: 'degree', problem: `is more than relations (${c.relations})`, allowed: 'at most relations', to: Number(c.relations) }]
       : [],
+  group: (c) =>
+    Number(c.wordMinLength) > Number(c.wordLength)
+      ? [{ key: 'wordMinLength', problem: `is more than the word length (${c.wordLength})`, allowed: 'at most wordLength', to: Number(c.wordLength) }]
+      : [],
   // parity: a training set larger than half of the 2^n strings is cut to half by the generator (the preview says so)
 };
 
 /** The task ids, in the order the designer offers them; the first is the default. */
-export const TASK_IDS = ['kg', 'parity'] as const;
+export const TASK_IDS = ['kg', 'parity', 'group'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
-export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS] as const;
+export const TASK_PARAMS = [...KG_PARAMS, ...PARITY_PARAMS, ...GROUP_PARAMS] as const;
 
 /**
  * Where a task's preset differs from the table's defaults (model and training included). Measured: the
@@ -37,4 +42,5 @@ export const TASK_PRESETS: Readonly<Record<TaskId, Readonly<Record<string, numbe
   kg: {},
   // README, "Parity": CoT ≥ 0.95 on fresh strings within 300 steps on every seed measured, direct near 0.5
   parity: { layers: 2, dModel: 64, heads: 4, batch: 64, lr: 2e-3, warmup: 50, steps: 400, evalEvery: 50, evalSize: 200 },
+  group: { layers: 2, dModel: 64, heads: 4, batch: 64, lr: 2e-3, warmup: 50, steps: 400, evalEvery: 50, evalSize: 200 },
 };

@@ -16,6 +16,11 @@ const CASES: Record<string, string[]> = {
     'entities=60&relations=8&degree=4&noise=0.3&noiseKind=both&cotShare=0.5',
   ],
   parity: ['task=parity&bits=6&trainSize=20&evalSize=50', 'task=parity&bits=8&trainSize=100&testBits=10&evalSize=50&noise=0.2&noiseKind=b'],
+  group: [
+    'task=group&group=Z2&wordLength=4&wordTrain=6&evalSize=50',
+    'task=group&group=S3&wordLength=5&wordMinLength=2&wordTrain=300&wordTestLength=7&evalSize=50&noise=0.2&noiseKind=both',
+    'task=group&group=S5&wordLength=6&wordTrain=200&wordTestLength=3&evalSize=50&cotShare=0.5',
+  ],
 };
 
 describe('the task contract', () => {
