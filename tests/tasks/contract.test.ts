@@ -62,6 +62,8 @@ describe('the task contract', () => {
         expect(headline.items.length).toBeGreaterThan(0);
         const rng = seedrandom.alea('contract');
         for (const s of d.splits) {
+          // evaluation generates a split's queries as one batch: one prompt length and one target length a split
+          expect(new Set(s.items.map((it) => `${it.prompt.length},${it.target.length}`)).size).toBeLessThanOrEqual(1);
           for (const it of s.items) {
             expect(it.target).toEqual([...it.steps, ...it.answer, d.vocab.eos]);
             expect(it.directTarget).toEqual([...it.answer, d.vocab.eos]);
@@ -107,6 +109,7 @@ describe('the task contract', () => {
         }
         // RL's items have steps to write
         for (const it of d.rlItems.slice(0, 20)) expect(it.steps.length).toBeGreaterThan(0);
+        expect(new Set(d.rlItems.map((it) => `${it.prompt.length},${it.target.length}`)).size).toBe(1);
       });
     }
   }

@@ -132,7 +132,10 @@ export function generateGroup(c: GroupConfig): Dataset {
 
   // evaluation: a sample of the training words, fresh words of length k, words of the other length
   const erng = seedrandom.alea(`group-eval-${c.seed}`);
-  const trainSample = train.length <= c.evalSize ? train : Array.from({ length: c.evalSize }, (_, i) => train[Math.floor((i * train.length) / c.evalSize)]);
+  // evaluation and RL batch queries of one length: the training split and RL's prompts are the words of length k
+  const trainedK = train.filter((w) => w.length === c.wordLength);
+  const trainSample =
+    trainedK.length <= c.evalSize ? trainedK : Array.from({ length: c.evalSize }, (_, i) => trainedK[Math.floor((i * trainedK.length) / c.evalSize)]);
   const words: Record<string, number[][]> = {
     train: trainSample,
     test: distinctWords(erng, g.order, c.wordLength, c.evalSize, trainKeys),
@@ -147,7 +150,7 @@ export function generateGroup(c: GroupConfig): Dataset {
     contextLength: contextLengthOf(c),
     train: { cot, direct },
     splits,
-    rlItems: train.map((w) => itemOf(g, w)),
+    rlItems: trainedK.map((w) => itemOf(g, w)),
     stats: { order: g.order, wordLength: c.wordLength, train: train.length, test: words.test.length, length: words.length.length, noisy },
     hashBody: {
       task: 'group',
