@@ -54,6 +54,10 @@ describe('the finite groups', () => {
 });
 
 describe('group word problems', () => {
+  it('task=group alone opens its measured preset', () => {
+    expect(configOf('task=group')).toMatchObject({ task: 'group', group: 'S3', wordLength: 8, wordTestLength: 12, layers: 2, dModel: 64, steps: 400 });
+  });
+
   it('writes the running product after each element (CoT), the product alone (direct)', () => {
     const c = configOf('task=group&group=S4&wordLength=5&wordTrain=50&evalSize=50');
     const d = GROUP_TASK.generate(c);

@@ -7,7 +7,7 @@ export const GROUP_PARAMS = [
     group: 'data',
     task: 'group',
     type: 'enum',
-    default: 'S5',
+    default: 'S3',
     options: ['Z2', 'Z3', 'Z5', 'Z7', 'Z11', 'Z120', 'S3', 'S4', 'S5'],
     optionLabels: {
       Z2: 'Z₂ (parity)',
