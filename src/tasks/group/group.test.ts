@@ -59,7 +59,7 @@ describe('group word problems', () => {
   });
 
   it('writes the running product after each element (CoT), the product alone (direct)', () => {
-    const c = configOf('task=group&group=S4&wordLength=5&wordTrain=50&evalSize=50');
+    const c = configOf('task=group&group=S4&wordLength=5&wordTrain=50&wordTestLength=0&evalSize=50');
     const d = GROUP_TASK.generate(c);
     const g = groupOf('S4');
     expect(d.vocab.size).toBe(27);
@@ -128,7 +128,7 @@ describe('group word problems', () => {
   });
 
   it('the inspector: parses element names, refuses what is not one, and says where a word comes from', () => {
-    const c = configOf('task=group&group=S5&wordLength=4&wordTrain=300&evalSize=50');
+    const c = configOf('task=group&group=S5&wordLength=4&wordTrain=300&wordTestLength=0&evalSize=50');
     const d = GROUP_TASK.generate(c);
     const s5 = groupOf('S5');
     const prompt = GROUP_TASK.parsePrompt(d, '21453 12345, 54321 =');
