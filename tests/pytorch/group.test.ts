@@ -2,7 +2,7 @@
  * python/train.py on the group task (the same task-neutral data.json as every task: its own vocabulary of group
  * elements, words of several trained lengths, a longer test length): from the engine's exported initial weights
  * the losses of each step match the engine's, and train.py's greedy evaluation of the engine's trained weights
- * gives the same accuracies on every split. Small: S3 words of 3–5 elements, 8 steps.
+ * gives the same accuracies on every split. Small: S3 words of 3–5 elements, 8 steps, evaluated at steps 0, 4 and 8.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { Experiment } from '../../src/train/experimentLoop';
 import { RUN_TORCH_TESTS, SKIP_REASON, TRAIN_PY, python } from './python';
 
 const LINK =
-  'task=group&group=S3&wordLength=5&wordMinLength=3&wordTrain=64&wordTestLength=7&batch=16&layers=2&heads=2&dModel=32&mlpRatio=2&evalSize=50&lr=0.01&warmup=3&lrSchedule=cosine&clip=0.5&steps=8&evalEvery=1&evalEarly=off';
+  'task=group&group=S3&wordLength=5&wordMinLength=3&wordTrain=64&wordTestLength=7&batch=16&layers=2&heads=2&dModel=32&mlpRatio=2&evalSize=50&lr=0.01&warmup=3&lrSchedule=cosine&clip=0.5&steps=8&evalEvery=4&evalEarly=off';
 
 function readReport(file: string): Report {
   const r = readReports(readFileSync(file, 'utf8'));
@@ -73,5 +73,5 @@ describe.skipIf(!RUN_TORCH_TESTS)(`train.py on the group task${SKIP_REASON ? ` (
       expect(theirs.stepAcc).toBe(ours.stepAcc);
     }
     ex.dispose();
-  }, 240_000);
+  }, 900_000); // 151 s on the shared 2-core machine under a load average near 40
 });

@@ -58,10 +58,10 @@ export const GROUP_TASK: TaskSpec = {
   id: 'group',
   label: 'Group word problems',
   description:
-    'The product of k group elements (Z_p or the permutations S_n). CoT writes the running product after each element; without steps, S₅ is a problem no fixed-depth transformer is expected to solve.',
+    'The product of k group elements (Z_p or the permutations S_n). CoT writes the running product after each element; without steps, S₅ is a problem no fixed-depth transformer is expected to solve (unless TC⁰ = NC¹).',
   explanation: [
     'Each example is a word of k elements of a finite group; the answer is their product. For Z_p the elements are the numbers 0 … p−1 and the product is their sum mod p. For S_n the elements are the permutations of 1 … n, each written in one-line notation (21453 sends 1→2, 2→1, 3→4, 4→5, 5→3) and one token; the product applies them left to right (first g1, then g2, …).',
-    'The CoT arm writes the running product after each element, so each token is one multiplication of the previous one by the next element. The direct arm writes only the product. Z_p is abelian: its sum can be computed in parallel, a constant-depth circuit (TC⁰). The word problem of S₅ is NC¹-complete, so a transformer of fixed depth is not expected to solve it for long words without steps, while with k steps it can (Li et al. 2024; Merrill & Sabharwal 2024). Guessing gets 1 in |G| right.',
+    'The CoT arm writes the running product after each element, so each token is one multiplication of the previous one by the next element. The direct arm writes only the product. Z_p is abelian: its sum can be computed in parallel, a constant-depth circuit (TC⁰). The word problem of S₅ is NC¹-complete, so a transformer of fixed depth is not expected to solve it for long words without steps (unless TC⁰ = NC¹), while with k steps it can (Li et al. 2024; Merrill & Sabharwal 2024). Guessing gets 1 in |G| right.',
   ],
   lookFor: [
     'Sweep the word length k (the sweep panel, or npm run sweep -- --vary wordLength=…) for Z₅ and for S₅ at the same depth: the direct arm against k next to the CoT arm (docs/results.md, "Group word problems").',
