@@ -21,10 +21,7 @@ export const TASK_RULES: Readonly<Record<string, (c: Values) => ParamRule[]>> = 
     Number(c.degree) > Number(c.relations)
       ? [{ key: 'degree', problem: `is more than relations (${c.relations})`, allowed: 'at most relations', to: Number(c.relations) }]
       : [],
-  group: (c) =>
-    Number(c.wordMinLength) > Number(c.wordLength)
-      ? [{ key: 'wordMinLength', problem: `is more than the word length (${c.wordLength})`, allowed: 'at most wordLength', to: Number(c.wordLength) }]
-      : [],
+  // group: a shortest trained word not below the word length trains length k alone (the preview says so)
   // parity: a training set larger than half of the 2^n strings is cut to half by the generator (the preview says so)
 };
 

@@ -22,9 +22,9 @@ export const vocabSizeOf = (c: Pick<Config, 'group'>) => orderOf(c.group as Grou
 const longestOf = (c: Pick<Config, 'wordLength' | 'wordTestLength'>) => Math.max(c.wordLength, c.wordTestLength);
 /** The model's context (the one statement of it): the longer words' elements, `=`, one running product each and `</a>`. */
 export const contextLengthOf = (c: Pick<Config, 'wordLength' | 'wordTestLength'>) => 2 * longestOf(c) + 2;
-/** The trained lengths: wordMinLength … wordLength, or wordLength alone. */
+/** The trained lengths: wordMinLength (at least 2) … wordLength, or wordLength alone when wordMinLength is 0 or not below it. */
 export const trainedLengths = (c: Pick<Config, 'wordLength' | 'wordMinLength'>): number[] => {
-  const from = c.wordMinLength >= 2 && c.wordMinLength < c.wordLength ? c.wordMinLength : c.wordLength;
+  const from = c.wordMinLength > 0 && c.wordMinLength < c.wordLength ? Math.max(2, c.wordMinLength) : c.wordLength;
   return Array.from({ length: c.wordLength - from + 1 }, (_, i) => from + i);
 };
 const hasOtherLength = (c: Pick<Config, 'wordLength' | 'wordTestLength'>) => c.wordTestLength >= 2 && c.wordTestLength !== c.wordLength;

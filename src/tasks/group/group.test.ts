@@ -142,10 +142,13 @@ describe('group word problems', () => {
     expect(GROUP_TASK.truth(d, [0, 1]).answer).toBeNull();
   });
 
-  it('a word length under the shortest trained one is corrected in the page and refused by the CLI', () => {
-    const r = queryToConfig('task=group&wordLength=4&wordMinLength=6');
-    expect(r.config.wordMinLength).toBe(4);
-    expect(r.corrections.map((x) => x.key)).toEqual(['wordMinLength']);
+  it('a shortest trained word not below k trains length k alone, and the preview says so; a group under another task is refused', () => {
+    const c = configOf('task=group&wordLength=4&wordMinLength=6&wordTrain=200&wordTestLength=0&evalSize=50');
+    const d = GROUP_TASK.generate(c);
+    expect(new Set(d.train.cot.map((s) => s.promptLength))).toEqual(new Set([5]));
+    expect(GROUP_TASK.preview(d, c).notes).toContain('The shortest trained word (6) is not shorter than k = 4: every training word has length 4.');
+    const one = GROUP_TASK.generate(configOf('task=group&wordLength=4&wordMinLength=1&wordTrain=200&wordTestLength=0&evalSize=50'));
+    expect(new Set(one.train.cot.map((s) => s.promptLength))).toEqual(new Set([3, 4, 5]));
     expect(queryToConfig('task=parity&group=S5').corrections.map((x) => x.key)).toEqual(['group']);
   });
 });

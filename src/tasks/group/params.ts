@@ -43,7 +43,7 @@ export const GROUP_PARAMS = [
     min: 0,
     max: 32,
     label: 'Shortest trained word',
-    hint: 'Also train on words from this length up to k (lengths drawn evenly); 0 = every training word has length k.',
+    hint: 'Also train on words from this length (at least 2) up to k, about as many of each length; 0, or a length not below k: every training word has length k.',
   },
   {
     key: 'wordTrain',

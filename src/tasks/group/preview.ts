@@ -64,6 +64,8 @@ export function groupPreview(d: Dataset, c: Config): TaskPreview {
   if (data.train.length < c.wordTrain)
     notes.push(`Only ${count(data.train.length)} training words: at most half of the words of each length are trained, so that the test words are unseen.`);
   if (data.lengths.length > 1) notes.push(`Training words have lengths ${data.lengths[0]}–${k}, about as many of each.`);
+  else if (c.wordMinLength >= k)
+    notes.push(`The shortest trained word (${c.wordMinLength}) is not shorter than k = ${k}: every training word has length ${k}.`);
   notes.push(
     `${g.name} has ${count(g.order)} elements${g.name.startsWith('S') ? ', each a permutation in one-line notation (21453: 1→2, 2→1, 3→4, …), composed left to right' : ', added mod ' + g.order}. Guessing gets 1 in ${count(g.order)} right.`,
   );
