@@ -64,7 +64,7 @@ export const GROUP_TASK: TaskSpec = {
     'The CoT arm writes the running product after each element, so each token is one multiplication of the previous one by the next element. The direct arm writes only the product. Z_p is abelian: its sum can be computed in parallel, a constant-depth circuit (TC⁰). The word problem of S₅ is NC¹-complete, so a transformer of fixed depth is not expected to solve it for long words without steps (unless TC⁰ = NC¹), while with k steps it can (Li et al. 2024; Merrill & Sabharwal 2024). Guessing gets 1 in |G| right.',
   ],
   lookFor: [
-    'Sweep the word length k (sweep=wordLength:3,5,8): at k = 3 half of all words are trained and the direct arm learns them by heart without carrying the product to new ones; from k = 5 it stays near chance even on its training words, for abelian Z₅ as for S₃, while the CoT arm is right on every new word.',
+    'Sweep the word length k (sweep=wordLength:3,5,8): at k = 3 half of all words are trained and the direct arm learns them by heart without carrying the product to new ones; from k = 5 it stays near chance even on its training words, for abelian Z₅ as for S₃, while the CoT arm gets 0.995–1.000 on new words (on five of six runs; one stalled near 0.6).',
     'Larger groups need more training: the preset learns S₃ and Z₅ in 400 steps, S₄ needs about 900 steps at learning rate 3e-3, and S₅ was not learned in 1,500.',
   ],
   source: {
