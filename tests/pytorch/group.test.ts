@@ -73,5 +73,5 @@ describe.skipIf(!RUN_TORCH_TESTS)(`train.py on the group task${SKIP_REASON ? ` (
       expect(theirs.stepAcc).toBe(ours.stepAcc);
     }
     ex.dispose();
-  }, 900_000); // 151 s on the shared 2-core machine under a load average near 40
+  }, 900_000); // 16 s on the quiet 2-core machine, 151 s under a load average near 40
 });
