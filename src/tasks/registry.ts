@@ -3,6 +3,7 @@
  * parameters of its own, one line in src/tasks/params.ts (src/tasks/README.md says how).
  */
 import type { Config } from '../experiment/schema';
+import { GROUP_TASK } from './group';
 import { KG_TASK } from './kg';
 import { MULTIPLY_TASK } from './multiply';
 import { PARITY_TASK } from './parity';
@@ -14,6 +15,7 @@ import type { SplitSpec, TaskSpec } from './types';
 export const TASKS: Readonly<Record<TaskId, TaskSpec>> = {
   kg: KG_TASK,
   parity: PARITY_TASK,
+  group: GROUP_TASK,
   multiply: MULTIPLY_TASK,
   file: FILE_TASK,
 };

@@ -31,6 +31,11 @@ const CASES: Record<string, string[]> = {
     'entities=60&relations=8&degree=4&noise=0.3&noiseKind=both&cotShare=0.5',
   ],
   parity: ['task=parity&bits=6&trainSize=20&evalSize=50', 'task=parity&bits=8&trainSize=100&testBits=10&evalSize=50&noise=0.2&noiseKind=b'],
+  group: [
+    'task=group&group=Z2&wordLength=4&wordTrain=6&evalSize=50',
+    'task=group&group=S3&wordLength=5&wordMinLength=2&wordTrain=300&wordTestLength=7&evalSize=50&noise=0.2&noiseKind=both',
+    'task=group&group=S5&wordLength=6&wordTrain=200&wordTestLength=3&evalSize=50&cotShare=0.5',
+  ],
   multiply: [
     'task=multiply&digitsA=2&digitsB=2&trainPairs=200&evalSize=50',
     'task=multiply&digitsA=3&digitsB=4&trainPairs=300&evalSize=50&noise=0.2&noiseKind=both&cotShare=0.5',
@@ -77,6 +82,8 @@ describe('the task contract', () => {
         expect(headline.items.length).toBeGreaterThan(0);
         const rng = seedrandom.alea('contract');
         for (const s of d.splits) {
+          // evaluation generates a split's queries as one batch: one prompt length and one target length a split
+          expect(new Set(s.items.map((it) => `${it.prompt.length},${it.target.length}`)).size).toBeLessThanOrEqual(1);
           for (const it of s.items) {
             expect(it.target).toEqual([...it.steps, ...it.answer, d.vocab.eos]);
             expect(it.directTarget).toEqual([...it.answer, d.vocab.eos]);
@@ -122,6 +129,7 @@ describe('the task contract', () => {
         }
         // RL's items have steps to write
         for (const it of d.rlItems.slice(0, 20)) expect(it.steps.length).toBeGreaterThan(0);
+        expect(new Set(d.rlItems.map((it) => `${it.prompt.length},${it.target.length}`)).size).toBe(1);
       });
     }
   }
