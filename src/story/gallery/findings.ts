@@ -55,16 +55,16 @@ const none = (reports: readonly KeptReport[], what: string): Reading => ({
  * The sweep link that reproduces a folder of a sweep's reports: the experiment of its first run with the swept
  * key at its first value, and the sweep over the values and seeds the reports hold.
  */
-function sweepLink(rs: readonly KeptReport[], key: 'noise', label: string): RunLink[] {
+function sweepLink(rs: readonly KeptReport[], key: 'noise' | 'wordLength', label: string): RunLink[] {
   if (rs.length === 0) return [];
   const values = [...new Set(rs.map((k) => k.report.config[key]))].sort((a, b) => a - b);
   const seeds = [...new Set(rs.map((k) => k.report.config.seed))].sort((a, b) => a - b);
-  const base = { ...rs[0].report.config, [key]: values[0] };
+  const base = { ...rs[0].report.config, [key]: values[0], seed: seeds[0] };
   return [{ label, query: `${configToQuery(base)}&${sweepQuery({ key, values, seeds })}` }];
 }
 
 const seedsOf = (rs: readonly KeptReport[]) => {
-  const seeds = rs.map((k) => k.report.config.seed).sort((a, b) => a - b);
+  const seeds = [...new Set(rs.map((k) => k.report.config.seed))].sort((a, b) => a - b);
   if (seeds.length === 1) return `seed ${seeds[0]}`;
   return `seeds ${seeds.length > 2 && seeds.at(-1)! - seeds[0] === seeds.length - 1 ? `${seeds[0]}–${seeds.at(-1)}` : seeds.join(', ')}`;
 };
@@ -221,6 +221,55 @@ export const FINDINGS: readonly Finding[] = [
         agreement: agrees ? 'agrees' : 'disagrees',
         note: agrees ? '' : 'The contrast did not show on every seed.',
         reports: rs.map((k) => k.path),
+      };
+    },
+  },
+  {
+    id: 'serial',
+    title: 'Serial state: S_n against Z_p, word by word',
+    claim:
+      'Without CoT, a fixed-depth transformer can track the product of a word in an abelian group such as Z_p, but not in a non-abelian one such as S_5 once the words get long; writing the running product makes both easy.',
+    source: { text: 'Li et al. 2024, arXiv 2402.12875', href: 'https://arxiv.org/abs/2402.12875' },
+    reported:
+      'The word problem of S_5 needs a serial computation (NC¹-complete) that a constant-depth transformer cannot do without CoT; with one CoT step per element it can.',
+    command: 'npm run sweep -- \'task=group&group=Z5|S3\' --vary wordLength=3,5,8 --seeds 1,2,3 (docs/results.md, "Group word problems")',
+    runs: (all) => [
+      ...sweepLink(inFolder(all, 'group/sweep-Z5'), 'wordLength', 'Run the Z₅ length sweep'),
+      ...sweepLink(inFolder(all, 'group/sweep-S3'), 'wordLength', 'Run the S₃ length sweep'),
+    ],
+    read(all) {
+      const groups = ['Z5', 'S3'].map((g) => ({ g, rs: inFolder(all, `group/sweep-${g}`) })).filter((x) => x.rs.length > 0);
+      const s5 = inFolder(all, 'group/tuning/', /^S5/);
+      if (groups.length < 2)
+        return none(
+          groups.flatMap((x) => x.rs),
+          'the group length sweeps',
+        );
+      const lines: string[] = [];
+      let directLearns = false;
+      for (const { rs } of groups) {
+        const c = rs[0].report.config;
+        const chance = headlineSplit(c).chance ?? 0;
+        const lengths = [...new Set(rs.map((k) => k.report.config.wordLength))].sort((a, b) => a - b);
+        const at = (arm: 'cot' | 'direct') =>
+          lengths.map((len) => `${range(rs.filter((k) => k.report.config.wordLength === len).map((k) => finalAcc(k.report, arm)))} at k ${len}`).join(', ');
+        directLearns ||= rs.some((k) => finalAcc(k.report, 'direct') > chance + GAP.direct);
+        lines.push(`${c.group}, ${seedsOf(rs)}, ${c.steps.toLocaleString('en')} steps: direct ${at('direct')} (chance ${fmt(chance)}); CoT ${at('cot')}.`);
+      }
+      if (s5.length)
+        lines.push(
+          `S5 (${s5.map((k) => `${k.report.config.arms === 'cot' ? 'CoT only, ' : ''}${k.report.config.steps.toLocaleString('en')} steps`).join('; ')}): CoT ${range(
+            s5.map((k) => finalAcc(k.report, 'cot')),
+            3,
+          )} at the end.`,
+        );
+      return {
+        measured: lines,
+        agreement: directLearns ? 'partly' : 'disagrees',
+        note: directLearns
+          ? "The direct arm learns some words, but the contrast between the groups is not the papers' one here."
+          : 'At this size the direct arm fails on the abelian Z5 as on S3, at every length, while CoT learns both from k 5 on: the contrast here is CoT against none, not Z_p against S_n. S5 itself was not learned even with CoT in the steps a browser run gets.',
+        reports: [...groups.flatMap((x) => x.rs), ...s5].map((k) => k.path),
       };
     },
   },
