@@ -1,7 +1,8 @@
 /** The designer's preview of a task file's data: the split sizes, a few training records and each test split's first, in both arms' formats. */
 import type { Config } from '../../experiment/schema';
-import type { Dataset, EvalItem, PreviewChip, PreviewRow, Sequence, TaskPreview } from '../types';
+import type { Dataset, EvalItem, PreviewRow, Sequence, TaskPreview } from '../types';
 import { itemOf, mainLayoutOf, type FileData } from './generate';
+import { previewChips } from '../previewChips';
 
 const count = (x: number) => x.toLocaleString('en-US');
 
@@ -9,23 +10,12 @@ export function previewFile(d: Dataset, c: Config): TaskPreview {
   const data = d.detail as FileData;
   const { file } = data;
   const names = d.vocab.names;
-  const chip = (t: number, part: PreviewChip['part'], truth?: number): PreviewChip => ({
-    text: names[t] ?? '?',
-    part,
-    tone: part === 'eos' ? 'special' : part === 'prompt' ? 'operator' : 'value',
-    ...(part === 'step' ? { title: 'cot token' } : {}),
-    ...(truth !== undefined && t !== truth ? { corrupted: true } : {}),
+  const { chipsOf } = previewChips({
+    names,
+    eos: d.vocab.eos,
+    tone: (_t, part) => (part === 'eos' ? 'special' : part === 'prompt' ? 'operator' : 'value'),
+    title: (part) => (part === 'step' ? 'cot token' : undefined),
   });
-  // a sequence as chips; its written tokens checked against the record's (noise shows struck through)
-  const chipsOf = (s: Sequence, truth: EvalItem): PreviewChip[] => {
-    const p = s.promptLength;
-    const answerFrom = s.tokens.length - 1 - truth.answer.length;
-    return s.tokens.map((t, i) => {
-      if (i < p) return chip(t, 'prompt');
-      if (i === s.tokens.length - 1) return chip(t, 'eos');
-      return i >= answerFrom ? chip(t, 'answer', truth.answer[i - answerFrom]) : chip(t, 'step', truth.steps[i - p]);
-    });
-  };
   const seq = (it: EvalItem, target: number[]): Sequence => ({ tokens: [...it.prompt, ...target], promptLength: it.prompt.length });
   const rows: PreviewRow[] = file.train.slice(0, 3).map((r, i) => {
     const truth = itemOf(r, d.vocab.eos);

@@ -1,7 +1,8 @@
 /** The group task's preview for the designer: a few training words and one test word in both formats, the sizes. */
 import type { Config } from '../../experiment/schema';
-import type { Dataset, EvalItem, PreviewChip, PreviewRow, Sequence, TaskPreview } from '../types';
+import type { Dataset, PreviewChip, TaskPreview } from '../types';
 import { type GroupData, itemOf, specialTokens } from './generate';
+import { previewChips } from '../previewChips';
 
 const count = (x: number) => x.toLocaleString('en-US');
 /** The bar of all words is drawn only where the trained words are a visible share of them. */
@@ -12,29 +13,11 @@ export function groupPreview(d: Dataset, c: Config): TaskPreview {
   const g = data.group;
   const { equals, eos } = specialTokens(g.order);
   const toneOf = (t: number): PreviewChip['tone'] => (t === equals ? 'operator' : t >= eos ? 'special' : 'value');
-  const chip = (t: number, part: PreviewChip['part'], truth?: number): PreviewChip => ({
-    text: d.vocab.names[t],
-    part,
-    tone: toneOf(t),
-    ...(part === 'step' ? { title: 'running product' } : {}),
-    ...(truth !== undefined && t !== truth ? { corrupted: true } : {}),
-  });
-  // a sequence as chips, each written token checked against the truth (noise shows as a corrupted token)
-  const chipsOf = (s: Sequence, truth: EvalItem): PreviewChip[] => {
-    const p = s.promptLength;
-    const written = s.tokens.length - p - 1;
-    return s.tokens.map((t, i) => {
-      if (i < p) return chip(t, 'prompt');
-      if (t === eos) return chip(t, 'eos');
-      const k = i - p;
-      return k === written - 1 ? chip(t, 'answer', truth.answer[0]) : chip(t, 'step', truth.steps[k]);
-    });
-  };
-  const rowOf = (source: string, cot: Sequence, direct: Sequence, truth: EvalItem, highlight = false): PreviewRow => ({
-    source,
-    highlight,
-    direct: chipsOf(direct, truth),
-    cot: chipsOf(cot, truth),
+  const { chip, chipsOf, rowOf } = previewChips({
+    names: d.vocab.names,
+    eos,
+    tone: toneOf,
+    title: (part) => (part === 'step' ? 'running product' : undefined),
   });
   const shown = Math.min(3, data.train.length);
   const rows = data.train.slice(0, shown).map((w, i) => rowOf('train', d.train.cot[i], d.train.direct[i], itemOf(g, w)));

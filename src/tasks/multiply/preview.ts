@@ -1,7 +1,8 @@
 /** The designer's preview of a multiplication dataset: sizes, how the pairs divide, a few pairs in both formats. */
 import type { Config } from '../../experiment/schema';
-import type { Dataset, EvalItem, PreviewChip, PreviewRow, Sequence, TaskPreview } from '../types';
+import type { Dataset, PreviewChip, TaskPreview } from '../types';
 import { EOS, EQUALS, itemOf, type MultiplyData, NAMES, PAD, resultSlots, TIMES } from './generate';
+import { previewChips } from '../previewChips';
 
 export const multiplyOf = (d: Dataset): MultiplyData => d.detail as MultiplyData;
 
@@ -18,31 +19,11 @@ export function previewMultiply(d: Dataset, c: Config): TaskPreview {
   const data = multiplyOf(d);
   const titles = stepTitles(c);
   const toneOf = (t: number): PreviewChip['tone'] => (t === TIMES || t === EQUALS ? 'operator' : t === EOS || t === PAD ? 'special' : 'value');
-  const chip = (t: number, part: PreviewChip['part'], title?: string, truth?: number): PreviewChip => ({
-    text: NAMES[t],
-    part,
-    tone: toneOf(t),
-    ...(title ? { title } : {}),
-    ...(truth !== undefined && t !== truth ? { corrupted: true } : {}),
-  });
-  // a sequence as chips, each written token checked against the truth (noise shows as a corrupted token)
-  const chipsOf = (s: Sequence, truth: EvalItem): PreviewChip[] => {
-    const p = s.promptLength;
-    const stepsWritten = s.tokens.length - p - 1 - truth.answer.length;
-    return s.tokens.map((t, i) => {
-      if (i < p) return chip(t, 'prompt');
-      if (t === EOS && i === s.tokens.length - 1) return chip(t, 'eos');
-      const k = i - p;
-      if (k < stepsWritten) return chip(t, 'step', titles[k], truth.steps[k]);
-      const j = k - stepsWritten;
-      return chip(t, 'answer', `product, digit ${j}`, truth.answer[j]);
-    });
-  };
-  const rowOf = (source: string, cot: Sequence, direct: Sequence, truth: EvalItem, highlight = false): PreviewRow => ({
-    source,
-    highlight,
-    direct: chipsOf(direct, truth),
-    cot: chipsOf(cot, truth),
+  const { chip, chipsOf, rowOf } = previewChips({
+    names: NAMES,
+    eos: EOS,
+    tone: toneOf,
+    title: (part, k) => (part === 'step' ? titles[k] : `product, digit ${k}`),
   });
   const shown = Math.min(3, data.train.length);
   const truthOf = (i: number) => itemOf(c, data.train[i][0], data.train[i][1]);

@@ -11,7 +11,8 @@
 import seedrandom from 'seedrandom';
 import type { Config } from '../../experiment/schema';
 import { judgeSpan } from '../judge';
-import type { Dataset, EvalItem, EvalSplit, PreviewChip, PreviewRow, QueryTruth, Sequence, SplitSpec, TaskPreview, TaskSpec } from '../types';
+import type { Dataset, EvalItem, EvalSplit, PreviewChip, QueryTruth, Sequence, SplitSpec, TaskPreview, TaskSpec } from '../types';
+import { previewChips } from '../previewChips';
 
 const ZERO = 0;
 const ONE = 1;
@@ -172,30 +173,7 @@ const count = (x: number) => x.toLocaleString('en-US');
 function preview(d: Dataset, c: Config): TaskPreview {
   const data = parityOf(d);
   const toneOf = (t: number): PreviewChip['tone'] => (t === EQUALS ? 'operator' : t === EOS || t === PAD ? 'special' : 'value');
-  const chip = (t: number, part: PreviewChip['part'], truth?: number): PreviewChip => ({
-    text: NAMES[t],
-    part,
-    tone: toneOf(t),
-    ...(part === 'step' ? { title: 'running parity' } : {}),
-    ...(truth !== undefined && t !== truth ? { corrupted: true } : {}),
-  });
-  // a sequence as chips, each written token checked against the truth (noise shows as a corrupted token)
-  const chipsOf = (s: Sequence, truth: EvalItem): PreviewChip[] => {
-    const p = s.promptLength;
-    const written = s.tokens.length - p - 1; // without </a>
-    return s.tokens.map((t, i) => {
-      if (i < p) return chip(t, 'prompt');
-      if (t === EOS) return chip(t, 'eos');
-      const k = i - p;
-      return k === written - 1 ? chip(t, 'answer', truth.answer[0]) : chip(t, 'step', truth.steps[k]);
-    });
-  };
-  const rowOf = (source: string, cot: Sequence, direct: Sequence, truth: EvalItem, highlight = false): PreviewRow => ({
-    source,
-    highlight,
-    direct: chipsOf(direct, truth),
-    cot: chipsOf(cot, truth),
-  });
+  const { chip, chipsOf, rowOf } = previewChips({ names: NAMES, eos: EOS, tone: toneOf, title: (part) => (part === 'step' ? 'running parity' : undefined) });
   const shown = Math.min(3, data.train.length);
   const rows = data.train.slice(0, shown).map((bits, i) => rowOf('train', d.train.cot[i], d.train.direct[i], itemOf(bits)));
   const test = d.splits.find((s) => s.role === 'headline')?.items[0];
