@@ -115,7 +115,8 @@ describe.skipIf(adapter === null)(`webgpu in Node (${adapter?.name ?? 'no adapte
 
   it("the worker's backend choice: webgpu when it passes its self-check, else wasm, saying why", { timeout: 120_000 }, async () => {
     const ok = await chooseBackend('webgpu', { config: null, arm: 'cot', earlierFault: null });
-    expect(ok).toEqual({ backend: 'webgpu', fallbacks: [] });
+    // the adapter it found, named for the badge
+    expect(ok).toEqual({ backend: 'webgpu', fallbacks: [], adapter: { name: expect.stringMatching(/\S/), software: expect.any(Boolean) } });
     const bad = await chooseBackend('webgpu', { config: null, arm: 'cot', earlierFault: null, selfCheckError: 1 });
     expect(bad.backend).toBe('wasm');
     expect(bad.fallbacks.join('\n')).toMatch(/^webgpu: failed its self-check: gradients differ from cpu's by \d\.\de[+-]\d+ \(relative; tolerance 1e-3\)$/m);

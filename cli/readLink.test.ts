@@ -12,7 +12,7 @@ describe('readLink and page keys', () => {
     expect(readLink('entities=40&hide=zzzzzz', false)).toEqual({
       ok: false,
       problems: [
-        'hide "zzzzzz": is not a part of the page or a parameter (allowed: comma-separated parts (designer, data, model, training, run, explanation, preview, loss, inspector, mechanism, runs, tour, classroom) or parameter keys)',
+        'hide "zzzzzz": is not a part of the page or a parameter (allowed: comma-separated parts (designer, data, model, training, run, explanation, preview, loss, inspector, mechanism, runs, tour, gallery, classroom) or parameter keys)',
       ],
     });
     const lenient = readLink('entities=40&presenter=maybe', true);
