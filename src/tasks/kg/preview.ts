@@ -8,6 +8,7 @@ import type { PictureEdge, PictureNode, PreviewChip, PreviewGroup, PreviewRow, P
 import type { Sequence } from '../types';
 import { atomicSequence, pathSequence, type AtomicFact, type KgData, type Path } from './generate';
 import { relationToken, tokenKind, tokenName } from './vocab';
+import { threeHopsNote } from './threeHops';
 
 /** Below this many OOD test paths the headline accuracy is noisy. */
 const LOW_OOD = 50;
@@ -197,7 +198,10 @@ export function kgPreview(d: KgData, c: Pick<Config, 'lambda' | 'evalSize'>): Ta
       ],
     },
     warnings,
-    notes: [`Each evaluation uses up to ${n(evalSize)} queries per split${st.noisy > 0 ? `; ${n(st.noisy)} training examples carry noise` : ''}.`],
+    notes: [
+      `Each evaluation uses up to ${n(evalSize)} queries per split${st.noisy > 0 ? `; ${n(st.noisy)} training examples carry noise` : ''}.`,
+      ...(d.hops === 3 ? [threeHopsNote()] : []),
+    ],
     ...(() => {
       const picture = graphAround(d);
       return picture ? { picture } : {};
