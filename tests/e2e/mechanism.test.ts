@@ -37,10 +37,10 @@ describe('mechanism views', () => {
     await expect.poll(() => page.locator('[data-testid="mech-trace"][data-arm="cot"] figure.mech-heatmap').count(), { timeout: PATIENCE }).toBe(4);
     expect([4, 8]).toContain(await page.locator('[data-testid="mech-trace"] figure.mech-heatmap').count());
     // the bridge-found chart: four lines (arm × split), drawn
-    const lines = page.locator('[data-testid="bridge-found-chart"] path.recharts-curve');
+    const lines = page.locator('[data-testid="found-chart"] path.recharts-curve');
     await expect.poll(() => lines.count(), { timeout: PATIENCE }).toBe(4);
     await expect(lines.first().getAttribute('d')).resolves.toMatch(/^M[\d.]+,[\d.]+/);
-    await expect.poll(() => page.locator('[data-testid="ood-bridge-chart"] path.recharts-curve').count(), { timeout: PATIENCE }).toBe(4);
+    await expect.poll(() => page.locator('[data-testid="headline-found-chart"] path.recharts-curve').count(), { timeout: PATIENCE }).toBe(4);
     // the reading: generated from the numbers of step 400, for both arms
     const reading = page.getByTestId('mechanism-reading');
     await expect

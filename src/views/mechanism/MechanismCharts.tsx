@@ -4,7 +4,7 @@
  * steps; a line at "none" where it is at no layer) and the headline split's curves of the first intermediate
  * result, the answer and exact match, so that a right first step with a failing later one reads as such. Every
  * name comes from the task (through the records and the run's config). The test hooks keep their first names
- * (`bridge-found-chart`, `ood-bridge-chart`).
+ * (`found-chart`, `headline-found-chart`).
  */
 import { memo, useMemo } from 'react';
 import { ARM_LABEL, type Arm, type MetricRow } from '../../experiment/domain';
@@ -96,7 +96,7 @@ export const FoundChart = memo(function FoundChart(props: {
       }}
       hasData={rows.length > 0}
       empty="Appears after the first evaluation."
-      card={{ 'data-testid': 'bridge-found-chart', 'data-tour': 'found-chart' }}
+      card={{ 'data-testid': 'found-chart', 'data-tour': 'found-chart' }}
       below={
         <ChartCaption>
           The first layer (emb = the embedding, L1… after each block) at which the logit lens has the {what} as its top-1 token where the arm must say it
@@ -148,7 +148,7 @@ export const HeadlineChart = memo(function HeadlineChart(props: {
         },
       }}
       hasData={rows.length > 0}
-      card={{ 'data-testid': 'ood-bridge-chart' }}
+      card={{ 'data-testid': 'headline-found-chart' }}
       below={
         <ChartCaption>
           {firstStep

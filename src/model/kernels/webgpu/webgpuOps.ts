@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { WGSL_KERNELS } from './wgslKernels';
-import { type AdamWAttrs, WGSL_OPTIMIZER_KERNELS } from './wgslOptimizer';
+import type { AdamWAttrs } from '../tfjsKernels';
+import { WGSL_OPTIMIZER_KERNELS } from './wgslOptimizer';
 
 type T = tf.Tensor;
 type Grad = (dy: T, saved: T[]) => T | T[];

@@ -5,6 +5,7 @@
  * gradients at a time and the update writes 3 parameters at a time, in place, with the moments (m then v, in
  * one flat buffer).
  */
+import type { AdamWAttrs } from '../tfjsKernels';
 import type * as tf from '@tensorflow/tfjs-core';
 import { dispatch, type Uniform } from './gpuDispatch';
 
@@ -20,19 +21,6 @@ const REDUCE = 256;
 const NORM_GROUP = 7;
 /** Parameters one update dispatch writes (3 × (p, g) + moments + partial sums = 8). */
 const UPDATE_GROUP = 3;
-
-export interface AdamWAttrs {
-  clip: number;
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  bias1: number;
-  bias2: number;
-  weightDecay: number;
-  /** Per parameter: 1 if weight decay applies (rank ≥ 2), else 0. */
-  decayed: number[];
-}
 
 /** A workgroup-wide sum of `value` into part[0] (one workgroup of REDUCE invocations). */
 const WORKGROUP_SUM = `
