@@ -11,7 +11,7 @@ function fakeWorker(arm: Arm) {
   let terminated = false;
   const w: WorkerLike = { postMessage: (m) => posted.push(m), terminate: () => (terminated = true), onmessage: null, onerror: null };
   /** Sends a message of the page's latest run (or of `run`). */
-  const send = (m: FromWorker, run?: number) => {
+  const send = (m: FromWorker & { ack?: number }, run?: number) => {
     const last = [...posted].reverse().find((x) => x.type === 'init');
     const tagged = { ...m, run: run ?? (last?.type === 'init' ? last.run : 0) } as FromWorkerTagged;
     w.onmessage?.({ data: tagged } as MessageEvent<FromWorkerTagged>);
@@ -79,19 +79,26 @@ describe('trainingStore', () => {
     expect(direct.posted[0]).toMatchObject({ type: 'init', config: DEFAULT_CONFIG, arm: 'direct' });
     expect((cot.posted[0] as { run: number }).run).toBe((direct.posted[0] as { run: number }).run);
     useTrainingStore.getState().toggle();
-    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'play' });
-    cot.send({ type: 'state', running: true, step: 0, done: false });
-    direct.send({ type: 'state', running: true, step: 0, done: false });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'play', cmd: 1 });
+    // the workers' answer to init, sent before they read the Play: it does not undo it (nor does a later Space play twice)
+    for (const f of [cot, direct]) f.send({ type: 'state', running: false, step: 0, done: false, ack: 0 });
+    expect(useTrainingStore.getState().status).toBe('running');
+    cot.send({ type: 'state', running: true, step: 0, done: false, ack: 1 });
+    direct.send({ type: 'state', running: true, step: 0, done: false, ack: 1 });
     expect(useTrainingStore.getState().status).toBe('running');
     useTrainingStore.getState().toggle();
-    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'pause' });
-    // the first arm to stop does not stop the run; the step shown is the slower arm's
-    cot.send({ type: 'state', running: false, step: 9, done: false });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'pause', cmd: 2 });
+    // the run's end as Pause made it, but sent before the worker handled the Pause: stale too; then its answer
+    cot.send({ type: 'state', running: false, step: 8, done: false, ack: 1 });
+    direct.send({ type: 'state', running: false, step: 6, done: false, ack: 1 });
     expect(useTrainingStore.getState().status).toBe('running');
-    direct.send({ type: 'state', running: false, step: 7, done: false });
+    // the first arm to stop does not stop the run; the step shown is the slower arm's
+    cot.send({ type: 'state', running: false, step: 9, done: false, ack: 2 });
+    expect(useTrainingStore.getState().status).toBe('running');
+    direct.send({ type: 'state', running: false, step: 7, done: false, ack: 2 });
     expect(useTrainingStore.getState()).toMatchObject({ status: 'paused', step: 7 });
     useTrainingStore.getState().stepOnce();
-    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'step' });
+    for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'step', cmd: 3 });
     useTrainingStore.getState().inspect([3, 10, 12]);
     for (const f of [cot, direct]) expect(f.posted.at(-1)).toEqual({ type: 'inspect', example: { prompt: [3, 10, 12] } });
   });
@@ -246,7 +253,10 @@ describe('trainingStore', () => {
     expect(useExperimentStore.getState().config).toEqual(saved);
     for (const arm of ['cot', 'direct'] as const) {
       const f = worker(arm);
-      expect(f.posted.slice(-2)).toEqual([{ type: 'init', config: saved, run: expect.any(Number), arm, record: 'rOld', resume: true }, { type: 'play' }]);
+      expect(f.posted.slice(-2)).toEqual([
+        { type: 'init', config: saved, run: expect.any(Number), arm, record: 'rOld', resume: true },
+        { type: 'play', cmd: expect.any(Number) },
+      ]);
     }
     expect(useTrainingStore.getState()).toMatchObject({ recordId: 'rOld', resumed: true, status: 'running' });
     vi.advanceTimersByTime(1000);

@@ -117,10 +117,18 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
   let runId = 0;
   /** The task whose vocabulary the chosen query is written in (a query of another task means nothing). */
   let exampleTask: string | null = null;
+  /** Numbers play, pause and step; each arm's last one: a state the worker sent before acting on it is dropped. */
+  let command = 0;
+  let awaiting: Partial<Record<Arm, number>> = {};
 
   const store = create<TrainingState>((set, get) => {
     /** Sends a command to the worker of every training arm (or of `arms`). */
     function post(m: ToWorker, arms: readonly Arm[] = ARMS): void {
+      if (m.type === 'play' || m.type === 'pause' || m.type === 'step') {
+        const cmd = ++command;
+        for (const a of arms) if (workers[a]) awaiting[a] = cmd;
+        m = { ...m, cmd };
+      }
       for (const a of arms) workers[a]?.postMessage(m);
     }
 
@@ -184,6 +192,8 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
 
     function receive(from: Arm, tagged: FromWorkerTagged | FromWorker): void {
       if ('run' in tagged && tagged.run !== runId) return;
+      // a state from before the worker acted on the page's last command (e.g. init's, after an early Play) is stale
+      if (tagged.type === 'state' && 'ack' in tagged && typeof tagged.ack === 'number' && tagged.ack < (awaiting[from] ?? 0)) return;
       const m = tagged as FromWorker;
       pending.push({ m, from });
       // errors and state changes show at once; the rest is batched
@@ -233,6 +243,7 @@ export function createTrainingStore(deps: TrainingDeps): UseBoundStore<StoreApi<
       if (resetTimer) clearTimeout(resetTimer);
       resetTimer = null;
       pending = [];
+      awaiting = {};
       runNotices = new Set();
       const config = experiment.getState().config;
       const arms = armsOf(config);

@@ -28,9 +28,13 @@ export type ToWorker =
    * task is read from (a task file; src/tasks/registry.ts taskSourceOf), checked and loaded before the data.
    */
   | { type: 'init'; config: Config; run: number; arm?: Arm; test?: TestHooks; record?: string; resume?: boolean; taskFile?: string }
-  | { type: 'play' }
-  | { type: 'pause' }
-  | { type: 'step' }
+  /**
+   * `cmd` numbers the page's commands (increasing): each `state` the worker sends carries in `ack` the last one it
+   * has acted on, so that a state sent before a command was handled is not taken for its answer.
+   */
+  | { type: 'play'; cmd?: number }
+  | { type: 'pause'; cmd?: number }
+  | { type: 'step'; cmd?: number }
   /** A fresh run of the same config, numbered `run`. */
   | { type: 'reset'; run: number }
   | { type: 'inspect'; example: InspectRequest }
@@ -151,4 +155,5 @@ export interface AdapterInfo {
 }
 
 /** What actually crosses the thread boundary: a message and the run it belongs to. */
-export type FromWorkerTagged = FromWorker & { run: number };
+/** A message as sent: its run; a `state` also the last command acted on (`cmd` of play, pause, step). */
+export type FromWorkerTagged = FromWorker & { run: number; ack?: number };

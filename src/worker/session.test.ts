@@ -101,6 +101,30 @@ describe('TrainingSession', () => {
     await h.send({ type: 'reset', run: 8 }); // frees the run (and its tensors) before the next test
   });
 
+  it('every state says the last command acted on: a state sent before a play is not its answer; each command is answered', async () => {
+    const h = harness();
+    // the page's Play and Pause sent while the worker still builds the run: init's state is older than both
+    h.session.receive({ type: 'init', config: { ...tiny, steps: 400, evalEvery: 200 }, run: 1, arm: 'cot' });
+    h.session.receive({ type: 'play', cmd: 1 });
+    h.session.receive({ type: 'pause', cmd: 2 });
+    await h.session.settled();
+    const states = h.of('state').map((m) => [m.ack, m.running]);
+    expect(states[0]).toEqual([0, false]); // init's
+    expect(states.at(-1)).toEqual([2, false]);
+    expect(states.filter(([ack]) => ack === 1)).toContainEqual([1, true]);
+    // a command with nothing to do is answered too: pause while paused, play and step once done
+    await h.send({ type: 'pause', cmd: 3 });
+    expect(h.of('state').at(-1)).toMatchObject({ ack: 3, running: false });
+    await h.send({ type: 'init', config: { ...tiny, steps: 1, evalEvery: 1 }, run: 2, arm: 'cot' });
+    await h.send({ type: 'step', cmd: 4 });
+    expect(h.of('state', 2).at(-1)).toMatchObject({ ack: 4, done: true });
+    await h.send({ type: 'play', cmd: 5 });
+    expect(h.of('state', 2).at(-1)).toMatchObject({ ack: 5, running: false, done: true });
+    await h.send({ type: 'step', cmd: 6 });
+    expect(h.of('state', 2).at(-1)).toMatchObject({ ack: 6, done: true });
+    await h.send({ type: 'reset', run: 3 });
+  });
+
   it('ignores what is not a command, refuses a config over the budget, and honours faults only with the test switch', async () => {
     const h = harness();
     for (const junk of [null, 3, 'play', {}, { type: 4 }, { type: 'nonsense' }]) h.session.receive(junk);

@@ -95,9 +95,15 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
   /** Numbers the experiments: one abandoned after a GPU fault may still emit when it ends late; dropped. */
   let generation = 0;
   let queue: Promise<void> = Promise.resolve();
+  /** The `cmd` of the last play, pause or step handled: every state carries it (protocol.ts). */
+  let acked = 0;
 
   function send(m: FromWorker, transfer: Transferable[] = [], from = run): void {
-    env.post({ ...m, run: from }, transfer);
+    env.post(m.type === 'state' ? { ...m, run: from, ack: acked } : { ...m, run: from }, transfer);
+  }
+  /** The current experiment's state, sent as the answer to a command that may have changed nothing. */
+  function sendState(): void {
+    if (exp) send({ type: 'state', running: running !== null, step: exp.step, done: exp.done });
   }
   function fail(e: unknown): void {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
@@ -298,16 +304,17 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
   async function stepOnce(): Promise<void> {
     await halt();
     const current = exp;
-    if (!current || current.done) return;
+    if (!current || current.done) return sendState(); // nothing to step: still an answer
     await current.stepOnce();
     checkpoints.save(exp, config, run);
-    send({ type: 'state', running: false, step: current.step, done: current.done });
+    sendState();
     await looks.inspectNow();
   }
 
   async function handle(m: ToWorker): Promise<void> {
     while (recovering) await recovering;
     const nextRun = (id: unknown) => (Number.isSafeInteger(id) ? (id as number) : run + 1);
+    if ((m.type === 'play' || m.type === 'pause' || m.type === 'step') && Number.isSafeInteger(m.cmd)) acked = m.cmd as number;
     switch (m.type) {
       case 'init':
         onlyArm = m.arm === 'cot' || m.arm === 'direct' ? m.arm : null;
@@ -326,9 +333,12 @@ export function createTrainingSession(env: SessionEnv): TrainingSession {
       case 'reset':
         return config ? init(config, nextRun(m.run)) : undefined;
       case 'play':
-        return play();
+        play();
+        if (!running) sendState(); // nothing started (done, or no experiment): still an answer
+        return;
       case 'pause':
-        return halt();
+        await halt();
+        return sendState();
       case 'step':
         return stepOnce();
       case 'inspect': {
