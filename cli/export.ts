@@ -58,7 +58,9 @@ export async function writeExport(config: Config, out: string, opts: { weights?:
     const { modelConfigOf } = await import('../src/train/arm');
     const { weightsFileOf } = await import('../src/model/weightsFile');
     tf.env().set('PROD', true);
-    await tf.setBackend('cpu'); // the initial values are drawn in JavaScript: the same on every backend
+    // the initial values are drawn in JavaScript: the same on every backend; the caller's backend is given back
+    const before = tf.engine().backendName;
+    await tf.setBackend('cpu');
     const model = modelConfigOf(config, data);
     let weights!: Awaited<ReturnType<typeof initWeights>>;
     tf.tidy(() => {
@@ -66,6 +68,7 @@ export async function writeExport(config: Config, out: string, opts: { weights?:
     });
     const file = await weightsFileOf(model, weights);
     disposeWeights(weights);
+    if (before && before !== 'cpu') await tf.setBackend(before);
     writeAtomically(join(out, 'init.json'), `${JSON.stringify(file)}\n`);
     names.push('init.json');
   }
