@@ -5,11 +5,11 @@ import type { Config } from '../experiment/schema';
 import { kgOf } from '../tasks/kg';
 import { ArmTrainer, modelConfigOf } from './arm';
 import { armsOf } from '../experiment/domain';
-import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
+import { TINY_KG, onWasmBackend } from '../../tests/support/configs';
 
 const tiny: Config = TINY_KG;
 
-onCpuBackend();
+onWasmBackend();
 
 /** Runs `n` steps and reads the losses back once at the end (as the runner does). */
 function train(t: ArmTrainer, n: number): number[] {
@@ -44,7 +44,7 @@ describe('ArmTrainer', () => {
     expect(tf.memory().numTensors).toBe(before0);
   });
 
-  it('same config → identical loss sequence (cpu); another seed → a different one', () => {
+  it('same config → identical loss sequence; another seed → a different one', () => {
     const a = new ArmTrainer(tiny, data, 'cot');
     const b = new ArmTrainer(tiny, data, 'cot');
     const la = train(a, 8);

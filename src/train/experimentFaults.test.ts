@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../experiment/schema';
 import { Experiment, type ExperimentEvent } from './experimentLoop';
-import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
+import { TINY_KG, onWasmBackend } from '../../tests/support/configs';
 
 const tiny: Config = { ...TINY_KG, dModel: 16, mlpRatio: 2, batch: 16, warmup: 0, evalEarly: 'off', steps: 12, evalEvery: 5 };
 
-onCpuBackend();
+onWasmBackend();
 
 function record(config: Config, checkpoints = false): { ex: Experiment; events: ExperimentEvent[] } {
   const events: ExperimentEvent[] = [];

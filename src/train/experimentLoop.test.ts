@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { taskDefaults, type Config } from '../experiment/schema';
 import { Experiment, type ExperimentEvent } from './experimentLoop';
 import { TASKS } from '../tasks/registry';
-import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
+import { TINY_KG, onWasmBackend } from '../../tests/support/configs';
 
 const tiny: Config = { ...TINY_KG, mlpRatio: 2, steps: 12, evalEvery: 5 };
 
-onCpuBackend();
+onWasmBackend();
 
 function record(config: Config): { ex: Experiment; events: ExperimentEvent[] } {
   const events: ExperimentEvent[] = [];

@@ -1,10 +1,11 @@
 /**
  * Resume: a run interrupted at an evaluation (the tab closed) and resumed from the checkpoints it left in
  * IndexedDB (src/runs/checkpoints.ts, through fake-indexeddb here) ends on exactly the curve of a run never
- * interrupted: same seed → same weights, the same AdamW state, the same batches from the same step (cpu backend).
+ * interrupted: same seed → same weights, the same AdamW state, the same batches from the same step (on wasm).
  */
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../experiment/schema';
 import { configToQuery } from '../experiment/link';
@@ -17,7 +18,7 @@ const config: Config = { ...TINY_KG, steps: 30, evalEvery: 10, evalEarly: 'off' 
 
 describe('resume', () => {
   it('a run interrupted at an evaluation and resumed from its IndexedDB checkpoints ends on the same curve', async () => {
-    await tf.setBackend('cpu');
+    await tf.setBackend('wasm');
     const whole = new Experiment(config);
     await whole.run();
     const want = structuredClone(whole.history);

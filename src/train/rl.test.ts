@@ -27,11 +27,11 @@ import {
   type RlBatch,
 } from './rl';
 import { allVariables } from '../model/gpt';
-import { TINY_KG, onCpuBackend } from '../../tests/support/configs';
+import { TINY_KG, onWasmBackend } from '../../tests/support/configs';
 
 const tiny: Config = { ...TINY_KG, rlSamples: 4 };
 
-onCpuBackend();
+onWasmBackend();
 
 describe("the knowledge graph's judge: the reward on hand-made sequences", () => {
   const kg = makeVocab(30, 6); // entities 0–29, relations 30–35, </a> 36, <pad> 37
