@@ -86,9 +86,10 @@ async function trainAndCheck(page: Page, backend: Backend, steps: number, pauseO
   await train(page, steps, pauseOnce, patience);
 }
 
-/** Messages of one worker after it last said it stopped (state, running: false); null if it never did. */
+/** Messages of one worker since its last run of training stopped (its first state, running: false); null if it never did. */
 function sinceStopped(w: WorkerLog): WorkerLog['msgs'] | null {
-  const i = w.msgs.findLastIndex((m) => m.type === 'state' && m.running === false);
+  const started = w.msgs.findLastIndex((m) => m.type === 'state' && m.running === true);
+  const i = w.msgs.findIndex((m, j) => j > started && m.type === 'state' && m.running === false);
   return i < 0 ? null : w.msgs.slice(i + 1);
 }
 const TRAINING_MESSAGES = ['progress', 'loss', 'eval'];
