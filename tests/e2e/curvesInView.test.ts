@@ -4,7 +4,7 @@
  * only after the first regular one; the chart says how its points are spaced.
  */
 import { expect, test } from 'vitest';
-import { useBrowser } from './harness';
+import { useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
 const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50&steps=400&evalEvery=100&backend=wasm';
@@ -30,7 +30,7 @@ test('once Play is pressed the accuracy chart is on screen (1280×800, 1440×900
     if (width === 1280) {
       const [csv] = await Promise.all([p.page.waitForEvent('download'), p.page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
       const { readFileSync } = await import('node:fs');
-      const steps = readFileSync((await csv.path())!, 'utf8')
+      const steps = readFileSync(await savedDownload(csv), 'utf8')
         .trim()
         .split(/\r?\n/)
         .slice(1)

@@ -7,7 +7,7 @@ import { buildDump } from '../../src/data/dump';
 import { generateDataset } from '../../src/data/dataset';
 import { datasetHash } from '../../src/data/hash';
 import { configToQuery, queryToConfig } from '../../src/experiment/link';
-import { useBrowser } from './harness';
+import { useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
 const TINY = 'v=2&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&evalSize=50&steps=300';
@@ -18,7 +18,7 @@ describe('Export for PyTorch', () => {
     const button = p.page.getByTestId('export-pytorch');
     await expect(p.page.getByTestId('export-pytorch-why').count()).resolves.toBe(0); // a tab trains this one
     const [download] = await Promise.all([p.page.waitForEvent('download', { timeout: 60_000 }), button.click()]);
-    const file = await download.path();
+    const file = await savedDownload(download);
     const { config } = queryToConfig(TINY);
     const data = generateDataset(config);
     const folder = `cot-export-${datasetHash(data)}`;

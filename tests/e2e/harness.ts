@@ -1,7 +1,7 @@
 /**
  * Browser-test helpers (vitest + playwright-core + Debian's /usr/bin/chromium; no downloaded browsers).
  *
- *   const app = useBrowser();                       // one Chromium per test file (beforeAll/afterAll)
+ *   const app = useBrowser();                       // the run's one Chromium (beforeAll/afterAll)
  *   const p = await app.open('/?entities=300', { width: 1280, height: 800, colorScheme: 'dark' });
  *   await p.page.getByTestId('param-entities').fill('400');
  *   await p.screenshot('designer-400');             // → test-results/screenshots/designer-400.png
@@ -11,13 +11,13 @@
  * The app is built and served once per run by tests/e2e/setup.ts (globalSetup); baseURL() is its address.
  * Each open() gets a fresh browser context, so localStorage and permissions start empty.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../../tools/browser/chromium';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { connectBrowser } from '../../tools/browser/chromium';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from '../../tools/browser/chromium';
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../test-results/screenshots');
 
 /** Address of the served build, e.g. http://127.0.0.1:41234/ */
@@ -96,11 +96,14 @@ export async function openPage(browser: Browser, path = '/', opts: OpenOptions =
   };
 }
 
-/** Launches one Chromium for the current test file and closes it (and every page left open) afterwards. */
+/**
+ * Connects the current test file to the run's Chromium (tests/e2e/setup.ts) and disconnects afterwards, which
+ * closes every context the file left open.
+ */
 export function useBrowser(): { open: (path?: string, opts?: OpenOptions) => Promise<AppPage>; browser: () => Browser } {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await connectBrowser(inject('browserWSEndpoint'));
   });
   afterAll(async () => {
     await browser?.close();
@@ -123,4 +126,11 @@ export async function switchTheme(page: Page, theme: 'light' | 'dark'): Promise<
   if ((await current()) !== theme) await page.locator('.theme-toggle').click();
   await expect.poll(current).toBe(theme);
   await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+}
+
+/** A download's file, saved here (the browser runs as a server: its own copy is out of reach). */
+export async function savedDownload(download: Download): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'cot-download-')), download.suggestedFilename());
+  await download.saveAs(file);
+  return file;
 }

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { useBrowser } from './harness';
+import { useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
 const SFT = 40;
@@ -29,7 +29,7 @@ test('a tiny SFT + RL run trains to the end; the RL chart shows both arms after 
   // the boundary is marked on the accuracy chart too
   await expect(p.page.getByTestId('acc-chart').innerText()).resolves.toContain('RL →');
   const [csv] = await Promise.all([p.page.waitForEvent('download'), p.page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
-  const steps = readFileSync((await csv.path())!, 'utf8')
+  const steps = readFileSync(await savedDownload(csv), 'utf8')
     .trim()
     .split(/\r?\n/)
     .slice(1)

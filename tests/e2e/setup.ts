@@ -11,12 +11,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { launchBrowserServer } from '../../tools/browser/chromium';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string;
     /** The same build served from a sub-path (as a static host would), e.g. http://127.0.0.1:41235/school/cot-playground/ */
     subpathURL: string;
+    /** One Chromium for every test file (each connects, and its contexts close with its connection). */
+    browserWSEndpoint: string;
   }
 }
 
@@ -64,7 +67,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     preview: { host: '127.0.0.1', port: subPort, strictPort: false, open: false },
   });
   project.provide('subpathURL', sub.resolvedUrls?.local[0] ?? `http://127.0.0.1:${subPort}${SUBPATH}`);
+  // launching Chromium costs seconds of CPU: once per run, not once per file
+  const browser = await launchBrowserServer();
+  project.provide('browserWSEndpoint', browser.wsEndpoint());
   return async () => {
+    await browser.close();
     await sub.close();
     await server.close();
     if (temporary) await rm(outDir, { recursive: true, force: true });

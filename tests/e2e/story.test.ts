@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { queryOf, useBrowser } from './harness';
+import { queryOf, useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
 /**
@@ -24,7 +24,7 @@ const card = (page: Page) => page.getByTestId('story-step');
 /** The accuracy chart's CSV: one object per row, by column name. */
 async function csvRows(page: Page): Promise<Record<string, number>[]> {
   const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('.chart-card').first().getByRole('button', { name: 'CSV' }).click()]);
-  const [head, ...lines] = readFileSync((await csv.path())!, 'utf8')
+  const [head, ...lines] = readFileSync(await savedDownload(csv), 'utf8')
     .trim()
     .split(/\r?\n/);
   const cols = head.split(',');

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { switchTheme, useBrowser } from './harness';
+import { switchTheme, useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
 const TINY = 'entities=40&relations=8&degree=4&layers=1&dModel=32&heads=2&batch=32&evalSize=50';
@@ -233,7 +233,7 @@ describe('training in the browser', () => {
       // exports: the metrics as CSV (one row per evaluation: steps 0, 50, …, 300) and the chart as PNG
       const chartCard = p.page.locator('.chart-card').first();
       const [csv] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'CSV' }).click()]);
-      const lines = readFileSync((await csv.path())!, 'utf8')
+      const lines = readFileSync(await savedDownload(csv), 'utf8')
         .trim()
         .split(/\r?\n/);
       expect(lines[0].split(',')).toEqual(expect.arrayContaining(['step', 'cot_oodTwoHop_acc', 'direct_oodTwoHop_acc']));
@@ -251,7 +251,7 @@ describe('training in the browser', () => {
         ).toBe(true);
       }
       const [png] = await Promise.all([p.page.waitForEvent('download'), chartCard.getByRole('button', { name: 'PNG' }).click()]);
-      const image = readFileSync((await png.path())!);
+      const image = readFileSync(await savedDownload(png));
       expect(image.subarray(1, 4).toString()).toBe('PNG');
       expect(image.length).toBeGreaterThan(10_000);
       expect(png.suggestedFilename()).toMatch(/^cot-playground-accuracy-[0-9a-f]+\.png$/);

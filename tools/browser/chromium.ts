@@ -5,7 +5,7 @@
  * imports here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -21,6 +21,15 @@ export const CHROMIUM_ARGS = [
 
 export function launchBrowser(executablePath = CHROMIUM_PATH): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** The same Chromium as a server that several processes connect to (connectBrowser). */
+export function launchBrowserServer(executablePath = CHROMIUM_PATH): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+export function connectBrowser(wsEndpoint: string): Promise<Browser> {
+  return chromium.connect(wsEndpoint);
 }
 
 /** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
