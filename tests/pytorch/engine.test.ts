@@ -18,7 +18,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeExport } from '../../cli/export';
 import { ARMS } from '../../src/experiment/domain';
 import { Experiment } from '../../src/train/experimentLoop';
-import { configOf, evaluatedByTrainPy, lossesMatch, sameAccuracies, splitIds } from './compare';
+import { configOf, evaluatedByTrainPy, lossesMatch, sameAccuracies, splitIds } from './againstTrainPy';
 import { RUN_TORCH_TESTS, SKIP_REASON } from './python';
 
 // tiny, with every part of the recipe switched on: warm-up then cosine, weight decay, a clip that bites (the

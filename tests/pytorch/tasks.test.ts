@@ -14,7 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ARMS } from '../../src/experiment/domain';
 import { loadTaskSource } from '../../src/tasks/registry';
-import { configOf, evaluatedByTrainPy, lossesMatch, sameAccuracies, splitIds } from './compare';
+import { configOf, evaluatedByTrainPy, lossesMatch, sameAccuracies, splitIds } from './againstTrainPy';
 import { RUN_TORCH_TESTS, SKIP_REASON } from './python';
 
 const RECIPE = 'layers=2&heads=2&dModel=32&mlpRatio=2&evalSize=50&lr=0.01&lrSchedule=cosine&clip=0.5&evalEarly=off';
