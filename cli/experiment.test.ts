@@ -146,7 +146,7 @@ describe('cli/experiment.ts', () => {
     expect(rep.version).toBe(1);
     expect(rep.wallSeconds).toBeGreaterThan(0);
     // the shared keys first, then the task's own (the schema's order)
-    expect(rep.link).toBe(`v=2&${'evalSize=50&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
+    expect(rep.link).toBe(`v=3&${'evalSize=50&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&steps=3&evalEvery=2'}`);
     expect(rep.config.steps).toBe(3);
     expect(rep.backend).toBe('wasm');
     expect(rep.dataset.hash).toMatch(/^[0-9a-f]{16}$/);

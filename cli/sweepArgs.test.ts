@@ -32,7 +32,7 @@ describe('parseSweepArgs', () => {
       'noise-0.4-seed1.json',
     ]);
     expect(p.runs[3].config).toEqual({ ...DEFAULT_CONFIG, entities: 100, lambda: 3.6, noise: 0.2, seed: 1, steps: 300 });
-    expect(p.link).toBe('v=2&entities=100&lambda=3.6');
+    expect(p.link).toBe('v=3&entities=100&lambda=3.6');
     const kinds = parseSweepArgs(['seed=4', '--vary', 'noiseKind=t,b', '--jobs', '1', '--backend', 'cpu', '--out', out], 4);
     expect(kinds.ok && !kinds.help && [kinds.plan.values, kinds.plan.seeds, kinds.plan.jobs, kinds.plan.backend]).toEqual([['t', 'b'], [4], 1, 'cpu']);
   });

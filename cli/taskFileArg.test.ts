@@ -78,7 +78,7 @@ describe('npm run experiment -- task=file --task-file F', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^experiment \?v=2&task=file&[^\n]*taskFile=[0-9a-f]{16}/);
+    expect(r.stdout).toMatch(/^experiment \?v=3&task=file&[^\n]*taskFile=[0-9a-f]{16}/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     const last = report.arms.cot.history.at(-1);
     expect(last.step).toBe(6);

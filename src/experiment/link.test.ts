@@ -37,7 +37,7 @@ function expectValid(c: Config): void {
 }
 
 describe('link round trip', () => {
-  it('the default config is the link "v=2" and reads back with no messages', () => {
+  it('the default config is the link "v=3" and reads back with no messages', () => {
     const q = configToQuery(DEFAULT_CONFIG);
     expect(q).toBe(`v=${LINK_VERSION}`);
     const back = queryToConfig(q);
@@ -73,7 +73,7 @@ describe('link round trip', () => {
     }
   });
 
-  it('only v=2 and the non-default values appear in the link', () => {
+  it('only v=3 and the non-default values appear in the link', () => {
     const rng = seedrandom.alea('link-keys');
     for (let i = 0; i < 50; i++) {
       const c = randomConfig(rng);
@@ -86,7 +86,7 @@ describe('link round trip', () => {
       expect(keys.slice(1).sort()).toEqual(expected.sort());
       for (const k of keys.slice(1)) expect(params.get(k)).toBe(String(c[k as keyof Config]));
     }
-    expect(configToQuery({ ...DEFAULT_CONFIG, entities: 300 })).toBe('v=2&entities=300');
+    expect(configToQuery({ ...DEFAULT_CONFIG, entities: 300 })).toBe('v=3&entities=300');
   });
 
   it('reads a bare query, one with "?", and a full URL with a #hash alike', () => {
@@ -94,7 +94,7 @@ describe('link round trip', () => {
       'entities=30&seed=3',
       '?entities=30&seed=3',
       'https://example.org/cot/?entities=30&seed=3#layers=2',
-      'http://localhost:5173/?v=2&entities=30&seed=3#',
+      'http://localhost:5173/?v=3&entities=30&seed=3#',
     ]) {
       const r = queryToConfig(link);
       expect(r.config, link).toEqual({ ...DEFAULT_CONFIG, entities: 30, seed: 3 });
@@ -104,15 +104,29 @@ describe('link round trip', () => {
 
   it('a version 1 link is read with the defaults of then (λ 7.2, lr 1e-3, 2,000 steps) where it says nothing', () => {
     const old = queryToConfig('https://example.org/cot/?v=1&entities=30&seed=3');
-    expect(old.config).toEqual({ ...DEFAULT_CONFIG, entities: 30, seed: 3, ...EARLIER_DEFAULTS[1] });
-    expect(EARLIER_DEFAULTS[1]).toEqual({ lambda: 7.2, lr: 1e-3, steps: 2000 });
+    expect(old.config).toEqual({ ...DEFAULT_CONFIG, entities: 30, seed: 3, ...EARLIER_DEFAULTS[1].kg });
+    expect(EARLIER_DEFAULTS[1].kg).toEqual({ lambda: 7.2, lr: 1e-3, steps: 2000 });
     expect(texts(old)).toEqual([]);
     // what it does say stands
     expect(queryToConfig('v=1&lambda=3.6&steps=500').config).toMatchObject({ lambda: 3.6, steps: 500, lr: 1e-3 });
     // and its link now names those values, so it opens the same experiment
-    expect(configToQuery(old.config)).toBe('v=2&seed=3&entities=30&lambda=7.2&lr=0.001&steps=2000');
+    expect(configToQuery(old.config)).toBe('v=3&seed=3&entities=30&lambda=7.2&lr=0.001&steps=2000');
     // a link without a version is read as the current one
     expect(queryToConfig('entities=30').config).toEqual({ ...DEFAULT_CONFIG, entities: 30 });
+  });
+
+  it("a version 2 link is read with its knowledge graph's defaults (λ 1.8, 1,000 steps); other tasks' links are unchanged", () => {
+    const old = queryToConfig('v=2&seed=7');
+    expect(old.config).toEqual({ ...DEFAULT_CONFIG, seed: 7, lambda: 1.8, steps: 1000 });
+    expect(texts(old)).toEqual([]);
+    expect(configToQuery(old.config)).toBe('v=3&seed=7&lambda=1.8&steps=1000');
+    expect(queryToConfig('v=2&lambda=3&steps=800').config).toMatchObject({ lambda: 3, steps: 800 });
+    // a version 2 parity link: its task's preset is the same in version 3, and it gets no knowledge-graph key
+    const parity = queryToConfig('v=2&task=parity&bits=10');
+    expect(parity.config).toEqual({ ...taskDefaults('parity'), bits: 10 });
+    expect(texts(parity)).toEqual([]);
+    // a task named wrongly is corrected to the default task, read with that task's earlier defaults
+    expect(queryToConfig('v=2&task=nope').config).toMatchObject({ task: 'kg', lambda: 1.8, steps: 1000 });
   });
 
   it('the empty string is the default experiment', () => {
@@ -123,7 +137,7 @@ describe('link round trip', () => {
 
 describe('untrusted links', () => {
   it('unknown keys are ignored and named', () => {
-    const r = queryToConfig('v=2&entities=30&colour=blue');
+    const r = queryToConfig('v=3&entities=30&colour=blue');
     expect(r.config).toEqual({ ...DEFAULT_CONFIG, entities: 30 });
     expect(texts(r)).toHaveLength(1);
     expect(texts(r)[0]).toContain('colour');

@@ -3,6 +3,7 @@
  * earlier version is read with that version's defaults; a link without a version is read as the current one).
  * Parsing accepts a bare query ("entities=300&hops=3"), one with "?" or a full URL, and treats it as untrusted.
  */
+import { TASK_IDS } from '../tasks/params';
 import { EARLIER_DEFAULTS, LINK_VERSION, PARAMS, paramApplies, taskDefaults, type Config } from './schema';
 import { checkValues, shown, type Checked, type Correction } from './validate';
 
@@ -55,10 +56,10 @@ export function queryToConfig(linkOrQuery: string): Checked {
   }
   // no prototype: keys such as __proto__ or constructor are plain (unknown) keys here
   const raw: Record<string, string> = Object.create(null);
-  let earlier: Partial<Config> | undefined;
+  let earlier: Partial<Record<string, Partial<Config>>> | undefined;
   for (const [k, v] of params) {
     if (k === 'v') {
-      earlier = Object.hasOwn(EARLIER_DEFAULTS, v) ? EARLIER_DEFAULTS[Number(v)] : undefined;
+      earlier = Object.hasOwn(EARLIER_DEFAULTS, v) ? EARLIER_DEFAULTS[Number(v) as keyof typeof EARLIER_DEFAULTS] : undefined;
       if (earlier === undefined && v !== String(LINK_VERSION)) {
         messages.push({
           key: 'v',
@@ -81,9 +82,10 @@ export function queryToConfig(linkOrQuery: string): Checked {
     }
     raw[k] = v;
   }
-  // an earlier version's link leaves out that version's defaults: they stand where the link says nothing
-  // (links of version 1 knew one task, the knowledge graph)
-  for (const [k, v] of Object.entries(earlier ?? {})) if (!Object.hasOwn(raw, k)) raw[k] = String(v);
+  // an earlier version's link leaves out that version's defaults of its task: they stand where the link says
+  // nothing (a task the link names wrongly is read as the default task, as checkValues corrects it)
+  const task = TASK_IDS.find((t) => t === raw.task) ?? PARAMS[0].default;
+  for (const [k, v] of Object.entries(earlier?.[task] ?? {})) if (!Object.hasOwn(raw, k)) raw[k] = String(v);
   const checked = checkValues(raw);
   return { config: checked.config, corrections: [...messages, ...checked.corrections] };
 }

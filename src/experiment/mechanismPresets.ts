@@ -7,7 +7,7 @@ import type { Config } from './schema';
 import { DEFAULT_CONFIG, EARLIER_DEFAULTS } from './schema';
 
 /** The shallow presets were measured with the data and learning rate of link version 1 (λ 7.2, lr 1e-3): kept, so that they show what the README says they showed. */
-const MEASURED_WITH = { lambda: EARLIER_DEFAULTS[1].lambda, lr: EARLIER_DEFAULTS[1].lr };
+const MEASURED_WITH = { lambda: EARLIER_DEFAULTS[1].kg.lambda, lr: EARLIER_DEFAULTS[1].kg.lr };
 
 export interface MechanismPreset {
   id: 'default' | 'shallow' | 'dropout';

@@ -20,7 +20,7 @@ describe('page keys of a link', () => {
   });
 
   it('a teacher can lock the task: a parity link whose students cannot switch to another task', () => {
-    const s = splitLink('?v=2&task=parity&bits=8&lock=task,bits');
+    const s = splitLink('?v=3&task=parity&bits=8&lock=task,bits');
     expect(s.page.lock).toEqual(['task', 'bits']);
     expect(s.corrections).toEqual([]);
   });

@@ -16,7 +16,7 @@ describe('the PyTorch export', () => {
     const meta = exportConfig(config, data);
     expect(meta.version).toBe(EXPORT_VERSION);
     expect(meta.link).toBe(configToQuery(config));
-    expect(meta.link).toBe('v=2&evalSize=50&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&steps=300');
+    expect(meta.link).toBe('v=3&evalSize=50&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&steps=300');
     expect(Object.keys(meta.defaults)).toEqual(PARAMS.map((p) => p.key));
     expect(meta.defaults).toEqual(taskDefaults('kg'));
     expect(Object.keys(meta.config)).toEqual(PARAMS.map((p) => p.key));
@@ -66,7 +66,7 @@ describe('the PyTorch export', () => {
     const pd = generateDataset(pc);
     expect(unsupportedForPyTorch(pc)).toEqual([]);
     const meta = exportConfig(pc, pd);
-    expect(meta.link).toMatch(/^v=2&task=parity&/);
+    expect(meta.link).toMatch(/^v=3&task=parity&/);
     expect(meta.defaults).toEqual(taskDefaults('parity'));
     expect(meta.dataset.counts).toEqual(splitCounts(pd));
     expect(Object.keys(meta.dataset.counts)).toEqual(['train', 'test', 'length']);

@@ -71,7 +71,7 @@ export function unsupportedForPyTorch(config: Config, params: readonly Param[] =
 export interface ExportConfig {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
-  /** The canonical query of the experiment (`v=2&…`). */
+  /** The canonical query of the experiment (`v=3&…`). */
   link: string;
   config: Config;
   /** The task's defaults, in the schema's order (train.py rebuilds the link with another --steps from them). */

@@ -29,7 +29,7 @@ describe('diff labels', () => {
     expect(diffLabel({ ...now, seed: 1, entities: 100, relations: 10, degree: 5, layers: 2 }, now)).toBe(
       'seed 1 · entities 100 · relations 10 · degree 5 · +1 more',
     );
-    expect(diffTitle({ ...now, lambda: 3.6 }, now)).toBe('λ 3.6 (now 1.8)');
+    expect(diffTitle({ ...now, lambda: 3.6 }, now)).toBe('λ 3.6 (now 2.4)');
   });
   it("another task reads first, by its id; only the run's task's parameters count", () => {
     // the table's defaults with another task (its preset would differ in more keys)

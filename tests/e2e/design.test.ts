@@ -43,7 +43,7 @@ describe('designer and preview', () => {
     await expect.poll(() => splitText(p), SLOW).toMatch(/Atomic facts\s*2,500/);
     expect(await splitText(p)).not.toBe(before);
     await expect.poll(() => queryOf(p.page).get('entities'), SLOW).toBe('250');
-    expect(queryOf(p.page).get('v')).toBe('2');
+    expect(queryOf(p.page).get('v')).toBe('3');
 
     // fill() sets the range directly; the number box follows
     await slider.fill('400');
@@ -92,7 +92,7 @@ describe('designer and preview', () => {
   test('keyboard: space plays/pauses, s steps, but not while typing', async () => {
     // a tiny model so that one step is quick even on the CPU
     // steps=100000: on the wasm fast path this model trains thousands of steps a second; it must not finish before the pause
-    const p = await app.open('/?v=2&entities=20&relations=4&degree=2&layers=1&heads=1&dModel=16&batch=8&arms=cot&steps=100000');
+    const p = await app.open('/?v=3&entities=20&relations=4&degree=2&layers=1&heads=1&dModel=16&batch=8&arms=cot&steps=100000');
     const toggle = p.page.getByTestId('train-toggle');
     await expect.poll(() => toggle.isEnabled(), { timeout: 30_000 }).toBe(true);
     const title = () => toggle.getAttribute('title');

@@ -10,7 +10,7 @@ import { configToQuery, queryToConfig } from '../../src/experiment/link';
 import { useBrowser, savedDownload } from './harness';
 
 const app = useBrowser();
-const TINY = 'v=2&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&evalSize=50&steps=300';
+const TINY = 'v=3&entities=30&relations=6&degree=3&layers=1&heads=2&dModel=32&batch=32&evalSize=50&steps=300';
 
 describe('Export for PyTorch', () => {
   test('downloads a zip of data.json, config.json, train.py and README.md for the experiment on the page', async () => {

@@ -10,7 +10,7 @@ const valueOfParam = (page: Page, key: string) => page.getByTestId(`param-${key}
 
 describe('links', () => {
   test('a link restores the controls, opens folded groups and stays in the address', async () => {
-    const link = '/?v=2&entities=300&hops=3&degree=6&oodShare=0.2&lr=0.003&layers=2&arms=cot&noiseKind=b';
+    const link = '/?v=3&entities=300&hops=3&degree=6&oodShare=0.2&lr=0.003&layers=2&arms=cot&noiseKind=b';
     const p = await app.open(link);
     const want: Record<string, string> = { entities: '300', hops: '3', degree: '6', oodShare: '0.2', lr: '0.003', layers: '2', arms: 'cot', noiseKind: 'b' };
     for (const [k, v] of Object.entries(want)) await expect(valueOfParam(p.page, k), k).resolves.toBe(v);
@@ -70,7 +70,7 @@ describe('links', () => {
     await expect.poll(() => p.page.getByTestId('copy-link').innerText(), SLOW).toContain('Copied');
     const copied = await p.page.evaluate(() => navigator.clipboard.readText());
     const q = new URL(copied).searchParams;
-    expect(Object.fromEntries(q)).toEqual({ v: '2', entities: '120', hops: '3' });
+    expect(Object.fromEntries(q)).toEqual({ v: '3', entities: '120', hops: '3' });
     const again = await app.open(new URL(copied).pathname + new URL(copied).search);
     await expect(valueOfParam(again.page, 'entities')).resolves.toBe('120');
     await expect(valueOfParam(again.page, 'hops')).resolves.toBe('3');
@@ -88,7 +88,7 @@ describe('links', () => {
     await p.page.getByTestId('copy-link').click();
     const box = p.page.getByRole('textbox', { name: 'Link to this experiment' });
     await box.waitFor();
-    await expect(box.inputValue()).resolves.toMatch(/\?v=2&entities=90$/);
+    await expect(box.inputValue()).resolves.toMatch(/\?v=3&entities=90$/);
     await expect(box.getAttribute('readonly')).resolves.not.toBeNull();
     await expect(p.page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.selectionEnd ?? 0)).resolves.toBeGreaterThan(10);
     expect(p.errors()).toEqual([]);
@@ -98,8 +98,8 @@ describe('links', () => {
   test('back and forward (popstate) load the link of that history entry', async () => {
     const p = await app.open('/?entities=150');
     await p.page.evaluate(() => {
-      history.pushState(null, '', '?v=2&entities=500');
-      history.pushState(null, '', '?v=2&entities=600');
+      history.pushState(null, '', '?v=3&entities=500');
+      history.pushState(null, '', '?v=3&entities=600');
     });
     await p.page.goBack();
     await expect.poll(() => valueOfParam(p.page, 'entities'), SLOW).toBe('500');

@@ -26,7 +26,7 @@ describe.skipIf(!RUN_TORCH_TESTS)(`a train.py report in the runs panel${SKIP_REA
     const r = await python([TRAIN_PY, '--export', dir, '--device', 'cpu', '--json', file, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
 
-    const p = await app.open(`/?v=2&${LINK}`);
+    const p = await app.open(`/?v=3&${LINK}`);
     const toggle = p.page.getByTestId('train-toggle');
     await expect.poll(() => toggle.isEnabled(), SLOW).toBe(true);
     await toggle.click();

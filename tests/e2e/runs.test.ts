@@ -51,7 +51,7 @@ describe('runs', () => {
       .poll(() => p.page.getByTestId('runs-panel').locator('.runs-head').innerText(), SLOW)
       .toMatch(/2 kept in this browser \([\d.,]+ MB of [\d.,]+ MB used\)/);
     // newest first, each labelled by its difference from the current experiment (λ 3.6, from the address)
-    await expect(items(p.page).allInnerTexts()).resolves.toEqual([expect.stringContaining('same as now'), expect.stringContaining('λ 1.8')]);
+    await expect(items(p.page).allInnerTexts()).resolves.toEqual([expect.stringContaining('same as now'), expect.stringContaining('λ 2.4')]);
     const ids = await items(p.page).evaluateAll((els) => els.map((e) => e.getAttribute('data-run-id')));
     expect(new Set(ids).size).toBe(2);
     expect(ids.every((id) => /^r[0-9a-z]+-[0-9a-z]+$/.test(id ?? ''))).toBe(true);
@@ -64,7 +64,7 @@ describe('runs', () => {
     await expect.poll(() => chart.locator('path.recharts-curve').count()).toBe(4);
     const d = await chart.locator('path.recharts-curve').first().getAttribute('d');
     expect(d).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+L/); // three points: steps 0, 10, 20
-    await expect(p.page.getByTestId('compare-legend').locator('li').allInnerTexts()).resolves.toEqual(['λ 3.6', 'λ 1.8']);
+    await expect(p.page.getByTestId('compare-legend').locator('li').allInnerTexts()).resolves.toEqual(['λ 3.6', 'λ 2.4']);
     // the table: one row per run × arm, final and best OOD test
     await expect(p.page.getByTestId('compare-table').locator('tbody tr').count()).resolves.toBe(4);
     await p.page.getByTestId('compare-split-idTwoHop').check();

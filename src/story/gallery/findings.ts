@@ -77,13 +77,13 @@ export const FINDINGS: readonly Finding[] = [
       'Trained to write the bridge entity before the answer, a transformer answers two-hop questions over facts never seen in a two-hop question (OOD); trained on the answers alone, it does not.',
     source: YAO,
     reported: 'The CoT model reaches ≈ 0.98 on OOD two-hop queries; the model trained without CoT stays near 0 on them, even after grokking in distribution.',
-    command: 'npm run sweep -- "" --vary seed=100,…,119 (docs/results.md, "On twenty seeds it was not tuned on")',
+    command: 'npm run sweep -- "" --vary seed=400,…,419 (docs/results.md, "On twenty seeds it was not tuned on")',
     runs: (all) => {
-      const r = inFolder(all, 'default-v2-seeds/', /^seed-/)[0];
+      const r = inFolder(all, 'default-v3-seeds/', /^seed-/)[0];
       return r ? [{ label: `Run it (the default, seed ${r.report.config.seed})`, query: r.report.link }] : [];
     },
     read(all) {
-      const rs = inFolder(all, 'default-v2-seeds/', /^seed-/);
+      const rs = inFolder(all, 'default-v3-seeds/', /^seed-/);
       if (rs.length === 0) return none(rs, 'the default on many seeds');
       const cot = rs.map((k) => finalAcc(k.report, 'cot'));
       const direct = rs.map((k) => peakAcc(k.report, 'direct'));

@@ -9,7 +9,7 @@ const FOLDER = '/docs/results/';
 
 const FILES = import.meta.glob<unknown>(
   [
-    '/docs/results/default-v2-seeds/seed-*.json',
+    '/docs/results/default-v3-seeds/seed-*.json',
     '/docs/results/default-v2/*mechanism*.json',
     '/docs/results/figures/**/*.json',
     '/docs/results/parity/seed*.json',

@@ -53,7 +53,7 @@ export const KG_PARAMS = [
     group: 'data',
     task: 'kg',
     type: 'float',
-    default: 1.8,
+    default: 2.4,
     min: 0,
     max: 20,
     step: 0.1,
