@@ -48,7 +48,7 @@ test('the cold-start recipe sets CoT share 0.1 and an RL stage; its comparison t
   await expect.poll(() => p.page.url()).toMatch(/rlSteps=1000/);
   await expect(p.page.getByTestId('recipe-cold-start').getAttribute('aria-pressed')).resolves.toBe('true');
   await p.page.getByTestId('recipe-cold-start-sft').click();
-  await expect.poll(() => p.page.url()).toMatch(/steps=2000/);
+  await expect.poll(() => p.page.url()).toMatch(/steps=2500/); // the default's 1,500 SFT steps + the 1,000 RL steps
   expect(p.page.url()).not.toMatch(/rlSteps/);
   expect(p.errors()).toEqual([]);
   await p.close();
