@@ -37,7 +37,7 @@ export const PAPER_QUERY = configToQuery(PAPER_CONFIG);
 
 /**
  * The cold start (issue 12; DeepSeek-R1's recipe at toy scale): only 10% of the CoT arm's multi-hop training
- * facts carry the bridge, then 1,000 steps of RL on the final answer after the 2,000 SFT steps. The direct arm
+ * facts carry the bridge, then 1,000 steps of RL on the final answer after the SFT steps. The direct arm
  * beside it is the same recipe from no CoT at all (a CoT share of 0 trains exactly like the direct arm).
  */
 export const COLD_START_PRESET: Partial<Config> = { cotShare: 0.1, rlSteps: 1000 };

@@ -276,13 +276,5 @@ export const paramsOf = (task: string): Param[] => (PARAMS as readonly Param[]).
  */
 export const LINK_VERSION = 3;
 
-/**
- * The defaults that differ in earlier link versions, per task (a task not named kept its defaults). Version 1
- * (until December 2026) had λ 7.2, learning rate 1e-3 and 2,000 steps; version 2 (λ 1.8, 1,000 steps) reached the
- * gap in about half the steps with the direct arm knowing its facts, but not on every seed; version 3 (λ 2.4,
- * 1,500 steps) holds on the twenty seeds it was checked on (README, "The default preset").
- */
-export const EARLIER_DEFAULTS = {
-  1: { kg: { lambda: 7.2, lr: 1e-3, steps: 2000 } },
-  2: { kg: { lambda: 1.8, steps: 1000 } },
-} as const satisfies Readonly<Record<number, Partial<Record<TaskId, Partial<Config>>>>>;
+/** The defaults that differ in earlier link versions, per task: src/tasks/params.ts. */
+export { EARLIER_DEFAULTS } from '../tasks/params';

@@ -50,7 +50,7 @@ export interface LensReading {
   step: number;
   /** The token the lens tracks (its name, e.g. e19) and where the arm has to write it. */
   label: string;
-  /** 'step': one of the query's intermediate results (e.g. a bridge); 'answer': its answer. */
+  /** 'step': one of the query's intermediate results; 'answer': its answer. */
   role: 'step' | 'answer';
   /** Label of the position read (the one just before the token is written). */
   at: string;
