@@ -121,10 +121,12 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
     expect(text).toMatch(/cot {4}10\.00 steps\/s wall, 12\.50 training only; Node alone 12\.50 → 0\.80× wall, 1\.00× training only \(target ≥ 0\.9\)/);
     expect(text).toMatch(/backend: wasm \(webgpu: only a software WebGPU adapter/);
     expect(text).toMatch(/main thread 3\.0, workers 50\.0 \+ 48\.0/);
-    // Node's CPU for the workers' steps (504 × 80 ms + direct's × 50 ms) over the workers' 98 CPU seconds
-    expect(r.cpuEfficiencyVsNode).toBeCloseTo((504 * 0.08 + r.arms.direct!.steps * 0.05) / 98, 6);
+    // Node's CPU for the steps made by the CPU reading (end = 70 s: each arm's last progress, step 600) over the
+    // workers' 98 CPU seconds, not for the steps made by the gap (504)
+    expect(r.stepsAtCpuReading).toEqual({ cot: 600, direct: 600 });
+    expect(r.cpuEfficiencyVsNode).toBeCloseTo((600 * 0.08 + 600 * 0.05) / 98, 6);
     expect(text).toMatch(
-      /per CPU second \(load does not skew it\): the workers made their steps at 0\.\d\d× the efficiency of Node training alone \(Node: 80 ms CPU per CoT step, 50 per direct step\)/,
+      /per CPU second \(load does not skew it\): the workers made their steps at 0\.\d\d× the efficiency of Node training alone \(Node: 80 ms CPU per CoT step, 50 per direct step; steps to the CPU reading: CoT 600, direct 600;/,
     );
 
     // not reached: how far it got, up to the end of the run
@@ -143,12 +145,12 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
   });
 
   it('CPU efficiency needs both arms, Node per-step figures and two worker threads', () => {
-    const arms = { cot: armFigures(fakeLog(), 'cot', 52_511), direct: armFigures(fakeLog(), 'direct', 52_511) };
+    const steps = { cot: 500, direct: 700 };
     const cpu = { mainThread: 1, workers: [30, 20], otherRenderer: 0, wallS: 50 };
-    expect(cpuEfficiency(arms, { cot: 0.05, direct: 0.05 }, cpu)).toBeCloseTo(((arms.cot!.steps + arms.direct!.steps) * 0.05) / 50, 6);
-    expect(cpuEfficiency(arms, null, cpu)).toBe(null);
-    expect(cpuEfficiency(arms, { cot: 0.05, direct: 0.05 }, { ...cpu, workers: [30] })).toBe(null);
-    expect(cpuEfficiency({ ...arms, direct: null }, { cot: 0.05, direct: 0.05 }, cpu)).toBe(null);
+    expect(cpuEfficiency(steps, { cot: 0.05, direct: 0.03 }, cpu)).toBeCloseTo((500 * 0.05 + 700 * 0.03) / 50, 6);
+    expect(cpuEfficiency(steps, null, cpu)).toBe(null);
+    expect(cpuEfficiency(steps, { cot: 0.05, direct: 0.05 }, { ...cpu, workers: [30] })).toBe(null);
+    expect(cpuEfficiency(null, { cot: 0.05, direct: 0.05 }, cpu)).toBe(null);
   });
 
   it("the page's renderer's CPU: its main thread, each training worker, the rest; other renderers left out", () => {
@@ -168,6 +170,7 @@ describe('bench --browser --gap: the figures from what the page saw', () => {
       ['9/9 chromium', 20],
       ['9/10 DedicatedWorker', 5],
     ]);
-    expect(cpuBetween(a, b, 50)).toEqual({ mainThread: 2.5, workers: [45, 40], otherRenderer: 0.5, wallS: 50 });
+    expect(cpuBetween(a, b, 50)).toEqual({ mainThread: 2.5, workers: [45, 40], otherRenderer: 0.5, machine: null, wallS: 50 });
+    expect(cpuBetween(a, b, 50, 97).machine).toBe(97);
   });
 });

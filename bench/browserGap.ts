@@ -22,7 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { GAP, gapSplits } from '../src/data/gap';
 import { headlineSplit } from '../src/tasks/registry';
 import type { Config } from '../src/experiment/schema';
-import { CHROMIUM_ARGS, rendererThreads } from '../tools/browser/chromium';
+import { CHROMIUM_ARGS, machineBusySeconds, rendererThreads } from '../tools/browser/chromium';
 import { type PageLog, instrument } from './browserGapPage';
 import { type GapBenchJson, findGap, formatGapReport, gapReport } from './browserGapReport';
 import { withServedBuild } from './servedBuild';
@@ -35,7 +35,7 @@ const f = (x: number | null | undefined, d = 2) => (x === null || x === undefine
  * The page's renderer between two readings (the renderer process whose worker threads were busiest; other
  * Chromiums on the machine are left out): its main thread (tid = pid), each worker, its other threads.
  */
-export function cpuBetween(a: Map<string, number>, b: Map<string, number>, wallS: number): NonNullable<GapBenchJson['cpuS']> {
+export function cpuBetween(a: Map<string, number>, b: Map<string, number>, wallS: number, machineS: number | null = null): NonNullable<GapBenchJson['cpuS']> {
   const threads = [...b].map(([k, v]) => {
     const [ids, ...name] = k.split(' ');
     const [pid, tid] = ids.split('/');
@@ -53,6 +53,7 @@ export function cpuBetween(a: Map<string, number>, b: Map<string, number>, wallS
       .map((t) => t.d)
       .sort((x, y) => y - x),
     otherRenderer: mine.filter((t) => t.tid !== t.pid && !isWorker(t.name)).reduce((x, t) => x + t.d, 0),
+    machine: machineS,
     wallS,
   };
 }
@@ -130,6 +131,7 @@ export async function runGapBench(
       polling: 20,
     });
     const cpu0 = rendererThreads();
+    const busy0 = machineBusySeconds();
     const wall0 = Date.now();
     await page.getByTestId('train-toggle').click();
     log('Play pressed; training until the informed gap (or the end)');
@@ -149,6 +151,7 @@ export async function runGapBench(
       if (gap || finished || Date.now() > deadline) break;
     }
     const cpu1 = rendererThreads();
+    const busy1 = machineBusySeconds();
     const wallS = (Date.now() - wall0) / 1000;
     const end = await page.evaluate(() => performance.now());
     const pageLog = await logOf();
@@ -162,7 +165,7 @@ export async function runGapBench(
       url,
       node: node.rate,
       nodeCpuPerStep: node.cpuPerStep,
-      cpuS: cpu1.size ? cpuBetween(cpu0, cpu1, wallS) : null,
+      cpuS: cpu1.size ? cpuBetween(cpu0, cpu1, wallS, busy0 !== null && busy1 !== null ? busy1 - busy0 : null) : null,
       loadAverage: { start: loadStart, end: loadavg() },
       end,
     });

@@ -132,7 +132,16 @@ export interface GapBenchJson {
   messages: Record<string, { count: number; bytes: number }>;
   longTasks: { count: number; maxMs: number };
   /** CPU seconds of the page's renderer's threads from Play to the gap (or the end), from /proc. */
-  cpuS: { mainThread: number; workers: number[]; otherRenderer: number; wallS: number } | null;
+  cpuS: {
+    mainThread: number;
+    workers: number[];
+    otherRenderer: number;
+    /** Busy CPU seconds of the whole machine over the same window (/proc/stat; null where unread). */
+    machine?: number | null;
+    wallS: number;
+  } | null;
+  /** Each arm's step when the CPU was read (the end of the window, the informed gap or the run's end). */
+  stepsAtCpuReading: Record<ArmName, number> | null;
   loadAverage: { start: number[]; end: number[] };
   targets: { seconds: number; stretch: number; vsNode: number };
 }
@@ -155,6 +164,10 @@ export function gapReport(
     return e ? { step: e.step, headline: e.headline } : null;
   };
   const names = [...new Set(log.backends.map((b) => b.backend))];
+  const stepAt = (arm: ArmName) => log.progress[arm].filter(([, t]) => t <= meta.end).at(-1)?.[0];
+  const cotAt = stepAt('cot');
+  const directAt = stepAt('direct');
+  const stepsAtCpuReading = cotAt !== undefined && directAt !== undefined ? { cot: cotAt, direct: directAt } : null;
   const ratio = (arm: ArmName) => {
     const a = arms[arm];
     const n = meta.node?.[arm];
@@ -183,20 +196,25 @@ export function gapReport(
     node: meta.node,
     vsNode: meta.node ? { cot: ratio('cot'), direct: ratio('direct') } : null,
     nodeCpuPerStep: meta.nodeCpuPerStep,
-    cpuEfficiencyVsNode: cpuEfficiency(arms, meta.nodeCpuPerStep, meta.cpuS),
+    cpuEfficiencyVsNode: cpuEfficiency(stepsAtCpuReading, meta.nodeCpuPerStep, meta.cpuS),
     messages: log.messages,
     longTasks: { count: log.longTasks.filter((l) => l.t >= play).length, maxMs: Math.max(0, ...log.longTasks.filter((l) => l.t >= play).map((l) => l.d)) },
     cpuS: meta.cpuS,
+    stepsAtCpuReading,
     loadAverage: meta.loadAverage,
     targets: TARGETS,
   };
 }
 
-/** Node's CPU seconds for the workers' steps over the workers' CPU seconds (the two busiest worker threads). */
-export function cpuEfficiency(arms: Record<ArmName, ArmFigures | null>, perStep: Record<ArmName, number> | null, cpu: GapBenchJson['cpuS']): number | null {
-  if (!perStep || !cpu || !arms.cot || !arms.direct || cpu.workers.length < 2) return null;
+/**
+ * Node's CPU seconds for the steps the workers made from Play to the CPU reading, over the workers' CPU seconds in
+ * that window (the two busiest worker threads). Both figures must cover the same window: the CPU is read when the
+ * benchmark stops, at the informed gap, so the steps are those made by then, not those made by the gap.
+ */
+export function cpuEfficiency(steps: Record<ArmName, number> | null, perStep: Record<ArmName, number> | null, cpu: GapBenchJson['cpuS']): number | null {
+  if (!perStep || !cpu || !steps || cpu.workers.length < 2) return null;
   const spent = cpu.workers[0] + cpu.workers[1];
-  return spent > 0 ? (arms.cot.steps * perStep.cot + arms.direct.steps * perStep.direct) / spent : null;
+  return spent > 0 ? (steps.cot * perStep.cot + steps.direct * perStep.direct) / spent : null;
 }
 
 const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
@@ -250,14 +268,20 @@ export function formatGapReport(r: GapBenchJson): string {
     `messages from the workers (count, typed-array KiB): ${msgs.map(([k, v]) => `${k} ${v.count}${v.bytes ? ` (${(v.bytes / 1024).toFixed(0)})` : ''}`).join(', ')}`,
   );
   out.push(`long tasks after Play: ${r.longTasks.count}, longest ${f(r.longTasks.maxMs, 0)} ms`);
-  if (r.cpuS)
+  if (r.cpuS) {
+    const c = r.cpuS;
+    const page = c.mainThread + c.otherRenderer + c.workers.reduce((a, x) => a + x, 0);
     out.push(
-      `page's renderer, CPU s over ${f(r.cpuS.wallS, 1)} s wall: main thread ${f(r.cpuS.mainThread, 1)}, workers ${r.cpuS.workers.map((x) => f(x, 1)).join(' + ')}, other renderer threads ${f(r.cpuS.otherRenderer, 1)}`,
+      `page's renderer, CPU s over ${f(c.wallS, 1)} s wall: main thread ${f(c.mainThread, 1)}, workers ${c.workers.map((x) => f(x, 1)).join(' + ')} ` +
+        `(${c.workers.map((x) => f(x / c.wallS)).join(' + ')} of a core), other renderer threads ${f(c.otherRenderer, 1)}` +
+        (c.machine != null ? `; the whole machine ${f(c.machine, 1)} busy (${f(c.machine - page, 1)} outside the page's renderer)` : ''),
     );
+  }
   if (r.cpuEfficiencyVsNode !== null && r.nodeCpuPerStep)
     out.push(
       `per CPU second (load does not skew it): the workers made their steps at ${f(r.cpuEfficiencyVsNode)}× the efficiency of Node training alone ` +
-        `(Node: ${f(1000 * r.nodeCpuPerStep.cot, 0)} ms CPU per CoT step, ${f(1000 * r.nodeCpuPerStep.direct, 0)} per direct step)`,
+        `(Node: ${f(1000 * r.nodeCpuPerStep.cot, 0)} ms CPU per CoT step, ${f(1000 * r.nodeCpuPerStep.direct, 0)} per direct step; ` +
+        `steps to the CPU reading: CoT ${r.stepsAtCpuReading?.cot}, direct ${r.stepsAtCpuReading?.direct}; evaluations and mechanism included)`,
     );
   out.push(`load average (1/5/15 min): ${r.loadAverage.start.map((x) => x.toFixed(2)).join(' ')} → ${r.loadAverage.end.map((x) => x.toFixed(2)).join(' ')}`);
   return out.join('\n');

@@ -32,6 +32,17 @@ export function connectBrowser(wsEndpoint: string): Promise<Browser> {
   return chromium.connect(wsEndpoint);
 }
 
+/** Busy CPU seconds of the whole machine since boot, all cores (/proc/stat: everything but idle and iowait); null off Linux. */
+export function machineBusySeconds(): number | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, x) => a + x, 0);
+    return (total - f[3] - f[4]) / 100; // ticks of 10 ms; fields 4 and 5 are idle and iowait
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds of every thread of Chromium's renderer processes, by "pid/tid name" (empty off Linux). */
 export function rendererThreads(): Map<string, number> {
   const out = new Map<string, number>();
