@@ -7,7 +7,7 @@
  * meant for the PyTorch export (`npm run export -- "$PAPER" --out DIR`, python/README.md).
  */
 import { configToQuery } from './link';
-import { DEFAULT_CONFIG, EARLIER_DEFAULTS, type Config } from './schema';
+import { DEFAULT_CONFIG, type Config } from './schema';
 
 export const PAPER_PRESET: Partial<Config> = {
   entities: 2000,
@@ -43,10 +43,3 @@ export const PAPER_QUERY = configToQuery(PAPER_CONFIG);
 export const COLD_START_PRESET: Partial<Config> = { cotShare: 0.1, rlSteps: 1000 };
 /** The honest comparison for the cold start: the same data and the same total steps, SFT only. */
 export const COLD_START_SFT_PRESET: Partial<Config> = { cotShare: 0.1, steps: DEFAULT_CONFIG.steps + 1000, rlSteps: 0 };
-
-/**
- * The default of link version 1: the paper's λ 7.2, learning rate 1e-3, 2,000 steps. Its CoT arm reaches the gap
- * at steps 700–900, but its direct arm knew its OOD atomic facts (0.93) only at step 2,000 on seed 1 (README, "The default
- * preset, measured"); the tables of the README measured with it are links `v=1&…`.
- */
-export const EARLIER_DEFAULT_PRESET: Partial<Config> = { ...EARLIER_DEFAULTS[1].kg };

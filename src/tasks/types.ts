@@ -235,6 +235,16 @@ export interface Judgement {
   length: number;
 }
 
+/** A task's one-click preset (the designer's recipes): the keys it sets, and what was measured with it. */
+export interface TaskRecipe {
+  /** Stable: the button's test id is `recipe-<id>`. */
+  id: string;
+  label: string;
+  /** What it sets and what was measured with it (the button's tooltip). */
+  title: string;
+  preset: Partial<Config>;
+}
+
 export interface TaskSpec {
   id: string;
   label: string;
@@ -285,4 +295,6 @@ export interface TaskSpec {
   truth(data: Dataset, prompt: number[]): QueryTruth;
   /** Parses a typed prompt ("e3 r1 r4", "0 1 1 0"); a message when it cannot. */
   parsePrompt(data: Pick<Dataset, 'vocab' | 'contextLength'>, text: string): number[] | string;
+  /** The task's own recipes, offered beside the general ones (src/views/design/RecipePresets.tsx). */
+  recipes?: readonly TaskRecipe[];
 }

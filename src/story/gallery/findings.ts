@@ -151,6 +151,52 @@ export const FINDINGS: readonly Finding[] = [
     },
   },
   {
+    id: 'three-hops',
+    title: 'Three hops: two bridges, written out',
+    claim:
+      'Trained to write both bridge entities before the answer, a transformer answers three-hop questions built only from facts never seen in a multi-hop question; trained on the answers alone, it does not.',
+    source: YAO,
+    reported: 'A two-layer CoT model answers OOD three-hop questions once they are broken into two-hop steps.',
+    command: 'npm run sweep -- "hops=3&layers=6" --vary seed=5,8,9,10 (docs/results.md, "Three hops, measured")',
+    runs: (all) => {
+      const r = inFolder(all, 'three-hops-layers6/', /^seed-/)[0];
+      return r ? [{ label: `Run it (three hops, ${r.report.config.layers} layers, seed ${r.report.config.seed})`, query: r.report.link }] : [];
+    },
+    read(all) {
+      const rs = inFolder(all, 'three-hops-layers6/', /^seed-/);
+      const onDefault = inFolder(all, 'three-hops-v3/', /^seed-/);
+      if (rs.length === 0) return none(rs, 'three hops');
+      const c = rs[0].report.config;
+      const cot = rs.map((k) => finalAcc(k.report, 'cot'));
+      const direct = rs.map((k) => peakAcc(k.report, 'direct'));
+      const chance = headlineSplit(c).chance ?? 0;
+      const ending = (xs: number[]) => xs.filter((x) => x >= GAP.cot).length;
+      const lensed = rs.map((k) => lastLens(k.report, 'cot', true)).find((l) => l !== null) ?? null;
+      const found = [0, 1].map((k) => foundAt(lensed, k));
+      const layer = (l: number | null) => (l === null ? 'at no layer' : l === 0 ? 'from the embedding' : `from layer ${l}`);
+      const defaultEnds = onDefault.map((k) => finalAcc(k.report, 'cot'));
+      const agrees = ending(cot) === rs.length && Math.max(...direct) <= chance + GAP.direct;
+      return {
+        measured: [
+          `${c.layers} layers, ${rs.length} ${seedsOf(rs)}, ${c.steps.toLocaleString('en')} steps: CoT ${headlineSplit(c).label} ${range(cot, 3)} at the end (${ending(cot)} of ${rs.length} at or above ${GAP.cot}); direct at most ${fmt(Math.max(...direct), 3)}.`,
+          ...(lensed
+            ? [
+                `The logit lens on OOD queries (step ${lensed.step.toLocaleString('en')}, ${lensed.queries} queries): the first bridge is top-1 where the CoT arm writes it ${layer(found[0])}, the second ${layer(found[1])}.`,
+              ]
+            : []),
+          ...(onDefault.length
+            ? [
+                `On the default (${onDefault[0].report.config.layers} layers, ${seedsOf(onDefault)}): CoT ${range(defaultEnds, 3)} at the end, ${ending(defaultEnds)} of ${onDefault.length} at or above ${GAP.cot}.`,
+              ]
+            : []),
+        ],
+        agreement: agrees ? 'agrees' : ending(cot) * 2 > rs.length ? 'partly' : 'disagrees',
+        note: agrees ? '' : `CoT ended below ${GAP.cot} on ${rs.length - ending(cot)} of ${rs.length} seeds.`,
+        reports: [...rs, ...onDefault].map((k) => k.path),
+      };
+    },
+  },
+  {
     id: 'noise',
     title: 'Noise on the bridge hurts more than noise on the answer',
     claim: 'Corrupting a share ξ of the CoT data costs OOD accuracy; corrupting the bridge entity costs far more than corrupting the final answer.',

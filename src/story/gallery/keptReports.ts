@@ -11,6 +11,8 @@ const FILES = import.meta.glob<unknown>(
   [
     '/docs/results/default-v3-seeds/seed-*.json',
     '/docs/results/default-v2/*mechanism*.json',
+    '/docs/results/three-hops-v3/seed-*.json',
+    '/docs/results/three-hops-layers6/seed-*.json',
     '/docs/results/figures/**/*.json',
     '/docs/results/parity/seed*.json',
     '/docs/results/rl/*.json',

@@ -9,6 +9,8 @@ import type { Dataset, EvalItem, QueryTruth, SplitSpec, TaskSpec } from '../type
 import { countPaths, generateKg, MAX_PATHS, maxSequenceLength, SPLITS, trainingSequences, type KgData, type KgEvalItem, type SplitName } from './generate';
 import { makeVocab, relationToken, tokenName, vocabNames } from './vocab';
 import { kgPreview } from './preview';
+import { EARLIER_DEFAULTS } from '../params';
+import { THREE_HOPS_PRESET, threeHopsRecipeTitle } from './threeHops';
 
 export const KG_SPLIT_LABELS: Record<SplitName, string> = {
   idAtomic: 'ID atomic',
@@ -242,6 +244,21 @@ export const KG_TASK: TaskSpec = {
   judge: (cont, it, v) => judgeSpan(cont, it, v.eos, (t) => t >= 0 && t < v.names.length && /^e\d+$/.test(v.names[t])),
   counterfactual: (d, it, rng) => kgCounterfactual(kgOf(d), it, rng),
   preview: (d, c) => kgPreview(kgOf(d), c),
+  recipes: [
+    {
+      id: 'three-hops',
+      label: `Three hops (${THREE_HOPS_PRESET.layers} layers)`,
+      title: threeHopsRecipeTitle(),
+      preset: THREE_HOPS_PRESET,
+    },
+    {
+      id: 'earlier-default',
+      label: 'λ 7.2, 2,000 steps',
+      title:
+        "The paper's λ 7.2 with learning rate 1e-3 over 2,000 steps (the default until link version 2): CoT reaches the gap at steps 700–900, but its direct arm knew its OOD atomic facts (0.93) only at step 2,000 (seed 1)",
+      preset: EARLIER_DEFAULTS[1].kg,
+    },
+  ],
   examples: (d, n) => {
     const out: { split: string; prompt: number[] }[] = [];
     for (const id of ['oodTwoHop', 'idTwoHop'] as const) for (const it of kgOf(d).splits[id].slice(0, n)) out.push({ split: id, prompt: it.prompt });

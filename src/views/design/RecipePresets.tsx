@@ -1,32 +1,34 @@
 /**
  * One-click training recipes (issue 12): the cold start (CoT share 0.1, then an RL stage) and its honest
- * comparison (same data, same total steps, SFT only); and the knowledge graph's earlier default (λ 7.2, 2,000
- * steps). Each keeps the rest of the experiment (seed, data, model) and changes only the keys of its preset; all are
- * links like any experiment. A recipe is offered only for a task all of whose keys it sets apply to.
+ * comparison (same data, same total steps, SFT only), for every task with intermediate steps; then the experiment's
+ * task's own recipes (`TaskSpec.recipes`, e.g. the knowledge graph's three-hop preset). Each keeps the rest of the
+ * experiment (seed, data, model) and changes only the keys of its preset; all are links like any experiment. A
+ * recipe is offered only for a task all of whose keys it sets apply to.
  */
-import { COLD_START_PRESET, COLD_START_SFT_PRESET, EARLIER_DEFAULT_PRESET } from '../../experiment/presets';
+import { COLD_START_PRESET, COLD_START_SFT_PRESET } from '../../experiment/presets';
 import { PARAM_BY_KEY, paramApplies, type Config, type ParamKey } from '../../experiment/schema';
 import { useExperimentStore } from '../../store/experimentStore';
+import { taskOf } from '../../tasks/registry';
 
-const RECIPES: { label: string; title: string; preset: Partial<Config>; testId: string }[] = [
+interface Recipe {
+  id: string;
+  label: string;
+  title: string;
+  preset: Partial<Config>;
+}
+
+const RECIPES: readonly Recipe[] = [
   {
+    id: 'cold-start',
     label: 'Cold start + RL',
     title: 'CoT share 0.1 (10% of the training examples with intermediate steps carry them), then 1,000 steps of RL on the final answer after SFT',
     preset: COLD_START_PRESET,
-    testId: 'recipe-cold-start',
   },
   {
+    id: 'cold-start-sft',
     label: 'Same steps, SFT only',
     title: 'The comparison: CoT share 0.1, the same total number of steps, all of them SFT (no RL stage)',
     preset: COLD_START_SFT_PRESET,
-    testId: 'recipe-cold-start-sft',
-  },
-  {
-    label: 'λ 7.2, 2,000 steps',
-    title:
-      "The paper's λ 7.2 with learning rate 1e-3 over 2,000 steps (the default until link version 2): CoT reaches the gap at steps 700–900, but its direct arm knew its OOD atomic facts (0.93) only at step 2,000 (seed 1)",
-    preset: EARLIER_DEFAULT_PRESET,
-    testId: 'recipe-earlier-default',
   },
 ];
 
@@ -39,19 +41,21 @@ export function RecipePresets() {
   return (
     <div className="recipe-presets" role="group" aria-label="Training recipes">
       <span className="muted small">Recipes:</span>
-      {RECIPES.filter((r) => appliesTo(r.preset, config.task)).map((r) => (
-        <button
-          key={r.testId}
-          type="button"
-          className={`ghost small${matches(config, r.preset) ? ' on' : ''}`}
-          title={r.title}
-          aria-pressed={matches(config, r.preset)}
-          data-testid={r.testId}
-          onClick={() => setConfig({ ...config, ...r.preset })}
-        >
-          {r.label}
-        </button>
-      ))}
+      {[...RECIPES, ...(taskOf(config).recipes ?? [])]
+        .filter((r) => appliesTo(r.preset, config.task))
+        .map((r) => (
+          <button
+            key={r.id}
+            type="button"
+            className={`ghost small${matches(config, r.preset) ? ' on' : ''}`}
+            title={r.title}
+            aria-pressed={matches(config, r.preset)}
+            data-testid={`recipe-${r.id}`}
+            onClick={() => setConfig({ ...config, ...r.preset })}
+          >
+            {r.label}
+          </button>
+        ))}
     </div>
   );
 }
