@@ -5,8 +5,8 @@
  * every layer and position.
  *
  * The sequence read is the prompt followed by the TRUE continuation (teacher forcing, as in the paper's
- * analysis); the model's own greedy output is reported beside it. When the query has no truth (e.g. a hop is
- * missing from the knowledge graph), the model's own greedy output is read instead. A query of the task's
+ * analysis); the model's own greedy output is reported beside it. When the query has no truth (the task's data
+ * does not answer it), the model's own greedy output is read instead. A query of the task's
  * layout (as long as its headline queries) is also traced causally against the task's counterfactual of it.
  */
 import * as tf from '@tensorflow/tfjs-core';

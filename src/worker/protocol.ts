@@ -13,7 +13,7 @@ import type { ExampleOption, VocabInfo } from '../data/queries';
 export type { QueryTruth } from '../tasks/types';
 export type { ExampleOption, VocabInfo } from '../data/queries';
 
-/** A query to inspect: prompt tokens (the task's, e.g. an entity then relations; bits then '='). */
+/** A query to inspect: the prompt's token ids, in the task's own vocabulary. */
 export interface InspectRequest {
   prompt: number[];
 }
@@ -84,9 +84,9 @@ export interface AttentionMessage {
 /** A result the single-query lens follows: one of the query's intermediate results (in order), or its answer. */
 export interface LensTracked {
   token: number;
-  /** The task's name of the intermediate result ('b', 'p3'; 'step k' when the query has another count than the task's), or 'answer'. */
+  /** The task's name of the intermediate result (`TaskSpec.intermediates`; 'step k' when the query has another count than the task's), or 'answer'. */
   name: string;
-  /** In words, with the token, e.g. 'bridge e12', 'answer e40'. */
+  /** In words: the task's label of the result, then the token's name. */
   label: string;
   role: 'step' | 'answer';
   /** Position of the read sequence where the arm must say it (the task's emit position); absent when the query is not of the task's layout. */

@@ -156,7 +156,7 @@ export function graphAround(d: KgData, neighbours = 2): TaskPicture | null {
 }
 
 /** The designer's preview of a knowledge-graph dataset. */
-export function kgPreview(d: KgData, c: Pick<Config, 'lambda' | 'layers' | 'evalSize'>): TaskPreview {
+export function kgPreview(d: KgData, c: Pick<Config, 'lambda' | 'evalSize'>): TaskPreview {
   const st = d.stats;
   const multi = d.hops === 3 ? 'three-hop' : 'two-hop';
   const unused = Math.max(0, st.idPool - st.idTwoHop - st.trainTwoHop);
@@ -200,7 +200,7 @@ export function kgPreview(d: KgData, c: Pick<Config, 'lambda' | 'layers' | 'eval
     warnings,
     notes: [
       `Each evaluation uses up to ${n(evalSize)} queries per split${st.noisy > 0 ? `; ${n(st.noisy)} training examples carry noise` : ''}.`,
-      ...(d.hops === 3 ? [threeHopsNote(c)] : []),
+      ...(d.hops === 3 ? [threeHopsNote(c.lambda)] : []),
     ],
     ...(() => {
       const picture = graphAround(d);

@@ -67,15 +67,15 @@ export function threeHopsRecipeTitle(): string {
   return `Two bridges to write, and ${preset.preset.layers} layers instead of ${onDefault.preset.layers}: measured with ${measured(preset)}. On the default, ${measured(onDefault)}.${shortOfEverySeed()}`;
 }
 
-/** The designer's note for a three-hop experiment of this depth and λ: both measurements, this one's first. */
-export function threeHopsNote(c: { layers: number; lambda: number }): string {
+/**
+ * The designer's note for a three-hop experiment: both measurements. It reads only the data's λ (the designer's
+ * preview is computed from the data keys alone, so it must not depend on the model's depth).
+ */
+export function threeHopsNote(lambda: number): string {
   const { onDefault, preset } = THREE_HOPS_MEASURED;
-  const is = (m: ThreeHopsRuns) => c.layers === m.preset.layers && c.lambda === m.preset.lambda;
-  const recipe = `the recipe “Three hops (${preset.preset.layers} layers)”`;
-  if (is(preset))
-    return `Three hops, measured with ${measured(preset)}. On the default, ${measured(onDefault)}.${shortOfEverySeed()} More in docs/results.md, "Three hops".`;
   return (
-    `Three hops, measured on the default, ${measured(onDefault)}. With ${recipe}, ${measured(preset)}.${shortOfEverySeed()} More in docs/results.md, "Three hops".` +
-    (is(onDefault) ? '' : ` This experiment (${c.layers} layers, λ ${c.lambda}) was not measured.`)
+    `Three hops, measured on the default, ${measured(onDefault)}. With the recipe “Three hops (${preset.preset.layers} layers)”, ${measured(preset)}.` +
+    `${shortOfEverySeed()} More in docs/results.md, "Three hops".` +
+    (lambda === onDefault.preset.lambda ? '' : ` This experiment's λ (${lambda}) was not measured.`)
   );
 }

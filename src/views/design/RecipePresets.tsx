@@ -1,7 +1,7 @@
 /**
  * One-click training recipes (issue 12): the cold start (CoT share 0.1, then an RL stage) and its honest
  * comparison (same data, same total steps, SFT only), for every task with intermediate steps; then the experiment's
- * task's own recipes (`TaskSpec.recipes`, e.g. the knowledge graph's three-hop preset). Each keeps the rest of the
+ * task's own recipes (`TaskSpec.recipes`: measured presets of that task beyond its default). Each keeps the rest of the
  * experiment (seed, data, model) and changes only the keys of its preset; all are links like any experiment. A
  * recipe is offered only for a task all of whose keys it sets apply to.
  */
